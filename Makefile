@@ -1,0 +1,51 @@
+# MLDeck — `make demo` opens the dashboard on a demo workspace; `make test` runs every test.
+# Both first install the Debian packages that are missing (apt-get; sudo when not root).
+
+PREFIX ?= /usr/local
+SWIFT ?= swift
+# XGBoost's OpenMP threads spin-wait by default and turn erratic on 2 busy cores (read at load time).
+export OMP_WAIT_POLICY := passive
+export LANG := C.UTF-8
+export SWIFT_BACKTRACE := interactive=no
+
+APT_PACKAGES := libncurses-dev libxgboost-dev libsqlite3-dev tmux pkg-config
+DEBUG_BIN := .build/debug/mldeck
+RELEASE_BIN := .build/release/mldeck
+
+.PHONY: all deps build release test demo bench install clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build --product mldeck
+
+release: deps
+	$(SWIFT) build -c release --product mldeck
+
+# Unit tests, then end-to-end tests that drive the real binary (CLI and the dashboard in tmux).
+test: deps
+	$(SWIFT) build --product mldeck
+	$(SWIFT) test --disable-swift-testing
+
+demo: build
+	$(DEBUG_BIN) demo
+
+bench: release
+	$(RELEASE_BIN) bench --json > .build/bench.json
+	python3 scripts/update_benchmarks.py .build/bench.json BENCHMARKS.md
+
+install: release
+	install -d $(PREFIX)/bin $(PREFIX)/share/mldeck/themes
+	install -m 755 $(RELEASE_BIN) $(PREFIX)/bin/mldeck
+	install -m 644 themes/*.theme $(PREFIX)/share/mldeck/themes/
+
+clean:
+	rm -rf .build

@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// MLDeck: a terminal MLOps workbench. Targets follow `../shared/DESIGN.md`; arrows only point down:
+/// mldeck → DeckTUI → DeckEngine → (DeckML, DeckStore) → (CXGBoost, CNCurses, GRDB, Crypto).
+let package = Package(
+    name: "MLDeckPackage",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mldeck", targets: ["mldeck"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CXGBoost", providers: [.apt(["libxgboost-dev"])]),
+
+        /// The workspace: SQLite schema and migrations, object store, tracking, registries. Knows nothing of ML.
+        .target(name: "DeckStore", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        /// Pure computation: tables, CSV, statistics, metrics, the XGBoost wrapper. Knows nothing of storage.
+        .target(name: "DeckML", dependencies: ["CXGBoost"]),
+        /// Pipelines, tracked commands, child processes, triggers: joins DeckML and DeckStore.
+        .target(name: "DeckEngine", dependencies: [
+            "DeckStore", "DeckML",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        /// The dashboard: terminal backend, canvas, widgets, panes, key map, themes.
+        .target(name: "DeckTUI", dependencies: ["CNCurses", "DeckEngine", "DeckStore"]),
+        /// The benchmark suites behind `mldeck bench` (figures with targets and reference ratios).
+        .target(name: "DeckBench", dependencies: ["DeckStore", "DeckML", "DeckEngine"]),
+        /// The command line: argument parsing and wiring only.
+        .executableTarget(name: "mldeck", dependencies: [
+            "DeckStore", "DeckML", "DeckEngine", "DeckTUI", "DeckBench",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "DeckStoreTests", dependencies: ["DeckStore"]),
+        .testTarget(name: "DeckMLTests", dependencies: ["DeckML"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DeckEngineTests", dependencies: ["DeckEngine"]),
+        .testTarget(name: "DeckTUITests", dependencies: ["DeckTUI"]),
+        /// Runs the built `mldeck` binary as a user would (CLI, and the dashboard inside tmux).
+        .testTarget(name: "EndToEndTests", dependencies: ["DeckStore"]),
+    ]
+)

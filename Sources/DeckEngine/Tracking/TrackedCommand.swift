@@ -1,0 +1,191 @@
+import Foundation
+import DeckStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs any command as a tracked run (`mldeck track -- COMMAND …`).
+///
+/// The command gets `MLDECK_RUN_ID`, `MLDECK_WORKSPACE`, `MLDECK_METRICS_FILE`, `MLDECK_OUTPUT_DIR`,
+/// `MLDECK_PARAM_<NAME>` and `PYTHONUNBUFFERED=1`. Its output reaches the terminal and the run's
+/// log; JSON lines it appends to the metrics file are recorded while it runs. SIGINT, SIGTERM or
+/// SIGHUP stop its process group (SIGTERM, then SIGKILL after ``gracePeriod``) and mark it `KILLED`.
+public final class TrackedCommand: @unchecked Sendable {
+    /// What to run and how to record it.
+    public struct Options: Sendable {
+        public var arguments: [String]
+        public var name: String?
+        public var experiment: String
+        public var params: [String: String]
+        public var tags: [String: String]
+        /// Copy the command's output to our standard output.
+        public var echoOutput: Bool
+        /// Seconds between SIGTERM and SIGKILL when cancelling.
+        public var gracePeriod: Double
+        /// How often the metrics file is read, in seconds.
+        public var pollInterval: Double
+
+        public init(arguments: [String], name: String? = nil, experiment: String = "Default", params: [String: String] = [:],
+                    tags: [String: String] = [:], echoOutput: Bool = true, gracePeriod: Double = 5, pollInterval: Double = 0.1) {
+            self.arguments = arguments; self.name = name; self.experiment = experiment; self.params = params
+            self.tags = tags; self.echoOutput = echoOutput; self.gracePeriod = gracePeriod; self.pollInterval = pollInterval
+        }
+    }
+
+    /// How the run ended.
+    public struct Outcome: Sendable {
+        public var runID: String
+        public var status: RunStatus
+        /// The command's exit status as a shell reports it (128 + signal when killed by one).
+        public var exitStatus: Int32
+        public var problems: [MetricsLine.Problem]
+    }
+
+    let store: DeckStore
+    let options: Options
+    private let lock = NSLock()
+    private var cancelled = false
+    private var problems: [MetricsLine.Problem] = []
+
+    public init(store: DeckStore, options: Options) {
+        self.store = store
+        self.options = options
+    }
+
+    /// Runs the command to its end and records everything; throws only when the store fails.
+    public func run() throws -> Outcome {
+        let commandText = options.arguments.map(ShellQuoting.quote).joined(separator: " ")
+        let handle = try store.createRun(RunStart(name: options.name, experiment: options.experiment, status: .running,
+                                                  command: commandText, params: options.params, tags: options.tags,
+                                                  lineage: RunLineage(trigger: "manual")))
+        let runDirectory = store.workspace.runDirectory(handle.id)
+        let outputDirectory = runDirectory.appendingPathComponent("outputs", isDirectory: true)
+        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        let metricsURL = runDirectory.appendingPathComponent("metrics.jsonl")
+        let logURL = runDirectory.appendingPathComponent("log")
+        _ = FileManager.default.createFile(atPath: metricsURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["MLDECK_RUN_ID"] = handle.id
+        environment["MLDECK_WORKSPACE"] = store.workspace.root.path
+        environment["MLDECK_METRICS_FILE"] = metricsURL.path
+        environment["MLDECK_OUTPUT_DIR"] = outputDirectory.path
+        environment["PYTHONUNBUFFERED"] = "1"
+        for (key, value) in options.params { environment["MLDECK_PARAM_" + ShellQuoting.environmentName(key)] = value }
+
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(arguments: options.arguments, environment: environment)
+        } catch {
+            try store.finishRun(handle, status: .failed, exitCode: 127, reason: "\(error)")
+            FileHandle.standardError.write(Data("mldeck: \(error)\n".utf8))
+            return Outcome(runID: handle.id, status: .failed, exitStatus: 127, problems: [])
+        }
+
+        let signals = installSignalForwarding(to: child)
+        defer { signals.forEach { $0.cancel() } }
+
+        let log = FileHandle(forWritingAtPath: logURL.path)
+        let echo = options.echoOutput
+        let drained = DispatchSemaphore(value: 0)
+        Thread {
+            child.drainOutput { bytes in
+                if echo { _ = bytes.withMemoryRebound(to: UInt8.self) { fwriteAll(1, $0) } }
+                log?.write(Data(bytes))
+            }
+            drained.signal()
+        }.start()
+
+        let follower = MetricsFileFollower(url: metricsURL)
+        let finished = DispatchSemaphore(value: 0)
+        let interval = options.pollInterval
+        let poller = Thread { [self] in
+            var lastBeat = Date().timeIntervalSince1970
+            while finished.wait(timeout: .now() + interval) == .timedOut {
+                record(follower.poll(), run: handle, runDirectory: runDirectory)
+                let now = Date().timeIntervalSince1970
+                if now - lastBeat > 10 { try? store.heartbeat(handle); lastBeat = now }
+            }
+        }
+        poller.start()
+
+        let termination = child.wait()
+        child.stopDraining(after: 1)
+        drained.wait()
+        try? log?.close()
+        finished.signal()
+        while !poller.isFinished { usleep(1000) }
+        record(follower.poll(final: true), run: handle, runDirectory: runDirectory)
+
+        lock.lock(); let wasCancelled = cancelled; let seenProblems = problems; lock.unlock()
+        let status: RunStatus
+        var reason: String?
+        var exitCode: Int?, signal: Int?
+        switch termination {
+        case .exited(let code):
+            exitCode = Int(code)
+            status = wasCancelled ? .killed : (code == 0 ? .finished : .failed)
+            if code != 0 { reason = wasCancelled ? "cancelled" : "exit code \(code)" }
+        case .signaled(let sig):
+            signal = Int(sig)
+            status = wasCancelled ? .killed : .failed
+            reason = wasCancelled ? "cancelled" : "killed by signal \(sig)"
+        }
+        try store.finishRun(handle, status: status, exitCode: exitCode, signal: signal, reason: reason)
+        return Outcome(runID: handle.id, status: status, exitStatus: termination.shellStatus, problems: seenProblems)
+    }
+
+    private func record(_ batch: MetricsFileFollower.Batch, run: RunHandle, runDirectory: URL) {
+        guard !batch.isEmpty else { return }
+        for problem in batch.problems { FileHandle.standardError.write(Data("mldeck: \(problem)\n".utf8)) }
+        lock.lock(); problems += batch.problems; lock.unlock()
+        do {
+            try store.logMetrics(batch.points, run: run)
+            try store.logParams(batch.params, run: run)
+            try store.setTags(batch.tags, run: run)
+        } catch {
+            FileHandle.standardError.write(Data("mldeck: \(error)\n".utf8))
+        }
+        for path in batch.artifacts {
+            let candidates = [URL(fileURLWithPath: path, relativeTo: runDirectory.appendingPathComponent("outputs", isDirectory: true)),
+                              URL(fileURLWithPath: path)]
+            guard let file = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+                FileHandle.standardError.write(Data("mldeck: artifact '\(path)' not found (looked in MLDECK_OUTPUT_DIR and the current folder)\n".utf8))
+                continue
+            }
+            do { try store.logArtifact(run: run, path: path, file: file) } catch {
+                FileHandle.standardError.write(Data("mldeck: artifact '\(path)': \(error)\n".utf8))
+            }
+        }
+    }
+
+    private func installSignalForwarding(to child: ChildProcess) -> [DispatchSourceSignal] {
+        let grace = options.gracePeriod
+        return [SIGINT, SIGTERM, SIGHUP].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { [self] in
+                lock.lock(); let first = !cancelled; cancelled = true; lock.unlock()
+                guard first else { child.signalGroup(SIGKILL); return }
+                child.signalGroup(SIGTERM)
+                DispatchQueue.global().asyncAfter(deadline: .now() + grace) { child.signalGroup(SIGKILL) }
+            }
+            source.resume()
+            return source
+        }
+    }
+}
+
+/// Writes all bytes to a file descriptor.
+@discardableResult
+func fwriteAll(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var offset = 0
+    while offset < bytes.count {
+        let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return false }
+        offset += n
+    }
+    return true
+}

@@ -1,0 +1,152 @@
+import Foundation
+
+/// Per-lane, per-column state of the profiler: cell kinds seen, numeric values (or a sketch),
+/// boolean counts, datetime extremes and a value counter for text.
+final class ColumnAccumulator {
+    static let kindInteger: UInt8 = 1, kindFloat: UInt8 = 2, kindBool: UInt8 = 4, kindDate: UInt8 = 8
+
+    /// Non-text columns keep a value counter while they have at most this many distinct values, so that
+    /// turning into text later still gives exact counts.
+    static let smallCounterLimit = 1024
+
+    /// The state touched for every cell, kept outside the object so updates need no exclusivity checks.
+    struct Hot {
+        var missing = 0
+        var nonMissing = 0
+        var seen: UInt8 = 0
+        var isText = false
+        var sketching = false
+        var trueCount = 0
+        var falseCount = 0
+        var values = GrowableDoubles()
+        var counter: Unmanaged<ByteStringCounter>?
+    }
+
+    let distinctLimit: Int
+    private let hot: UnsafeMutablePointer<Hot>
+    var sketch: NumericSketch?
+    /// The value counter (text, or small while the column looks non-text).
+    var counter: ByteStringCounter? {
+        didSet { hot.pointee.counter = counter.map { Unmanaged.passUnretained($0) } }
+    }
+    /// False once the counter missed some non-missing cells (it was dropped while the column looked numeric).
+    var counterComplete = true
+    var dateMin = Double.infinity
+    var dateMax = -Double.infinity
+    var dateMinText: [UInt8] = []
+    var dateMaxText: [UInt8] = []
+
+    init(distinctLimit: Int) {
+        self.distinctLimit = distinctLimit
+        hot = .allocate(capacity: 1)
+        hot.initialize(to: Hot())
+        counter = ByteStringCounter(limit: Self.smallCounterLimit + 1)
+        hot.pointee.counter = Unmanaged.passUnretained(counter!)
+    }
+
+    deinit {
+        hot.pointee.values.free()
+        hot.deinitialize(count: 1)
+        hot.deallocate()
+    }
+
+    var missing: Int { hot.pointee.missing }
+    var nonMissing: Int { hot.pointee.nonMissing }
+    var seen: UInt8 { hot.pointee.seen }
+    var isText: Bool { hot.pointee.isText }
+    var trueCount: Int { hot.pointee.trueCount }
+    var falseCount: Int { hot.pointee.falseCount }
+    /// Stored (exact-mode) values.
+    var values: UnsafeBufferPointer<Double> { hot.pointee.values.buffer }
+
+    /// Makes room for `n` stored values.
+    func reserveValues(_ n: Int) { hot.pointee.values.reserve(n) }
+
+    /// Frees stored values, sketch and counter.
+    func releaseAll() {
+        hot.pointee.values.free()
+        sketch = nil
+        counter = nil
+    }
+
+    private func becomeText() {
+        hot.pointee.isText = true
+        hot.pointee.values.free()
+        hot.pointee.sketching = false
+        sketch = nil
+        if counter == nil {
+            counter = ByteStringCounter(limit: distinctLimit)
+        } else if counter!.limit < distinctLimit {
+            // Move the small counter into one with the full limit.
+            let big = ByteStringCounter(limit: distinctLimit, initialCapacity: 2048)
+            big.merge(counter!)
+            counter = big
+        }
+    }
+
+    @inline(__always)
+    private func store(_ v: Double) {
+        if hot.pointee.sketching { sketch!.add(v) } else { hot.pointee.values.append(v) }
+    }
+
+    @inline(__always)
+    func add(_ p: UnsafePointer<UInt8>, _ n: Int, _ matcher: MissingValueMatcher) {
+        let h = hot
+        if matcher.isMissing(p, n) { h.pointee.missing += 1; return }
+        h.pointee.nonMissing += 1
+        if h.pointee.isText { h.pointee.counter.unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.add(p, n) }; return }
+        let (kind, v) = CellParser.classify(p, n)
+        let before = h.pointee.seen
+        var bit: UInt8 = 0
+        switch kind {
+        case .integer: bit = Self.kindInteger; store(v)
+        case .float: bit = Self.kindFloat; store(v)
+        case .boolean:
+            bit = Self.kindBool
+            if v == 1 { h.pointee.trueCount += 1 } else { h.pointee.falseCount += 1 }
+        case .datetime:
+            bit = Self.kindDate
+            store(v)
+            if v < dateMin { dateMin = v; dateMinText = Array(UnsafeBufferPointer(start: p, count: n)) }
+            if v > dateMax { dateMax = v; dateMaxText = Array(UnsafeBufferPointer(start: p, count: n)) }
+        case .text, .missing:
+            becomeText()
+            counter!.add(p, n)
+            return
+        }
+        if before & bit == 0 {
+            h.pointee.seen = before | bit
+            if Self.families(before | bit) > 1 {
+                becomeText()
+                counter!.add(p, n)
+                return
+            }
+        }
+        if let c = h.pointee.counter {
+            let full = c._withUnsafeGuaranteedRef { c in
+                c.add(p, n)
+                return c.storedDistinct > Self.smallCounterLimit
+            }
+            if full {
+                counter = nil
+                counterComplete = false
+            }
+        }
+    }
+
+    /// Number of type families (numbers, booleans, datetimes) in a `seen` mask.
+    static func families(_ seen: UInt8) -> Int {
+        (seen & (kindInteger | kindFloat) != 0 ? 1 : 0) + (seen & kindBool != 0 ? 1 : 0) + (seen & kindDate != 0 ? 1 : 0)
+    }
+
+    /// Stored values plus sketched values.
+    var numericCount: Int { hot.pointee.values.count + (sketch?.count ?? 0) }
+
+    /// Switches to bounded memory: values go into a sketch keeping `capacity` of them.
+    func startSketch(capacity: Int, seed: UInt64) {
+        guard !hot.pointee.sketching, !isText else { return }
+        sketch = NumericSketch(values: Array(values), capacity: capacity, seed: seed)
+        hot.pointee.values.free()
+        hot.pointee.sketching = true
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+
+/// Trains XGBoost models: the `xgboost` step (trees) and the `linear` step (`gblinear`).
+public enum XGBoostTrainer {
+    /// Names of the evaluation sets in the per-round log.
+    public static let trainSetName = "train"
+    public static let validationSetName = "validation"
+
+    /// Trains a model, evaluating `train` and `validation` after every round.
+    ///
+    /// - Parameters:
+    ///   - parameters: objective, booster, rounds, early stopping, threads, metrics, extras.
+    ///   - train: the training set.
+    ///   - validation: the validation set, required for early stopping.
+    ///   - onRound: called after each round with its metrics (`train-logloss`, `validation-auc`, …);
+    ///     throwing from it (for example `CancellationError`) stops training and rethrows.
+    /// - Returns: the model (cut to the best round under early stopping) and its history.
+    public static func train(
+        parameters: XGBoostParameters,
+        train: LabeledMatrix,
+        validation: LabeledMatrix? = nil,
+        onRound: ((XGBoostRoundLog) throws -> Void)? = nil
+    ) throws -> XGBoostTrainingResult {
+        try parameters.validate()
+        try train.validateLabels(for: parameters.objective)
+        try validation?.validateLabels(for: parameters.objective)
+        if let validation, validation.features.featureNames != train.features.featureNames {
+            throw XGBoostError.malformedMatrix("validation features \(validation.features.featureNames) differ from training features \(train.features.featureNames)")
+        }
+        if parameters.earlyStoppingRounds != nil && validation == nil {
+            throw XGBoostError.invalidParameter(name: "early_stopping_rounds", value: "\(parameters.earlyStoppingRounds!)",
+                                                reason: "early stopping needs a validation set")
+        }
+        var timings = XGBoostTrainingTimings()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let trainMatrix = try XGBoostDMatrix(train.features, labels: train.labels, threads: parameters.threads)
+        let validationMatrix = try validation.map {
+            try XGBoostDMatrix($0.features, labels: $0.labels, threads: parameters.threads)
+        }
+        timings.matrixBuild = seconds(clock.now - start)
+        return try Self.train(parameters: parameters, train: trainMatrix, validation: validationMatrix,
+                         timings: timings, onRound: onRound)
+    }
+
+    /// Trains on prebuilt matrices (labels already set); see `train(parameters:train:validation:onRound:)`.
+    public static func train(
+        parameters: XGBoostParameters,
+        train trainMatrix: XGBoostDMatrix,
+        validation validationMatrix: XGBoostDMatrix?,
+        timings initialTimings: XGBoostTrainingTimings = XGBoostTrainingTimings(),
+        onRound: ((XGBoostRoundLog) throws -> Void)? = nil
+    ) throws -> XGBoostTrainingResult {
+        try parameters.validate()
+        var timings = initialTimings
+        let clock = ContinuousClock()
+
+        var cached = [trainMatrix]
+        var sets: [(name: String, matrix: XGBoostDMatrix)] = [(trainSetName, trainMatrix)]
+        if let validationMatrix {
+            cached.append(validationMatrix)
+            sets.append((validationSetName, validationMatrix))
+        }
+        if let validationMatrix, validationMatrix.featureNameList != trainMatrix.featureNameList {
+            throw XGBoostError.malformedMatrix("validation features \(validationMatrix.featureNameList) differ from training features \(trainMatrix.featureNameList)")
+        }
+        let booster = try XGBoostBooster(caching: cached)
+        if !trainMatrix.featureNameList.isEmpty {
+            try booster.setFeatureNames(trainMatrix.featureNameList)
+        }
+        for (name, value) in parameters.boosterParameterPairs {
+            try booster.setParameter(name, value)
+        }
+
+        let stoppingMetric = validationMatrix == nil
+            ? nil : "\(validationSetName)-\(parameters.effectiveEvalMetrics.last!)"
+        var tracker = stoppingMetric.map { EarlyStoppingTracker(metric: $0, patience: parameters.earlyStoppingRounds) }
+        let isLinear = parameters.booster == .gblinear
+        var bestLinearSnapshot: Data?
+        var history: [XGBoostRoundLog] = []
+        history.reserveCapacity(parameters.rounds)
+
+        var roundsTrained = 0
+        for round in 0..<parameters.rounds {
+            var start = clock.now
+            try booster.updateOneIteration(round, train: trainMatrix)
+            roundsTrained = round + 1
+            timings.boosting += seconds(clock.now - start)
+
+            start = clock.now
+            let line = try booster.evaluationLine(round, sets: sets)
+            timings.evaluation += seconds(clock.now - start)
+
+            start = clock.now
+            let log = XGBoostRoundLog(round: round, metrics: EvaluationLineParser.parse(line))
+            history.append(log)
+            var shouldStop = false
+            if var current = tracker {
+                let improved = try current.record(log)
+                shouldStop = current.shouldStop
+                tracker = current
+                if improved && isLinear && parameters.earlyStoppingRounds != nil {
+                    bestLinearSnapshot = try booster.serializedState()
+                }
+            }
+            try onRound?(log)
+            timings.logging += seconds(clock.now - start)
+            if shouldStop { break }
+        }
+
+        let start = clock.now
+        let bestIteration = tracker?.bestRound ?? (roundsTrained - 1)
+        var model = booster
+        if parameters.earlyStoppingRounds != nil && bestIteration + 1 < roundsTrained {
+            if isLinear, let snapshot = bestLinearSnapshot {
+                model = try XGBoostBooster(serializedState: snapshot)
+            } else if !isLinear {
+                model = try booster.slice(rounds: 0..<(bestIteration + 1))
+            }
+        }
+        timings.finishing = seconds(clock.now - start)
+        return XGBoostTrainingResult(
+            booster: model, bestIteration: bestIteration, bestScore: tracker?.bestScore,
+            stoppingMetric: stoppingMetric, roundsTrained: roundsTrained, history: history, timings: timings)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,16 @@
+import GRDB
+
+/// The versioned migrations of the workspace database.
+///
+/// Migrations are append-only: a released migration is never edited; a change is a new one.
+/// A database that carries a migration this build does not know was written by a newer MLDeck
+/// and is refused (see ``WorkspaceError/newerSchema(path:unknown:)``).
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-tracking", migrate: TrackingMigration.migrate)
+        migrator.registerMigration("v2-datasets", migrate: DatasetsMigration.migrate)
+        migrator.registerMigration("v3-models", migrate: ModelsMigration.migrate)
+        return migrator
+    }
+}

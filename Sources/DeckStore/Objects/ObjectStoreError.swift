@@ -1,0 +1,26 @@
+/// Errors of the content-addressed object store.
+public enum ObjectStoreError: Error, CustomStringConvertible, Equatable {
+    /// The object is not in the store.
+    case missing(ObjectID, path: String)
+    /// The object's bytes no longer hash to its id: it was damaged on disk.
+    case corrupt(ObjectID, path: String, actual: ObjectID)
+    /// A file system call failed.
+    case io(path: String, operation: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case .missing(let id, let path):
+            return "object \(id.hex.prefix(12)) is missing (\(path)); run `mldeck fsck` to see what depends on it"
+        case .corrupt(let id, let path, let actual):
+            return "object \(id.hex.prefix(12)) is corrupt: \(path) now hashes to \(actual.hex.prefix(12)); run `mldeck fsck`"
+        case .io(let path, let operation, let code):
+            return "\(operation) failed for \(path): \(String(cString: strerror(code)))"
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,68 @@
+/// A field a filter refers to: `metrics.auc`, `params.max_depth`, `tags.note`, `status`,
+/// `production.metrics.auc`, `production.exists`.
+public struct FilterField: Hashable, Sendable, CustomStringConvertible {
+    /// The namespace: `metrics`, `params`, `tags`, `attributes`, or a prefixed one such as
+    /// `production.metrics`; `production` for `production.exists`.
+    public var namespace: String
+    public var name: String
+
+    public init(namespace: String, name: String) { self.namespace = namespace; self.name = name }
+
+    public var description: String { "\(namespace).\(name)" }
+
+    /// Run attributes that may be written bare (`status = 'FAILED'`).
+    public static let attributes: Set<String> = ["status", "name", "run_name", "start_time", "end_time", "duration",
+                                                  "run_id", "id", "experiment", "pipeline", "dataset", "trigger", "command"]
+    static let namespaceAliases: [String: String] = [
+        "metrics": "metrics", "metric": "metrics", "params": "params", "param": "params",
+        "tags": "tags", "tag": "tags", "attributes": "attributes", "attribute": "attributes",
+        "attr": "attributes", "run": "attributes",
+    ]
+}
+
+/// A literal in a filter.
+public enum FilterValue: Hashable, Sendable, CustomStringConvertible {
+    case number(Double)
+    case string(String)
+    case bool(Bool)
+
+    public var description: String {
+        switch self {
+        case .number(let n): return n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+        case .string(let s): return "'\(s)'"
+        case .bool(let b): return b ? "TRUE" : "FALSE"
+        }
+    }
+}
+
+/// Comparison operators.
+public enum FilterOperator: String, Sendable, Hashable {
+    case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    case like = "LIKE", ilike = "ILIKE", notLike = "NOT LIKE", notILike = "NOT ILIKE"
+}
+
+/// A parsed filter: MLflow's search syntax plus `OR`, `NOT` and parentheses.
+public indirect enum FilterExpression: Hashable, Sendable {
+    case and(FilterExpression, FilterExpression)
+    case or(FilterExpression, FilterExpression)
+    case not(FilterExpression)
+    case compare(FilterField, FilterOperator, FilterValue)
+    case isIn(FilterField, [FilterValue], negated: Bool)
+    case isNull(FilterField, negated: Bool)
+    /// A bare field used as a condition (`production.exists`).
+    case truthy(FilterField)
+
+    /// Parses `text`; throws ``FilterError`` pointing at the offending column.
+    public static func parse(_ text: String) throws -> FilterExpression {
+        try FilterParser(source: text).parse()
+    }
+
+    /// Every field the expression mentions.
+    public var fields: Set<FilterField> {
+        switch self {
+        case .and(let a, let b), .or(let a, let b): return a.fields.union(b.fields)
+        case .not(let e): return e.fields
+        case .compare(let f, _, _), .isIn(let f, _, _), .isNull(let f, _), .truthy(let f): return [f]
+        }
+    }
+}

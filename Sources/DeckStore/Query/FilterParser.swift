@@ -1,0 +1,170 @@
+/// Recursive-descent parser for filter expressions:
+///
+///     expr    := and (OR and)*
+///     and     := not (AND not)*
+///     not     := NOT not | primary
+///     primary := '(' expr ')' | field op value | field [NOT] IN (values) | field [NOT] LIKE|ILIKE string
+///              | field IS [NOT] NULL | field
+struct FilterParser {
+    let source: String
+
+    func parse() throws -> FilterExpression {
+        guard !source.allSatisfy(\.isWhitespace) else { throw FilterError("empty filter", column: 1, expression: source) }
+        var state = State(tokens: try FilterLexer(source: source).tokens(), source: source)
+        let expression = try state.parseOr()
+        guard case .end = state.peek.kind else {
+            throw state.error("unexpected \(state.peek.display) (expected AND, OR or the end)", at: state.peek)
+        }
+        return expression
+    }
+
+    struct State {
+        var tokens: [FilterToken]
+        let source: String
+        var index = 0
+
+        var peek: FilterToken { tokens[index] }
+        mutating func next() -> FilterToken { defer { index += 1 }; return tokens[index] }
+        func error(_ message: String, at token: FilterToken) -> FilterError {
+            FilterError(message, column: token.column, expression: source)
+        }
+        func isKeyword(_ word: String) -> Bool { if case .keyword(word) = peek.kind { return true }; return false }
+
+        mutating func parseOr() throws -> FilterExpression {
+            var left = try parseAnd()
+            while isKeyword("OR") { _ = next(); left = .or(left, try parseAnd()) }
+            return left
+        }
+
+        mutating func parseAnd() throws -> FilterExpression {
+            var left = try parseNot()
+            while isKeyword("AND") { _ = next(); left = .and(left, try parseNot()) }
+            return left
+        }
+
+        mutating func parseNot() throws -> FilterExpression {
+            if isKeyword("NOT") { _ = next(); return .not(try parseNot()) }
+            return try parsePrimary()
+        }
+
+        mutating func parsePrimary() throws -> FilterExpression {
+            let token = next()
+            switch token.kind {
+            case .leftParen:
+                let inner = try parseOr()
+                guard case .rightParen = peek.kind else { throw error("expected ')' to close the '(' at column \(token.column)", at: peek) }
+                _ = next()
+                return inner
+            case .identifier, .path:
+                let field = try fieldOf(token)
+                return try parseCondition(on: field, fieldToken: token)
+            case .end:
+                throw error("expected a condition such as metrics.auc > 0.9", at: token)
+            default:
+                throw error("expected a field (metrics.X, params.X, tags.X or an attribute) but found \(token.display)", at: token)
+            }
+        }
+
+        func fieldOf(_ token: FilterToken) throws -> FilterField {
+            var parts: [String]
+            switch token.kind {
+            case .identifier(let name): parts = [name]
+            case .path(let p): parts = p
+            default: throw error("expected a field", at: token)
+            }
+            if parts.count == 1 {
+                let name = parts[0].lowercased()
+                guard FilterField.attributes.contains(name) else {
+                    throw error("unknown field '\(parts[0])': use metrics.\(parts[0]), params.\(parts[0]), tags.\(parts[0]) or an attribute (\(FilterField.attributes.sorted().joined(separator: ", ")))", at: token)
+                }
+                return FilterField(namespace: "attributes", name: name)
+            }
+            // `production.metrics.auc`, `production.exists`: a model alias scope in pipeline conditions.
+            var prefix: [String] = []
+            if parts.count > 1, ["production", "candidate"].contains(parts[0].lowercased()) {
+                prefix.append(parts.removeFirst().lowercased())
+            }
+            if parts.count == 1 { return FilterField(namespace: prefix.joined(separator: "."), name: parts[0].lowercased()) }
+            guard let namespace = FilterField.namespaceAliases[parts[0].lowercased()] else {
+                throw error("unknown namespace '\(parts[0])' (expected metrics, params, tags or attributes)", at: token)
+            }
+            let name = parts.dropFirst().joined(separator: ".")
+            if namespace == "attributes" && !FilterField.attributes.contains(name.lowercased()) {
+                throw error("unknown attribute '\(name)' (known: \(FilterField.attributes.sorted().joined(separator: ", ")))", at: token)
+            }
+            let full = (prefix + [namespace]).joined(separator: ".")
+            return FilterField(namespace: full, name: namespace == "attributes" ? name.lowercased() : name)
+        }
+
+        mutating func parseCondition(on field: FilterField, fieldToken: FilterToken) throws -> FilterExpression {
+            let token = peek
+            switch token.kind {
+            case .op(let symbol):
+                _ = next()
+                let value = try parseValue(after: token)
+                return .compare(field, FilterOperator(rawValue: symbol)!, value)
+            case .keyword("NOT"):
+                _ = next()
+                if isKeyword("IN") { _ = next(); return .isIn(field, try parseList(), negated: true) }
+                if isKeyword("LIKE") || isKeyword("ILIKE") {
+                    let kind = next()
+                    let pattern = try parseString(after: kind)
+                    return .compare(field, kind.kind == .keyword("LIKE") ? .notLike : .notILike, pattern)
+                }
+                throw error("expected IN, LIKE or ILIKE after NOT", at: peek)
+            case .keyword("IN"):
+                _ = next()
+                return .isIn(field, try parseList(), negated: false)
+            case .keyword("LIKE"), .keyword("ILIKE"):
+                _ = next()
+                let pattern = try parseString(after: token)
+                return .compare(field, token.kind == .keyword("LIKE") ? .like : .ilike, pattern)
+            case .keyword("IS"):
+                _ = next()
+                var negated = false
+                if isKeyword("NOT") { _ = next(); negated = true }
+                guard isKeyword("NULL") else { throw error("expected NULL after IS", at: peek) }
+                _ = next()
+                return .isNull(field, negated: negated)
+            default:
+                return .truthy(field)
+            }
+        }
+
+        mutating func parseValue(after op: FilterToken) throws -> FilterValue {
+            let token = next()
+            switch token.kind {
+            case .string(let s): return .string(s)
+            case .number(let n, _): return .number(n)
+            case .keyword("TRUE"): return .bool(true)
+            case .keyword("FALSE"): return .bool(false)
+            case .identifier(let word):
+                throw error("expected a value after '\(op.display)' but found '\(word)' (quote text values: '\(word)')", at: token)
+            default:
+                throw error("expected a value after '\(op.display)' but found \(token.display)", at: token)
+            }
+        }
+
+        mutating func parseString(after keyword: FilterToken) throws -> FilterValue {
+            let token = next()
+            guard case .string(let s) = token.kind else {
+                throw error("\(keyword.display) needs a quoted pattern such as '%xgb%' but found \(token.display)", at: token)
+            }
+            return .string(s)
+        }
+
+        mutating func parseList() throws -> [FilterValue] {
+            let open = next()
+            guard case .leftParen = open.kind else { throw error("IN needs a list in parentheses, such as ('a', 'b')", at: open) }
+            var values: [FilterValue] = []
+            while true {
+                values.append(try parseValue(after: open))
+                let token = next()
+                if case .comma = token.kind { continue }
+                if case .rightParen = token.kind { break }
+                throw error("expected ',' or ')' in the IN list but found \(token.display)", at: token)
+            }
+            return values
+        }
+    }
+}

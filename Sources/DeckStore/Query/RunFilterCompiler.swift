@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+
+/// Turns a ``FilterExpression`` into SQL over `runs r` (joined with `experiments e`).
+///
+/// Metrics compare by their latest value (as MLflow); params and tags compare as text with a
+/// quoted value and as numbers with a number (`params.max_depth > 4`); times compare with ISO
+/// dates (`start_time > '2026-11-01'`) or MLflow's milliseconds since 1970; `duration` is seconds.
+struct RunFilterCompiler {
+    /// Finds the id of a param/metric/tag key; nil when no run has ever used it.
+    let keyID: (String) throws -> Int64?
+    let expressionText: String
+    let now: Double
+
+    enum FieldKind { case number, text, time }
+
+    func compile(_ e: FilterExpression) throws -> (sql: String, arguments: [DatabaseValueConvertible?]) {
+        var args: [DatabaseValueConvertible?] = []
+        let sql = try build(e, &args)
+        return (sql, args)
+    }
+
+    func error(_ message: String) -> FilterError { FilterError(message, column: 1, expression: expressionText) }
+
+    func build(_ e: FilterExpression, _ args: inout [DatabaseValueConvertible?]) throws -> String {
+        switch e {
+        case .and(let a, let b): return "(\(try build(a, &args)) AND \(try build(b, &args)))"
+        case .or(let a, let b): return "(\(try build(a, &args)) OR \(try build(b, &args)))"
+        case .not(let inner): return "(NOT \(try build(inner, &args)))"
+        case .isNull(let field, let negated):
+            let (sql, _) = try fieldSQL(field, &args)
+            return "(\(sql) IS \(negated ? "NOT " : "")NULL)"
+        case .truthy(let field):
+            throw error("'\(field)' needs a comparison, such as \(field) = 'x'")
+        case .isIn(let field, let list, let negated):
+            let (sql, kind) = try fieldSQL(field, &args)
+            var placeholders: [String] = []
+            for value in list {
+                let (p, v) = try literal(value, for: kind, field: field, numericText: true)
+                placeholders.append(p); args.append(v)
+            }
+            return "(\(sql) \(negated ? "NOT " : "")IN (\(placeholders.joined(separator: ", "))))"
+        case .compare(let field, let op, let value):
+            var (sql, kind) = try fieldSQL(field, &args)
+            switch op {
+            case .like, .notLike:
+                guard case .string(let pattern) = value else { throw error("LIKE needs a quoted pattern") }
+                args.append(LikePattern.glob(fromLike: pattern))
+                return "(\(op == .notLike ? "NOT " : "")\(sql) GLOB ?)"
+            case .ilike, .notILike:
+                guard case .string(let pattern) = value else { throw error("ILIKE needs a quoted pattern") }
+                args.append(pattern)
+                return "(\(sql) \(op == .notILike ? "NOT " : "")LIKE ?)"
+            default:
+                if kind == .text, case .number = value { sql = "mldeck_num(\(sql))"; kind = .number }
+                let (placeholder, bound) = try literal(value, for: kind, field: field, numericText: false)
+                args.append(bound)
+                return "(\(sql) \(op.rawValue) \(placeholder))"
+            }
+        }
+    }
+
+    func literal(_ value: FilterValue, for kind: FieldKind, field: FilterField, numericText: Bool) throws -> (String, DatabaseValueConvertible?) {
+        switch (kind, value) {
+        case (.number, .number(let n)): return ("?", n)
+        case (.number, .string(let s)):
+            guard let n = Double(s) else { throw error("\(field) is a number; compare it with a number, not '\(s)'") }
+            return ("?", n)
+        case (.number, .bool(let b)): return ("?", b ? 1.0 : 0.0)
+        case (.text, .string(let s)):
+            return ("?", field.namespace == "attributes" && field.name == "status" ? s.uppercased() : s)
+        case (.text, .number(let n)):
+            return numericText ? ("?", FilterValue.number(n).description) : ("?", n)
+        case (.text, .bool(let b)): return ("?", b ? "true" : "false")
+        case (.time, .number(let ms)): return ("?", ms / 1000)
+        case (.time, .string(let s)):
+            guard let seconds = Self.parseDate(s) else { throw error("'\(s)' is not a date (use 2026-11-28 or 2026-11-28T14:00:00Z)") }
+            return ("?", seconds)
+        case (.time, .bool): throw error("\(field) is a time; compare it with a date")
+        }
+    }
+
+    static func parseDate(_ text: String) -> Double? {
+        if let t = try? JSONTime.decode(text) { return t }
+        let day = Date.ISO8601FormatStyle().year().month().day()
+        if let d = try? day.parse(text) { return d.timeIntervalSince1970 }
+        let minute = Date.ISO8601FormatStyle(timeZone: .current).year().month().day().dateTimeSeparator(.space).time(includingFractionalSeconds: false)
+        return (try? minute.parse(text))?.timeIntervalSince1970
+    }
+
+    func fieldSQL(_ field: FilterField, _ args: inout [DatabaseValueConvertible?]) throws -> (String, FieldKind) {
+        switch field.namespace {
+        case "metrics", "params", "tags":
+            guard let id = try keyID(field.name) else { return ("NULL", field.namespace == "metrics" ? .number : .text) }
+            let table = field.namespace == "metrics" ? "metric_summary" : field.namespace
+            let column = field.namespace == "metrics" ? "last" : "value"
+            return ("(SELECT \(column) FROM \(table) WHERE run_id = r.id AND key_id = \(id))", field.namespace == "metrics" ? .number : .text)
+        case "attributes":
+            switch field.name {
+            case "status": return ("r.status", .text)
+            case "name", "run_name": return ("r.name", .text)
+            case "run_id", "id": return ("r.uuid", .text)
+            case "experiment": return ("e.name", .text)
+            case "pipeline": return ("r.pipeline", .text)
+            case "dataset": return ("r.dataset_version", .text)
+            case "trigger": return ("r.trigger", .text)
+            case "command": return ("r.command", .text)
+            case "start_time": return ("r.start_time", .time)
+            case "end_time": return ("r.end_time", .time)
+            case "duration": return ("(COALESCE(r.end_time, \(now)) - r.start_time)", .number)
+            default: throw error("unknown attribute \(field.name)")
+            }
+        default:
+            throw error("'\(field)' only has a meaning in pipeline conditions, not when listing runs")
+        }
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import GRDB
+
+extension DeckStore {
+    /// The id of the named experiment, creating it when needed.
+    @discardableResult
+    public func experimentID(named name: String) throws -> Int64 {
+        try writeImmediate { db in try experimentID(named: name, in: db) }
+    }
+
+    func experimentID(named name: String, in db: Database) throws -> Int64 {
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM experiments WHERE name = ?", arguments: [name]) { return id }
+        try db.execute(sql: "INSERT INTO experiments(name, created_at) VALUES (?, ?)", arguments: [name, Date().timeIntervalSince1970])
+        return db.lastInsertedRowID
+    }
+
+    /// Creates a run with its first params, tags and metrics, in one transaction.
+    public func createRun(_ start: RunStart) throws -> RunHandle {
+        try createRuns([start])[0]
+    }
+
+    /// Creates several runs in one transaction (imports, sweeps, benchmarks).
+    public func createRuns(_ starts: [RunStart]) throws -> [RunHandle] {
+        for start in starts {
+            for key in start.params.keys { try Self.validateKey(key) }
+            for key in start.tags.keys { try Self.validateKey(key) }
+            for point in start.metrics { try Self.validateKey(point.key) }
+        }
+        return try writeImmediate { db in try starts.map { try insertRun($0, in: db) } }
+    }
+
+    func insertRun(_ start: RunStart, in db: Database) throws -> RunHandle {
+        let uuid = Self.newRunID()
+        let now = start.startTime ?? Date().timeIntervalSince1970
+        let experiment = try experimentID(named: start.experiment, in: db)
+        var parentRow: Int64?
+        if let parent = start.lineage.parentRunID {
+            parentRow = try Int64.fetchOne(db, sql: "SELECT id FROM runs WHERE uuid = ?", arguments: [parent])
+        }
+        try db.execute(sql: """
+            INSERT INTO runs(uuid, name, experiment_id, status, start_time, command, pipeline, owner_pid, owner_token,
+                             owner_host, heartbeat, dataset_version, code_hash, git_commit, git_dirty, parent_run_id, trigger)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """, arguments: [uuid, start.name ?? RunNames.random(), experiment, start.status.rawValue, now,
+                             start.command, start.pipeline, start.owner?.pid, start.owner?.token, start.owner?.host,
+                             start.owner == nil ? nil : now, start.lineage.datasetVersion, start.lineage.codeHash,
+                             start.lineage.gitCommit, start.lineage.gitDirty, parentRow, start.lineage.trigger])
+        let row = db.lastInsertedRowID
+        let handle = RunHandle(rowID: row, id: uuid)
+        try insertParams(start.params, run: handle, in: db)
+        try upsertTags(start.tags, run: row, in: db)
+        var byKey: [String: [SeriesPoint]] = [:]
+        for p in start.metrics { byKey[p.key, default: []].append(SeriesPoint(step: p.step, value: p.value, timestamp: p.timestamp)) }
+        for (key, series) in byKey.sorted(by: { $0.key < $1.key }) { try appendSeries(series, key: key, run: row, in: db) }
+        return handle
+    }
+
+    /// 32 random hex digits.
+    static func newRunID() -> String {
+        var g = SystemRandomNumberGenerator()
+        let a = g.next() as UInt64, b = g.next() as UInt64
+        let hex = String(a, radix: 16) + "|" + String(b, radix: 16)
+        let parts = hex.split(separator: "|").map { String(repeating: "0", count: 16 - $0.count) + $0 }
+        return parts.joined()
+    }
+
+    /// Records params; a param that is already set must keep its value.
+    public func logParams(_ params: [String: String], run: RunHandle) throws {
+        guard !params.isEmpty else { return }
+        for key in params.keys { try Self.validateKey(key) }
+        try writeImmediate { db in try insertParams(params, run: run, in: db) }
+    }
+
+    func insertParams(_ params: [String: String], run: RunHandle, in db: Database) throws {
+        let insert = try db.cachedStatement(sql: "INSERT INTO params(run_id, key_id, value) VALUES (?,?,?) ON CONFLICT DO NOTHING")
+        let read = try db.cachedStatement(sql: "SELECT value FROM params WHERE run_id = ? AND key_id = ?")
+        for (key, value) in params.sorted(by: { $0.key < $1.key }) {
+            let keyID = try keyCache.id(for: key, in: db)
+            try insert.execute(arguments: [run.rowID, keyID, value])
+            if db.changesCount == 0, let old = try String.fetchOne(read, arguments: [run.rowID, keyID]), old != value {
+                throw TrackingError.paramChanged(run: run.id, key: key, old: old, new: value)
+            }
+        }
+    }
+
+    /// Sets tags (tags may change, unlike params).
+    public func setTags(_ tags: [String: String], run: RunHandle) throws {
+        guard !tags.isEmpty else { return }
+        for key in tags.keys { try Self.validateKey(key) }
+        try writeImmediate { db in try upsertTags(tags, run: run.rowID, in: db) }
+    }
+
+    func upsertTags(_ tags: [String: String], run: Int64, in db: Database) throws {
+        let statement = try db.cachedStatement(sql: "INSERT INTO tags(run_id, key_id, value) VALUES (?,?,?) ON CONFLICT DO UPDATE SET value = excluded.value")
+        for (key, value) in tags { try statement.execute(arguments: [run, try keyCache.id(for: key, in: db), value]) }
+    }
+
+    /// Appends metric points, packed per key into one chunk each, and updates the summaries
+    /// (last by step, min, max, count) that the runs table filters and sorts on.
+    public func logMetrics(_ points: [MetricPoint], run: RunHandle) throws {
+        guard !points.isEmpty else { return }
+        var byKey: [String: [SeriesPoint]] = [:]
+        for p in points { byKey[p.key, default: []].append(SeriesPoint(step: p.step, value: p.value, timestamp: p.timestamp)) }
+        for key in byKey.keys { try Self.validateKey(key) }
+        try writeImmediate { db in
+            for (key, series) in byKey { try appendSeries(series, key: key, run: run.rowID, in: db) }
+        }
+    }
+
+    func appendSeries(_ series: [SeriesPoint], key: String, run: Int64, in db: Database) throws {
+        let keyID = try keyCache.id(for: key, in: db)
+        var last = series[0], low = series[0].value, high = series[0].value
+        for p in series {
+            if p.step >= last.step { last = p }
+            if p.value < low || low.isNaN { low = p.value }
+            if p.value > high || high.isNaN { high = p.value }
+        }
+        let summary = try db.cachedStatement(sql: """
+            INSERT INTO metric_summary(run_id, key_id, last, last_step, last_time, min, max, count, chunks)
+            VALUES (?,?,?,?,?,?,?,?,1)
+            ON CONFLICT DO UPDATE SET
+                last = CASE WHEN excluded.last_step >= last_step THEN excluded.last ELSE last END,
+                last_time = CASE WHEN excluded.last_step >= last_step THEN excluded.last_time ELSE last_time END,
+                last_step = MAX(last_step, excluded.last_step),
+                min = MIN(min, excluded.min), max = MAX(max, excluded.max),
+                count = count + excluded.count, chunks = chunks + 1
+            RETURNING chunks
+            """)
+        let chunks = try Int64.fetchOne(summary, arguments: [run, keyID, last.value, last.step, last.timestamp, low, high, series.count]) ?? 1
+        let chunk = try db.cachedStatement(sql: "INSERT INTO metric_chunks(run_id, key_id, seq, count, points) VALUES (?,?,?,?,?)")
+        try chunk.execute(arguments: [run, keyID, chunks, series.count, MetricChunkCodec.encode(series)])
+    }
+
+    /// Stores a file as an artifact of the run under `path` (relative, `/`-separated).
+    @discardableResult
+    public func logArtifact(run: RunHandle, path: String, file: URL) throws -> ArtifactRecord {
+        let id = try objects.putFile(at: file)
+        let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int64) ?? 0
+        try writeImmediate { db in
+            try db.execute(sql: "INSERT INTO artifacts(run_id, path, object, size, created_at) VALUES (?,?,?,?,?) ON CONFLICT DO UPDATE SET object = excluded.object, size = excluded.size",
+                           arguments: [run.rowID, path, id.hex, size, Date().timeIntervalSince1970])
+        }
+        return ArtifactRecord(path: path, object: id, size: size)
+    }
+
+    /// Ends a run. A run that already ended keeps its first final state (returns false).
+    @discardableResult
+    public func finishRun(_ run: RunHandle, status: RunStatus, exitCode: Int? = nil, signal: Int? = nil,
+                          reason: String? = nil, endTime: Double? = nil) throws -> Bool {
+        precondition(status.isFinal, "finishRun needs a final status")
+        return try writeImmediate { db in
+            try db.execute(sql: """
+                UPDATE runs SET status = ?, status_reason = ?, end_time = ?, exit_code = ?, exit_signal = ?
+                WHERE id = ? AND status IN ('RUNNING', 'QUEUED')
+                """, arguments: [status.rawValue, reason, endTime ?? Date().timeIntervalSince1970, exitCode, signal, run.rowID])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Moves a queued run to RUNNING under `owner`.
+    public func startQueuedRun(_ run: RunHandle, owner: ProcessIdentity = .current) throws {
+        let now = Date().timeIntervalSince1970
+        try writeImmediate { db in
+            try db.execute(sql: "UPDATE runs SET status = 'RUNNING', start_time = ?, owner_pid = ?, owner_token = ?, owner_host = ?, heartbeat = ? WHERE id = ? AND status = 'QUEUED'",
+                           arguments: [now, owner.pid, owner.token, owner.host, now, run.rowID])
+        }
+    }
+
+    /// Records that the owner is alive (other hosts judge a run by its heartbeat).
+    public func heartbeat(_ run: RunHandle) throws {
+        try writeImmediate { db in
+            try db.execute(sql: "UPDATE runs SET heartbeat = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, run.rowID])
+        }
+    }
+
+    /// Sets or clears the soft-delete flag.
+    public func setDeleted(_ deleted: Bool, run: RunHandle) throws {
+        try writeImmediate { db in
+            try db.execute(sql: "UPDATE runs SET deleted = ? WHERE id = ?", arguments: [deleted, run.rowID])
+        }
+    }
+
+    /// Records lineage fields learned after the start (dataset version, code hash, …); nil fields are left alone.
+    public func updateLineage(_ lineage: RunLineage, run: RunHandle) throws {
+        try writeImmediate { db in
+            try db.execute(sql: """
+                UPDATE runs SET dataset_version = COALESCE(?, dataset_version), code_hash = COALESCE(?, code_hash),
+                    git_commit = COALESCE(?, git_commit), git_dirty = COALESCE(?, git_dirty), trigger = COALESCE(?, trigger)
+                WHERE id = ?
+                """, arguments: [lineage.datasetVersion, lineage.codeHash, lineage.gitCommit, lineage.gitDirty, lineage.trigger, run.rowID])
+        }
+    }
+
+    static func validateKey(_ key: String) throws {
+        guard !key.isEmpty, key.utf8.count <= 250 else { throw TrackingError.invalidKey(key) }
+    }
+}

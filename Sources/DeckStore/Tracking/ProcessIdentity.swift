@@ -1,0 +1,55 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Identifies a process beyond its pid, which the system reuses: host name, boot id and the
+/// process start time (field 22 of `/proc/PID/stat`).
+public struct ProcessIdentity: Sendable, Equatable {
+    public var pid: Int32
+    /// `BOOT_ID:START_TICKS`; empty when unknown.
+    public var token: String
+    public var host: String
+
+    /// The identity of the calling process.
+    public static var current: ProcessIdentity {
+        let pid = getpid()
+        return ProcessIdentity(pid: pid, token: token(of: pid) ?? "", host: hostName)
+    }
+
+    /// This machine's host name.
+    public static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static let bootID: String = {
+        (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    }()
+
+    /// `BOOT_ID:START_TICKS` for a live process on this machine, nil when there is none.
+    static func token(of pid: Int32) -> String? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else {
+            #if os(Linux)
+            return nil
+            #else
+            return kill(pid, 0) == 0 ? "" : nil
+            #endif
+        }
+        // The command name (field 2) may hold spaces and parentheses: split after the last ')'.
+        guard let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // fields[0] is field 3 (state); start time is field 22 → index 19.
+        guard fields.count > 19 else { return nil }
+        if fields[0] == "Z" { return nil }  // a zombie is dead
+        return bootID + ":" + fields[19]
+    }
+
+    /// True when this identity's process is still alive. Only meaningful on the same host.
+    public var isAlive: Bool {
+        guard let now = ProcessIdentity.token(of: pid) else { return false }
+        return token.isEmpty || now == token
+    }
+}

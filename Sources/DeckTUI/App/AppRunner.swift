@@ -1,0 +1,70 @@
+import Foundation
+
+/// Runs an ``AppModel`` on the real terminal: one loop on the main thread that waits for a key
+/// with a short timeout, lets the app pull data between keys (`tick`), and redraws only when
+/// something changed.
+@MainActor
+public final class AppRunner {
+    public let model: AppModel
+    /// Called between keys (about every ``inputTimeoutMilliseconds``): drain data changes here
+    /// (e.g. new metrics from the store) and return true when something changed.
+    public var tickHook: (() -> Bool)?
+    /// How long to wait for a key before ticking.
+    public var inputTimeoutMilliseconds: Int32 = 50
+    /// Where to log frame times (default: `$MLDECK_FRAME_LOG`).
+    public var frameLogPath: String? = ProcessInfo.processInfo.environment["MLDECK_FRAME_LOG"]
+
+    public init(model: AppModel) { self.model = model }
+
+    /// Takes over the terminal until the user quits (or SIGINT/SIGTERM/SIGHUP arrives), then
+    /// restores it. Returns the signal that ended the loop, or 0 for a normal quit.
+    public func run(options: TerminalSession.Options = TerminalSession.Options()) throws(TerminalError) -> Int32 {
+        let session = try TerminalSession(options: options)
+        defer { session.end() }
+        let backend = session.backend
+        model.colorDepth = session.colorDepth
+        model.size = session.size
+        let canvas = Canvas(size: model.size)
+        let log = FrameLog(path: frameLogPath)
+        let clock = ContinuousClock()
+        var lastKey: Key? = nil
+        var keyTime: ContinuousClock.Instant? = nil
+        model.needsRedraw = true
+
+        while !model.quitRequested {
+            if session.pendingQuitSignal != 0 { return session.pendingQuitSignal }
+            if model.needsRedraw {
+                let start = clock.now
+                model.size = session.size
+                let cursor = model.render(into: canvas)
+                backend.present(canvas, cursor: cursor)
+                model.needsRedraw = false
+                if let log {
+                    let end = clock.now
+                    log.record(keyToFrameMs: keyTime.map { ms(end - $0) }, renderMs: ms(end - start),
+                               cells: backend.lastCellsWritten, key: lastKey)
+                }
+                keyTime = nil; lastKey = nil
+            }
+            if let key = session.readKey(timeoutMilliseconds: inputTimeoutMilliseconds) {
+                keyTime = clock.now
+                lastKey = key
+                if key == .resize { model.size = session.size; backend.invalidate() }
+                model.send(key)
+                // Take keys already typed (held-down j, pasted text) before drawing.
+                var extra = 0
+                while extra < 64, !model.quitRequested, let more = session.readKey(timeoutMilliseconds: 0) {
+                    if more == .resize { model.size = session.size; backend.invalidate() }
+                    model.send(more); extra += 1
+                }
+            }
+            if tickHook?() == true { model.needsRedraw = true }
+            model.tick()
+        }
+        return 0
+    }
+
+    private func ms(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+}

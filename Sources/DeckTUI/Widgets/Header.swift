@@ -1,0 +1,54 @@
+/// A status badge in the header (`● 2 running`).
+public struct Badge: Sendable, Equatable {
+    public var text: String
+    public var slot: ThemeSlot
+    public init(_ text: String, slot: ThemeSlot = .badge) { self.text = text; self.slot = slot }
+}
+
+/// The top line: `┌ MLDeck ─ ~/churn ─── 1 Runs  2 Datasets … ─ ● 2 running ┐`, drawn as the
+/// top edge of the screen frame.
+public struct Header {
+    public var appName: String
+    public var workspace: String
+    public var tabs: Tabs
+    public var badges: [Badge]
+
+    public init(appName: String = "MLDeck", workspace: String, tabs: Tabs, badges: [Badge] = []) {
+        self.appName = appName; self.workspace = workspace; self.tabs = tabs; self.badges = badges
+    }
+
+    /// Draws on row 0; returns the tabs' x ranges (local) for mouse clicks.
+    @discardableResult
+    public func render(into region: Region, theme: Theme, box: BoxStyle = .single) -> [Range<Int>] {
+        guard region.width > 2 else { return [] }
+        let border = theme[.border]
+        region.horizontalLine(y: 0, x: 0, length: region.width, box.horizontal, style: border)
+        region.set(box.topLeft, x: 0, y: 0, style: border)
+        region.set(box.topRight, x: region.width - 1, y: 0, style: border)
+        var x = 1
+        x += region.put(" \(appName) ", at: Point(x: x, y: 0), style: theme[.title])
+        // Badges from the right.
+        var right = region.width - 2
+        var badgeXs: [(Int, Badge)] = []
+        for b in badges.reversed() {
+            let w = b.text.displayWidth + 2
+            if right - w < x + 4 { break }
+            right -= w
+            badgeXs.append((right, b))
+            right -= 1
+        }
+        for (bx, b) in badgeXs { region.put(" \(b.text) ", at: Point(x: bx, y: 0), style: theme[b.slot]) }
+        // Tabs, right-aligned before the badges when they fit, else after the name.
+        let tabsW = tabs.width
+        let wsText = " " + workspace + " "
+        var tabsX = right - tabsW - 1
+        let wsRoom = tabsX - (x + 2)
+        if wsRoom >= 6 && !workspace.isEmpty {
+            region.put(wsText, at: Point(x: x + 1, y: 0), style: theme[.header], maxWidth: wsRoom)
+        } else {
+            tabsX = max(x + 1, tabsX)
+        }
+        let tabRegion = region.sub(Rect(x: tabsX, y: 0, width: max(0, right - tabsX), height: 1))
+        return tabs.render(into: tabRegion, theme: theme).map { ($0.lowerBound + tabsX)..<($0.upperBound + tabsX) }
+    }
+}

@@ -1,0 +1,133 @@
+/// A virtualised table: only the visible rows are built, through `row(index) -> [TableCell]`,
+/// so 100,000 rows cost the same as 30.
+///
+/// Layout: a one-column gutter (`●` for marked rows), the header (with ▲/▼ on the sort
+/// column), then rows; the first `frozenColumns` stay put when scrolling sideways. Column widths
+/// fit the header and the visible rows within each column's ``ColumnWidth``.
+public struct Table {
+    public var columns: [TableColumn]
+    public var rowCount: Int
+    public var row: (Int) -> [TableCell]
+    public var frozenColumns: Int
+    public var showHeader: Bool
+    /// Whether the table has focus (an unfocused table draws its selection dimmed).
+    public var focused: Bool
+    /// Text shown when there are no rows.
+    public var emptyText: String
+
+    public init(columns: [TableColumn], rowCount: Int, frozenColumns: Int = 1, showHeader: Bool = true,
+                focused: Bool = true, emptyText: String = "(nothing here)", row: @escaping (Int) -> [TableCell]) {
+        self.columns = columns; self.rowCount = rowCount; self.row = row
+        self.frozenColumns = frozenColumns; self.showHeader = showHeader; self.focused = focused
+        self.emptyText = emptyText
+    }
+
+    /// Row index at a local y of the region last rendered with `state` (for mouse clicks), or nil.
+    public func rowIndex(atLocalY y: Int, state: TableState) -> Int? {
+        let r = state.top + y - (showHeader ? 1 : 0)
+        return (y >= (showHeader ? 1 : 0) && r < rowCount) ? r : nil
+    }
+
+    /// Column widths for `available` columns (not counting the gutter), given the visible rows.
+    public func columnWidths(available: Int, visible: [[TableCell]], sort: TableSort?) -> [Int] {
+        var widths = columns.enumerated().map { (i, c) -> Int in
+            var natural = c.title.displayWidth + (sort?.column == i ? 2 : 0)
+            for r in visible where i < r.count { natural = max(natural, r[i].naturalWidth) }
+            return min(max(natural, c.width.min), c.width.max)
+        }
+        let total = widths.reduce(0, +) + max(0, widths.count - 1)
+        let totalFlex = columns.reduce(0) { $0 + $1.width.flex }
+        if total < available && totalFlex > 0 {
+            var extra = available - total
+            let share = extra
+            for (i, c) in columns.enumerated() where c.width.flex > 0 {
+                let add = share * c.width.flex / totalFlex
+                widths[i] += add; extra -= add
+            }
+            if let last = columns.lastIndex(where: { $0.width.flex > 0 }) { widths[last] += extra }
+        }
+        return widths
+    }
+
+    /// Draws the table and updates `state` (selection clamped, scrolled into view).
+    public func render(into region: Region, state: inout TableState, theme: Theme) {
+        guard region.width > 1, region.height > 0 else { return }
+        let bodyTop = showHeader ? 1 : 0
+        let visibleRows = max(1, region.height - bodyTop)
+        state.clamp(rowCount: rowCount, visibleRows: visibleRows)
+        let first = state.top
+        let last = min(rowCount, first + visibleRows)
+        var visible: [[TableCell]] = []
+        visible.reserveCapacity(last - first)
+        for i in first..<max(first, last) { visible.append(row(i)) }
+
+        let gutter = 1
+        let avail = region.width - gutter
+        let widths = columnWidths(available: avail, visible: visible, sort: state.sort)
+        let frozen = min(frozenColumns, columns.count)
+        let scrollable = columns.count - frozen
+        state.columnOffset = min(max(0, state.columnOffset), max(0, scrollable - 1))
+        // Which columns are shown, left to right, and at which x.
+        var placed: [(col: Int, x: Int, width: Int)] = []
+        var x = gutter
+        let order = Array(0..<frozen) + Array((frozen + state.columnOffset)..<columns.count)
+        for c in order {
+            if x >= region.width { break }
+            let w = min(widths[c], region.width - x)
+            placed.append((c, x, w))
+            x += widths[c] + 1
+        }
+        let moreRight = x - 1 > region.width || placed.last.map { $0.col != columns.count - 1 } ?? false
+
+        let base = theme[.text]
+        region.fill(style: base)
+        if showHeader {
+            let hs = theme[.tableHeader]
+            region.fill(Rect(x: 0, y: 0, width: region.width, height: 1), style: hs)
+            for p in placed {
+                var title = columns[p.col].title
+                if let s = state.sort, s.column == p.col { title += s.ascending ? " ▲" : " ▼" }
+                region.put(title, at: Point(x: p.x, y: 0), style: hs, width: p.width,
+                           alignRight: columns[p.col].alignment == .right)
+            }
+            if state.columnOffset > 0 && frozen > 0, let f = placed.first(where: { $0.col >= frozen }) {
+                region.set("‹", x: f.x - 1, y: 0, style: theme[.textDim])
+            }
+            if moreRight { region.set("›", x: region.width - 1, y: 0, style: theme[.textDim]) }
+        }
+        if rowCount == 0 {
+            region.put(emptyText, at: Point(x: gutter, y: bodyTop), style: theme[.textDim])
+            return
+        }
+        let sel = focused ? theme[.selection] : theme[.selection].adding(.dim)
+        for (n, cells) in visible.enumerated() {
+            let index = first + n
+            let y = bodyTop + n
+            let isSelected = index == state.selected
+            let isMarked = state.marked.contains(index)
+            let rowStyle = isSelected ? sel : base
+            if isSelected { region.fill(Rect(x: 0, y: y, width: region.width, height: 1), style: sel) }
+            if isMarked { region.set("●", x: 0, y: y, style: rowSlotStyle(theme[.marked], selected: isSelected, sel: sel)) }
+            for p in placed where p.col < cells.count {
+                let sub = region.sub(Rect(x: p.x, y: y, width: p.width, height: 1))
+                switch cells[p.col] {
+                case .text(let text, let slot):
+                    var st = slot.map { theme[$0] } ?? rowStyle
+                    if isMarked && slot == nil { st = theme[.marked] }
+                    if isSelected || isMarked { st = rowSlotStyle(st, selected: isSelected, sel: sel) }
+                    sub.put(text, at: .zero, style: st, width: p.width, alignRight: columns[p.col].alignment == .right)
+                case .progress(let f, let label):
+                    ProgressBar(fraction: f, label: label).render(into: sub, theme: theme,
+                                                                  background: isSelected ? sel.bg : nil)
+                }
+            }
+        }
+    }
+
+    /// A cell's own colour on the selection background (selection attributes added).
+    private func rowSlotStyle(_ style: Style, selected: Bool, sel: Style) -> Style {
+        guard selected else { return style }
+        return Style(fg: style.fg == .terminalDefault ? sel.fg : style.fg, bg: sel.bg,
+                     attributes: style.attributes.union(sel.attributes))
+    }
+}

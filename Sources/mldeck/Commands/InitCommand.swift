@@ -1,0 +1,21 @@
+import ArgumentParser
+import DeckStore
+import Foundation
+
+/// `mldeck init [DIR]`
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "init", abstract: "Create a workspace (mldeck.yaml and .mldeck/) in DIR.")
+
+    @Argument(help: "The folder (default: the current one).")
+    var directory: String = "."
+
+    func run() throws {
+        let url = URL(fileURLWithPath: directory)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let workspace = try Workspace.create(at: url)
+        _ = try DeckStore.open(workspace)
+        print("Created an MLDeck workspace in \(workspace.root.path)")
+        print("  next: mldeck track -- python3 train.py     (track any command)")
+        print("        mldeck runs list                     (see your runs)")
+    }
+}

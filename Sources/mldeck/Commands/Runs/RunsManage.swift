@@ -1,0 +1,117 @@
+import ArgumentParser
+import DeckStore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mldeck runs cancel RUN`
+struct RunsCancel: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Stop a running run (its process group gets SIGTERM, then SIGKILL); it ends KILLED.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("Run id, unique id prefix, or name.", valueName: "run")) var runReference: String
+    @Option(name: .long, help: "Seconds to wait for the run to stop.") var wait: Double = 15
+
+    func run() throws {
+        let store = try global.openStore()
+        let record = try store.resolveRun(runReference)
+        guard !record.status.isFinal else { throw TrackingError.runEnded(run: record.id, status: record.status) }
+        let handle = RunHandle(rowID: record.rowID, id: record.id)
+        if let owner = try store.runOwner(handle), owner.host == ProcessIdentity.hostName, owner.isAlive {
+            // The owner (mldeck track / mldeck run) stops its children and records KILLED itself.
+            kill(owner.pid, SIGTERM)
+            let deadline = Date().addingTimeInterval(wait)
+            while Date() < deadline {
+                if try store.resolveRun(record.id).status.isFinal { break }
+                usleep(50_000)
+            }
+        }
+        let now = try store.resolveRun(record.id)
+        if !now.status.isFinal {
+            try store.finishRun(handle, status: .killed, reason: "cancelled by \(ProcessInfo.processInfo.userName)")
+        }
+        print("run \(record.id.prefix(8)) \(try store.resolveRun(record.id).status.rawValue)")
+    }
+}
+
+/// `mldeck runs delete RUN`
+struct RunsDelete: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "delete", abstract: "Soft-delete runs (restore brings them back).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Runs.") var runs: [String]
+
+    func run() throws {
+        let store = try global.openStore()
+        for ref in runs {
+            let handle = try store.handle(for: ref)
+            try store.setDeleted(true, run: handle)
+            print("deleted \(handle.id.prefix(8)) (mldeck runs restore \(handle.id.prefix(8)) brings it back)")
+        }
+    }
+}
+
+/// `mldeck runs restore RUN`
+struct RunsRestore: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "restore", abstract: "Restore soft-deleted runs.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Runs.") var runs: [String]
+
+    func run() throws {
+        let store = try global.openStore()
+        for ref in runs {
+            let handle = try store.handle(for: ref)
+            try store.setDeleted(false, run: handle)
+            print("restored \(handle.id.prefix(8))")
+        }
+    }
+}
+
+/// `mldeck runs artifacts RUN [PATH] [--out DIR]`
+struct RunsArtifacts: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "artifacts", abstract: "List a run's artifacts, or copy them out (verified by hash).")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: ArgumentHelp("Run id, unique id prefix, or name.", valueName: "run")) var runReference: String
+    @Argument(help: "An artifact path (or a folder prefix).") var path: String?
+    @Option(name: .long, help: "Copy the artifacts into DIR.") var out: String?
+
+    func run() throws {
+        let store = try global.openStore()
+        let details = try store.runDetails(runReference)
+        var artifacts = details.artifacts
+        if let path {
+            artifacts = artifacts.filter { $0.path == path || $0.path.hasPrefix(path.hasSuffix("/") ? path : path + "/") }
+            if artifacts.isEmpty { throw TrackingError.artifactNotFound(run: details.run.id, path: path) }
+        }
+        if let out {
+            let root = URL(fileURLWithPath: out)
+            for artifact in artifacts {
+                let destination = try SafePath.join(root, artifact.path)
+                try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try store.objects.export(artifact.object, to: destination)
+                print(destination.path)
+            }
+            return
+        }
+        if output.json { return try JSONOutput.print(artifacts) }
+        var table = TextTable(headers: ["PATH", "SIZE", "OBJECT"])
+        table.rightAligned = [1]
+        for a in artifacts { table.add([a.path, Formatting.bytes(a.size), String(a.object.hex.prefix(12))]) }
+        print(table.render())
+    }
+}
+
+/// Joins a stored relative path under a folder, refusing paths that would escape it.
+enum SafePath {
+    struct EscapeError: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "refusing path '\(path)': it would leave the output folder" }
+    }
+
+    static func join(_ root: URL, _ relative: String) throws -> URL {
+        let parts = relative.split(separator: "/")
+        guard !relative.hasPrefix("/"), !parts.contains(".."), !parts.isEmpty else { throw EscapeError(path: relative) }
+        return parts.reduce(root) { $0.appendingPathComponent(String($1)) }
+    }
+}

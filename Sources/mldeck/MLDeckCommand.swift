@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// The root command: `mldeck SUBCOMMAND`.
+struct MLDeckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mldeck",
+        abstract: "A terminal MLOps workbench: datasets, pipelines, experiment tracking, model registry.",
+        version: MLDeckVersion.current,
+        subcommands: [
+            InitCommand.self, TrackCommand.self, RunsCommand.self, ExperimentsCommand.self, BenchCommand.self,
+        ]
+    )
+}
+
+/// This build's version.
+enum MLDeckVersion {
+    static let current = "0.1.0"
+}

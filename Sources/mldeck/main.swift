@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+
+// Exit status: 0 success, 1 failure, 2 usage (as the design says).
+do {
+    var command = try MLDeckCommand.parseAsRoot()
+    try command.run()
+} catch let error as CleanExit {
+    MLDeckCommand.exit(withError: error)
+} catch let error as ExitCode {
+    MLDeckCommand.exit(withError: error)
+} catch {
+    let code = MLDeckCommand.exitCode(for: error)
+    if code == .validationFailure || "\(type(of: error))".contains("Parser") || code.rawValue == 64 {
+        FileHandle.standardError.write(Data((MLDeckCommand.fullMessage(for: error) + "\n").utf8))
+        exit(2)
+    }
+    if code != .failure {
+        MLDeckCommand.exit(withError: error)
+    }
+    FileHandle.standardError.write(Data("mldeck: error: \(error)\n".utf8))
+    exit(1)
+}
