@@ -37,6 +37,11 @@ public struct FilterEvaluator {
         case .compare(let field, let op, let literal):
             guard let value = ctx.value(of: field) else { return missingIsTrue(field) ? true : nil }
             return Self.compare(value, op, literal)
+        case .compareFields(let left, let op, let right):
+            guard let a = ctx.value(of: left), let b = ctx.value(of: right) else {
+                return missingIsTrue(left) || missingIsTrue(right) ? true : nil
+            }
+            return Self.compare(a, op, b)
         case .isIn(let field, let list, let negated):
             guard let value = ctx.value(of: field) else { return missingIsTrue(field) ? true : nil }
             let found = list.contains { Self.compare(value, .equal, $0) == true }

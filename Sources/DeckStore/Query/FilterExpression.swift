@@ -47,6 +47,8 @@ public indirect enum FilterExpression: Hashable, Sendable {
     case or(FilterExpression, FilterExpression)
     case not(FilterExpression)
     case compare(FilterField, FilterOperator, FilterValue)
+    /// Two fields compared (`metrics.auc > production.metrics.auc`).
+    case compareFields(FilterField, FilterOperator, FilterField)
     case isIn(FilterField, [FilterValue], negated: Bool)
     case isNull(FilterField, negated: Bool)
     /// A bare field used as a condition (`production.exists`).
@@ -63,6 +65,7 @@ public indirect enum FilterExpression: Hashable, Sendable {
         case .and(let a, let b), .or(let a, let b): return a.fields.union(b.fields)
         case .not(let e): return e.fields
         case .compare(let f, _, _), .isIn(let f, _, _), .isNull(let f, _), .truthy(let f): return [f]
+        case .compareFields(let a, _, let b): return [a, b]
         }
     }
 }

@@ -70,7 +70,10 @@ struct FilterLexer {
                     if i < chars.count && chars[i] == "." { i += 1; continue }
                     break
                 }
-                if parts.count == 1, !quotedAny, Self.keywords.contains(parts[0].uppercased()) {
+                if parts.count == 1, chars[start] == "\"" {
+                    // A lone double-quoted word is a string value, as MLflow accepts: tags.x = "a".
+                    out.append(.init(kind: .string(parts[0]), column: start + 1, length: i - start))
+                } else if parts.count == 1, !quotedAny, Self.keywords.contains(parts[0].uppercased()) {
                     out.append(.init(kind: .keyword(parts[0].uppercased()), column: start + 1, length: i - start))
                 } else if parts.count == 1 && !quotedAny {
                     out.append(.init(kind: .identifier(parts[0]), column: start + 1, length: i - start))

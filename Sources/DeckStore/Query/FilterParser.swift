@@ -101,8 +101,15 @@ struct FilterParser {
             switch token.kind {
             case .op(let symbol):
                 _ = next()
+                let op = FilterOperator(rawValue: symbol)!
+                if case .path = peek.kind {
+                    return .compareFields(field, op, try fieldOf(next()))
+                }
+                if case .identifier(let word) = peek.kind, FilterField.attributes.contains(word.lowercased()) {
+                    return .compareFields(field, op, try fieldOf(next()))
+                }
                 let value = try parseValue(after: token)
-                return .compare(field, FilterOperator(rawValue: symbol)!, value)
+                return .compare(field, op, value)
             case .keyword("NOT"):
                 _ = next()
                 if isKeyword("IN") { _ = next(); return .isIn(field, try parseList(), negated: true) }

@@ -40,6 +40,15 @@ struct RunFilterCompiler {
                 placeholders.append(p); args.append(v)
             }
             return "(\(sql) \(negated ? "NOT " : "")IN (\(placeholders.joined(separator: ", "))))"
+        case .compareFields(let left, let op, let right):
+            guard ![.like, .ilike, .notLike, .notILike].contains(op) else { throw error("LIKE compares a field with a quoted pattern") }
+            var (a, kindA) = try fieldSQL(left, &args)
+            var (b, kindB) = try fieldSQL(right, &args)
+            if kindA != kindB {
+                if kindA == .text { a = "mldeck_num(\(a))"; kindA = .number }
+                if kindB == .text { b = "mldeck_num(\(b))"; kindB = .number }
+            }
+            return "(\(a) \(op.rawValue) \(b))"
         case .compare(let field, let op, let value):
             var (sql, kind) = try fieldSQL(field, &args)
             switch op {

@@ -8,7 +8,7 @@ public struct Workspace: Sendable, Equatable {
     /// The folder holding `mldeck.yaml` and `.mldeck/`.
     public let root: URL
 
-    public init(root: URL) { self.root = root.standardizedFileURL }
+    public init(root: URL) { self.root = URL(fileURLWithPath: root.standardizedFileURL.path, isDirectory: true) }
 
     /// `.mldeck/` inside the root.
     public var stateDirectory: URL { root.appendingPathComponent(".mldeck", isDirectory: true) }
