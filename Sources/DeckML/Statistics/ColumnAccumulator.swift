@@ -20,17 +20,23 @@ final class ColumnAccumulator {
         var falseCount = 0
         var values = GrowableDoubles()
         var counter: Unmanaged<ByteStringCounter>?
+        /// Used when `sketching`.
+        var sketch = NumericSketch(capacity: 1, seed: 0)
     }
 
     let distinctLimit: Int
     private let hot: UnsafeMutablePointer<Hot>
-    var sketch: NumericSketch?
+    /// The sketch, once the column switched to bounded memory.
+    var sketch: NumericSketch? { hot.pointee.sketching ? hot.pointee.sketch : nil }
     /// The value counter (text, or small while the column looks non-text).
     var counter: ByteStringCounter? {
         didSet { hot.pointee.counter = counter.map { Unmanaged.passUnretained($0) } }
     }
     /// False once the counter missed some non-missing cells (it was dropped while the column looked numeric).
     var counterComplete = true
+    /// When the counter missed cells: the distinct numbers seen before the column turned to text
+    /// (an estimate of the distinct values the counter missed).
+    var missedDistinct = 0
     var dateMin = Double.infinity
     var dateMax = -Double.infinity
     var dateMinText: [UInt8] = []
@@ -65,15 +71,25 @@ final class ColumnAccumulator {
     /// Frees stored values, sketch and counter.
     func releaseAll() {
         hot.pointee.values.free()
-        sketch = nil
+        hot.pointee.sketching = false
+        hot.pointee.sketch = NumericSketch(capacity: 1, seed: 0)
         counter = nil
     }
 
     private func becomeText() {
+        if counter == nil {
+            if hot.pointee.sketching {
+                missedDistinct = Int(hot.pointee.sketch.hll.estimate.rounded())
+            } else {
+                var copy = Array(values)
+                copy.withUnsafeMutableBufferPointer { RadixSort.sort($0) }
+                missedDistinct = copy.withUnsafeBufferPointer { NumericSummary.distinct(sorted: $0) }
+            }
+        }
         hot.pointee.isText = true
         hot.pointee.values.free()
         hot.pointee.sketching = false
-        sketch = nil
+        hot.pointee.sketch = NumericSketch(capacity: 1, seed: 0)
         if counter == nil {
             counter = ByteStringCounter(limit: distinctLimit)
         } else if counter!.limit < distinctLimit {
@@ -86,7 +102,7 @@ final class ColumnAccumulator {
 
     @inline(__always)
     private func store(_ v: Double) {
-        if hot.pointee.sketching { sketch!.add(v) } else { hot.pointee.values.append(v) }
+        if hot.pointee.sketching { hot.pointee.sketch.add(v) } else { hot.pointee.values.append(v) }
     }
 
     @inline(__always)
@@ -140,12 +156,12 @@ final class ColumnAccumulator {
     }
 
     /// Stored values plus sketched values.
-    var numericCount: Int { hot.pointee.values.count + (sketch?.count ?? 0) }
+    var numericCount: Int { hot.pointee.values.count + (hot.pointee.sketching ? hot.pointee.sketch.count : 0) }
 
     /// Switches to bounded memory: values go into a sketch keeping `capacity` of them.
     func startSketch(capacity: Int, seed: UInt64) {
         guard !hot.pointee.sketching, !isText else { return }
-        sketch = NumericSketch(values: Array(values), capacity: capacity, seed: seed)
+        hot.pointee.sketch = NumericSketch(values: values, capacity: capacity, seed: seed)
         hot.pointee.values.free()
         hot.pointee.sketching = true
     }

@@ -17,9 +17,20 @@ enum ColumnFinisher {
                 if let c = a.counter { counters.append(c) }
                 if !a.counterComplete || a.counter == nil && a.nonMissing > 0 { complete = false }
             }
-            let merged = ByteStringCounter(limit: options.distinctLimit, initialCapacity: 1024)
-            for c in counters { merged.merge(c) }
+            // Merge into the largest full-limit counter (no third copy of the keys).
+            let base = counters.filter { $0.limit >= options.distinctLimit }.max { $0.storedDistinct < $1.storedDistinct }
+            let merged = base ?? ByteStringCounter(limit: options.distinctLimit, initialCapacity: 1024)
+            for c in counters where c !== merged { merged.merge(c) }
             TableProfiler.applyText(merged, to: &col, options: options)
+            if !complete {
+                // Some cells were never counted (the file API counts them again); estimate meanwhile.
+                col.distinct = min(count, col.distinct + accs.reduce(0) { $0 + $1.missedDistinct })
+                col.type = TableProfiler.isCategorical(distinct: col.distinct, count: count, options: options) ? .categorical : .text
+                var a = col.approximation ?? Approximation()
+                a.topApproximate = true
+                a.distinctRelativeError = a.distinctRelativeError ?? HyperLogLog.relativeStandardError
+                col.approximation = a
+            }
             return (col, !complete)
         }
         if count == 0 {
@@ -56,7 +67,7 @@ enum ColumnFinisher {
         if accs.contains(where: { $0.sketch != nil }) {
             var sketch: NumericSketch?
             for a in accs {
-                let s = a.sketch ?? NumericSketch(values: Array(a.values), capacity: max(1, a.values.count), seed: 7)
+                let s = a.sketch ?? NumericSketch(values: a.values, capacity: max(1, a.values.count), seed: 7)
                 sketch = sketch.map { NumericSketch.merged($0, s) } ?? s
             }
             let s = sketch!
@@ -65,7 +76,7 @@ enum ColumnFinisher {
             col.max = s.max
             if !isDate {
                 col.mean = s.mean
-                col.std = s.count > 1 ? (s.m2 / Double(s.count - 1)).squareRoot() : nil
+                col.std = s.count > 1 ? s.variance.squareRoot() : nil
             }
             var sample = s.sample
             sample.withUnsafeMutableBufferPointer { RadixSort.sort($0) }

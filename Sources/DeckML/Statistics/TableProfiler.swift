@@ -14,6 +14,9 @@ public final class TableProfiler {
     public struct Options: Sendable {
         /// Up to this many non-missing values per numeric column, statistics are exact.
         public var exactLimit: Int
+        /// Past the exact limit, quantiles and histograms come from a uniform sample of this many values
+        /// (rank error ≤ sqrt(ln(200) / (2 · sampleSize)) with 99 % probability: 0.0036 for 200,000).
+        public var sampleSize: Int
         /// Text columns count values exactly up to this many distinct values.
         public var distinctLimit: Int
         /// Number of most frequent values listed for text, categorical and boolean columns.
@@ -27,10 +30,11 @@ public final class TableProfiler {
         /// Quantile levels for numeric columns.
         public var quantileLevels: [Double]
 
-        public init(exactLimit: Int = 1_000_000, distinctLimit: Int = 1_000_000, topCategories: Int = 10,
+        public init(exactLimit: Int = 1_000_000, sampleSize: Int = 200_000, distinctLimit: Int = 1_000_000, topCategories: Int = 10,
                     histogramBins: Int = 20, categoricalMaxDistinct: Int = 1000, categoricalMaxRatio: Double = 0.5,
                     quantileLevels: [Double] = NumericSummary.quantileLevels) {
             self.exactLimit = exactLimit
+            self.sampleSize = min(sampleSize, exactLimit)
             self.distinctLimit = distinctLimit
             self.topCategories = topCategories
             self.histogramBins = histogramBins
@@ -72,17 +76,11 @@ public final class TableProfiler {
     }
 
     /// The profile of the rows added so far. Text columns that looked numeric for more than 1,024 distinct
-    /// values before turning to text are marked approximate (the file API re-reads them instead).
+    /// values before turning to text are marked approximate: their distinct count adds the distinct
+    /// numbers seen before (the file API re-reads them instead and is exact).
     public func finish() -> TableProfile {
-        let (cols, rescan) = Self.finish(lanes: [lane], names: columns, options: options, threads: 1)
-        var profile = TableProfile(rowCount: lane.rows, columns: cols, exactLimit: options.exactLimit)
-        for c in rescan {
-            var a = profile.columns[c].approximation ?? Approximation()
-            a.topApproximate = true
-            a.distinctRelativeError = a.distinctRelativeError ?? .nan
-            profile.columns[c].approximation = a
-        }
-        return profile
+        let (cols, _) = Self.finish(lanes: [lane], names: columns, options: options, threads: 1)
+        return TableProfile(rowCount: lane.rows, columns: cols, exactLimit: options.exactLimit)
     }
 
     /// Profiles a CSV, TSV or JSON Lines file.
@@ -139,7 +137,7 @@ public final class TableProfiler {
                 if a.sketch != nil { sketching = true }
             }
             if sketching || total > options.exactLimit {
-                let cap = max(1, options.exactLimit / lanes.count)
+                let cap = max(1, options.sampleSize / lanes.count)
                 for (i, l) in lanes.enumerated() {
                     l.accumulators[c].startSketch(capacity: cap, seed: UInt64(c &* 1_000_003 &+ i &+ 1))
                 }

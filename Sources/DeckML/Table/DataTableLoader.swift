@@ -1,29 +1,75 @@
 import Foundation
 
 /// One column as loaded by one lane: numbers while every cell looks like one type family, else
-/// dictionary codes.
+/// dictionary codes. Per-cell state lives behind a pointer (no exclusivity or uniqueness checks).
 final class LoaderColumn {
-    var seen: UInt8 = 0
-    var isText = false
-    /// The column turned to text after numbers were stored: it is coded again in a second pass.
-    var needsRescan = false
-    var nonMissing = 0
-    var values: [Double] = []
-    var codes: [Int32] = []
-    var dictionary: ByteStringCounter?
+    struct Hot {
+        var seen: UInt8 = 0
+        var isText = false
+        /// The column turned to text after numbers were stored: it is coded again in a second pass.
+        var needsRescan = false
+        var nonMissing = 0
+        var values = GrowableBuffer<Double>()
+        var codes = GrowableBuffer<Int32>()
+        var dictionary: Unmanaged<ByteStringCounter>?
+    }
+
+    private let hot: UnsafeMutablePointer<Hot>
+    private(set) var dictionary: ByteStringCounter? {
+        didSet { hot.pointee.dictionary = dictionary.map { Unmanaged.passUnretained($0) } }
+    }
 
     init(textOnly: Bool = false) {
-        if textOnly { isText = true; dictionary = ByteStringCounter(limit: Int.max, initialCapacity: 256) }
+        hot = .allocate(capacity: 1)
+        hot.initialize(to: Hot())
+        if textOnly { startCodes(missingBefore: 0) }
+    }
+
+    deinit {
+        releaseAll()
+        hot.deinitialize(count: 1)
+        hot.deallocate()
+    }
+
+    var seen: UInt8 { hot.pointee.seen }
+    var isText: Bool { hot.pointee.isText }
+    var needsRescan: Bool { hot.pointee.needsRescan }
+    var nonMissing: Int { hot.pointee.nonMissing }
+    var values: UnsafeBufferPointer<Double> { hot.pointee.values.buffer }
+    var codes: UnsafeBufferPointer<Int32> { hot.pointee.codes.buffer }
+
+    /// Makes room for `n` rows in all.
+    func reserve(_ n: Int) {
+        if hot.pointee.isText { hot.pointee.codes.reserve(n) } else if !hot.pointee.needsRescan { hot.pointee.values.reserve(n) }
+    }
+
+    func releaseAll() {
+        hot.pointee.values.free()
+        hot.pointee.codes.free()
+        dictionary = nil
+    }
+
+    private func startCodes(missingBefore: Int) {
+        hot.pointee.isText = true
+        hot.pointee.values.free()
+        hot.pointee.codes.reserve(max(1024, missingBefore))
+        for _ in 0..<missingBefore { hot.pointee.codes.append(-1) }
+        dictionary = ByteStringCounter(limit: Int.max, initialCapacity: 256)
     }
 
     @inline(__always)
     func add(_ p: UnsafePointer<UInt8>, _ n: Int, _ matcher: MissingValueMatcher) {
-        if needsRescan { return }
+        let h = hot
+        if h.pointee.needsRescan { return }
         if matcher.isMissing(p, n) {
-            if isText { codes.append(-1) } else { values.append(.nan) }
+            if h.pointee.isText { h.pointee.codes.append(-1) } else { h.pointee.values.append(.nan) }
             return
         }
-        if isText { codes.append(dictionary!.code(p, n)); return }
+        if h.pointee.isText {
+            let code = h.pointee.dictionary.unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.code(p, n) }
+            h.pointee.codes.append(code)
+            return
+        }
         let (kind, v) = CellParser.classify(p, n)
         let bit: UInt8
         switch kind {
@@ -33,24 +79,22 @@ final class LoaderColumn {
         case .datetime: bit = ColumnAccumulator.kindDate
         case .text, .missing: bit = 0
         }
-        let now = seen | bit
-        if bit == 0 || (now != seen && ColumnAccumulator.families(now) > 1) {
-            if nonMissing > 0 {
-                needsRescan = true
-                values = []
+        let before = h.pointee.seen
+        let now = before | bit
+        if bit == 0 || (now != before && ColumnAccumulator.families(now) > 1) {
+            if h.pointee.nonMissing > 0 {
+                h.pointee.needsRescan = true
+                h.pointee.values.free()
                 return
             }
             // Only missing cells so far: switch to codes.
-            isText = true
-            codes = [Int32](repeating: -1, count: values.count)
-            values = []
-            dictionary = ByteStringCounter(limit: Int.max, initialCapacity: 256)
-            codes.append(dictionary!.code(p, n))
+            startCodes(missingBefore: h.pointee.values.count)
+            h.pointee.codes.append(dictionary!.code(p, n))
             return
         }
-        seen = now
-        nonMissing += 1
-        values.append(v)
+        h.pointee.seen = now
+        h.pointee.nonMissing += 1
+        h.pointee.values.append(v)
     }
 }
 
@@ -94,10 +138,19 @@ enum DataTableLoader {
         let matcher = MissingValueMatcher(tokens: options.naTokens)
         let threads = TableReader.laneCount(options, path: path)
         var lanes: [DataTableLane] = []
+        let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        var reserved = false
         let result = try TableReader.read(path: path, options: options, makeSinks: { header in
             lanes = (0..<threads).map { _ in DataTableLane(count: header.count, only: nil, matcher: matcher) }
             return lanes
-        }, onChunk: nil)
+        }, onChunk: { bytesDone in
+            // After the first chunk, size the columns for the whole file (avoids doubling overshoot).
+            guard !reserved, let size = fileSize, bytesDone > 0 else { return }
+            reserved = true
+            let rows = lanes.reduce(0) { $0 + $1.rows }
+            let perLane = Int(Double(rows) * Double(size) / Double(bytesDone) * 1.05) / lanes.count + 4096
+            for lane in lanes { for col in lane.columns { col.reserve(perLane) } }
+        })
         let names = result.header
         let pieces = order(lanes)
         let rowCount = pieces.reduce(0) { $0 + $1.end - $1.start }
@@ -119,10 +172,16 @@ enum DataTableLoader {
                 types[c] = distinct <= categoricalMaxDistinct && Double(distinct) <= categoricalMaxRatio * Double(nonMissing)
                     ? .categorical : .text
             } else {
-                var all = [Double]()
-                all.reserveCapacity(rowCount)
-                for p in pieces { all.append(contentsOf: parts[p.lane].values[p.start..<p.end]) }
-                for part in parts { part.values = [] }
+                let all = [Double](unsafeUninitializedCapacity: rowCount) { out, initialized in
+                    var k = 0
+                    for p in pieces {
+                        let src = parts[p.lane].values
+                        (out.baseAddress! + k).initialize(from: src.baseAddress! + p.start, count: p.end - p.start)
+                        k += p.end - p.start
+                    }
+                    initialized = k
+                }
+                for part in parts { part.releaseAll() }
                 columns[c] = .numeric(all)
                 if seen & ColumnAccumulator.kindBool != 0 { types[c] = .boolean }
                 else if seen & ColumnAccumulator.kindDate != 0 { types[c] = .datetime }
@@ -166,35 +225,41 @@ enum DataTableLoader {
     static func assembleCodes(_ parts: [LoaderColumn], pieces: [Piece], lanes: [DataTableLane])
         -> (DataTable.Column, distinct: Int, nonMissing: Int) {
         var maps: [[Int32]] = parts.map { [Int32](repeating: -1, count: $0.dictionary?.storedDistinct ?? 0) }
+        let global = ByteStringCounter(limit: Int.max, initialCapacity: 1024)
         var categories: [String] = []
-        var codes = [Int32]()
-        codes.reserveCapacity(pieces.reduce(0) { $0 + $1.end - $1.start })
+        let total = pieces.reduce(0) { $0 + $1.end - $1.start }
         var nonMissing = 0
-        for p in pieces {
-            let part = parts[p.lane]
-            if !part.isText {
-                // A lane that saw only missing cells.
-                codes.append(contentsOf: repeatElement(-1, count: p.end - p.start))
-                continue
-            }
-            part.codes.withUnsafeBufferPointer { src in
+        let codes = [Int32](unsafeUninitializedCapacity: total) { out, initialized in
+            var k = 0
+            for p in pieces {
+                let part = parts[p.lane]
+                if !part.isText {
+                    // A lane that saw only missing cells.
+                    for _ in p.start..<p.end { out[k] = -1; k += 1 }
+                    continue
+                }
+                let src = part.codes
+                let dict = part.dictionary!
                 maps[p.lane].withUnsafeMutableBufferPointer { map in
                     for r in p.start..<p.end {
                         let local = src[r]
-                        if local < 0 { codes.append(-1); continue }
+                        if local < 0 { out[k] = -1; k += 1; continue }
                         nonMissing += 1
                         var g = map[Int(local)]
                         if g < 0 {
-                            g = Int32(categories.count)
+                            let key = dict.key(Int(local))
+                            g = global.code(key.baseAddress ?? UnsafePointer(bitPattern: 1)!, key.count)
+                            if Int(g) == categories.count { categories.append(dict.keyString(Int(local))) }
                             map[Int(local)] = g
-                            categories.append(part.dictionary!.keyString(Int(local)))
                         }
-                        codes.append(g)
+                        out[k] = g
+                        k += 1
                     }
                 }
             }
+            initialized = k
         }
-        for part in parts { part.codes = []; part.dictionary = nil }
+        for part in parts { part.releaseAll() }
         return (.categorical(codes: codes, categories: categories), categories.count, nonMissing)
     }
 }

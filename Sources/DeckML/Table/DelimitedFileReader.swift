@@ -169,6 +169,24 @@ enum DelimitedFileReader {
         let lanes = sinks.map { ReaderLane(sink: $0, delimiter: delimiter, expectedFields: header.count) }
         var segmentId = 0
         var stop = false
+        // The next chunk is read into `spare` while the lanes work on `buf`.
+        var spareCapacity = capacity
+        var spare = UnsafeMutablePointer<UInt8>.allocate(capacity: spareCapacity)
+        defer { spare.deallocate() }
+        let group = DispatchGroup()
+
+        func readInto(_ p: UnsafeMutablePointer<UInt8>, filled start: Int, capacity cap: Int) throws -> Int {
+            var f = start
+            while f < cap && !eof {
+                let n = Glibc.read(fd, p + f, cap - f)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw TableParseError.unreadable(file: path, reason: String(cString: strerror(errno)))
+                }
+                if n == 0 { eof = true } else { f += n }
+            }
+            return f
+        }
 
         while !stop {
             if pos >= filled && eof { break }
@@ -222,11 +240,27 @@ enum DelimitedFileReader {
                         return lenient
                     })
             }
-            if segCount > 1 {
-                DispatchQueue.concurrentPerform(iterations: segCount, execute: work)
-            } else {
-                work(0)
+            DispatchQueue.global().async(group: group) {
+                if segCount > 1 {
+                    DispatchQueue.concurrentPerform(iterations: segCount, execute: work)
+                } else {
+                    work(0)
+                }
             }
+            // Meanwhile: move the unfinished tail into the spare buffer and read the next chunk there.
+            let tail = filled - end
+            if tail + (1 << 16) > spareCapacity {
+                spare.deallocate()
+                spareCapacity = max(capacity, tail * 2 + (1 << 16))
+                spare = .allocate(capacity: spareCapacity)
+            }
+            if tail > 0 { spare.update(from: buf + end, count: tail) }
+            var readError: Error?
+            var spareFilled = tail
+            do { spareFilled = try readInto(spare, filled: tail, capacity: spareCapacity) } catch { readError = error }
+            group.wait()
+            if let e = readError { throw e }
+
             // Merge problems in file order, making lines absolute.
             var segLine = line
             for i in 0..<segCount {
@@ -245,9 +279,13 @@ enum DelimitedFileReader {
                 segLine += lane.linesInSegment
             }
             line = segLine
-            pos = end
             onChunk?(bufFileOffset + Int64(end))
-            if !stop && !eof { try fill() }
+            // The spare buffer becomes the current one.
+            swap(&buf, &spare)
+            swap(&capacity, &spareCapacity)
+            bufFileOffset += Int64(end)
+            filled = spareFilled
+            pos = 0
         }
         return result
     }

@@ -34,16 +34,4 @@ enum TableTestSupport {
     static func temp(_ text: String, ext: String = "csv") throws -> String {
         try temp(Array(text.utf8), ext: ext)
     }
-
-    /// All records of `path` as strings.
-    static func rows(_ path: String, options: DeckMLTableOptions = .init()) throws -> (columns: [String], rows: [[String]]) {
-        var rows: [[String]] = []
-        let s = try TableReader.forEachRecord(path: path, options: options.read) { rows.append($0.strings()) }
-        return (s.columns, rows)
-    }
-}
-
-/// Read options wrapper so tests can spell small variations briefly.
-struct DeckMLTableOptions {
-    var read = TableReadOptions()
 }
