@@ -8,7 +8,7 @@ export OMP_WAIT_POLICY := passive
 export LANG := C.UTF-8
 export SWIFT_BACKTRACE := interactive=no
 
-APT_PACKAGES := libncurses-dev libxgboost-dev libsqlite3-dev tmux pkg-config
+APT_PACKAGES := libncurses-dev libxgboost-dev libsqlite3-dev tmux pkg-config time
 DEBUG_BIN := .build/debug/mldeck
 RELEASE_BIN := .build/release/mldeck
 

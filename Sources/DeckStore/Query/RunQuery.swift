@@ -82,24 +82,82 @@ public struct RunRow: Codable, Sendable, Equatable {
 extension DeckStore {
     /// Lists runs matching `query`: filtered and ordered in SQL, then params, metrics and tags
     /// are fetched for the returned page only.
+    ///
+    /// Ordered by a metric, the listing walks the `(key, value)` index in order and stops once the
+    /// page is full, so the first page of 100,000 runs costs a few hundred lookups, not a sort.
+    /// Runs without that metric follow, as they always sort last.
     public func listRuns(_ query: RunQuery) throws -> [RunRow] {
         try database.read { db in
-            let (whereSQL, args) = try whereClause(query, in: db)
-            var order: [String] = []
-            var orderArgs: [DatabaseValueConvertible?] = []
+            let (whereSQL, args, expression) = try whereClauseAndFilter(query, in: db)
+            let ranges = expression.map(MetricRange.conjuncts) ?? []
             let compiler = RunFilterCompiler(keyID: { try self.keyCache.existingID(for: $0, in: db) },
                                              expressionText: "", now: Date().timeIntervalSince1970)
-            for key in query.orderBy {
-                let (sql, _) = try compiler.fieldSQL(key.field, &orderArgs)
-                order.append("(\(sql)) IS NULL")
-                order.append("\(sql) \(key.descending ? "DESC" : "ASC")")
+            let base = "SELECT \(Self.runColumns) FROM runs r JOIN experiments e ON e.id = r.experiment_id"
+            func orderClause(_ keys: ArraySlice<RunOrder>, _ orderArgs: inout [DatabaseValueConvertible?]) throws -> String {
+                var order: [String] = []
+                for key in keys {
+                    let (sql, _) = try compiler.fieldSQL(key.field, &orderArgs)
+                    order.append("(\(sql)) IS NULL")
+                    order.append("\(sql) \(key.descending ? "DESC" : "ASC")")
+                }
+                return (order + ["r.start_time DESC", "r.id DESC"]).joined(separator: ", ")
             }
-            order.append("r.start_time DESC")
-            order.append("r.id DESC")
-            var sql = "SELECT \(Self.runColumns) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE \(whereSQL) ORDER BY \(order.joined(separator: ", "))"
-            if let limit = query.limit { sql += " LIMIT \(limit)" } else if query.offset > 0 { sql += " LIMIT -1" }
-            if query.offset > 0 { sql += " OFFSET \(query.offset)" }
-            let runs = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args + orderArgs)).map(Self.runRecord)
+            func page(_ limit: Int?, _ offset: Int) -> String {
+                var sql = ""
+                if let limit { sql += " LIMIT \(limit)" } else if offset > 0 { sql += " LIMIT -1" }
+                if offset > 0 { sql += " OFFSET \(offset)" }
+                return sql
+            }
+
+            // Drive from the most selective metric range when it is small: seek those runs by id.
+            var driver = ""
+            var smallest = Int.max
+            for range in ranges {
+                guard let keyID = try keyCache.existingID(for: range.key, in: db) else { continue }
+                let count = try range.count(keyID: keyID, cap: 20_000, in: db)
+                if count < 20_000 && count < smallest {
+                    smallest = count
+                    driver = " AND r.id IN (SELECT run_id FROM metric_summary m INDEXED BY metric_summary_by_value WHERE m.key_id = \(keyID) AND \(range.condition(alias: "m")))"
+                }
+            }
+            var runs: [RunRecord]
+            let orderedByMetric = query.orderBy.first.map { $0.field.namespace == "metrics" } ?? false
+            let sameKeyRange = ranges.contains { $0.key == query.orderBy.first?.field.name }
+            if orderedByMetric, sameKeyRange || smallest >= 2_000, let first = query.orderBy.first,
+               let keyID = try keyCache.existingID(for: first.field.name, in: db) {
+                // Part 1: runs that have the metric, walked through the (key_id, last) index.
+                var orderArgs: [DatabaseValueConvertible?] = []
+                let rest = try orderClause(query.orderBy.dropFirst(), &orderArgs)
+                let direction = first.descending ? "DESC" : "ASC"
+                // A range on the same metric (`metrics.m > 0.99 … order by metrics.m`) bounds the walk.
+                let sameKey = ranges.filter { $0.key == first.field.name }
+                let bounds = sameKey.map { " AND " + $0.condition(alias: "o") }.joined()
+                let withKey = """
+                    SELECT \(Self.runColumns) FROM metric_summary o INDEXED BY metric_summary_by_value
+                    CROSS JOIN runs r ON r.id = o.run_id JOIN experiments e ON e.id = r.experiment_id
+                    WHERE o.key_id = \(keyID) AND o.last IS NOT NULL\(bounds) AND \(whereSQL)
+                    ORDER BY o.last \(direction), \(rest)
+                    """
+                runs = try Row.fetchAll(db, sql: withKey + page(query.limit, query.offset),
+                                        arguments: StatementArguments(args + orderArgs)).map(Self.runRecord)
+                if sameKey.isEmpty && (query.limit == nil || runs.count < query.limit!) {
+                    // Part 2: runs without the metric come last.
+                    var skipped = 0
+                    if query.offset > 0 && runs.isEmpty {
+                        skipped = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(withKey))", arguments: StatementArguments(args + orderArgs)) ?? 0
+                    }
+                    let missing = "\(base) WHERE \(whereSQL) AND NOT EXISTS (SELECT 1 FROM metric_summary m WHERE m.run_id = r.id AND m.key_id = \(keyID) AND m.last IS NOT NULL) ORDER BY \(rest)"
+                    let remaining = query.limit.map { $0 - runs.count }
+                    let offset = runs.isEmpty ? max(0, query.offset - skipped) : 0
+                    runs += try Row.fetchAll(db, sql: missing + page(remaining, offset),
+                                             arguments: StatementArguments(args + orderArgs)).map(Self.runRecord)
+                }
+            } else {
+                var orderArgs: [DatabaseValueConvertible?] = []
+                let order = try orderClause(query.orderBy[...], &orderArgs)
+                runs = try Row.fetchAll(db, sql: "\(base) WHERE \(whereSQL)\(driver) ORDER BY \(order)" + page(query.limit, query.offset),
+                                        arguments: StatementArguments(args + orderArgs)).map(Self.runRecord)
+            }
             let ids = runs.map(\.rowID)
             let params = try keyValues(table: "params", runs: ids, in: db)
             let tags = try keyValues(table: "tags", runs: ids, in: db)
@@ -122,6 +180,11 @@ extension DeckStore {
     }
 
     func whereClause(_ query: RunQuery, in db: Database) throws -> (String, [DatabaseValueConvertible?]) {
+        let (sql, args, _) = try whereClauseAndFilter(query, in: db)
+        return (sql, args)
+    }
+
+    func whereClauseAndFilter(_ query: RunQuery, in db: Database) throws -> (String, [DatabaseValueConvertible?], FilterExpression?) {
         var clauses: [String] = []
         var args: [DatabaseValueConvertible?] = []
         switch query.deleted {
@@ -133,13 +196,15 @@ extension DeckStore {
         if let parent = query.parentRunID {
             clauses.append("r.parent_run_id = (SELECT id FROM runs WHERE uuid = ?)"); args.append(parent)
         }
+        var parsed: FilterExpression?
         if let filter = query.filter, !filter.allSatisfy(\.isWhitespace) {
             let expression = try FilterExpression.parse(filter)
+            parsed = expression
             let compiler = RunFilterCompiler(keyID: { try self.keyCache.existingID(for: $0, in: db) },
                                              expressionText: filter, now: Date().timeIntervalSince1970)
             let (sql, filterArgs) = try compiler.compile(expression)
             clauses.append(sql); args += filterArgs
         }
-        return (clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), args)
+        return (clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), args, parsed)
     }
 }

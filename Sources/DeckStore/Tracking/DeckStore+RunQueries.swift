@@ -78,7 +78,9 @@ extension DeckStore {
         let list = runs.map(String.init).joined(separator: ",")
         let rows = try Row.fetchCursor(db, sql: "SELECT m.run_id, k.name, m.last, m.last_step, m.min, m.max, m.count FROM metric_summary m JOIN keys k ON k.id = m.key_id WHERE m.run_id IN (\(list)) ORDER BY k.name")
         while let row = try rows.next() {
-            out[row[0], default: []].append(MetricSummary(key: row[1], last: row[2], lastStep: row[3], min: row[4], max: row[5], count: row[6]))
+            // NULL stands for NaN (SQLite cannot store NaN).
+            out[row[0], default: []].append(MetricSummary(key: row[1], last: row[2] ?? .nan, lastStep: row[3], min: row[4] ?? .nan,
+                                                          max: row[5] ?? .nan, count: row[6]))
         }
         return out
     }

@@ -9,7 +9,8 @@ extension DeckStore {
     }
 
     func experimentID(named name: String, in db: Database) throws -> Int64 {
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM experiments WHERE name = ?", arguments: [name]) { return id }
+        let find = try db.cachedStatement(sql: "SELECT id FROM experiments WHERE name = ?")
+        if let id = try Int64.fetchOne(find, arguments: [name]) { return id }
         try db.execute(sql: "INSERT INTO experiments(name, created_at) VALUES (?, ?)", arguments: [name, Date().timeIntervalSince1970])
         return db.lastInsertedRowID
     }
@@ -37,11 +38,12 @@ extension DeckStore {
         if let parent = start.lineage.parentRunID {
             parentRow = try Int64.fetchOne(db, sql: "SELECT id FROM runs WHERE uuid = ?", arguments: [parent])
         }
-        try db.execute(sql: """
+        let insert = try db.cachedStatement(sql: """
             INSERT INTO runs(uuid, name, experiment_id, status, start_time, command, pipeline, owner_pid, owner_token,
                              owner_host, heartbeat, dataset_version, code_hash, git_commit, git_dirty, parent_run_id, trigger)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """, arguments: [uuid, start.name ?? RunNames.random(), experiment, start.status.rawValue, now,
+            """)
+        try insert.execute(arguments: [uuid, start.name ?? RunNames.random(), experiment, start.status.rawValue, now,
                              start.command, start.pipeline, start.owner?.pid, start.owner?.token, start.owner?.host,
                              start.owner == nil ? nil : now, start.lineage.datasetVersion, start.lineage.codeHash,
                              start.lineage.gitCommit, start.lineage.gitDirty, parentRow, start.lineage.trigger])
@@ -109,24 +111,27 @@ extension DeckStore {
 
     func appendSeries(_ series: [SeriesPoint], key: String, run: Int64, in db: Database) throws {
         let keyID = try keyCache.id(for: key, in: db)
-        var last = series[0], low = series[0].value, high = series[0].value
+        var last = series[0]
+        var low: Double?, high: Double?
         for p in series {
             if p.step >= last.step { last = p }
-            if p.value < low || low.isNaN { low = p.value }
-            if p.value > high || high.isNaN { high = p.value }
+            guard !p.value.isNaN else { continue }
+            if low == nil || p.value < low! { low = p.value }
+            if high == nil || p.value > high! { high = p.value }
         }
         let summary = try db.cachedStatement(sql: """
             INSERT INTO metric_summary(run_id, key_id, last, last_step, last_time, min, max, count, chunks)
             VALUES (?,?,?,?,?,?,?,?,1)
             ON CONFLICT DO UPDATE SET
-                last = CASE WHEN excluded.last_step >= last_step THEN excluded.last ELSE last END,
+                last = CASE WHEN excluded.last_step >= last_step THEN excluded.last ELSE last END,  -- NaN is stored as NULL
                 last_time = CASE WHEN excluded.last_step >= last_step THEN excluded.last_time ELSE last_time END,
                 last_step = MAX(last_step, excluded.last_step),
-                min = MIN(min, excluded.min), max = MAX(max, excluded.max),
+                min = COALESCE(MIN(min, excluded.min), min, excluded.min), max = COALESCE(MAX(max, excluded.max), max, excluded.max),
                 count = count + excluded.count, chunks = chunks + 1
             RETURNING chunks
             """)
-        let chunks = try Int64.fetchOne(summary, arguments: [run, keyID, last.value, last.step, last.timestamp, low, high, series.count]) ?? 1
+        let lastValue: Double? = last.value.isNaN ? nil : last.value
+        let chunks = try Int64.fetchOne(summary, arguments: [run, keyID, lastValue, last.step, last.timestamp, low, high, series.count]) ?? 1
         let chunk = try db.cachedStatement(sql: "INSERT INTO metric_chunks(run_id, key_id, seq, count, points) VALUES (?,?,?,?,?)")
         try chunk.execute(arguments: [run, keyID, chunks, series.count, MetricChunkCodec.encode(series)])
     }

@@ -57,11 +57,11 @@ enum TrackingMigration {
             CREATE TABLE metric_summary (
                 run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
                 key_id INTEGER NOT NULL REFERENCES keys(id),
-                last REAL NOT NULL,
+                last REAL,              -- NULL when the value is NaN (SQLite cannot store NaN)
                 last_step INTEGER NOT NULL,
                 last_time REAL NOT NULL,
-                min REAL NOT NULL,
-                max REAL NOT NULL,
+                min REAL,
+                max REAL,
                 count INTEGER NOT NULL,
                 chunks INTEGER NOT NULL,
                 PRIMARY KEY (run_id, key_id)
