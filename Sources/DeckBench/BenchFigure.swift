@@ -47,6 +47,9 @@ public protocol BenchSuite: Sendable {
 public enum BenchSuites {
     public static let all: [String: BenchSuite] = [
         "tracking": TrackingBench(),
+        "ui": UIBench(),
+        "datasets": DatasetsBench(),
+        "pipelines": PipelinesBench(),
     ]
     public static let order = ["tracking", "datasets", "pipelines", "serve", "monitor", "ui"]
 }

@@ -8,7 +8,11 @@ struct MLDeckCommand: ParsableCommand {
         version: MLDeckVersion.current,
         subcommands: [
             InitCommand.self, TrackCommand.self, RunsCommand.self, ExperimentsCommand.self, BenchCommand.self,
-        ]
+            DashboardCommand.self, DemoCommand.self,
+            DatasetsCommand.self, FsckCommand.self, GcCommand.self,
+            RunCommand.self, PipelinesCommand.self, ValidateCommand.self, ModelsCommand.self,
+        ],
+        defaultSubcommand: DashboardCommand.self
     )
 }
 

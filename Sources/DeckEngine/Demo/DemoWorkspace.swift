@@ -1,0 +1,51 @@
+import DeckStore
+import Foundation
+
+/// The demo builder wired to the registries: the three data files become versions 1–3 of the
+/// dataset `churn` (keyed by `customer_id`), and the best sweep runs and the retrained runs
+/// become versions of `churn-model`, with `production` on the best sweep model and `staging` on
+/// the newest retrained one.
+public enum DemoWorkspace {
+    static let messages = ["Initial export: 3,000 customers", "Add 500 November sign-ups",
+                           "Re-export after the fiber price rise (drifted)"]
+
+    public static func builder(directory: URL) -> DemoWorkspaceBuilder {
+        var b = DemoWorkspaceBuilder(directory: directory)
+        b.registerDatasets = { store, files in
+            var notes: [String] = []
+            for (i, file) in files.enumerated() {
+                let request = DatasetAddRequest(name: "churn", path: file.path, message: messages[min(i, messages.count - 1)],
+                                                tags: i == 2 ? ["drift": "price-rise"] : [:], keyColumns: ["customer_id"])
+                let result = try DatasetAdder.add(request, to: store)
+                notes.append("dataset   \(result.version.reference)  \(result.version.rows.map { "\($0) rows" } ?? "")  \(request.message)")
+            }
+            return notes
+        }
+        b.registerModels = { store, runs in
+            // Four versions: the sweep's 2nd, 3rd and 1st best (in that order, so v3 is the best),
+            // then the newest retrained run.
+            let sweep = runs.filter { $0.datasetVersion == 2 }.sorted { $0.validationAUC > $1.validationAUC }
+            var picks: [DemoWorkspaceBuilder.TrainedRun] = []
+            if sweep.count >= 3 { picks = [sweep[2], sweep[1], sweep[0]] } else { picks = sweep.reversed() }
+            if let retrained = runs.last(where: { $0.datasetVersion == 3 }) { picks.append(retrained) }
+            var notes: [String] = []
+            let signature = ChurnDataGenerator.columns.filter { $0 != "churn" && $0 != "customer_id" }
+                .map { SignatureColumn(name: $0, type: ["tenure", "monthly_charges", "total_charges"].contains($0) ? "float" : "categorical") }
+            let dataset = try? store.datasetVersions("churn")
+            for (i, run) in picks.enumerated() {
+                let object = try store.objects.putFile(at: run.modelFile)
+                let hash = dataset?.first { $0.number == run.datasetVersion }?.contentHash
+                let alias: String? = i == 2 ? "production" : (i == picks.count - 1 && i > 2 ? "staging" : nil)
+                let v = try store.registerModelVersion(NewModelVersion(
+                    model: "churn-model", modelObject: object, task: "binary", signature: signature,
+                    metrics: ["auc": run.validationAUC, "logloss": run.validationLogLoss, "accuracy": run.accuracy],
+                    params: run.params, runID: run.runID, datasetName: "churn", datasetVersionNumber: run.datasetVersion,
+                    datasetHash: hash, description: "XGBoost, max_depth \(run.params["max_depth"] ?? "?"), eta \(run.params["eta"] ?? "?")"),
+                    alias: alias, author: "demo", reason: alias.map { _ in "set by mldeck demo" })
+                notes.append("model     \(v.reference)\(alias.map { " (\($0))" } ?? "")  auc \(String(format: "%.4f", run.validationAUC))  from \(run.name)")
+            }
+            return notes
+        }
+        return b
+    }
+}

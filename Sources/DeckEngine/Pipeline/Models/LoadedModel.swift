@@ -1,0 +1,82 @@
+import DeckML
+import DeckStore
+import Foundation
+
+/// Predictions of a model for a table: labels and probabilities for classifiers, values for
+/// regression.
+public struct ModelPredictions: Codable, Sendable, Equatable {
+    public var task: ModelTask
+    /// Predicted labels (classification), in the target's original form (`Yes` / `No`).
+    public var labels: [String]?
+    /// Class probabilities per row, in ``classes`` order (classification).
+    public var probabilities: [[Double]]?
+    public var classes: [String]?
+    /// Predicted values (regression), or the probability of the positive class (binary).
+    public var values: [Double]
+}
+
+/// A registered model version loaded for scoring: its booster and its preprocessing.
+public struct LoadedModel: Sendable {
+    public let version: ModelVersionRecord
+    public let spec: PreprocessingSpec
+    public let booster: XGBoostBooster
+
+    public init(version: ModelVersionRecord, spec: PreprocessingSpec, booster: XGBoostBooster) {
+        self.version = version; self.spec = spec; self.booster = booster
+    }
+
+    /// Loads a version's model and preprocessing from the object store.
+    public static func load(store: DeckStore, version: ModelVersionRecord, threads: Int? = nil) throws -> LoadedModel {
+        guard let preprocessing = version.preprocessingObject else {
+            throw StepError.failed(step: "model", message: "\(version.reference) has no preprocessing spec")
+        }
+        let spec = try PreprocessingSpec.decode(try store.objects.read(preprocessing))
+        let booster = try XGBoostBooster(modelData: try store.objects.read(version.modelObject), threads: threads)
+        return LoadedModel(version: version, spec: spec, booster: booster)
+    }
+
+    /// The raw prediction of `rows` of a table (all rows when nil).
+    public func predictRaw(_ table: DataTable, rows: [Int]? = nil) throws -> XGBoostPrediction {
+        let matrix = try FeatureTransformer(spec: spec).features(table, rows: rows)
+        return try booster.predict(matrix)
+    }
+
+    /// Predictions with labels mapped back to the original classes.
+    public func predict(_ table: DataTable, rows: [Int]? = nil) throws -> ModelPredictions {
+        let raw = try predictRaw(table, rows: rows)
+        return Self.interpret(raw, spec: spec)
+    }
+
+    /// Turns a raw prediction into labels and probabilities.
+    public static func interpret(_ raw: XGBoostPrediction, spec: PreprocessingSpec, threshold: Double = 0.5) -> ModelPredictions {
+        let values = raw.doubles
+        switch spec.task {
+        case .regression:
+            return ModelPredictions(task: .regression, labels: nil, probabilities: nil, classes: nil, values: values)
+        case .binary:
+            let classes = spec.classes ?? ["0", "1"]
+            return ModelPredictions(task: .binary, labels: values.map { $0 > threshold ? classes[1] : classes[0] },
+                                    probabilities: values.map { [1 - $0, $0] }, classes: classes, values: values)
+        case .multiclass:
+            let classes = spec.classes ?? []
+            let k = max(1, raw.outputsPerRow)
+            var labels: [String] = [], probabilities: [[Double]] = []
+            for r in 0..<raw.rows {
+                let row = Array(values[(r * k)..<((r + 1) * k)])
+                var best = 0
+                for j in 1..<k where row[j] > row[best] { best = j }
+                labels.append(best < classes.count ? classes[best] : "\(best)")
+                probabilities.append(row)
+            }
+            return ModelPredictions(task: .multiclass, labels: labels, probabilities: probabilities, classes: classes, values: values)
+        }
+    }
+
+    /// Evaluates the model on `rows` of a table that holds the target.
+    public func evaluate(_ table: DataTable, rows: [Int]) throws -> EvaluationResult {
+        let transformer = FeatureTransformer(spec: spec)
+        let labels = try transformer.labels(table, rows: rows)
+        let prediction = try booster.predict(try transformer.features(table, rows: rows))
+        return try Evaluator.evaluate(prediction, labels: labels, objective: spec.objective)
+    }
+}

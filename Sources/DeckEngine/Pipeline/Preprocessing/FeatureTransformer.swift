@@ -1,0 +1,125 @@
+import DeckML
+import Foundation
+
+/// Applies a ``PreprocessingSpec`` to a table: the feature matrix, and the labels as class
+/// indices (or targets for regression). Columns are found by name, so the table may have other
+/// columns or another order.
+public struct FeatureTransformer: Sendable {
+    public let spec: PreprocessingSpec
+
+    public init(spec: PreprocessingSpec) { self.spec = spec }
+
+    /// The feature matrix of `rows` (all rows when nil).
+    public func features(_ table: DataTable, rows: [Int]? = nil) throws -> FeatureMatrix {
+        let rowCount = rows?.count ?? table.rowCount
+        let width = spec.featureNames.count
+        var cells = [Float](repeating: 0, count: rowCount * width)
+        for input in spec.inputs {
+            guard let index = table.index(of: input.name) else {
+                throw PreprocessingError.missingColumn(input.name, available: table.names)
+            }
+            let column = table.columns[index]
+            cells.withUnsafeMutableBufferPointer { out in
+                switch input.encoding {
+                case .numeric: fillNumeric(out, column: column, input: input, rows: rows, rowCount: rowCount, width: width)
+                case .onehot, .ordinal: fillCategorical(out, column: column, input: input, rows: rows, rowCount: rowCount, width: width)
+                }
+            }
+        }
+        return try FeatureMatrix(rows: rowCount, columns: width, values: cells, featureNames: spec.featureNames)
+    }
+
+    private func fillNumeric(_ out: UnsafeMutableBufferPointer<Float>, column: DataTable.Column, input: InputColumn,
+                             rows: [Int]?, rowCount: Int, width: Int) {
+        let offset = input.offset
+        switch column {
+        case .numeric(let values):
+            values.withUnsafeBufferPointer { v in
+                if let rows {
+                    for (r, source) in rows.enumerated() { out[r * width + offset] = Float(v[source]) }
+                } else {
+                    for r in 0..<rowCount { out[r * width + offset] = Float(v[r]) }
+                }
+            }
+        case .categorical(let codes, let categories):
+            // Text where numbers were expected: parse each category once.
+            let parsed = categories.map { Float($0.trimmingCharacters(in: .whitespaces)) ?? .nan }
+            for r in 0..<rowCount {
+                let code = codes[rows?[r] ?? r]
+                out[r * width + offset] = code < 0 ? .nan : parsed[Int(code)]
+            }
+        }
+    }
+
+    private func fillCategorical(_ out: UnsafeMutableBufferPointer<Float>, column: DataTable.Column, input: InputColumn,
+                                 rows: [Int]?, rowCount: Int, width: Int) {
+        let known = input.categories ?? []
+        var position: [String: Int32] = [:]
+        for (i, c) in known.enumerated() { position[c] = Int32(i) }
+        // Map the table's own codes (or numbers) to the spec's category positions once.
+        let codesOfRow: (Int) -> Int32
+        switch column {
+        case .categorical(let codes, let categories):
+            let map = categories.map { position[$0] ?? -1 }
+            codesOfRow = { row in let c = codes[row]; return c < 0 ? -1 : map[Int(c)] }
+        case .numeric(let values):
+            var cache: [Double: Int32] = [:]
+            codesOfRow = { row in
+                let v = values[row]
+                if v.isNaN { return -1 }
+                if let hit = cache[v] { return hit }
+                let p = position[LabelText.number(v)] ?? -1
+                cache[v] = p
+                return p
+            }
+        }
+        let offset = input.offset
+        for r in 0..<rowCount {
+            let p = codesOfRow(rows?[r] ?? r)
+            if input.encoding == .onehot {
+                if p >= 0 { out[r * width + offset + Int(p)] = 1 }
+            } else {
+                out[r * width + offset] = p < 0 ? .nan : Float(p)
+            }
+        }
+    }
+
+    /// Labels of `rows`: class indices for classification, targets for regression. Rows whose
+    /// target is missing must have been left out by the caller (see ``rowsWithTarget(_:)``).
+    public func labels(_ table: DataTable, rows: [Int]? = nil) throws -> [Float] {
+        guard let index = table.index(of: spec.target) else { throw PreprocessingError.missingColumn(spec.target, available: table.names) }
+        let column = table.columns[index]
+        let rowList = rows ?? Array(0..<table.rowCount)
+        if spec.task == .regression {
+            switch column {
+            case .numeric(let v): return rowList.map { Float(v[$0]) }
+            case .categorical(let codes, let cats):
+                let parsed = cats.map { Float($0) ?? .nan }
+                return rowList.map { codes[$0] < 0 ? .nan : parsed[Int(codes[$0])] }
+            }
+        }
+        let classes = spec.classes ?? []
+        var position: [String: Float] = [:]
+        for (i, c) in classes.enumerated() { position[c] = Float(i) }
+        var out = [Float](); out.reserveCapacity(rowList.count)
+        for row in rowList {
+            guard let text = LabelText.cell(column, row), let p = position[text] else {
+                throw PreprocessingError.unknownLabel(column: spec.target, label: LabelText.cell(column, row) ?? "(missing)", row: row, classes: classes)
+            }
+            out.append(p)
+        }
+        return out
+    }
+
+    /// Rows whose target is present (all rows of a table without the target column).
+    public func rowsWithTarget(_ table: DataTable) -> [Int] {
+        guard let index = table.index(of: spec.target) else { return Array(0..<table.rowCount) }
+        switch table.columns[index] {
+        case .numeric(let v): return v.indices.filter { !v[$0].isNaN }
+        case .categorical(let c, _): return c.indices.filter { c[$0] >= 0 }
+        }
+    }
+
+    /// The input signature: each input column's name and type.
+    public var signature: [(name: String, type: String)] { spec.inputs.map { ($0.name, $0.type) } }
+}

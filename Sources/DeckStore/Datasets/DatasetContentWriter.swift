@@ -1,0 +1,238 @@
+import Foundation
+import Crypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Stores a file or a directory as content-defined chunks in the object store, in one hashing pass
+/// on every core, and says what it references and what was new.
+///
+/// Objects are written as unnamed files linked into place (see ``ChunkObjectWriter``): call
+/// ``commit()`` (one `syncfs` plus folder fsyncs) before recording anything that points to them.
+/// A crash before that leaves at most orphaned objects, which `mldeck gc` removes.
+public final class DatasetContentWriter: @unchecked Sendable {
+    /// The object store written to.
+    public let objects: ObjectStore
+    let writer: ChunkObjectWriter
+    let chunker = ContentChunker.standard
+    /// Files up to this size are read whole and chunked in memory.
+    let smallFileLimit = 4 << 20
+
+    public init(objects: ObjectStore) {
+        self.objects = objects
+        self.writer = ChunkObjectWriter(store: objects)
+    }
+
+    /// Makes every object written so far durable.
+    public func commit() throws { try writer.commit() }
+
+    /// Stores the regular file at `path`. `progress` gets the bytes read so far (calling thread).
+    public func storeFile(at path: String, progress: ((Int64) -> Void)? = nil) throws -> StoredContent {
+        let fd = try Self.openRegularFile(path)
+        defer { close(fd) }
+        let stored = try storeOpenFile(fd, path: path, progress: progress)
+        var objectsMap: [ObjectID: Int64] = [:]
+        for c in stored.recipe.chunks { objectsMap[c.id] = c.size }
+        let chunkCount = objectsMap.count
+        var newObjects = stored.newObjects, newBytes = stored.newBytes
+        var kind = DatasetContentKind.object
+        if !stored.recipe.isSingleObject {
+            kind = .recipe
+            let (id, size, isNew) = try putRecipe(stored.recipe)
+            objectsMap[id] = size
+            if isNew { newObjects += 1; newBytes += size }
+        }
+        return StoredContent(kind: kind, contentHash: stored.recipe.contentHash, objects: objectsMap,
+                             logicalBytes: stored.recipe.size, newObjects: newObjects, newBytes: newBytes,
+                             fileCount: 1, chunkCount: chunkCount)
+    }
+
+    /// Stores every regular file under the folder `path` and a manifest of them.
+    /// `progress` gets the bytes read so far (from any thread, one call at a time).
+    public func storeDirectory(at path: String, progress: (@Sendable (Int64) -> Void)? = nil) throws -> StoredContent {
+        let root = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        let (files, skipped) = try DirectoryWalker.files(under: root)
+        let results = DirectoryResults(count: files.count)
+        let counter = ProgressCounter(progress)
+        let report: @Sendable (Int64) -> Void = { counter.add($0) }
+        // Small files in parallel (each read whole), large ones after, each through the parallel pipeline.
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 64)
+            defer { buffer.deallocate() }
+            while let i = results.next(), results.failure == nil {
+                do {
+                    let fd = try Self.openRegularFile(files[i].absolute)
+                    defer { close(fd) }
+                    var info = stat()
+                    fstat(fd, &info)
+                    if Int(info.st_size) > smallFileLimit { results.deferLarge(i); continue }
+                    let size = Int(info.st_size)
+                    if buffer.count < size + 1 {
+                        buffer.deallocate()
+                        buffer = .allocate(byteCount: max(size + 1, buffer.count * 2), alignment: 64)
+                    }
+                    let count = try Self.readAll(fd, into: buffer, path: files[i].absolute)
+                    let stored = try storeBytes(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                    results.set(i, stored)
+                    report(Int64(count))
+                } catch {
+                    results.fail(error)
+                }
+            }
+        }
+        if let error = results.failure { throw error }
+        for i in results.largeFiles.sorted() {
+            let fd = try Self.openRegularFile(files[i].absolute)
+            defer { close(fd) }
+            var last: Int64 = 0
+            let stored = try storeOpenFile(fd, path: files[i].absolute) { bytes in report(bytes - last); last = bytes }
+            results.set(i, stored)
+        }
+        var objectsMap: [ObjectID: Int64] = [:]
+        var entries: [DirectoryManifest.Entry] = []
+        entries.reserveCapacity(files.count)
+        var newObjects = 0, newBytes: Int64 = 0
+        for (i, file) in files.enumerated() {
+            let stored = results.get(i)!
+            for c in stored.recipe.chunks { objectsMap[c.id] = c.size }
+            newObjects += stored.newObjects
+            newBytes += stored.newBytes
+            var isRecipe = false
+            if !stored.recipe.isSingleObject {
+                isRecipe = true
+                let (id, size, isNew) = try putRecipe(stored.recipe)
+                objectsMap[id] = size
+                if isNew { newObjects += 1; newBytes += size }
+            }
+            entries.append(.init(path: file.relative, size: stored.recipe.size, hash: stored.recipe.contentHash, isRecipe: isRecipe))
+        }
+        let chunkCount = objectsMap.count - entries.filter(\.isRecipe).count
+        let manifest = DirectoryManifest(entries: entries)
+        let text = manifest.text
+        let id = ObjectID.of(text)
+        if try text.withUnsafeBytes({ try writer.put($0, as: id) }) {
+            newObjects += 1; newBytes += Int64(text.count)
+        }
+        objectsMap[id] = Int64(text.count)
+        return StoredContent(kind: .manifest, contentHash: id, objects: objectsMap, logicalBytes: manifest.totalSize,
+                             newObjects: newObjects, newBytes: newBytes, fileCount: files.count, chunkCount: chunkCount,
+                             skipped: skipped)
+    }
+
+    /// One file's chunks and what was new.
+    struct StoredFile: Sendable {
+        var recipe: FileRecipe
+        var newObjects: Int
+        var newBytes: Int64
+    }
+
+    func storeOpenFile(_ fd: Int32, path: String, progress: ((Int64) -> Void)?) throws -> StoredFile {
+        var info = stat()
+        fstat(fd, &info)
+        if Int(info.st_size) <= smallFileLimit {
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(info.st_size) + 1, alignment: 64)
+            defer { buffer.deallocate() }
+            let count = try Self.readAll(fd, into: buffer, path: path)
+            if count < buffer.count {
+                let stored = try storeBytes(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                progress?(Int64(count))
+                return stored
+            }
+            // The file grew while being read: fall through to the streaming path.
+        }
+        let pipeline = ChunkPipeline(objects: objects, writer: writer, chunker: chunker)
+        let result = try pipeline.run(fd: fd, path: path, progress: progress)
+        return StoredFile(recipe: FileRecipe(chunks: result.chunks), newObjects: result.newObjects, newBytes: result.newBytes)
+    }
+
+    /// Chunks, hashes and stores bytes held in memory (on the calling thread).
+    func storeBytes(_ bytes: UnsafeRawBufferPointer) throws -> StoredFile {
+        var chunks: [ChunkRef] = []
+        var newObjects = 0, newBytes: Int64 = 0
+        var start = 0
+        for length in chunker.chunkLengths(bytes) {
+            let piece = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)])
+            let id = ObjectID(digest: SHA256.hash(data: piece))
+            chunks.append(ChunkRef(id: id, size: Int64(length)))
+            if try writer.put(piece, as: id) {
+                newObjects += 1; newBytes += Int64(length)
+            }
+            start += length
+        }
+        return StoredFile(recipe: FileRecipe(chunks: chunks), newObjects: newObjects, newBytes: newBytes)
+    }
+
+    /// Stores a recipe object; returns its id, size and whether it was new.
+    func putRecipe(_ recipe: FileRecipe) throws -> (ObjectID, Int64, Bool) {
+        let text = recipe.text
+        let id = ObjectID.of(text)
+        let isNew = try text.withUnsafeBytes { try writer.put($0, as: id) }
+        return (id, Int64(text.count), isNew)
+    }
+
+    static func openRegularFile(_ path: String) throws -> Int32 {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { throw DatasetError.sourceNotFound(path) }
+            throw DatasetError.io(path: path, operation: "open", errno: errno)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw DatasetError.unsupportedSource(path, reason: "not a regular file")
+        }
+        return fd
+    }
+
+    /// Reads until the buffer is full or the file ends; returns the bytes read.
+    static func readAll(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String) throws -> Int {
+        var count = 0
+        while count < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + count, buffer.count - count, off_t(count))
+            if n < 0 { if errno == EINTR { continue }; throw DatasetError.io(path: path, operation: "read", errno: errno) }
+            if n == 0 { break }
+            count += n
+        }
+        return count
+    }
+}
+
+/// Per-file results of a directory store, filled by the workers.
+final class DirectoryResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [DatasetContentWriter.StoredFile?]
+    private var cursor = 0
+    private(set) var largeFiles: [Int] = []
+    private var error: Error?
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func next() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard cursor < results.count else { return nil }
+        cursor += 1
+        return cursor - 1
+    }
+
+    func set(_ i: Int, _ r: DatasetContentWriter.StoredFile) { lock.lock(); results[i] = r; lock.unlock() }
+    func get(_ i: Int) -> DatasetContentWriter.StoredFile? { lock.lock(); defer { lock.unlock() }; return results[i] }
+    func deferLarge(_ i: Int) { lock.lock(); largeFiles.append(i); lock.unlock() }
+    func fail(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
+    var failure: Error? { lock.lock(); defer { lock.unlock() }; return error }
+}
+
+/// Sums bytes done from several threads and reports the total, one call at a time.
+final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done: Int64 = 0
+    private let progress: (@Sendable (Int64) -> Void)?
+
+    init(_ progress: (@Sendable (Int64) -> Void)?) { self.progress = progress }
+
+    func add(_ bytes: Int64) {
+        lock.lock(); defer { lock.unlock() }
+        done += bytes
+        progress?(done)
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mldeck fsck`: re-hashes every object (on every core), checks that every object a record points
+/// to is present and intact, that every dataset version's recipe/manifest lists exactly the objects
+/// recorded for it, and lists orphans.
+public struct StoreChecker {
+    public let store: DeckStore
+
+    public init(store: DeckStore) { self.store = store }
+
+    /// Checks the whole store. `progress` gets (objects checked, objects in all).
+    public func check(progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FsckReport {
+        let refs = try ObjectReferences.collect(store)
+        let present = store.objects.allObjects()
+        let objects = store.objects
+        let verdicts = CheckVerdicts(count: present.count)
+        let counter = ProgressTicker(total: present.count, progress: progress)
+        DispatchQueue.concurrentPerform(iterations: present.count) { i in
+            let id = present[i]
+            do {
+                try objects.verify(id)
+                verdicts.set(i, .ok(size: Self.size(of: objects.path(of: id))))
+            } catch ObjectStoreError.corrupt(_, _, let actual) {
+                verdicts.set(i, .corrupt(actual: actual))
+            } catch {
+                verdicts.set(i, .missing)
+            }
+            counter.tick()
+        }
+        var bytes: Int64 = 0
+        var corrupt: [FsckReport.ObjectProblem] = [], orphaned: [FsckReport.ObjectProblem] = []
+        var orphanCount = 0, orphanBytes: Int64 = 0
+        var bad = Set<ObjectID>()
+        var presentSet = Set<ObjectID>()
+        for (i, id) in present.enumerated() {
+            presentSet.insert(id)
+            let sources = refs.sources[id] ?? []
+            switch verdicts.get(i) {
+            case .ok(let size):
+                bytes += size
+                if sources.isEmpty {
+                    orphanCount += 1; orphanBytes += size
+                    if orphaned.count < 100 { orphaned.append(.init(object: id.hex, path: objects.path(of: id), referencedBy: [], actual: nil)) }
+                }
+            case .corrupt(let actual):
+                bad.insert(id)
+                corrupt.append(.init(object: id.hex, path: objects.path(of: id), referencedBy: sources, actual: actual.hex))
+            case .missing:
+                bad.insert(id)
+            }
+        }
+        var missing: [FsckReport.ObjectProblem] = []
+        for (id, sources) in refs.sources where !presentSet.contains(id) {
+            missing.append(.init(object: id.hex, path: objects.path(of: id), referencedBy: sources, actual: nil))
+            bad.insert(id)
+        }
+        missing.sort { $0.object < $1.object }
+        let damaged = try checkDatasetVersions(refs: refs, unusable: bad)
+        return FsckReport(objectsChecked: present.count, bytesChecked: bytes, referencedObjects: refs.sources.count,
+                          missing: missing, corrupt: corrupt, orphaned: orphaned, orphanedCount: orphanCount,
+                          orphanedBytes: orphanBytes, damaged: damaged, staleTemporaryFiles: staleTemporaryFiles().count)
+    }
+
+    /// Dataset versions whose objects are unusable, or whose recipe/manifest names objects not recorded for them.
+    func checkDatasetVersions(refs: ObjectReferences, unusable: Set<ObjectID>) throws -> [FsckReport.DamagedRecord] {
+        let rows = try store.database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT d.name || '@' || v.number, v.id, v.content_hash, v.content_kind, v.logical_bytes
+                FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id ORDER BY d.name, v.number
+                """)
+        }
+        let reader = DatasetContentReader(objects: store.objects)
+        var damaged: [FsckReport.DamagedRecord] = []
+        for row in rows {
+            let reference: String = row[0]
+            let recorded = try store.database.read { db in
+                Set(try String.fetchAll(db, sql: "SELECT object FROM dataset_version_objects WHERE version_id = ?", arguments: [row[1] as Int64])
+                    .compactMap(ObjectID.init(hex:)))
+            }
+            let broken = recorded.filter { unusable.contains($0) }
+            if !broken.isEmpty {
+                damaged.append(.init(reference: reference, reason: "\(broken.count) of its objects are missing or corrupt"))
+                continue
+            }
+            guard let hash = ObjectID(hex: row[2]), let kind = DatasetContentKind(rawValue: row[3]) else {
+                damaged.append(.init(reference: reference, reason: "its content hash or kind is not valid"))
+                continue
+            }
+            do {
+                let needed = try reader.referencedObjects(kind: kind, hash: hash, size: row[4])
+                let unrecorded = needed.keys.filter { !recorded.contains($0) }
+                if !unrecorded.isEmpty {
+                    damaged.append(.init(reference: reference, reason: "its \(kind.rawValue) names \(unrecorded.count) objects not recorded for it"))
+                } else if try logicalSize(kind: kind, hash: hash, reader: reader) != (row[4] as Int64) {
+                    damaged.append(.init(reference: reference, reason: "its content does not add up to its recorded size"))
+                }
+            } catch {
+                damaged.append(.init(reference: reference, reason: "\(error)"))
+            }
+        }
+        return damaged
+    }
+
+    /// The size the stored content reassembles to.
+    func logicalSize(kind: DatasetContentKind, hash: ObjectID, reader: DatasetContentReader) throws -> Int64 {
+        switch kind {
+        case .object: return Self.size(of: store.objects.path(of: hash))
+        case .recipe: return FileRecipe(chunks: try reader.chunks(of: hash, isRecipe: true, size: 0)).size
+        case .manifest: return try reader.manifest(hash).totalSize
+        }
+    }
+
+    /// Files and folders in `.mldeck/tmp` not modified for `age` seconds.
+    public func staleTemporaryFiles(age: Double = 3600) -> [String] {
+        let folder = store.workspace.temporaryDirectory.path
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let cutoff = Date().timeIntervalSince1970 - age
+        return names.map { folder + "/" + $0 }.filter { Self.modificationTime($0) < cutoff }
+    }
+
+    static func size(of path: String) -> Int64 {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_size) : 0
+    }
+
+    static func modificationTime(_ path: String) -> Double {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .infinity }
+        return Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+    }
+}
+
+/// The verdict on one object.
+enum ObjectVerdict {
+    case ok(size: Int64)
+    case corrupt(actual: ObjectID)
+    case missing
+}
+
+final class CheckVerdicts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var verdicts: [ObjectVerdict]
+    init(count: Int) { verdicts = Array(repeating: .missing, count: count) }
+    func set(_ i: Int, _ v: ObjectVerdict) { lock.lock(); verdicts[i] = v; lock.unlock() }
+    func get(_ i: Int) -> ObjectVerdict { lock.lock(); defer { lock.unlock() }; return verdicts[i] }
+}
+
+/// Counts finished items and reports every 1 % or so.
+final class ProgressTicker: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0
+    private let total: Int
+    private let step: Int
+    private let progress: (@Sendable (Int, Int) -> Void)?
+    init(total: Int, progress: (@Sendable (Int, Int) -> Void)?) {
+        self.total = total; self.progress = progress; step = max(1, total / 100)
+    }
+    func tick() {
+        guard let progress else { return }
+        lock.lock(); defer { lock.unlock() }
+        done += 1
+        if done % step == 0 || done == total { progress(done, total) }
+    }
+}

@@ -1,0 +1,127 @@
+import DeckStore
+import Foundation
+
+/// The dashboard of a workspace: the panes built on its store, the header badges, and the
+/// watching of changes made by other processes (polled through `PRAGMA data_version` about four
+/// times a second, so a CLI call or a running pipeline shows within a second).
+///
+/// ``run()`` takes the terminal; tests and benchmarks drive ``app`` with keys, call ``tick()`` and
+/// render into a ``MemoryBackend``.
+@MainActor
+public final class Dashboard {
+    public struct Options: Sendable {
+        /// A theme name or file (`--theme`, `MLDECK_THEME`); nil for the default.
+        public var theme: String?
+        public var readOnly: Bool = false
+        /// Save column and sort choices in `.mldeck/ui.json`.
+        public var rememberSettings: Bool = true
+        public var pageSize: Int = 200
+        public var catalog: ThemeCatalog = .standard()
+        public init(theme: String? = nil, readOnly: Bool = false) { self.theme = theme; self.readOnly = readOnly }
+    }
+
+    public let app: AppModel
+    public let context: PaneContext
+    public let runs: RunsPane
+    public let datasets: DatasetsPane
+    public let models: ModelsPane
+    public private(set) var status = HeaderStatus()
+    private let watcher: ChangeWatcher?
+    private var lastPoll = 0.0
+    private var seenStoreVersion = -1
+    private let worker = QueryWorker(label: "badges")
+    private let badgeMailbox = Mailbox<Int>()
+    /// Extra panes' change hooks (set by the wiring of optional panes).
+    public var onStoreChange: [() -> Void] = []
+    /// Seconds between change polls.
+    public var pollInterval = 0.25
+
+    public init(store: DeckStore, options: Options = Options(), extraPanes: (PaneContext) -> [any Pane] = { _ in [] }) {
+        context = options.rememberSettings ? PaneContext.forWorkspace(store) : PaneContext(store: store)
+        Dashboard.wireLineage(context)
+        runs = RunsPane(context: context, pageSize: options.pageSize)
+        datasets = DatasetsPane(context: context)
+        models = ModelsPane(context: context)
+        let panes: [any Pane] = [runs, datasets, models] + extraPanes(context)
+        app = AppModel(panes: panes, workspace: Dashboard.displayPath(store.workspace.root.path), readOnly: options.readOnly)
+        watcher = try? store.makeChangeWatcher()
+        let catalog = options.catalog
+        app.installThemeCommand(catalog: catalog)
+        if let name = options.theme, !name.isEmpty {
+            let effect = app.loadTheme(name, catalog: catalog)
+            if case .toast(let t) = effect, t.kind == .error { app.apply(effect) }
+        } else {
+            app.setTheme(catalog.load("default").theme)
+        }
+        app.badges = status.badges
+        refreshBadges()
+    }
+
+    /// Lets run views show pipeline steps and the model versions a run registered.
+    static func wireLineage(_ context: PaneContext) {
+        let store = context.store
+        context.stepsOfRun = { id in
+            ((try? store.runSteps(id)) ?? []).sorted { $0.position < $1.position }.map { s in
+                RunStepItem(name: s.name, state: s.status.rawValue, duration: s.duration(), cacheHit: s.cacheHit,
+                            detail: s.reason ?? (s.status == .running ? s.progress.map { "\(Int(($0 * 100).rounded()))%" } : nil) ?? s.kind)
+            }
+        }
+        context.modelVersionsOfRun = { id in
+            ((try? store.modelVersions(registeredBy: id)) ?? []).map { v in
+                v.reference + (v.aliases.isEmpty ? "" : " (\(v.aliases.joined(separator: ", ")))")
+            }
+        }
+    }
+
+    /// `~/churn` for a folder under the home directory.
+    public static func displayPath(_ path: String) -> String {
+        if let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty, home != "/", path.hasPrefix(home) {
+            return "~" + path.dropFirst(home.count)
+        }
+        return path
+    }
+
+    private func refreshBadges() {
+        let store = context.store, mailbox = badgeMailbox
+        worker.submit {
+            if let n = try? store.countRuns(RunQuery(filter: "status = 'RUNNING'")) { mailbox.post(n) }
+        }
+    }
+
+    /// Polls for changes by other processes (at most every ``pollInterval``) and applies data
+    /// that arrived. Returns whether a redraw is needed. The runner calls it between keys.
+    @discardableResult
+    public func pollChanges(now: Double = Toast.now()) -> Bool {
+        var changed = false
+        if now - lastPoll >= pollInterval {
+            lastPoll = now
+            if watcher?.hasChanged() == true { context.storeChanged() }
+        }
+        if context.storeVersion != seenStoreVersion {
+            seenStoreVersion = context.storeVersion
+            refreshBadges()
+            for hook in onStoreChange { hook() }
+        }
+        if let n = badgeMailbox.take().last, n != status.runningRuns {
+            status.runningRuns = n
+            app.badges = status.badges
+            changed = true
+        }
+        return changed
+    }
+
+    /// One step between keys without a terminal: poll, then let panes pull data.
+    @discardableResult
+    public func tick() -> Bool {
+        let a = pollChanges()
+        let b = app.tick()
+        return a || b
+    }
+
+    /// Takes over the terminal until the user quits; returns the signal that ended it (0 for `q`).
+    public func run() throws -> Int32 {
+        let runner = AppRunner(model: app)
+        runner.tickHook = { [weak self] in self?.pollChanges() ?? false }
+        return try runner.run()
+    }
+}

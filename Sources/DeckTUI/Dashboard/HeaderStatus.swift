@@ -1,0 +1,26 @@
+/// The header's badges: running runs, open alerts and the prediction endpoint's state.
+/// Alerts and the endpoint show `–` until their providers exist (monitoring, serving).
+public struct HeaderStatus: Sendable, Equatable {
+    public var runningRuns: Int
+    /// Open drift / quality alerts, nil when monitoring is not available.
+    public var openAlerts: Int?
+    /// `up :8080`, `down`, …; nil when serving is not available.
+    public var endpoint: String?
+
+    public init(runningRuns: Int = 0, openAlerts: Int? = nil, endpoint: String? = nil) {
+        self.runningRuns = runningRuns; self.openAlerts = openAlerts; self.endpoint = endpoint
+    }
+
+    /// The badges, left to right.
+    public var badges: [Badge] {
+        var out: [Badge] = []
+        out.append(runningRuns > 0 ? Badge("● \(runningRuns) running", slot: .statusRunning) : Badge("0 running", slot: .textDim))
+        if let a = openAlerts {
+            out.append(a > 0 ? Badge("▲ \(a) alert\(a == 1 ? "" : "s")", slot: .severityWarning) : Badge("0 alerts", slot: .textDim))
+        } else {
+            out.append(Badge("alerts –", slot: .textDim))
+        }
+        out.append(Badge("endpoint \(endpoint ?? "–")", slot: endpoint?.hasPrefix("up") == true ? .success : .textDim))
+        return out
+    }
+}

@@ -1,0 +1,44 @@
+import DeckStore
+import Foundation
+
+/// What every pane and view of the dashboard shares: the store, the remembered settings, a
+/// counter that moves when another process (or this one) wrote to the store, and the clock.
+@MainActor
+public final class PaneContext {
+    public let store: DeckStore
+    public private(set) var settings: DashboardSettings
+    private let settingsURL: URL?
+    /// Bumped by ``storeChanged()``; views compare it with the value they last saw.
+    public private(set) var storeVersion = 0
+    /// Seconds since 1970 (tests freeze it).
+    public var now: () -> Double = { Date().timeIntervalSince1970 }
+    /// The steps of a pipeline run (set when pipelines are available); nil hides the Steps tab's data.
+    public var stepsOfRun: ((String) -> [RunStepItem])?
+    /// Model versions registered from a run, as `name v3 (production)` (set when the model
+    /// registry is available).
+    public var modelVersionsOfRun: ((String) -> [String])?
+    /// The deployment state of a model (`serving v3 on :8080`), when serving is available.
+    public var deploymentOfModel: ((String) -> String?)?
+
+    /// - Parameter settingsURL: where settings are saved (`.mldeck/ui.json`); nil keeps them in memory.
+    public init(store: DeckStore, settingsURL: URL? = nil) {
+        self.store = store
+        self.settingsURL = settingsURL
+        settings = settingsURL.map(DashboardSettings.load(from:)) ?? DashboardSettings()
+    }
+
+    /// The context of a workspace, remembering settings in its `.mldeck/ui.json`.
+    public static func forWorkspace(_ store: DeckStore) -> PaneContext {
+        PaneContext(store: store, settingsURL: DashboardSettings.url(stateDirectory: store.workspace.stateDirectory))
+    }
+
+    /// Records that the store changed (called when the change watcher fires, and after writes
+    /// the dashboard makes itself).
+    public func storeChanged() { storeVersion += 1 }
+
+    /// Changes and saves the settings.
+    public func updateSettings(_ change: (inout DashboardSettings) -> Void) {
+        change(&settings)
+        if let settingsURL { settings.save(to: settingsURL) }
+    }
+}

@@ -1,0 +1,63 @@
+import DeckStore
+import Foundation
+
+/// The Datasets pane: registered datasets with their latest version. Enter opens the versions.
+@MainActor
+public final class DatasetsPane: Pane {
+    public let title = "Datasets"
+    public var commandNames: [String] { ["datasets", "dataset", "data"] }
+    public let context: PaneContext
+    public private(set) var datasets: [DatasetSummary] = []
+    public private(set) var loadError: String?
+    public var state = TableState()
+    private var seenStoreVersion = -1
+
+    public init(context: PaneContext) {
+        self.context = context
+        reload()
+    }
+
+    public func reload() {
+        seenStoreVersion = context.storeVersion
+        do { datasets = try context.store.datasets(); loadError = nil } catch { loadError = "\(error)" }
+    }
+
+    public var bindings: [KeyBinding] {
+        [KeyBinding("enter", "Open the dataset's versions", footer: "versions", group: "Datasets", shownInFooter: true)]
+    }
+
+    public func render(into region: Region, theme: Theme) {
+        if let loadError { region.put(loadError, at: .zero, style: theme[.error]); return }
+        let cols = [TableColumn("Dataset", width: .flexible(min: 8, max: 30, flex: 2)), TableColumn("Versions", width: ColumnWidth(min: 8, max: 8), alignment: .right),
+                    TableColumn("Latest", width: ColumnWidth(min: 6, max: 8)), TableColumn("Rows", width: ColumnWidth(min: 6, max: 12), alignment: .right),
+                    TableColumn("Cols", width: ColumnWidth(min: 4, max: 6), alignment: .right), TableColumn("Size", width: ColumnWidth(min: 8, max: 10), alignment: .right),
+                    TableColumn("Stored", width: ColumnWidth(min: 8, max: 10), alignment: .right), TableColumn("Message", width: .flexible(min: 8, max: 60)),
+                    TableColumn("Updated", width: .fixed(16))]
+        let items = datasets
+        Table(columns: cols, rowCount: items.count,
+              emptyText: "No datasets yet: mldeck datasets add NAME FILE (or mldeck demo)") { i in
+            let d = items[i]
+            let v = d.latest
+            return [.text(d.name, .title), .text("\(d.versionCount)"), .text(v.map { "v\($0.number)" } ?? "-"),
+                    .text(v?.rows.map(DisplayFormat.count) ?? "-"), .text(v?.columns.map { "\($0)" } ?? "-"),
+                    .text(v.map { DisplayFormat.bytes($0.logicalBytes) } ?? "-"), .text(DisplayFormat.bytes(d.storedBytes)),
+                    .text(v?.message ?? "", .textDim), .text(v.map { DisplayFormat.time($0.createdAt) } ?? "-", .textDim)]
+        }.render(into: region, state: &state, theme: theme)
+    }
+
+    public func handle(_ key: Key) -> Effect? {
+        switch key {
+        case .enter:
+            guard datasets.indices.contains(state.selected) else { return nil }
+            return .push(DatasetVersionsView(context: context, dataset: datasets[state.selected].name))
+        default:
+            return state.handle(key, rowCount: datasets.count, columnCount: 9) ? .redraw : nil
+        }
+    }
+
+    public func tick() -> Bool {
+        guard context.storeVersion != seenStoreVersion else { return false }
+        reload()
+        return true
+    }
+}

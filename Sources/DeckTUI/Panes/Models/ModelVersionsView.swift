@@ -1,0 +1,179 @@
+import DeckStore
+import Foundation
+
+/// A model's versions: aliases (`production` stands out), metrics, dataset and run, and under the
+/// table the selected version's params, lineage, signature, deployment and alias history.
+/// `p` points `production` at the selected version after a dialog showing the metric deltas
+/// against the current production version; `space` marks versions.
+@MainActor
+public final class ModelVersionsView: View {
+    public let context: PaneContext
+    public let model: String
+    public var title: String { model }
+    public private(set) var versions: [ModelVersionRecord] = []
+    public private(set) var history: [AliasHistoryEntry] = []
+    public private(set) var loadError: String?
+    public private(set) var markedVersions: Set<Int> = []
+    public var state = TableState()
+    var detailState = ScrollTextState()
+    private var seenStoreVersion = -1
+
+    public init(context: PaneContext, model: String) {
+        self.context = context; self.model = model
+        reload()
+    }
+
+    public func reload() {
+        seenStoreVersion = context.storeVersion
+        do {
+            versions = try context.store.modelVersions(model)
+            history = try context.store.aliasHistory(model: model, limit: 20)
+            loadError = nil
+        } catch { loadError = "\(error)" }
+    }
+
+    /// The version `production` points at.
+    public var production: ModelVersionRecord? { versions.first { $0.aliases.contains("production") } }
+    public var selectedVersion: ModelVersionRecord? { versions.indices.contains(state.selected) ? versions[state.selected] : nil }
+
+    /// Metric keys shown as columns (up to four, `auc` first).
+    var metricKeys: [String] {
+        let all = Set(versions.flatMap { $0.metrics.keys })
+        let preferred = ["auc", "accuracy", "logloss", "rmse", "f1"].filter(all.contains)
+        return Array((preferred + all.sorted().filter { !preferred.contains($0) }).prefix(4))
+    }
+
+    public var bindings: [KeyBinding] {
+        let sel = selectedVersion
+        let isProduction = sel?.aliases.contains("production") == true
+        return [
+            KeyBinding("p", "Promote the version to production", footer: "promote", group: "Model", shownInFooter: true, dangerous: true,
+                       disabledReason: sel == nil ? "no version selected" : (isProduction ? "this version is already in production" : nil)),
+            KeyBinding("space", "Mark / unmark the version", footer: "mark", group: "Model", shownInFooter: true),
+            KeyBinding("c", "Compare the marked versions", group: "Model",
+                       disabledReason: markedVersions.count < 2 ? "mark two or more versions with space first" : "Compare arrives with the Compare pane"),
+            KeyBinding("J", "Scroll the details down", group: "Model"), KeyBinding("K", "Scroll the details up", group: "Model"),
+        ]
+    }
+
+    public func render(into region: Region, theme: Theme) {
+        if let loadError { region.put(loadError, at: .zero, style: theme[.error]); return }
+        let split = SplitPane(.vertical, ratio: 0.5, minimum: 3)
+        let (top, bottom) = split.render(into: region, theme: theme)
+        let keys = metricKeys
+        var cols = [TableColumn("Version", width: ColumnWidth(min: 7, max: 8)), TableColumn("Aliases", width: ColumnWidth(min: 8, max: 24))]
+        cols += keys.map { TableColumn($0, width: ColumnWidth(min: 7, max: 12), alignment: .right) }
+        cols += [TableColumn("Dataset", width: ColumnWidth(min: 7, max: 16)), TableColumn("Run", width: .fixed(8)),
+                 TableColumn("Registered", width: .fixed(16))]
+        let items = versions
+        state.marked = Set(items.indices.filter { markedVersions.contains(items[$0].version) })
+        Table(columns: cols, rowCount: items.count, emptyText: "No versions") { i in
+            let v = items[i]
+            var cells: [TableCell] = [.text("v\(v.version)", v.aliases.contains("production") ? .aliasProduction : nil)]
+            if v.aliases.isEmpty { cells.append(.text("-", .textDim)) }
+            else {
+                let text = v.aliases.sorted { a, _ in a == "production" }.joined(separator: " ")
+                cells.append(.text(text, v.aliases.contains("production") ? .aliasProduction : .aliasStaging))
+            }
+            cells += keys.map { k in v.metrics[k].map { .text(DisplayFormat.number($0)) } ?? .text("-", .textDim) }
+            cells.append(.text(v.datasetReference ?? "-", v.datasetReference == nil ? .textDim : nil))
+            cells.append(.text(v.runID.map { String($0.prefix(8)) } ?? "-", .textDim))
+            cells.append(.text(DisplayFormat.time(v.createdAt), .textDim))
+            return cells
+        }.render(into: top, state: &state, theme: theme)
+        let lines = detailLines()
+        let slots = lines.map(\.1)
+        ScrollText(lines: lines.map(\.0), lineSlot: { i, _ in slots[i] }).render(into: bottom, state: &detailState, theme: theme)
+    }
+
+    /// The selected version's details, as (text, slot) lines.
+    func detailLines() -> [(String, ThemeSlot)] {
+        guard let v = selectedVersion else { return [] }
+        var out: [(String, ThemeSlot)] = []
+        var head = "\(v.reference)"
+        if !v.aliases.isEmpty { head += "  [\(v.aliases.joined(separator: ", "))]" }
+        out.append((head, v.aliases.contains("production") ? .aliasProduction : .title))
+        if let d = v.description, !d.isEmpty { out.append((d, .text)) }
+        let deployment = context.deploymentOfModel?(v.model) ?? "–"
+        out.append(("deployment  \(deployment)", .textDim))
+        let prod = production
+        out.append(("metrics     " + v.metrics.sorted { $0.key < $1.key }.map { k, val in
+            var s = "\(k) \(DisplayFormat.number(val))"
+            if let p = prod, p.version != v.version, let pv = p.metrics[k] { s += " (\(DisplayFormat.delta(val - pv)) vs prod)" }
+            return s
+        }.joined(separator: " · "), .text))
+        if !v.params.isEmpty {
+            out.append(("params      " + v.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "), .text))
+        }
+        out.append(("lineage     dataset \(v.datasetReference ?? "-") · run \(v.runID.map { String($0.prefix(8)) } ?? "-") · code \(v.codeHash.map { String($0.prefix(10)) } ?? "-")", .text))
+        out.append(("framework   \(v.framework)\(v.task.map { " · \($0)" } ?? "") · \(v.signature.count) input columns", .textDim))
+        if !history.isEmpty {
+            out.append(("alias history", .title))
+            for h in history.prefix(8) {
+                let move = "\(h.fromVersion.map { "v\($0)" } ?? "–") → \(h.toVersion.map { "v\($0)" } ?? "removed")"
+                out.append(("  \(DisplayFormat.time(h.time))  \(h.alias)  \(move)  by \(h.author)\(h.reason.map { " · \($0)" } ?? "")", .textDim))
+            }
+        }
+        return out
+    }
+
+    public func handle(_ key: Key) -> Effect? {
+        switch key {
+        case .char("p"):
+            guard let v = selectedVersion else { return nil }
+            return .confirm(promotionDialog(v)) { [weak self] outcome in
+                guard outcome == .pressed("confirm"), let self else { return nil }
+                return self.promote(v)
+            }
+        case .char(" "):
+            guard let v = selectedVersion else { return nil }
+            if markedVersions.contains(v.version) { markedVersions.remove(v.version) } else { markedVersions.insert(v.version) }
+            state.move(by: 1, rowCount: versions.count)
+            return .redraw
+        case .char("J"): detailState.top += 1; return .redraw
+        case .char("K"): detailState.top = max(0, detailState.top - 1); return .redraw
+        default:
+            return state.handle(key, rowCount: versions.count, columnCount: 8) ? .redraw : nil
+        }
+    }
+
+    /// The confirmation: what moves, and each metric against the current production version.
+    public func promotionDialog(_ v: ModelVersionRecord) -> ModalDialog {
+        var body = ""
+        if let p = production {
+            body = "Move \(model)@production from v\(p.version) to v\(v.version)?\n"
+            for k in Set(v.metrics.keys).union(p.metrics.keys).sorted() {
+                let old = p.metrics[k], new = v.metrics[k]
+                let line: String
+                switch (old, new) {
+                case let (o?, n?): line = "\(k): \(DisplayFormat.number(o)) → \(DisplayFormat.number(n)) (\(DisplayFormat.delta(n - o)))"
+                case let (nil, n?): line = "\(k): – → \(DisplayFormat.number(n))"
+                case let (o?, nil): line = "\(k): \(DisplayFormat.number(o)) → –"
+                default: continue
+                }
+                body += "\n" + line
+            }
+        } else {
+            body = "Point \(model)@production at v\(v.version)? (No version is in production yet.)\n"
+            for (k, n) in v.metrics.sorted(by: { $0.key < $1.key }) { body += "\n\(k): \(DisplayFormat.number(n))" }
+        }
+        return .confirm(title: "Promote \(model) v\(v.version)", body: body, confirmLabel: "Promote", dangerous: true)
+    }
+
+    func promote(_ v: ModelVersionRecord) -> Effect {
+        do {
+            try context.store.setModelAlias(model: model, alias: "production", version: v.version, reason: "promoted in the dashboard")
+            context.storeChanged()
+            reload()
+            return .toast(Toast("\(model)@production → v\(v.version)", kind: .success))
+        } catch {
+            return .error("could not promote: \(error)")
+        }
+    }
+
+    public func tick() -> Bool {
+        guard context.storeVersion != seenStoreVersion else { return false }
+        reload()
+        return true
+    }
+}

@@ -1,0 +1,291 @@
+import DeckStore
+import Foundation
+
+/// One run, opened from the Runs pane: params, metric summaries and lineage beside a chart of
+/// the chosen metric (training and validation curves overlaid; `m`/`M` choose), the log with
+/// live tail and search, the pipeline's steps with durations and cache hits, and the artifacts.
+/// Tabs switch with `[` and `]`.
+@MainActor
+public final class RunDetailView: View {
+    public enum Tab: Int, CaseIterable, Sendable {
+        case overview, log, steps, artifacts
+        var title: String { ["Overview", "Log", "Steps", "Artifacts"][rawValue] }
+    }
+
+    public let context: PaneContext
+    public let runID: String
+    public let title: String
+    public private(set) var tab: Tab = .overview
+    public private(set) var details: RunDetails?
+    public private(set) var loadError: String?
+    public private(set) var groups: [MetricGroups.Group] = []
+    public private(set) var groupIndex = 0
+    /// The chart's series (key → values by step order) of the current group.
+    public private(set) var series: [(key: String, steps: [Int64], values: [Double])] = []
+    public private(set) var steps: [RunStepItem] = []
+    public private(set) var modelVersions: [String] = []
+    var infoState = ScrollTextState()
+    var logState = ScrollTextState(follow: true)
+    var stepsState = TableState()
+    var artifactsState = TableState()
+    let log: LogTail
+    private var searching = false
+    private var searchLine = CommandLineState(prompt: "/")
+    private var seenStoreVersion: Int
+    private var lastLogPoll = 0.0
+
+    public init(context: PaneContext, runID: String, name: String) {
+        self.context = context; self.runID = runID; self.title = name
+        log = LogTail(url: context.store.logURL(of: runID))
+        seenStoreVersion = context.storeVersion
+        reload()
+        log.poll()
+    }
+
+    /// Re-reads the run, its steps and the current chart.
+    public func reload() {
+        do {
+            let d = try context.store.runDetails(runID)
+            details = d
+            loadError = nil
+            let newGroups = MetricGroups.group(d.metrics.map(\.key))
+            let currentName = groups.indices.contains(groupIndex) ? groups[groupIndex].name : nil
+            groups = newGroups
+            groupIndex = currentName.flatMap { n in newGroups.firstIndex { $0.name == n } } ?? Self.preferredGroup(newGroups)
+            loadSeries()
+        } catch {
+            loadError = "\(error)"
+        }
+        steps = context.stepsOfRun?(runID) ?? []
+        modelVersions = context.modelVersionsOfRun?(runID) ?? []
+    }
+
+    /// The group shown first: a validation-style measure with several points, else the first.
+    static func preferredGroup(_ groups: [MetricGroups.Group]) -> Int {
+        groups.firstIndex { $0.keys.count > 1 } ?? 0
+    }
+
+    func loadSeries() {
+        guard let d = details, groups.indices.contains(groupIndex) else { series = []; return }
+        let handle = RunHandle(rowID: d.run.rowID, id: d.run.id)
+        series = groups[groupIndex].keys.map { key in
+            let points = (try? context.store.metricSeries(run: handle, key: key)) ?? []
+            return (key, points.map(\.step), points.map(\.value))
+        }
+    }
+
+    public var capturesText: Bool { searching }
+
+    public var bindings: [KeyBinding] {
+        if searching {
+            return [KeyBinding("enter", "Search", footer: "search", group: "Search", shownInFooter: true),
+                    KeyBinding("esc", "Cancel", footer: "cancel", group: "Search", shownInFooter: true)]
+        }
+        var b = [
+            KeyBinding("]", "Next tab", footer: "next tab", group: "Run", shownInFooter: true),
+            KeyBinding("[", "Previous tab", group: "Run"),
+        ]
+        switch tab {
+        case .overview:
+            b.append(KeyBinding("m", "Next metric", footer: "metric", group: "Run", shownInFooter: true,
+                                disabledReason: groups.count < 2 ? "this run has one metric or none" : nil))
+            b.append(KeyBinding("M", "Previous metric", group: "Run"))
+        case .log:
+            b.append(KeyBinding("/", "Search the log", footer: "search", group: "Log", shownInFooter: true))
+            b.append(KeyBinding("n", "Next match", group: "Log"))
+            b.append(KeyBinding("N", "Previous match", group: "Log"))
+            b.append(KeyBinding("G", "Follow the end", footer: "follow", group: "Log", shownInFooter: true))
+        case .steps, .artifacts: break
+        }
+        return b
+    }
+
+    // MARK: - Rendering
+
+    public func render(into region: Region, theme: Theme) {
+        guard region.height > 3 else { return }
+        if let loadError {
+            region.put(loadError, at: .zero, style: theme[.error])
+            return
+        }
+        guard let d = details else { return }
+        let run = d.run
+        var x = region.put(run.name, at: .zero, style: theme[.title]) + 2
+        x += region.put(RunColumn.statusText(run.status), at: Point(x: x, y: 0), style: theme[RunColumn.statusSlot(run.status)]) + 2
+        let facts = ["\(String(run.id.prefix(8)))", DisplayFormat.time(run.startTime),
+                     DisplayFormat.duration(run.duration(now: context.now())), run.experiment] + (run.pipeline.map { ["pipeline \($0)"] } ?? [])
+        region.put(facts.joined(separator: " · "), at: Point(x: x, y: 0), style: theme[.textDim])
+        Tabs(titles: Tab.allCases.map(\.title), active: tab.rawValue, numbered: false).render(into: region.rows(1..<2), theme: theme)
+        let body = region.sub(Rect(x: 0, y: 2, width: region.width, height: region.height - 2))
+        switch tab {
+        case .overview: renderOverview(body, theme: theme, details: d)
+        case .log: renderLog(body, theme: theme)
+        case .steps: renderSteps(body, theme: theme)
+        case .artifacts: renderArtifacts(body, theme: theme, details: d)
+        }
+    }
+
+    /// The info column's lines: status reason, params, metrics, tags, lineage.
+    func infoLines(_ d: RunDetails) -> [(String, ThemeSlot)] {
+        var out: [(String, ThemeSlot)] = []
+        let run = d.run
+        if let reason = run.statusReason { out.append(("Reason: \(reason)", .error)) }
+        if let code = run.exitCode { out.append(("Exit code \(code)", code == 0 ? .textDim : .error)) }
+        if let cmd = run.command { out.append(("$ \(cmd)", .textDim)) }
+        if !out.isEmpty { out.append(("", .text)) }
+        let keyW = min(24, max(d.params.keys.map(\.displayWidth).max() ?? 0, d.metrics.map(\.key.displayWidth).max() ?? 0))
+        out.append(("Params", .title))
+        if d.params.isEmpty { out.append(("  (none)", .textDim)) }
+        for (k, v) in d.params.sorted(by: { $0.key < $1.key }) { out.append(("  \(k.padded(toWidth: keyW))  \(v)", .text)) }
+        out.append(("", .text))
+        out.append(("Metrics  (last · min · max · points)", .title))
+        if d.metrics.isEmpty { out.append(("  (none)", .textDim)) }
+        for m in d.metrics {
+            out.append(("  \(m.key.padded(toWidth: keyW))  \(DisplayFormat.number(m.last)) · \(DisplayFormat.number(m.min)) · \(DisplayFormat.number(m.max)) · \(m.count)", .text))
+        }
+        out.append(("", .text))
+        out.append(("Lineage", .title))
+        let l = run.lineage
+        out.append(("  dataset   \(l.datasetVersion ?? "-")", l.datasetVersion == nil ? .textDim : .text))
+        out.append(("  model     \(modelVersions.isEmpty ? "-" : modelVersions.joined(separator: ", "))", modelVersions.isEmpty ? .textDim : .text))
+        out.append(("  trigger   \(l.trigger ?? "-")", l.trigger == nil ? .textDim : .text))
+        if let p = l.parentRunID { out.append(("  parent    \(p.prefix(8))", .text)) }
+        if let c = l.codeHash { out.append(("  code      \(c.prefix(12))", .text)) }
+        if let g = l.gitCommit { out.append(("  git       \(g.prefix(10))\(l.gitDirty == true ? " (dirty)" : "")", .text)) }
+        let tags = d.tags.filter { !$0.key.hasPrefix("mldeck.") }
+        if !tags.isEmpty {
+            out.append(("", .text))
+            out.append(("Tags", .title))
+            for (k, v) in tags.sorted(by: { $0.key < $1.key }) { out.append(("  \(k)  \(v)", .text)) }
+        }
+        return out
+    }
+
+    func renderOverview(_ region: Region, theme: Theme, details d: RunDetails) {
+        let wide = region.width >= 90
+        let split = SplitPane(wide ? .horizontal : .vertical, ratio: wide ? 0.42 : 0.45, minimum: 4)
+        let (left, right) = split.render(into: region, theme: theme)
+        let info = infoLines(d)
+        let slots = info.map(\.1)
+        ScrollText(lines: info.map(\.0), lineSlot: { i, _ in slots[i] }).render(into: left, state: &infoState, theme: theme)
+        renderChart(right.sub(Rect(x: wide ? 1 : 0, y: 0, width: right.width - (wide ? 1 : 0), height: right.height)), theme: theme)
+    }
+
+    func renderChart(_ region: Region, theme: Theme) {
+        guard region.height > 2 else { return }
+        guard groups.indices.contains(groupIndex), !series.isEmpty, series.contains(where: { !$0.values.isEmpty }) else {
+            region.put("No metric curves for this run", at: .zero, style: theme[.textDim])
+            return
+        }
+        let g = groups[groupIndex]
+        var x = region.put(g.name, at: .zero, style: theme[.title])
+        if groups.count > 1 { x += region.put("  \(groupIndex + 1)/\(groups.count)  m: next metric", at: Point(x: x, y: 0), style: theme[.textDim]) }
+        let allSteps = series.flatMap(\.steps)
+        let xLabels = (allSteps.min().map { "step \($0)" } ?? "", allSteps.max().map { "\($0)" } ?? "")
+        let chart = LineChart(series: series.map { ChartSeries($0.key, values: $0.values) }, xLabels: xLabels)
+        chart.render(into: region.sub(Rect(x: 0, y: 1, width: region.width, height: region.height - 1)), theme: theme)
+    }
+
+    func renderLog(_ region: Region, theme: Theme) {
+        var r = region
+        if searching || logState.query != nil {
+            let err = searching || !logState.matches.isEmpty ? nil : ("no match", 1)
+            let trailing = logState.matches.isEmpty ? nil : "\((logState.currentMatch ?? 0) + 1)/\(logState.matches.count)"
+            let line = InputLine(prompt: "/ ", state: searchLine, editing: searching, error: err, trailing: trailing)
+            line.render(into: region.rows(0..<line.height), theme: theme)
+            r = region.sub(Rect(x: 0, y: line.height, width: region.width, height: region.height - line.height))
+        }
+        if log.lines.isEmpty {
+            let exists = FileManager.default.fileExists(atPath: log.url.path)
+            r.put(exists ? "(the log is empty so far)" : "No log for this run (\(log.url.path))", at: .zero, style: theme[.textDim])
+            return
+        }
+        ScrollText(lines: log.lines, lineSlot: { _, line in
+            let l = line.lowercased()
+            if l.contains("error") || l.contains("traceback") || l.contains("fatal") { return .error }
+            if l.contains("warn") { return .warning }
+            return nil
+        }).render(into: r, state: &logState, theme: theme)
+    }
+
+    func renderSteps(_ region: Region, theme: Theme) {
+        let cols = [TableColumn("Step", width: .flexible(min: 8, max: 30)), TableColumn("State", width: ColumnWidth(min: 8, max: 10)),
+                    TableColumn("Duration", width: ColumnWidth(min: 8, max: 9), alignment: .right),
+                    TableColumn("Cache", width: ColumnWidth(min: 5, max: 6)), TableColumn("Detail", width: .flexible(min: 6, max: 60))]
+        let items = steps
+        let empty = context.stepsOfRun == nil ? "Steps are shown for pipeline runs" : "This run has no pipeline steps"
+        Table(columns: cols, rowCount: items.count, emptyText: empty) { i in
+            let s = items[i]
+            return [.text(s.name), .text(s.state, s.slot), .text(s.duration.map(DisplayFormat.duration) ?? "-"),
+                    .text(s.cacheHit ? "hit" : "-", s.cacheHit ? .success : .textDim), .text(s.detail ?? "", .textDim)]
+        }.render(into: region, state: &stepsState, theme: theme)
+    }
+
+    func renderArtifacts(_ region: Region, theme: Theme, details d: RunDetails) {
+        let cols = [TableColumn("Path", width: .flexible(min: 10, max: 60)), TableColumn("Size", width: ColumnWidth(min: 6, max: 10), alignment: .right),
+                    TableColumn("Object", width: .fixed(12))]
+        let items = d.artifacts
+        Table(columns: cols, rowCount: items.count, emptyText: "No artifacts") { i in
+            [.text(items[i].path), .text(DisplayFormat.bytes(items[i].size)), .text(String(items[i].object.hex.prefix(12)), .textDim)]
+        }.render(into: region, state: &artifactsState, theme: theme)
+    }
+
+    // MARK: - Keys
+
+    public func handle(_ key: Key) -> Effect? {
+        if searching {
+            switch searchLine.handle(key, completer: { _ in [] }) {
+            case .submit(let text)?:
+                searching = false
+                logState.search(text, in: log.lines)
+            case .cancel?:
+                searching = false
+                logState.search("", in: log.lines)
+            case nil:
+                logState.search(searchLine.text, in: log.lines)
+            }
+            return .redraw
+        }
+        switch key {
+        case .char("]"): tab = Tab(rawValue: (tab.rawValue + 1) % Tab.allCases.count)!; return .redraw
+        case .char("["): tab = Tab(rawValue: (tab.rawValue + Tab.allCases.count - 1) % Tab.allCases.count)!; return .redraw
+        default: break
+        }
+        switch tab {
+        case .overview:
+            switch key {
+            case .char("m") where !groups.isEmpty: groupIndex = (groupIndex + 1) % groups.count; loadSeries(); return .redraw
+            case .char("M") where !groups.isEmpty: groupIndex = (groupIndex + groups.count - 1) % groups.count; loadSeries(); return .redraw
+            default: return infoState.handle(key, lineCount: details.map { infoLines($0).count } ?? 0) ? .redraw : nil
+            }
+        case .log:
+            if key == .char("/") { searching = true; searchLine.setText("", completer: { _ in [] }); return .redraw }
+            if key == .escape, logState.query != nil { logState.search("", in: log.lines); return .redraw }
+            return logState.handle(key, lineCount: log.lines.count) ? .redraw : nil
+        case .steps:
+            return stepsState.handle(key, rowCount: steps.count, columnCount: 5) ? .redraw : nil
+        case .artifacts:
+            return artifactsState.handle(key, rowCount: details?.artifacts.count ?? 0, columnCount: 3) ? .redraw : nil
+        }
+    }
+
+    public func tick() -> Bool {
+        var changed = false
+        if context.storeVersion != seenStoreVersion {
+            seenStoreVersion = context.storeVersion
+            reload()
+            changed = true
+        }
+        let now = context.now()
+        let running = details?.run.status == .running
+        if now - lastLogPoll >= (running ? 0.25 : 2) {
+            lastLogPoll = now
+            if log.poll() {
+                if logState.query != nil { logState.refreshSearch(in: log.lines) }
+                if tab == .log { changed = true }
+            }
+            if running { changed = true }  // the duration moves
+        }
+        return changed
+    }
+}

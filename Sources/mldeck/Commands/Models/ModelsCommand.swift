@@ -1,0 +1,197 @@
+import ArgumentParser
+import DeckEngine
+import DeckML
+import DeckStore
+import Foundation
+
+/// `mldeck models list|show|promote|export|predict`
+struct ModelsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models", abstract: "The model registry: versions, aliases, export, batch scoring.",
+        subcommands: [ModelsList.self, ModelsShow.self, ModelsPromote.self, ModelsExport.self, ModelsPredict.self],
+        defaultSubcommand: ModelsList.self)
+}
+
+struct ModelsList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List models with their latest version and aliases.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let store = try global.openStore()
+        let models = try store.models()
+        if output.json { return try JSONOutput.print(models) }
+        if models.isEmpty { print("no models yet (a pipeline's register step adds them)"); return }
+        var table = TextTable(headers: ["MODEL", "VERSIONS", "LATEST", "ALIASES", "UPDATED", "LATEST METRICS"])
+        table.rightAligned = [1, 2]
+        for m in models {
+            let aliases = m.aliases.sorted { $0.key < $1.key }.map { "\($0.key)→\($0.value)" }.joined(separator: " ")
+            let metrics = m.latestMetrics.sorted { $0.key < $1.key }.prefix(4).map { "\($0.key) \(Formatting.number($0.value))" }.joined(separator: "  ")
+            table.add([m.name, "\(m.versions)", m.latestVersion.map(String.init) ?? "-", aliases.isEmpty ? "-" : aliases,
+                       m.updatedAt.map(Formatting.time) ?? "-", metrics])
+        }
+        print(table.render())
+    }
+}
+
+struct ModelsShow: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a model (its versions and alias history) or one version (NAME@V, NAME@ALIAS).")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "NAME, NAME@VERSION or NAME@ALIAS.") var reference: String
+
+    struct ModelJSON: Encodable { var name: String; var versions: [ModelVersionRecord]; var aliasHistory: [AliasHistoryEntry]
+        enum CodingKeys: String, CodingKey { case name, versions, aliasHistory = "alias_history" } }
+
+    func run() throws {
+        let store = try global.openStore()
+        let ref = try ModelReference(parsing: reference)
+        if case .latest = ref.selector, !reference.contains("@") {
+            let versions = try store.modelVersions(ref.model)
+            let history = try store.aliasHistory(model: ref.model)
+            if output.json { return try JSONOutput.print(ModelJSON(name: ref.model, versions: versions, aliasHistory: history)) }
+            print("Model \(ref.model)  (\(versions.count) versions)")
+            var table = TextTable(headers: ["  VERSION", "CREATED", "ALIASES", "DATASET", "RUN", "METRICS"])
+            table.rightAligned = [0]
+            for v in versions {
+                table.add(["  \(v.version)", Formatting.time(v.createdAt), v.aliases.joined(separator: ","), v.datasetReference ?? "-",
+                           v.runID.map { String($0.prefix(8)) } ?? "-",
+                           v.metrics.sorted { $0.key < $1.key }.prefix(5).map { "\($0.key) \(Formatting.number($0.value))" }.joined(separator: "  ")])
+            }
+            print(table.render())
+            if !history.isEmpty {
+                print("\nAlias history")
+                for h in history.prefix(20) {
+                    print("  \(Formatting.time(h.time))  \(h.alias): \(h.fromVersion.map(String.init) ?? "∅") → \(h.toVersion.map(String.init) ?? "∅")  by \(h.author)\(h.reason.map { "  — \($0)" } ?? "")")
+                }
+            }
+            return
+        }
+        let v = try store.modelVersion(ref)
+        if output.json { return try JSONOutput.print(v) }
+        print("Model \(v.reference)\(v.aliases.isEmpty ? "" : "  (" + v.aliases.joined(separator: ", ") + ")")")
+        print("  created     \(Formatting.time(v.createdAt))")
+        print("  task        \(v.task ?? "-")   framework \(v.framework)")
+        print("  lineage     run \(v.runID.map { String($0.prefix(8)) } ?? "-")  dataset \(v.datasetReference ?? "-")  code \(v.codeHash.map { String($0.prefix(12)) } ?? "-")")
+        print("  objects     model \(v.modelObject.hex.prefix(12))  preprocessing \(v.preprocessingObject.map { String($0.hex.prefix(12)) } ?? "-")  reference \(v.referenceObject.map { String($0.hex.prefix(12)) } ?? "-")")
+        if !v.metrics.isEmpty {
+            print("\nMetrics")
+            for (k, m) in v.metrics.sorted(by: { $0.key < $1.key }) { print("  \(k) = \(Formatting.number(m))") }
+        }
+        print("\nInputs (\(v.signature.count))")
+        print("  " + v.signature.map { "\($0.name):\($0.type)" }.joined(separator: "  "))
+        if !v.params.isEmpty {
+            print("\nParams")
+            for (k, p) in v.params.sorted(by: { $0.key < $1.key }) { print("  \(k) = \(p)") }
+        }
+    }
+}
+
+struct ModelsPromote: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "promote", abstract: "Point an alias at a version (recorded with time, author, from → to, reason).",
+                                                    discussion: "mldeck models promote NAME V --alias A [--reason …]   or   mldeck models promote NAME --best-by METRIC [--where EXPR] --alias A")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The model.") var model: String
+    @Argument(help: "The version (omit with --best-by).") var version: Int?
+    @Option(name: .long, help: "The alias (production, staging, …).") var alias: String
+    @Option(name: .long, help: "Why (kept in the alias history).") var reason: String?
+    @Option(name: .long, help: "Pick the version with the best value of this metric.") var bestBy: String?
+    @Option(name: .long, help: "Only versions matching this filter (with --best-by), e.g. \"metrics.auc > 0.8\".") var `where`: String?
+
+    func validate() throws {
+        if version == nil && bestBy == nil { throw ValidationError("give a version, or --best-by METRIC") }
+        if version != nil && bestBy != nil { throw ValidationError("give either a version or --best-by, not both") }
+    }
+
+    func run() throws {
+        let store = try global.openStore()
+        var target = version
+        var why = reason
+        if let bestBy {
+            let best = try store.bestModelVersion(model: model, metric: bestBy, filter: `where`)
+            target = best.version
+            why = why ?? "best by \(bestBy) (\(Formatting.number(best.metrics[bestBy] ?? .nan)))\(`where`.map { " where \($0)" } ?? "")"
+        }
+        let move = try store.setModelAlias(model: model, alias: alias, version: target!, reason: why)
+        if output.json {
+            struct Out: Encodable { var model: String; var alias: String; var version: Int; var changed: Bool; var move: AliasHistoryEntry? }
+            return try JSONOutput.print(Out(model: model, alias: alias, version: target!, changed: move != nil, move: move))
+        }
+        if let move {
+            print("\(model)@\(alias): \(move.fromVersion.map(String.init) ?? "∅") → \(target!)")
+        } else {
+            print("\(model)@\(alias) already points at version \(target!)")
+        }
+    }
+}
+
+struct ModelsExport: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Write a version's model (XGBoost JSON), preprocessing and signature to a folder.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "NAME, NAME@VERSION or NAME@ALIAS.") var reference: String
+    @Argument(help: "The folder to write into.") var directory: String
+
+    func run() throws {
+        let store = try global.openStore()
+        let version = try store.modelVersion(try ModelReference(parsing: reference))
+        let files = try ModelExporter.export(version, store: store, to: URL(fileURLWithPath: directory))
+        print("exported \(version.reference) to \(directory): \(files.map(\.lastPathComponent).joined(separator: ", "))")
+        print("python: xgboost.Booster(model_file='\(directory)/model.json')")
+    }
+}
+
+struct ModelsPredict: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "predict", abstract: "Score a CSV file with a model version (its stored preprocessing); labels come back as the original classes.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "NAME, NAME@VERSION or NAME@ALIAS (default alias: production, else the latest).") var reference: String
+    @Argument(help: "The data file (CSV, TSV or JSON Lines).") var file: String
+    @Option(name: .long, help: "Write the predictions to this CSV file instead of standard output.") var out: String?
+
+    func run() throws {
+        let store = try global.openStore()
+        var ref = try ModelReference(parsing: reference)
+        if !reference.contains("@"), (try? store.modelVersion(model: ref.model, alias: "production")) ?? nil != nil {
+            ref = ModelReference(model: ref.model, selector: .alias("production"))
+        }
+        let version = try store.modelVersion(ref)
+        let model = try LoadedModel.load(store: store, version: version)
+        let table = try DataTable.load(path: file)
+        let predictions = try model.predict(table)
+        let idColumn = model.spec.excluded.first { $0.reason.contains("row id") && table.index(of: $0.name) != nil }?.name
+        if output.json {
+            struct Out: Encodable { var model: String; var ids: [String]?; var predictions: ModelPredictions }
+            let ids = idColumn.flatMap { name in table[name].map { col in (0..<table.rowCount).map { LabelText.cell(col, $0) ?? "" } } }
+            return try JSONOutput.print(Out(model: version.reference, ids: ids, predictions: predictions))
+        }
+        var lines: [String] = []
+        var header: [String] = idColumn.map { [$0] } ?? []
+        header.append("prediction")
+        if let classes = predictions.classes { header += classes.map { "probability_\($0)" } }
+        lines.append(header.map(CSVText.quote).joined(separator: ","))
+        let idValues = idColumn.flatMap { table[$0] }
+        for r in 0..<table.rowCount {
+            var row: [String] = []
+            if let idValues { row.append(LabelText.cell(idValues, r) ?? "") }
+            if let labels = predictions.labels { row.append(labels[r]) } else { row.append(String(predictions.values[r])) }
+            if let probabilities = predictions.probabilities { row += probabilities[r].map { String(format: "%.6f", $0) } }
+            lines.append(row.map(CSVText.quote).joined(separator: ","))
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        if let out {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: out))
+            FileHandle.standardError.write(Data("wrote \(table.rowCount) predictions of \(version.reference) to \(out)\n".utf8))
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}
+
+/// CSV quoting of one field.
+enum CSVText {
+    static func quote(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

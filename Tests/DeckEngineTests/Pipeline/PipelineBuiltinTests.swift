@@ -1,0 +1,76 @@
+@testable import DeckEngine
+import DeckML
+import DeckStore
+import Foundation
+import XCTest
+
+/// The built-in steps beyond the standard pipeline: `linear`, multiclass targets, time splits,
+/// early stopping (the stored model holds only the trees up to the best round).
+final class PipelineBuiltinTests: XCTestCase {
+    func testLinearAndMulticlassAndTimeSplit() throws {
+        let ws = try PipelineTestWorkspace(yaml: """
+            pipelines:
+              lin:
+                dataset: data.csv
+                steps:
+                  prepare:  {uses: split, with: {target: label, time_column: id, test_size: 0.25}}
+                  train:    {uses: linear, needs: [prepare], with: {rounds: 20, eta: 0.5}}
+                  evaluate: {uses: evaluate, needs: [train]}
+              multi:
+                dataset: data.csv
+                steps:
+                  prepare:  {uses: split, with: {target: colour, test_size: 0.25}}
+                  train:    {uses: xgboost, needs: [prepare], with: {rounds: 5, nthread: 1}}
+                  evaluate: {uses: evaluate, needs: [train], with: {metrics: [accuracy, f1, logloss]}}
+                  register: {uses: register, needs: [evaluate], with: {model: colours, alias: staging}}
+            """)
+        let linear = try ws.run("lin")
+        XCTAssertEqual(linear.status, .finished, linear.reason ?? "")
+        XCTAssertGreaterThan(linear.metrics["auc"] ?? 0, 0.7)
+        // Split by time: the test rows are the latest ids.
+        let split = try SplitFile.read(ws.store.workspace.runDirectory(linear.runID).appendingPathComponent("steps/prepare"))
+        XCTAssertEqual(split.test.min(), split.train.max()! + split.validation.count + 1)
+        let info = try String(contentsOf: ws.store.workspace.runDirectory(linear.runID).appendingPathComponent("steps/train/training.json"), encoding: .utf8)
+        XCTAssertTrue(info.contains("\"booster\" : \"gblinear\""), info)
+
+        let multi = try ws.run("multi")
+        XCTAssertEqual(multi.status, .finished, multi.reason ?? "")
+        XCTAssertEqual(Set(multi.metrics.keys), ["accuracy", "f1", "logloss"])
+        let version = try ws.store.modelVersion(ModelReference(parsing: "colours@staging"))
+        XCTAssertEqual(version.task, "multiclass")
+        let loaded = try LoadedModel.load(store: ws.store, version: version)
+        XCTAssertEqual(loaded.spec.classes, ["blue", "green", "red"])
+        let table = try DataTable.load(path: ws.root.appendingPathComponent("data.csv").path)
+        let predictions = try loaded.predict(table, rows: [0, 1, 2])
+        XCTAssertEqual(predictions.probabilities?.count, 3)
+        XCTAssertTrue(predictions.labels!.allSatisfy { ["blue", "green", "red"].contains($0) })
+        // Reference data: the training split's input columns.
+        let reference = try ReferenceData.decode(try ws.store.objects.read(try XCTUnwrap(version.referenceObject)))
+        XCTAssertEqual(reference.columns.map(\.name), loaded.spec.inputs.map(\.name))
+        let x1 = try XCTUnwrap(reference.column("x1"))
+        XCTAssertEqual(x1.sortedValues, x1.sortedValues.sorted())
+        XCTAssertEqual(x1.count + x1.missing, reference.rows)
+    }
+
+    func testEarlyStoppingKeepsTheBestTrees() throws {
+        let ws = try PipelineTestWorkspace(yaml: """
+            pipelines:
+              es:
+                dataset: data.csv
+                steps:
+                  prepare: {uses: split, with: {target: label, validation_size: 0.3, test_size: 0.2}}
+                  train:   {uses: xgboost, needs: [prepare], with: {rounds: 200, eta: 0.9, max_depth: 6, early_stopping_rounds: 3, nthread: 1}}
+            """)
+        let outcome = try ws.run("es")
+        XCTAssertEqual(outcome.status, .finished, outcome.reason ?? "")
+        let dir = ws.store.workspace.runDirectory(outcome.runID).appendingPathComponent("steps/train")
+        let booster = try XGBoostBooster(contentsOf: dir.appendingPathComponent("model.json"))
+        struct Info: Decodable { var roundsTrained: Int; var bestIteration: Int }
+        let info = try JSONDecoder().decode(Info.self, from: Data(contentsOf: dir.appendingPathComponent("training.json")))
+        XCTAssertLessThan(info.roundsTrained, 200)
+        XCTAssertEqual(try booster.boostedRounds(), info.bestIteration + 1)
+        // The curves hold every round trained, with step = round.
+        let curve = try ws.store.metricSeries(run: ws.store.handle(for: outcome.runID), key: "validation-auc")
+        XCTAssertEqual(curve.map(\.step), (0..<Int64(info.roundsTrained)).map { $0 })
+    }
+}

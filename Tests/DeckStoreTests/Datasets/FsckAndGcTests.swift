@@ -1,0 +1,125 @@
+@testable import DeckStore
+import Foundation
+import GRDB
+import XCTest
+
+/// `fsck` finds corrupt, missing and orphaned objects; `gc` removes orphans and stale files only.
+final class FsckAndGcTests: XCTestCase {
+    func addFile(_ ws: DatasetsTestWorkspace, _ name: String, bytes: Data) throws -> DatasetVersionRecord {
+        let path = ws.file(name + ".bin")
+        try bytes.write(to: URL(fileURLWithPath: path))
+        guard case .recorded(let v) = try ws.add(name, path: path) else { throw DatasetError.versionNotFound(name) }
+        return v
+    }
+
+    func testHealthyStoreIsReportedHealthy() throws {
+        let ws = try DatasetsTestWorkspace()
+        defer { ws.cleanup() }
+        let v = try addFile(ws, "d", bytes: TestSplitMix64.bytes(seed: 1, count: 700_000))
+        let report = try StoreChecker(store: ws.store).check()
+        XCTAssertTrue(report.isHealthy)
+        XCTAssertEqual(report.objectsChecked, v.objectCount)
+        XCTAssertEqual(report.referencedObjects, v.objectCount)
+        XCTAssertEqual(report.orphanedCount, 0)
+    }
+
+    func testCorruptObjectIsFoundWithTheVersionUsingIt() throws {
+        let ws = try DatasetsTestWorkspace()
+        defer { ws.cleanup() }
+        let v = try addFile(ws, "d", bytes: TestSplitMix64.bytes(seed: 2, count: 700_000))
+        let chunk = try DatasetContentReader(objects: ws.store.objects).chunks(of: v.contentID, isRecipe: true, size: 0)[2].id
+        let path = ws.store.objects.path(of: chunk)
+        chmod(path, 0o644)
+        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: path))
+        try handle.seek(toOffset: 100)
+        try handle.write(contentsOf: Data([0xFF, 0x00, 0xFF]))
+        try handle.close()
+        let report = try StoreChecker(store: ws.store).check()
+        XCTAssertFalse(report.isHealthy)
+        XCTAssertEqual(report.corrupt.map(\.object), [chunk.hex])
+        XCTAssertEqual(report.corrupt.first?.referencedBy, ["dataset d@1"])
+        XCTAssertNotEqual(report.corrupt.first?.actual, chunk.hex)
+        XCTAssertEqual(report.damaged.map(\.reference), ["d@1"])
+        XCTAssertTrue(report.missing.isEmpty)
+    }
+
+    func testMissingObjectIsFound() throws {
+        let ws = try DatasetsTestWorkspace()
+        defer { ws.cleanup() }
+        let v = try addFile(ws, "d", bytes: Data("small".utf8))
+        try ws.store.objects.remove(v.contentID)
+        let report = try StoreChecker(store: ws.store).check()
+        XCTAssertEqual(report.missing.map(\.object), [v.contentHash])
+        XCTAssertEqual(report.missing.first?.referencedBy, ["dataset d@1"])
+        XCTAssertFalse(report.isHealthy)
+    }
+
+    func testGcRemovesOrphansButKeepsEverythingReferenced() throws {
+        let ws = try DatasetsTestWorkspace()
+        defer { ws.cleanup() }
+        let kept = try addFile(ws, "keep", bytes: TestSplitMix64.bytes(seed: 3, count: 500_000))
+        let gone = try addFile(ws, "gone", bytes: TestSplitMix64.bytes(seed: 4, count: 500_000))
+        // Objects other parts of MLDeck point to: a run artifact, a model version, a step-cache manifest naming another object.
+        let artifact = try ws.store.objects.put(Data("artifact".utf8))
+        let model = try ws.store.objects.put(Data("model".utf8))
+        let cached = try ws.store.objects.put(Data("cached output".utf8))
+        let manifest = try ws.store.objects.put(Data("{\"outs\":{\"model.bin\":\"\(cached.hex)\"}}".utf8))
+        let run = try ws.store.createRun(RunStart(name: "r"))
+        try ws.store.database.write { db in
+            try db.execute(sql: "INSERT INTO artifacts(run_id, path, object, size, created_at) VALUES (?, 'a.txt', ?, 8, 0)", arguments: [run.rowID, artifact.hex])
+            try db.execute(sql: "INSERT INTO models(id, name, created_at) VALUES (1, 'm', 0)")
+            try db.execute(sql: "INSERT INTO model_versions(model_id, version, created_at, framework, model_object) VALUES (1, 1, 0, 'xgboost', ?)", arguments: [model.hex])
+            try db.execute(sql: "INSERT INTO step_cache(key, manifest_object, created_at) VALUES ('k', ?, 0)", arguments: [manifest.hex])
+        }
+        try ws.store.removeDatasetVersion(try DatasetReference(parsing: "gone@1"))
+        let orphan = try ws.store.objects.put(Data("orphan".utf8))
+
+        let before = try StoreChecker(store: ws.store).check()
+        XCTAssertTrue(before.isHealthy)
+        XCTAssertEqual(before.orphanedCount, gone.objectCount + 1)
+
+        // Young orphans are kept by default.
+        let cautious = try GarbageCollector(store: ws.store).collect()
+        XCTAssertEqual(cautious.removedObjects, 0)
+        XCTAssertEqual(cautious.keptRecentOrphans, gone.objectCount + 1)
+
+        let report = try GarbageCollector(store: ws.store).collect(grace: 0)
+        XCTAssertEqual(report.removedObjects, gone.objectCount + 1)
+        XCTAssertFalse(ws.store.objects.contains(orphan))
+        for id in [artifact, model, cached, manifest, kept.contentID] { XCTAssertTrue(ws.store.objects.contains(id), id.hex) }
+        let after = try StoreChecker(store: ws.store).check()
+        XCTAssertTrue(after.isHealthy)
+        XCTAssertEqual(after.orphanedCount, 0)
+        let out = ws.file("kept.out")
+        try DatasetContentReader(objects: ws.store.objects).exportFile(hash: kept.contentID, isRecipe: true, size: kept.logicalBytes, to: out)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out)), TestSplitMix64.bytes(seed: 3, count: 500_000))
+    }
+
+    func testGcRemovesOnlyStaleTemporaryFiles() throws {
+        let ws = try DatasetsTestWorkspace()
+        defer { ws.cleanup() }
+        let tmp = ws.store.workspace.temporaryDirectory.path
+        let old = tmp + "/old-partial", fresh = tmp + "/fresh-partial"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: old))
+        try Data("y".utf8).write(to: URL(fileURLWithPath: fresh))
+        var times = [timeval(tv_sec: time(nil) - 7200, tv_usec: 0), timeval(tv_sec: time(nil) - 7200, tv_usec: 0)]
+        XCTAssertEqual(utimes(old, &times), 0)
+        XCTAssertEqual(try StoreChecker(store: ws.store).check().staleTemporaryFiles, 1)
+        let dry = try GarbageCollector(store: ws.store).collect(dryRun: true, grace: 0)
+        XCTAssertEqual(dry.removedTemporaryFiles, 1)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: old))
+        let report = try GarbageCollector(store: ws.store).collect(grace: 0)
+        XCTAssertEqual(report.removedTemporaryFiles, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: old))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: fresh))
+    }
+
+    func testGcWaitsForADatasetAddHoldingTheLock() throws {
+        let ws = try DatasetsTestWorkspace()
+        defer { ws.cleanup() }
+        let shared = try XCTUnwrap(try MaintenanceLock.acquire(ws.store.workspace, mode: .shared))
+        XCTAssertNil(try MaintenanceLock.acquire(ws.store.workspace, mode: .exclusive, wait: false))
+        shared.release()
+        XCTAssertNotNil(try MaintenanceLock.acquire(ws.store.workspace, mode: .exclusive, wait: false))
+    }
+}
