@@ -34,7 +34,7 @@ let package = Package(
         /// The dashboard: terminal backend, canvas, widgets, panes, key map, themes.
         .target(name: "DeckTUI", dependencies: ["CNCurses", "DeckEngine", "DeckStore"]),
         /// The benchmark suites behind `mldeck bench` (figures with targets and reference ratios).
-        .target(name: "DeckBench", dependencies: ["DeckStore", "DeckML", "DeckEngine"]),
+        .target(name: "DeckBench", dependencies: ["DeckStore", "DeckML", "DeckEngine", "DeckTUI"]),
         /// The command line: argument parsing and wiring only.
         .executableTarget(name: "mldeck", dependencies: [
             "DeckStore", "DeckML", "DeckEngine", "DeckTUI", "DeckBench",

@@ -1,3 +1,4 @@
+import DeckML
 import DeckEngine
 import DeckStore
 import Foundation

@@ -1,4 +1,5 @@
 import DeckEngine
+import DeckML
 import DeckStore
 import Foundation
 
@@ -143,18 +144,4 @@ struct TrackingBench: BenchSuite {
                                    target: 10, better: .lower, note: "open + migration check + dead-run check, 100,000 runs"))
         return figures
     }
-}
-
-/// A small seeded generator for benchmark data (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

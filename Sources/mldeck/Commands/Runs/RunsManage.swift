@@ -35,34 +35,35 @@ struct RunsCancel: ParsableCommand {
     }
 }
 
-/// `mldeck runs delete RUN`
+/// `mldeck runs delete RUN…`
 struct RunsDelete: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "delete", abstract: "Soft-delete runs (restore brings them back).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Runs.") var runs: [String]
 
     func run() throws {
-        let store = try global.openStore()
-        for ref in runs {
-            let handle = try store.handle(for: ref)
-            try store.setDeleted(true, run: handle)
-            print("deleted \(handle.id.prefix(8)) (mldeck runs restore \(handle.id.prefix(8)) brings it back)")
-        }
+        try SoftDelete.apply(true, to: runs, store: global.openStore()) { "deleted \($0) (mldeck runs restore \($0) brings it back)" }
     }
 }
 
-/// `mldeck runs restore RUN`
+/// `mldeck runs restore RUN…`
 struct RunsRestore: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "restore", abstract: "Restore soft-deleted runs.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Runs.") var runs: [String]
 
     func run() throws {
-        let store = try global.openStore()
-        for ref in runs {
-            let handle = try store.handle(for: ref)
-            try store.setDeleted(false, run: handle)
-            print("restored \(handle.id.prefix(8))")
+        try SoftDelete.apply(false, to: runs, store: global.openStore()) { "restored \($0)" }
+    }
+}
+
+/// Sets or clears the soft-delete flag of runs, printing one line each.
+enum SoftDelete {
+    static func apply(_ deleted: Bool, to references: [String], store: DeckStore, message: (String) -> String) throws {
+        for reference in references {
+            let handle = try store.handle(for: reference)
+            try store.setDeleted(deleted, run: handle)
+            print(message(String(handle.id.prefix(8))))
         }
     }
 }
