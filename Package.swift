@@ -43,7 +43,7 @@ let package = Package(
 
         .testTarget(name: "DeckStoreTests", dependencies: ["DeckStore"]),
         .testTarget(name: "DeckMLTests", dependencies: ["DeckML"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DeckEngineTests", dependencies: ["DeckEngine"]),
+        .testTarget(name: "DeckEngineTests", dependencies: ["DeckEngine", "DeckML", "DeckStore"]),
         .testTarget(name: "DeckTUITests", dependencies: ["DeckTUI"]),
         /// Runs the built `mldeck` binary as a user would (CLI, and the dashboard inside tmux).
         .testTarget(name: "EndToEndTests", dependencies: ["DeckStore"]),

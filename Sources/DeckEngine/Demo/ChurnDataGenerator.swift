@@ -20,7 +20,7 @@ import Foundation
 /// - `monthly_charges` = 20 + 5 (phone) + 5 (extra lines) + 25 (DSL) or 50 (fiber) + 5 per
 ///   add-on + N(0, 3), times ``Drift/priceFactor`` (fiber only); `total_charges` ≈ monthly ×
 ///   tenure, blank for about 0.3 % of customers (as in the original data);
-/// - `churn` = Yes with probability σ(−1.6 + 1.4·month-to-month − 1.1·two-year + 0.8·fiber
+/// - `churn` = Yes with probability σ(−1.1 + 1.4·month-to-month − 1.1·two-year + 0.8·fiber
 ///   − 0.035·tenure + 0.5·electronic check + 0.3·senior − 0.5·tech support
 ///   + 0.02·(monthly − 65) + ``Drift/churnShift``).
 public struct ChurnDataGenerator: Sendable {
@@ -102,7 +102,7 @@ public struct ChurnDataGenerator: Sendable {
         if internet == 1 { monthly *= drift.priceFactor }
         monthly = max(18.25, (monthly * 20).rounded() / 20)
         let total: Double? = p(0.003) ? nil : ((monthly * Double(tenure) * (0.95 + 0.1 * u())) * 100).rounded() / 100
-        var logit = -1.6 + (contract == 0 ? 1.4 : 0) - (contract == 2 ? 1.1 : 0) + (internet == 1 ? 0.8 : 0)
+        var logit = -1.1 + (contract == 0 ? 1.4 : 0) - (contract == 2 ? 1.1 : 0) + (internet == 1 ? 0.8 : 0)
         logit += -0.035 * Double(tenure) + (payment == 0 ? 0.5 : 0) + (senior ? 0.3 : 0) - (addOns[3] ? 0.5 : 0)
         logit += 0.02 * (monthly - 65) + drift.churnShift
         let churn = u() < 1 / (1 + exp(-logit))

@@ -68,6 +68,7 @@ struct CommandStepRunner: StepRunner {
         let follower = MetricsFileFollower(url: metricsURL)
         let series = LockedBox<[MetricPoint]>([])
         let finished = DispatchSemaphore(value: 0)
+        let polled = DispatchSemaphore(value: 0)
         let poller = Thread {
             while finished.wait(timeout: .now() + 0.1) == .timedOut {
                 let batch = follower.poll()
@@ -77,14 +78,14 @@ struct CommandStepRunner: StepRunner {
             let batch = follower.poll(final: true)
             series.with { $0 += batch.points }
             Self.record(batch, context: context)
-            finished.signal()
+            polled.signal()
         }
         poller.start()
         let termination = child.wait()
         child.stopDraining(after: 1)
         drained.wait()
         finished.signal()
-        finished.wait()  // the poller's last read
+        polled.wait()  // the poller's last read
 
         if context.cancellation.isCancelled { throw CancellationError() }
         switch termination {

@@ -329,7 +329,8 @@ public final class PipelineExecution: @unchecked Sendable {
                 if !request.force, let manifestID = try store.cachedStepManifest(key: key),
                    let manifest = try? StepManifest.decode(store.objects.read(manifestID)) {
                     var output = manifest.output(now: Date().timeIntervalSince1970)
-                    if runner.cachedResultIsValid(output, context: context) {
+                    let complete = manifest.files.allSatisfy { ObjectID(hex: $0.object).map(store.objects.contains) ?? false }
+                    if complete && runner.cachedResultIsValid(output, context: context) {
                         try StepCacheKeys.restore(manifest, into: outputDirectory, objects: store.objects)
                         var final = record
                         final.status = .cached; final.cacheHit = true; final.progress = 1; final.endTime = Date().timeIntervalSince1970
