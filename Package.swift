@@ -32,7 +32,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         /// The dashboard: terminal backend, canvas, widgets, panes, key map, themes.
-        .target(name: "DeckTUI", dependencies: ["CNCurses", "DeckEngine", "DeckStore"]),
+        .target(name: "DeckTUI", dependencies: ["CNCurses", "DeckEngine", "DeckStore", "DeckML"]),
         /// The benchmark suites behind `mldeck bench` (figures with targets and reference ratios).
         .target(name: "DeckBench", dependencies: ["DeckStore", "DeckML", "DeckEngine", "DeckTUI"]),
         /// The command line: argument parsing and wiring only.

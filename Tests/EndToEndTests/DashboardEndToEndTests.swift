@@ -68,9 +68,8 @@ final class DashboardEndToEndTests: XCTestCase {
         for _ in 0..<max(0, aucRow - first) { try tmux.press("j") }
         try tmux.press("Enter")
         tmux.waitFor("sort auc ▼")
-        let desc = aucColumn(tmux.screen())
-        XCTAssertEqual(desc.count, 11, tmux.lastScreen)
-        XCTAssertEqual(desc, desc.sorted(by: >), tmux.lastScreen)
+        // The header changes at once; the rows follow when the query returns.
+        tmux.waitUntil("descending rows") { _ in let a = self.aucColumn(self.tmux.lastScreen); return a.count == 11 && a == a.sorted(by: >) }
         try tmux.press("S")
         tmux.waitFor("sort auc ▲")
         tmux.waitUntil("ascending rows") { _ in let a = self.aucColumn(self.tmux.lastScreen); return a.count == 11 && a == a.sorted() }

@@ -107,6 +107,7 @@ enum DemoFixture {
     static func copy(file: StaticString = #filePath, line: UInt = #line) throws -> URL {
         lock.lock(); defer { lock.unlock() }
         if built == nil {
+            removeStaleFixtures()
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mldeck-e2e-demo-\(getpid())")
             try? FileManager.default.removeItem(at: dir)
             let result = try CLI.run(["demo", dir.path, "--no-tui"], environment: ["XDG_DATA_HOME": dir.deletingLastPathComponent().path])
@@ -117,5 +118,14 @@ enum DemoFixture {
         let target = FileManager.default.temporaryDirectory.appendingPathComponent("mldeck-e2e-dash-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: built!, to: target)
         return target
+    }
+
+    /// Demo fixtures of earlier test runs whose process has ended (one is built per run).
+    private static func removeStaleFixtures() {
+        let tmp = FileManager.default.temporaryDirectory
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] where name.hasPrefix("mldeck-e2e-demo-") {
+            guard let pid = Int32(name.dropFirst("mldeck-e2e-demo-".count)), pid != getpid(), kill(pid, 0) != 0 else { continue }
+            try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
+        }
     }
 }

@@ -108,7 +108,8 @@ public final class RunsPane: Pane {
 
     /// `1,234 runs · sort auc ▼` (with `…` while a query runs).
     var statusText: String {
-        var s = source.total.map { "\(DisplayFormat.count($0)) run\($0 == 1 ? "" : "s")" } ?? "…"
+        var s = source.total.map { "\(DisplayFormat.count($0)) run\($0 == 1 ? "" : "s")" }
+            ?? (source.rowCount > 0 ? "\(DisplayFormat.count(source.rowCount))+ runs (counting)" : "…")
         if source.isLoading && source.total != nil { s += " …" }
         if !markedIDs.isEmpty { s += " · \(markedIDs.count) marked" }
         if let sort { s += " · sort \(sort.column.title) \(sort.descending ? "▼" : "▲")" }

@@ -26,14 +26,19 @@ public final class RunsSource {
 
     enum Message: Sendable {
         case page(generation: Int, round: Int, index: Int, rows: [RunRow], total: Int?, progress: [String: Double])
+        case count(generation: Int, total: Int)
         case failed(generation: Int, QueryError)
     }
 
     public let store: DeckStore
     public let pageSize: Int
     public private(set) var query: Query
-    /// Matching runs (of the displayed query), nil before the first count.
+    /// Matching runs (of the displayed query), nil while they are being counted.
     public private(set) var total: Int?
+    /// Rows known so far while the count runs (the first page arrives before the count).
+    private var provisionalCount = 0
+    /// The new query only reorders: the count stays valid.
+    private var carryTotal = false
     public private(set) var error: QueryError?
     /// Keys seen on fetched rows, for the column chooser and filter completion.
     public private(set) var metricKeys: Set<String> = []
@@ -65,13 +70,17 @@ public final class RunsSource {
     /// Whether the shown rows are older than the query asked for (a filter or sort in flight).
     public var isLoading: Bool { displayedGeneration != generation || !requested.isEmpty }
 
-    /// Rows the table can show (0 until the first count arrives).
-    public var rowCount: Int { total ?? 0 }
+    /// Rows the table can show (the rows loaded so far until the count arrives).
+    public var rowCount: Int { total ?? provisionalCount }
+
+    /// Whether the count of the shown query is still running.
+    public var isCounting: Bool { total == nil }
 
     /// Changes the filter and/or order. The syntax is checked at once (errors show without a
     /// query); a valid query is sent to the background queue.
     public func setQuery(_ newQuery: Query) {
         guard newQuery != query || error != nil else { return }
+        let sameFilter = newQuery.filter == query.filter && error == nil
         query = newQuery
         if !newQuery.filter.allSatisfy(\.isWhitespace) {
             do { _ = try FilterExpression.parse(newQuery.filter) } catch let e as FilterError {
@@ -82,7 +91,8 @@ public final class RunsSource {
         generation = worker.nextGeneration()
         round = 0
         requested = []
-        requestPage(0, countToo: true)
+        carryTotal = sameFilter && total != nil
+        requestPage(0, countToo: !carryTotal)
         version += 1
     }
 
@@ -124,13 +134,18 @@ public final class RunsSource {
             do {
                 let rows = try store.listRuns(RunQuery(filter: q.filter.isEmpty ? nil : q.filter, orderBy: q.order,
                                                        limit: size, offset: p * size))
-                let count = countToo ? try store.countRuns(RunQuery(filter: q.filter.isEmpty ? nil : q.filter)) : nil
+                // A short first page is the whole result: no need to count.
+                let count: Int? = countToo && p == 0 && rows.count < size ? rows.count : nil
                 var progress: [String: Double] = [:]
                 for r in rows where r.run.status == .running {
                     let steps = (try? store.runSteps(r.run.id)) ?? []
                     if let f = RunProgress.fraction(steps: steps.map { ($0.status.isFinal, $0.progress) }) { progress[r.run.id] = f }
                 }
                 mailbox.post(.page(generation: gen, round: rnd, index: p, rows: rows, total: count, progress: progress))
+                // The page is on screen first; the count follows.
+                if countToo && count == nil {
+                    mailbox.post(.count(generation: gen, total: try store.countRuns(RunQuery(filter: q.filter.isEmpty ? nil : q.filter))))
+                }
             } catch let e as FilterError {
                 mailbox.post(.failed(generation: gen, QueryError(message: e.message, column: e.column)))
             } catch {
@@ -154,17 +169,22 @@ public final class RunsSource {
                 if rnd == round { requested.remove(index) }
                 if displayedGeneration != gen {
                     pages = [:]; stalePages = []; displayedGeneration = gen
+                    if !carryTotal { total = nil }
                 }
                 pages[index] = rows
                 if rnd == round { stalePages.remove(index) }
                 if let count { total = count }
-                else if total == nil { total = rows.count }
+                provisionalCount = provisionalCount(for: index, rows: rows.count)
                 for r in rows {
                     for k in r.metrics.keys where !metricKeys.contains(k) { metricKeys.insert(k) }
                     for k in r.params.keys where !paramKeys.contains(k) { paramKeys.insert(k) }
                     for k in r.tags.keys where !tagKeys.contains(k) { tagKeys.insert(k) }
                 }
                 hasLoaded = true
+                changed = true
+            case .count(let gen, let n):
+                guard gen == generation else { continue }
+                total = n
                 changed = true
             case .failed(let gen, let e):
                 guard gen == generation else { continue }
@@ -175,6 +195,12 @@ public final class RunsSource {
         }
         if changed { version += 1 }
         return changed
+    }
+
+    /// Rows known from the loaded pages (the count is not known yet).
+    private func provisionalCount(for index: Int, rows: Int) -> Int {
+        let loaded = pages.keys.map { $0 * pageSize + (pages[$0]?.count ?? 0) }.max() ?? 0
+        return max(loaded, index * pageSize + rows)
     }
 
     /// Blocks until queued queries ran and applies their results (tests, benchmarks).
