@@ -121,32 +121,33 @@ extension DeckStore {
                 }
             }
             var runs: [RunRecord]
-            let orderedByMetric = query.orderBy.first.map { $0.field.namespace == "metrics" } ?? false
-            let sameKeyRange = ranges.contains { $0.key == query.orderBy.first?.field.name }
-            if orderedByMetric, sameKeyRange || smallest >= 2_000, let first = query.orderBy.first,
+            let first = query.orderBy.first
+            let walkable = first.flatMap { KeyValueWalk(field: $0.field) }
+            let sameKeyRange = walkable?.table == "metric_summary" && ranges.contains { $0.key == first?.field.name }
+            if let first, let walk = walkable, sameKeyRange || smallest >= 2_000,
                let keyID = try keyCache.existingID(for: first.field.name, in: db) {
-                // Part 1: runs that have the metric, walked through the (key_id, last) index.
+                // Part 1: runs that have the key, walked through its (key_id, value) index in order.
                 var orderArgs: [DatabaseValueConvertible?] = []
                 let rest = try orderClause(query.orderBy.dropFirst(), &orderArgs)
                 let direction = first.descending ? "DESC" : "ASC"
                 // A range on the same metric (`metrics.m > 0.99 … order by metrics.m`) bounds the walk.
-                let sameKey = ranges.filter { $0.key == first.field.name }
+                let sameKey = walk.table == "metric_summary" ? ranges.filter { $0.key == first.field.name } : []
                 let bounds = sameKey.map { " AND " + $0.condition(alias: "o") }.joined()
                 let withKey = """
-                    SELECT \(Self.runColumns) FROM metric_summary o INDEXED BY metric_summary_by_value
+                    SELECT \(Self.runColumns) FROM \(walk.table) o INDEXED BY \(walk.index)
                     CROSS JOIN runs r ON r.id = o.run_id JOIN experiments e ON e.id = r.experiment_id
-                    WHERE o.key_id = \(keyID) AND o.last IS NOT NULL\(bounds) AND \(whereSQL)
-                    ORDER BY o.last \(direction), \(rest)
+                    WHERE o.key_id = \(keyID) AND o.\(walk.column) IS NOT NULL\(bounds) AND \(whereSQL)
+                    ORDER BY o.\(walk.column) \(direction), \(rest)
                     """
                 runs = try Row.fetchAll(db, sql: withKey + page(query.limit, query.offset),
                                         arguments: StatementArguments(args + orderArgs)).map(Self.runRecord)
                 if sameKey.isEmpty && (query.limit == nil || runs.count < query.limit!) {
-                    // Part 2: runs without the metric come last.
+                    // Part 2: runs without the key come last.
                     var skipped = 0
                     if query.offset > 0 && runs.isEmpty {
                         skipped = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(withKey))", arguments: StatementArguments(args + orderArgs)) ?? 0
                     }
-                    let missing = "\(base) WHERE \(whereSQL) AND NOT EXISTS (SELECT 1 FROM metric_summary m WHERE m.run_id = r.id AND m.key_id = \(keyID) AND m.last IS NOT NULL) ORDER BY \(rest)"
+                    let missing = "\(base) WHERE \(whereSQL) AND NOT EXISTS (SELECT 1 FROM \(walk.table) m WHERE m.run_id = r.id AND m.key_id = \(keyID) AND m.\(walk.column) IS NOT NULL) ORDER BY \(rest)"
                     let remaining = query.limit.map { $0 - runs.count }
                     let offset = runs.isEmpty ? max(0, query.offset - skipped) : 0
                     runs += try Row.fetchAll(db, sql: missing + page(remaining, offset),
@@ -206,5 +207,21 @@ extension DeckStore {
             clauses.append(sql); args += filterArgs
         }
         return (clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), args, parsed)
+    }
+}
+
+/// A per-run key/value table whose `(key_id, value)` index gives runs in the order of one key.
+struct KeyValueWalk {
+    var table: String
+    var index: String
+    var column: String
+
+    /// Metrics (latest value) and params; nil for fields ordered by sorting.
+    init?(field: FilterField) {
+        switch field.namespace {
+        case "metrics": (table, index, column) = ("metric_summary", "metric_summary_by_value", "last")
+        case "params": (table, index, column) = ("params", "params_by_value", "value")
+        default: return nil
+        }
     }
 }

@@ -80,3 +80,19 @@ final class RunQueryTests: XCTestCase {
         XCTAssertEqual(try names("end_time > start_time and duration < 100"), ["d", "c", "a"])
     }
 }
+
+extension RunQueryTests {
+    func testOrderingWalksTheIndexAndPagesAcrossRunsMissingTheKey() throws {
+        _ = try ws.store.createRun(RunStart(name: "e", owner: nil, startTime: 1_800_000_400))
+        func page(_ order: String, limit: Int, offset: Int) throws -> [String] {
+            try ws.store.listRuns(RunQuery(orderBy: try RunOrder.parseList(order), limit: limit, offset: offset)).map(\.run.name)
+        }
+        XCTAssertEqual(try names(nil, order: "params.depth"), ["b", "a", "c", "d", "e"])
+        XCTAssertEqual(try names(nil, order: "params.depth DESC"), ["d", "c", "a", "b", "e"])
+        XCTAssertEqual(try page("params.depth", limit: 2, offset: 3), ["d", "e"])
+        XCTAssertEqual(try page("params.depth", limit: 2, offset: 4), ["e"])
+        XCTAssertEqual(try page("metrics.auc DESC", limit: 2, offset: 2), ["b", "e"], "c lacks auc too; newest missing first")
+        XCTAssertEqual(try page("metrics.auc DESC", limit: 10, offset: 4), ["c"])
+        XCTAssertEqual(try names("params.model LIKE 'xgb%'", order: "params.depth DESC"), ["d", "a"])
+    }
+}

@@ -48,6 +48,7 @@ enum TrackingMigration {
                 value TEXT NOT NULL,
                 PRIMARY KEY (run_id, key_id)
             ) WITHOUT ROWID;
+            CREATE INDEX params_by_value ON params(key_id, value);
             CREATE TABLE tags (
                 run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
                 key_id INTEGER NOT NULL REFERENCES keys(id),
