@@ -49,12 +49,31 @@ extension DeckStore {
                              start.lineage.gitCommit, start.lineage.gitDirty, parentRow, start.lineage.trigger])
         let row = db.lastInsertedRowID
         let handle = RunHandle(rowID: row, id: uuid)
-        try insertParams(start.params, run: handle, in: db)
-        try upsertTags(start.tags, run: row, in: db)
+        // A new run has no params, tags or series yet: each goes in with one multi-row INSERT.
+        try insertRows(table: "params", columns: "run_id, key_id, value",
+                       rows: try start.params.map { [row, try keyCache.id(for: $0.key, in: db), $0.value] }, in: db)
+        try insertRows(table: "tags", columns: "run_id, key_id, value",
+                       rows: try start.tags.map { [row, try keyCache.id(for: $0.key, in: db), $0.value] }, in: db)
         var byKey: [String: [SeriesPoint]] = [:]
         for p in start.metrics { byKey[p.key, default: []].append(SeriesPoint(step: p.step, value: p.value, timestamp: p.timestamp)) }
-        for (key, series) in byKey.sorted(by: { $0.key < $1.key }) { try appendSeries(series, key: key, run: row, in: db) }
+        var summaries: [[DatabaseValueConvertible?]] = [], chunks: [[DatabaseValueConvertible?]] = []
+        for (key, series) in byKey {
+            let keyID = try keyCache.id(for: key, in: db)
+            let summary = SeriesSummary(series)
+            summaries.append([row, keyID, summary.last, summary.lastStep, summary.lastTime, summary.min, summary.max, series.count, 1])
+            chunks.append([row, keyID, 1, series.count, MetricChunkCodec.encode(series)])
+        }
+        try insertRows(table: "metric_summary", columns: "run_id, key_id, last, last_step, last_time, min, max, count, chunks", rows: summaries, in: db)
+        try insertRows(table: "metric_chunks", columns: "run_id, key_id, seq, count, points", rows: chunks, in: db)
         return handle
+    }
+
+    /// One `INSERT INTO table (columns) VALUES (…), (…)` for all `rows` (cached per row count).
+    func insertRows(table: String, columns: String, rows: [[DatabaseValueConvertible?]], in db: Database) throws {
+        guard let width = rows.first?.count else { return }
+        let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
+        let statement = try db.cachedStatement(sql: "INSERT INTO \(table)(\(columns)) VALUES " + Array(repeating: tuple, count: rows.count).joined(separator: ","))
+        try statement.execute(arguments: StatementArguments(rows.flatMap { $0 }))
     }
 
     /// 32 random hex digits.
@@ -111,14 +130,7 @@ extension DeckStore {
 
     func appendSeries(_ series: [SeriesPoint], key: String, run: Int64, in db: Database) throws {
         let keyID = try keyCache.id(for: key, in: db)
-        var last = series[0]
-        var low: Double?, high: Double?
-        for p in series {
-            if p.step >= last.step { last = p }
-            guard !p.value.isNaN else { continue }
-            if low == nil || p.value < low! { low = p.value }
-            if high == nil || p.value > high! { high = p.value }
-        }
+        let stats = SeriesSummary(series)
         let summary = try db.cachedStatement(sql: """
             INSERT INTO metric_summary(run_id, key_id, last, last_step, last_time, min, max, count, chunks)
             VALUES (?,?,?,?,?,?,?,?,1)
@@ -130,8 +142,7 @@ extension DeckStore {
                 count = count + excluded.count, chunks = chunks + 1
             RETURNING chunks
             """)
-        let lastValue: Double? = last.value.isNaN ? nil : last.value
-        let chunks = try Int64.fetchOne(summary, arguments: [run, keyID, lastValue, last.step, last.timestamp, low, high, series.count]) ?? 1
+        let chunks = try Int64.fetchOne(summary, arguments: [run, keyID, stats.last, stats.lastStep, stats.lastTime, stats.min, stats.max, series.count]) ?? 1
         let chunk = try db.cachedStatement(sql: "INSERT INTO metric_chunks(run_id, key_id, seq, count, points) VALUES (?,?,?,?,?)")
         try chunk.execute(arguments: [run, keyID, chunks, series.count, MetricChunkCodec.encode(series)])
     }
