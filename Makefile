@@ -28,7 +28,7 @@ build: deps
 	$(SWIFT) build --product mldeck
 
 release: deps
-	$(SWIFT) build -c release --product mldeck
+	$(SWIFT) build -c release --static-swift-stdlib --product mldeck
 
 # Unit tests, then end-to-end tests that drive the real binary (CLI and the dashboard in tmux).
 test: deps
