@@ -181,8 +181,8 @@ final class RunsPaneTests: XCTestCase {
             let dashboard = Dashboard(store: store, options: { var o = Dashboard.Options(); o.rememberSettings = false; return o }())
             dashboard.app.size = Size(width: 120, height: 30)
             let canvas = Canvas(width: 120, height: 30)
-            HeadlessDashboard.settle(dashboard, canvas: canvas)
-            XCTAssertTrue(canvas.text.contains("● 1 running"), canvas.text)
+            // The header's running count arrives from its own background query: poll for it.
+            XCTAssertTrue(settleDashboard(dashboard, canvas, until: "● 1 running"), canvas.text)
             // Another process: its own store connection.
             let other = try DeckStore.open(store.workspace)
             let h = try other.createRun(RunStart(name: "zeta", status: .running, owner: nil))
@@ -191,9 +191,21 @@ final class RunsPaneTests: XCTestCase {
             dashboard.pollChanges(now: Toast.now() + 10)
             HeadlessDashboard.settle(dashboard, canvas: canvas)
             dashboard.pollChanges(now: Toast.now() + 20)
-            HeadlessDashboard.settle(dashboard, canvas: canvas)
-            XCTAssertTrue(canvas.text.contains("zeta"), canvas.text)
-            XCTAssertTrue(canvas.text.contains("6 runs"), canvas.text)
+            XCTAssertTrue(settleDashboard(dashboard, canvas, until: "zeta"), canvas.text)
+            XCTAssertTrue(settleDashboard(dashboard, canvas, until: "6 runs"), canvas.text)
         }
     }
+}
+
+/// Settles the dashboard until `text` is on screen (at most `timeout` seconds).
+@MainActor
+private func settleDashboard(_ dashboard: Dashboard, _ canvas: Canvas, until text: String, timeout: Double = 10) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    repeat {
+        dashboard.pollChanges(now: Toast.now() + 100)
+        HeadlessDashboard.settle(dashboard, canvas: canvas)
+        if canvas.text.contains(text) { return true }
+        usleep(20_000)
+    } while Date() < deadline
+    return false
 }
