@@ -74,6 +74,10 @@ public final class TrackedCommand: @unchecked Sendable {
         environment["PYTHONUNBUFFERED"] = "1"
         for (key, value) in options.params { environment["MLDECK_PARAM_" + ShellQuoting.environmentName(key)] = value }
 
+        // Signals are caught before the child exists, so a Ctrl-C that arrives while it starts
+        // still cancels the run instead of killing us and leaving it RUNNING.
+        let signals = installSignalForwarding()
+        defer { signals.forEach { $0.cancel() } }
         let child: ChildProcess
         do {
             child = try ChildProcess(arguments: options.arguments, environment: environment)
@@ -82,9 +86,8 @@ public final class TrackedCommand: @unchecked Sendable {
             FileHandle.standardError.write(Data("mldeck: \(error)\n".utf8))
             return Outcome(runID: handle.id, status: .failed, exitStatus: 127, problems: [])
         }
-
-        let signals = installSignalForwarding(to: child)
-        defer { signals.forEach { $0.cancel() } }
+        lock.lock(); self.child = child; let cancelledEarly = cancelled; lock.unlock()
+        if cancelledEarly { terminate(child) }
 
         let log = FileHandle(forWritingAtPath: logURL.path)
         let echo = options.echoOutput
@@ -160,16 +163,22 @@ public final class TrackedCommand: @unchecked Sendable {
         }
     }
 
-    private func installSignalForwarding(to child: ChildProcess) -> [DispatchSourceSignal] {
-        let grace = options.gracePeriod
-        return [SIGINT, SIGTERM, SIGHUP].map { sig in
+    private var child: ChildProcess?
+
+    /// SIGTERM to the child's group now, SIGKILL after the grace period.
+    private func terminate(_ child: ChildProcess) {
+        child.signalGroup(SIGTERM)
+        DispatchQueue.global().asyncAfter(deadline: .now() + options.gracePeriod) { child.signalGroup(SIGKILL) }
+    }
+
+    private func installSignalForwarding() -> [DispatchSourceSignal] {
+        [SIGINT, SIGTERM, SIGHUP].map { sig in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { [self] in
-                lock.lock(); let first = !cancelled; cancelled = true; lock.unlock()
-                guard first else { child.signalGroup(SIGKILL); return }
-                child.signalGroup(SIGTERM)
-                DispatchQueue.global().asyncAfter(deadline: .now() + grace) { child.signalGroup(SIGKILL) }
+                lock.lock(); let first = !cancelled; cancelled = true; let running = child; lock.unlock()
+                guard let running else { return }   // not started yet: run() cancels it once it is
+                if first { terminate(running) } else { running.signalGroup(SIGKILL) }
             }
             source.resume()
             return source
