@@ -41,7 +41,7 @@ struct RunComparison: Encodable {
     struct Metric: Encodable {
         var key: String
         var values: [Double?]
-        /// Indices of the best runs: lowest for loss-like names (loss, error, rmse, mae, mape, logloss), else highest.
+        /// Indices of the best runs: lowest for loss-like names (``DeckStore/isLossLike(_:)``, the rule `models promote --best-by` uses), else highest.
         var best: [Int]
         var higherIsBetter: Bool
         enum CodingKeys: String, CodingKey { case key, values, best, higherIsBetter = "higher_is_better" }
@@ -62,19 +62,11 @@ struct RunComparison: Encodable {
         let metricKeys = Set(details.flatMap { $0.metrics.map(\.key) }).sorted()
         metrics = metricKeys.map { key in
             let values = details.map { d in d.metrics.first { $0.key == key }?.last }
-            let higher = !MetricDirection.lowerIsBetter(key)
+            let higher = !DeckStore.isLossLike(key)
             let present = values.compactMap { $0 }.filter { !$0.isNaN }
             let target = higher ? present.max() : present.min()
             let best = target.map { t in values.indices.filter { values[$0] == t } } ?? []
             return Metric(key: key, values: values, best: best, higherIsBetter: higher)
         }
-    }
-}
-
-/// Whether a metric is better low (losses, errors) or high (accuracy, AUC, R²…), judged by its name.
-enum MetricDirection {
-    static func lowerIsBetter(_ key: String) -> Bool {
-        let k = key.lowercased()
-        return ["loss", "error", "rmse", "mae", "mse", "mape", "logloss", "time", "duration", "latency"].contains { k.contains($0) }
     }
 }
