@@ -30,6 +30,21 @@ final class PipelineConditionTests: XCTestCase {
         XCTAssertEqual(try ws.store.modelVersion(model: "m", alias: "production")?.version, 1)
     }
 
+    /// A fully cached re-run registers nothing new, so its deploy must not move the alias back
+    /// to the version the cached `register` once produced (it undid a manual promotion).
+    func testCachedReRunDoesNotUndoAPromotion() throws {
+        let ws = try PipelineTestWorkspace(yaml: PipelineYAML.standard(deploy: "metrics.auc > 0.5"))
+        XCTAssertEqual(try ws.run("p").deployed, ["m@production → 1"])
+        XCTAssertEqual(try ws.run("p", params: ["max_depth": "1"]).deployed, ["m@production → 2"])
+        _ = try ws.store.setModelAlias(model: "m", alias: "production", version: 1, reason: "rollback by hand")
+
+        let cached = try ws.run("p", params: ["max_depth": "1"])
+        XCTAssertEqual(PipelineTestWorkspace.statuses(cached)["register"], .cached)
+        XCTAssertEqual(cached.deployed, [])
+        XCTAssertTrue(cached.notices.contains { $0.hasPrefix("deploy:") && $0.contains("no new version") }, "\(cached.notices)")
+        XCTAssertEqual(try ws.store.modelVersion(model: "m", alias: "production")?.version, 1)
+    }
+
     func testProductionIsScoredOnThisRunsTestSplit() throws {
         let ws = try PipelineTestWorkspace(yaml: PipelineYAML.standard(deploy: "metrics.auc > production.metrics.auc"))
         let first = try ws.run("p")

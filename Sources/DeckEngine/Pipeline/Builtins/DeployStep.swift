@@ -3,7 +3,9 @@ import Foundation
 
 /// `uses: deploy`: moves the model's `production` alias (or `with: {alias:}`) to the version this
 /// run registered, recording the reason `deployed by run X: <condition>`. Serving follows the
-/// alias. Never cached: it acts on the registry as it is now.
+/// alias. Never cached: it acts on the registry as it is now. It acts only on a version that the
+/// upstream `register` produced in this run: a `register` served from the cache produced nothing
+/// new, and moving the alias to the version it once produced would undo a later promotion.
 struct DeployStep: StepRunner {
     var cacheable: Bool { false }
 
@@ -14,6 +16,15 @@ struct DeployStep: StepRunner {
             throw StepError.missingInput(step: name, what: "needs a register step upstream")
         }
         let alias = try context.string("alias") ?? "production"
+        guard registered.status != .cached else {
+            let message = "step '\(registered.name)' was served from the cache, so this run registered no new version of "
+                + "\(model); \(model)@\(alias) is left as it is (run with --force to register and deploy again)"
+            context.log(message)
+            context.notice(message)
+            var output = StepOutput()
+            output.facts = ["model": model, "alias": alias]
+            return output
+        }
         let why = context.step.condition.map { ": \($0)" } ?? ""
         let reason = "deployed by run \(context.run.id.prefix(8))\(why)"
         var output = StepOutput()
