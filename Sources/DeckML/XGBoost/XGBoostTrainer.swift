@@ -5,6 +5,8 @@ public enum XGBoostTrainer {
     /// Names of the evaluation sets in the per-round log.
     public static let trainSetName = "train"
     public static let validationSetName = "validation"
+    /// The name of a held-out set that is only watched (its curve drawn), never used to stop.
+    public static let testSetName = "test"
 
     /// Trains a model, evaluating `train` and `validation` after every round.
     ///
@@ -12,6 +14,9 @@ public enum XGBoostTrainer {
     ///   - parameters: objective, booster, rounds, early stopping, threads, metrics, extras.
     ///   - train: the training set.
     ///   - validation: the validation set, required for early stopping.
+    ///   - heldOutName: the name of `validation` in the log; any name but `validation` makes it a
+    ///     set that is only watched (e.g. `test` when there is no validation split): no early
+    ///     stopping and no best round are taken from it.
     ///   - onRound: called after each round with its metrics (`train-logloss`, `validation-auc`, …);
     ///     throwing from it (for example `CancellationError`) stops training and rethrows.
     /// - Returns: the model (cut to the best round under early stopping) and its history.
@@ -19,6 +24,7 @@ public enum XGBoostTrainer {
         parameters: XGBoostParameters,
         train: LabeledMatrix,
         validation: LabeledMatrix? = nil,
+        heldOutName: String = validationSetName,
         onRound: ((XGBoostRoundLog) throws -> Void)? = nil
     ) throws -> XGBoostTrainingResult {
         try parameters.validate()
@@ -27,7 +33,7 @@ public enum XGBoostTrainer {
         if let validation, validation.features.featureNames != train.features.featureNames {
             throw XGBoostError.malformedMatrix("validation features \(validation.features.featureNames) differ from training features \(train.features.featureNames)")
         }
-        if parameters.earlyStoppingRounds != nil && validation == nil {
+        if parameters.earlyStoppingRounds != nil && (validation == nil || heldOutName != validationSetName) {
             throw XGBoostError.invalidParameter(name: "early_stopping_rounds", value: "\(parameters.earlyStoppingRounds!)",
                                                 reason: "early stopping needs a validation set")
         }
@@ -39,7 +45,7 @@ public enum XGBoostTrainer {
             try XGBoostDMatrix($0.features, labels: $0.labels, threads: parameters.threads)
         }
         timings.matrixBuild = seconds(clock.now - start)
-        return try Self.train(parameters: parameters, train: trainMatrix, validation: validationMatrix,
+        return try Self.train(parameters: parameters, train: trainMatrix, validation: validationMatrix, heldOutName: heldOutName,
                          timings: timings, onRound: onRound)
     }
 
@@ -48,6 +54,7 @@ public enum XGBoostTrainer {
         parameters: XGBoostParameters,
         train trainMatrix: XGBoostDMatrix,
         validation validationMatrix: XGBoostDMatrix?,
+        heldOutName: String = validationSetName,
         timings initialTimings: XGBoostTrainingTimings = XGBoostTrainingTimings(),
         onRound: ((XGBoostRoundLog) throws -> Void)? = nil
     ) throws -> XGBoostTrainingResult {
@@ -59,7 +66,7 @@ public enum XGBoostTrainer {
         var sets: [(name: String, matrix: XGBoostDMatrix)] = [(trainSetName, trainMatrix)]
         if let validationMatrix {
             cached.append(validationMatrix)
-            sets.append((validationSetName, validationMatrix))
+            sets.append((heldOutName, validationMatrix))
         }
         if let validationMatrix, validationMatrix.featureNameList != trainMatrix.featureNameList {
             throw XGBoostError.malformedMatrix("validation features \(validationMatrix.featureNameList) differ from training features \(trainMatrix.featureNameList)")
@@ -72,7 +79,7 @@ public enum XGBoostTrainer {
             try booster.setParameter(name, value)
         }
 
-        let stoppingMetric = validationMatrix == nil
+        let stoppingMetric = validationMatrix == nil || heldOutName != validationSetName
             ? nil : "\(validationSetName)-\(parameters.effectiveEvalMetrics.last!)"
         var tracker = stoppingMetric.map { EarlyStoppingTracker(metric: $0, patience: parameters.earlyStoppingRounds) }
         let isLinear = parameters.booster == .gblinear

@@ -73,4 +73,27 @@ final class PipelineBuiltinTests: XCTestCase {
         let curve = try ws.store.metricSeries(run: ws.store.handle(for: outcome.runID), key: "validation-auc")
         XCTAssertEqual(curve.map(\.step), (0..<Int64(info.roundsTrained)).map { $0 })
     }
+
+    /// No rows are held out for validation unless something uses them (early stopping) or the
+    /// user asks: the model trains on everything but the test split, and the test split's curve
+    /// is drawn instead of a validation curve.
+    func testValidationIsHeldOutOnlyWhenUsed() throws {
+        let ws = try PipelineTestWorkspace(yaml: PipelineYAML.standard())
+        let plain = try ws.run("p")
+        XCTAssertEqual(plain.status, .finished, plain.reason ?? "")
+        let split = try SplitFile.read(ws.store.workspace.runDirectory(plain.runID).appendingPathComponent("steps/prepare"))
+        XCTAssertEqual(split.validation.count, 0)
+        XCTAssertEqual(split.train.count + split.test.count, 240)
+        XCTAssertEqual(split.test.count, 60)
+        let handle = try ws.store.handle(for: plain.runID)
+        XCTAssertEqual(try ws.store.metricSeries(run: handle, key: "test-auc").count, 8)
+        XCTAssertTrue(try ws.store.metricSeries(run: handle, key: "validation-auc").isEmpty)
+
+        try ws.writeConfig(PipelineYAML.standard().replacingOccurrences(of: "nthread: 1}", with: "nthread: 1, early_stopping_rounds: 3}"))
+        let stopping = try ws.run("p")
+        XCTAssertEqual(stopping.status, .finished, stopping.reason ?? "")
+        let held = try SplitFile.read(ws.store.workspace.runDirectory(stopping.runID).appendingPathComponent("steps/prepare"))
+        XCTAssertEqual(held.validation.count, 24)
+        XCTAssertFalse(try ws.store.metricSeries(run: ws.store.handle(for: stopping.runID), key: "validation-auc").isEmpty)
+    }
 }

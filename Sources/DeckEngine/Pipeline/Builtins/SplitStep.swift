@@ -7,6 +7,12 @@ import Foundation
 struct SplitStep: StepRunner {
     var cacheable: Bool { true }
 
+    /// Whether a validation set is held out by default depends on the steps downstream, which are
+    /// not part of this step's definition: it is part of the cache key.
+    func extraCacheInputs(_ context: StepContext) throws -> [String] {
+        ["validation-used=\(Self.validationIsUsed(context))"]
+    }
+
     func run(_ context: StepContext) throws -> StepOutput {
         let name = context.step.name
         guard let dataset = context.dataset else { throw StepError.missingInput(step: name, what: "the pipeline has no dataset:") }
@@ -36,7 +42,8 @@ struct SplitStep: StepRunner {
         let usable = probe.rowsWithTarget(table)
         if usable.count < table.rowCount { output.notices.append("\(table.rowCount - usable.count) rows without a '\(target)' value left out") }
 
-        let fractions = SplitFractions(validation: try context.double("validation_size") ?? 0.1, test: try context.double("test_size") ?? 0.2)
+        let validationSize = try context.double("validation_size") ?? (Self.validationIsUsed(context) ? 0.1 : 0)
+        let fractions = SplitFractions(validation: validationSize, test: try context.double("test_size") ?? 0.2)
         let seed = UInt64(max(0, try context.int("seed") ?? 42))
         let stratify = try context.bool("stratify") ?? (inferredTask != .regression)
         var local: DatasetSplit
@@ -65,5 +72,14 @@ struct SplitStep: StepRunner {
         output.facts = ["task": inferredTask.rawValue, "rows.train": "\(split.train.count)", "rows.validation": "\(split.validation.count)",
                         "rows.test": "\(split.test.count)", "features": "\(spec.featureNames.count)"]
         return output
+    }
+
+    /// Whether a step downstream of this split uses a validation set (early stopping). Only then
+    /// is one held out by default: otherwise those rows would be lost to training for nothing.
+    static func validationIsUsed(_ context: StepContext) -> Bool {
+        context.pipeline.steps.contains { step in
+            ["xgboost", "linear"].contains(step.action.kind) && context.graph.upstream(of: step.name).contains(context.step.name)
+                && step.with.contains { $0.key == "early_stopping_rounds" }
+        }
     }
 }

@@ -57,11 +57,15 @@ struct TrainStep: StepRunner {
         let transformer = FeatureTransformer(spec: spec)
         let clock = ContinuousClock(), prepareStart = clock.now
         let train = try LabeledMatrix(features: transformer.features(table, rows: split.train), labels: transformer.labels(table, rows: split.train))
-        let validation = split.validation.isEmpty ? nil
-            : try LabeledMatrix(features: transformer.features(table, rows: split.validation), labels: transformer.labels(table, rows: split.validation))
+        // Without a validation split the test split's curve is drawn instead: watched only, never
+        // used to stop or to pick a round, so the test metrics stay an honest estimate.
+        let heldOutRows = split.validation.isEmpty ? split.test : split.validation
+        let heldOutName = split.validation.isEmpty ? XGBoostTrainer.testSetName : XGBoostTrainer.validationSetName
+        let validation = heldOutRows.isEmpty ? nil
+            : try LabeledMatrix(features: transformer.features(table, rows: heldOutRows), labels: transformer.labels(table, rows: heldOutRows))
         let prepareSeconds = Self.seconds(clock.now - prepareStart)
         var parameters = try parameters(context, spec: spec)
-        if validation == nil && parameters.earlyStoppingRounds != nil {
+        if split.validation.isEmpty && parameters.earlyStoppingRounds != nil {
             context.notice("early stopping needs a validation split (validation_size > 0); training all rounds")
             parameters.earlyStoppingRounds = nil
         }
@@ -71,7 +75,7 @@ struct TrainStep: StepRunner {
         series.reserveCapacity(parameters.rounds * 4)
         var lastProgress = 0.0
         let total = parameters.rounds
-        let result = try XGBoostTrainer.train(parameters: parameters, train: train, validation: validation) { log in
+        let result = try XGBoostTrainer.train(parameters: parameters, train: train, validation: validation, heldOutName: heldOutName) { log in
             try context.cancellation.check()
             let now = Date().timeIntervalSince1970
             let points = log.metrics.sorted { $0.key < $1.key }.map { MetricPoint(key: $0.key, value: $0.value, step: Int64(log.round), timestamp: now) }
