@@ -1,7 +1,12 @@
 import ArgumentParser
+import DeckStore
 import Foundation
 
 // Exit status: 0 success, 1 failure, 2 usage (as the design says).
+if let message = UnknownCommandCheck.message(for: Array(CommandLine.arguments.dropFirst())) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(2)
+}
 do {
     var command = try MLDeckCommand.parseAsRoot()
     try command.run()
@@ -9,6 +14,10 @@ do {
     MLDeckCommand.exit(withError: error)
 } catch let error as ExitCode {
     MLDeckCommand.exit(withError: error)
+} catch let error as FilterError {
+    // A filter the user typed is a usage error (exit 2), shown with its column and caret.
+    FileHandle.standardError.write(Data("mldeck: error: \(error)\n".utf8))
+    exit(2)
 } catch {
     let code = MLDeckCommand.exitCode(for: error)
     if code == .validationFailure || "\(type(of: error))".contains("Parser") || code.rawValue == 64 {

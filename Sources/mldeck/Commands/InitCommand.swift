@@ -14,6 +14,7 @@ struct InitCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         let workspace = try Workspace.create(at: url)
         _ = try DeckStore.open(workspace)
+        try WorkspaceGitignore.ensure(in: workspace.root)
         print("Created an MLDeck workspace in \(workspace.root.path)")
         print("  next: mldeck track -- python3 train.py     (track any command)")
         print("        mldeck runs list                     (see your runs)")

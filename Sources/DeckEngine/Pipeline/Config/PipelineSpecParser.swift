@@ -216,8 +216,9 @@ enum DurationText {
 }
 
 /// "Did you mean" for unknown names (edit distance ≤ 2, or a shared prefix).
-enum Suggestion {
-    static func closest(to word: String, in candidates: [String]) -> String? {
+public enum Suggestion {
+    /// The candidate nearest to `word`, when one is near enough to be a typo of it.
+    public static func closest(to word: String, in candidates: [String]) -> String? {
         let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }.filter { $0.1 <= (word.count <= 3 ? 1 : 2) }
         return scored.min { $0.1 < $1.1 }?.0
     }
