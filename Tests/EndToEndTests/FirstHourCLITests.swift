@@ -40,4 +40,34 @@ final class FirstHourCLITests: XCTestCase {
         XCTAssertEqual(lines.first, "build/")
         XCTAssertEqual(lines.filter { $0 == ".mldeck/" }.count, 1)
     }
+
+    /// `runs list` pages (a default limit, `--offset`), refuses an unknown experiment, and puts
+    /// evaluated metrics before per-round curves in its default columns.
+    func testRunsListPagesAndPrefersEvaluatedMetrics() throws {
+        let workspace = try CLI.makeWorkspace()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        for i in 0..<3 {
+            let id = try CLI.run(["runs", "create", "--name", "r\(i)", "--experiment", "exp"], in: workspace).stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let log = try CLI.run(["runs", "log", id, "--metric", "train-auc=0.9", "--metric", "validation-auc=0.8", "--metric", "test-auc=0.7",
+                                   "--metric", "train-logloss=0.3", "--metric", "auc=0.8\(i)"], in: workspace)
+            XCTAssertEqual(log.status, 0, log.stderr)
+            XCTAssertEqual(try CLI.run(["runs", "end", id], in: workspace).status, 0)
+        }
+        let listed = try CLI.run(["runs", "list"], in: workspace)
+        let header = try XCTUnwrap(listed.stdout.split(separator: "\n").first)
+        XCTAssertTrue(header.contains(" auc"), String(header))
+        XCTAssertFalse(header.contains("validation-auc") && header.contains("train-logloss") && header.contains("test-auc") && !header.contains(" auc"))
+
+        let page = try CLI.run(["runs", "list", "--limit", "2", "--order-by", "name"], in: workspace)
+        XCTAssertTrue(page.stdout.contains("r0") && page.stdout.contains("r1") && !page.stdout.contains("r2 "), page.stdout)
+        XCTAssertTrue(page.stdout.contains("runs 1–2 of 3; --offset 2"), page.stdout)
+        let next = try CLI.json(["runs", "list", "--limit", "2", "--offset", "2", "--order-by", "name"], in: workspace) as? [[String: Any]]
+        XCTAssertEqual(next?.compactMap { $0["name"] as? String }, ["r2"])
+
+        let unknown = try CLI.run(["runs", "list", "--experiment", "exq"], in: workspace)
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.stderr.contains("no experiment 'exq'; did you mean 'exp'?"), unknown.stderr)
+        XCTAssertNotEqual(try CLI.run(["runs", "list", "--limit", "-1"], in: workspace).status, 0)
+    }
 }

@@ -120,7 +120,7 @@ final class TrackingEndToEndTests: XCTestCase {
                                         "echo '{\"key\":\"auc\",\"value\":\(auc)}' >> \"$MLDECK_METRICS_FILE\""], in: workspace).status, 0)
         }
         let bad = try CLI.run(["runs", "list", "--filter", "metrics.auc >> 1"], in: workspace)
-        XCTAssertEqual(bad.status, 1)
+        XCTAssertEqual(bad.status, 2, "a filter syntax error is a usage error")
         XCTAssertTrue(bad.stderr.contains("column 14"), bad.stderr)
         XCTAssertEqual(try runs(["--filter", "metrics.auc > 0.8 or params.depth = '9'"]).map { $0["name"] as? String }, ["high"])
         XCTAssertEqual(try runs(["--order-by", "metrics.auc", "ASC"]).map { $0["name"] as? String }, ["low", "high"])

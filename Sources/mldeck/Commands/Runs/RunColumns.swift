@@ -12,10 +12,19 @@ enum RunColumns {
             for key in row.metrics.keys { metricKeys[key, default: 0] += 1 }
             for key in row.params.keys { paramKeys[key, default: 0] += 1 }
         }
-        func top(_ counts: [String: Int], _ n: Int) -> [String] {
-            counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(n).map(\.key).sorted()
+        func top(_ counts: [String: Int], _ n: Int, rank: (String) -> Int = { _ in 0 }) -> [String] {
+            counts.sorted { (rank($1.key), $0.value, $1.key) > (rank($0.key), $1.value, $0.key) }.prefix(n).map(\.key)
+                .sorted { (rank($0), $0) < (rank($1), $1) }
         }
-        return ["id", "name", "status", "start", "duration"] + top(metricKeys, 4).map { "metrics.\($0)" } + top(paramKeys, 3).map { "params.\($0)" }
+        return ["id", "name", "status", "start", "duration"] + top(metricKeys, 4, rank: curveRank).map { "metrics.\($0)" }
+            + top(paramKeys, 3).map { "params.\($0)" }
+    }
+
+    /// Evaluated metrics (`auc`, `rmse`, …) come before per-round training curves
+    /// (`train-logloss`, `validation-auc`, `test-auc`), which describe training rather than the model.
+    static func curveRank(_ key: String) -> Int {
+        let lower = key.lowercased()
+        return ["train-", "validation-", "valid-", "test-", "eval-"].contains { lower.hasPrefix($0) } ? 1 : 0
     }
 
     static func header(_ column: String) -> String {
