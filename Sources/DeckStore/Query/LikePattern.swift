@@ -14,6 +14,15 @@ enum LikePattern {
         return out
     }
 
+    /// `text` as a GLOB pattern that matches only itself.
+    static func globEscaped(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            if c == "*" || c == "?" || c == "[" { out.append("[\(c)]") } else { out.append(c) }
+        }
+        return out
+    }
+
     /// True when `text` matches the LIKE `pattern`.
     static func matches(_ text: String, pattern: String, caseInsensitive: Bool) -> Bool {
         let t = Array(caseInsensitive ? text.lowercased() : text)

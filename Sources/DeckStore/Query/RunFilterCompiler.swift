@@ -50,6 +50,7 @@ struct RunFilterCompiler {
             }
             return "(\(a) \(op.rawValue) \(b))"
         case .compare(let field, let op, let value):
+            if let sql = datasetByName(field, op, value, &args) { return sql }
             var (sql, kind) = try fieldSQL(field, &args)
             switch op {
             case .like, .notLike:
@@ -67,6 +68,17 @@ struct RunFilterCompiler {
                 return "(\(sql) \(op.rawValue) \(placeholder))"
             }
         }
+    }
+
+    /// `dataset = 'churn'` names the data set, so it matches every version of it (`churn@1`,
+    /// `churn@2`, …); `dataset = 'churn@2'` still matches that version only.
+    func datasetByName(_ field: FilterField, _ op: FilterOperator, _ value: FilterValue, _ args: inout [DatabaseValueConvertible?]) -> String? {
+        guard field.namespace == "attributes", field.name == "dataset", op == .equal || op == .notEqual,
+              case .string(let name) = value, !name.contains("@") else { return nil }
+        args.append(name)
+        args.append(LikePattern.globEscaped(name) + "@*")
+        let match = "(r.dataset_version = ? OR r.dataset_version GLOB ?)"
+        return op == .equal ? match : "(NOT \(match))"
     }
 
     func literal(_ value: FilterValue, for kind: FieldKind, field: FilterField, numericText: Bool) throws -> (String, DatabaseValueConvertible?) {

@@ -45,6 +45,19 @@ final class RunQueryTests: XCTestCase {
         XCTAssertEqual(try names("metrics.nope > 0"), [], "an unknown key matches nothing")
     }
 
+    /// A data set's bare name matches every version of it; a version matches only itself.
+    func testDatasetNameMatchesEveryVersion() throws {
+        for (name, dataset) in [("v1", "churn@1"), ("v2", "churn@2"), ("other", "churn2@1"), ("glob", "ch*rn@1")] {
+            var start = RunStart(name: name, params: [:], tags: [:], owner: nil, startTime: 1_900_000_000, metrics: [])
+            start.lineage = RunLineage(datasetVersion: dataset)
+            try ws.store.finishRun(try ws.store.createRun(start), status: .finished, endTime: 1_900_000_001)
+        }
+        XCTAssertEqual(Set(try names("dataset = 'churn'")), ["v1", "v2"])
+        XCTAssertEqual(try names("dataset = 'churn@2'"), ["v2"])
+        XCTAssertEqual(Set(try names("dataset != 'churn'")), ["other", "glob"])
+        XCTAssertEqual(try names("dataset = 'ch*rn'"), ["glob"], "the name is matched literally, not as a pattern")
+    }
+
     func testOrNotAndParentheses() throws {
         XCTAssertEqual(try names("metrics.auc > 0.92 or status = 'FAILED'"), ["d", "c"])
         XCTAssertEqual(try names("not (params.model LIKE 'xgb%')"), ["c", "b"], "LIKE is case-sensitive")
