@@ -33,8 +33,14 @@ extension DeckStore {
             if rows.count == 1 { return Self.runRecord(rows[0]) }
             if rows.count > 1 { throw TrackingError.ambiguousRun(reference, candidates: rows.map { String(($0[1] as String).prefix(12)) }) }
         }
-        if let row = try Row.fetchOne(db, sql: base + " WHERE r.name = ? ORDER BY r.start_time DESC LIMIT 1", arguments: [reference]) {
-            return Self.runRecord(row)
+        // A name may be used by several runs; naming one of those must not silently pick one.
+        let named = try Row.fetchAll(db, sql: base + " WHERE r.name = ? ORDER BY r.start_time DESC LIMIT 20", arguments: [reference])
+        if named.count == 1 { return Self.runRecord(named[0]) }
+        if named.count > 1 {
+            throw TrackingError.ambiguousRun(reference, candidates: named.map { row in
+                let run = Self.runRecord(row)
+                return "\(run.id.prefix(8)) (started \(JSONTime.encode(run.startTime)), \(run.status.rawValue))"
+            })
         }
         throw TrackingError.runNotFound(reference)
     }

@@ -19,7 +19,7 @@ public enum TrackingError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .runNotFound(let ref): return "no run matches '\(ref)' (give a run id, a unique id prefix, or a run name)"
         case .ambiguousRun(let ref, let candidates):
-            return "'\(ref)' matches several runs: \(candidates.prefix(5).joined(separator: ", "))\(candidates.count > 5 ? ", …" : ""); give more of the id"
+            return "'\(ref)' matches several runs: \(candidates.prefix(5).joined(separator: ", "))\(candidates.count > 5 ? ", …" : ""); name one by (more of) its id"
         case .paramChanged(let run, let key, let old, let new):
             return "param '\(key)' of run \(run) is already '\(old)'; params cannot change once set (tried '\(new)')"
         case .runEnded(let run, let status): return "run \(run) already ended (\(status.rawValue))"

@@ -37,6 +37,20 @@ final class TrackingStoreTests: XCTestCase {
         XCTAssertEqual(series.map(\.value), [0.2, 0.5, 0.4, 0.3])
     }
 
+    /// A name used by two runs does not name either: the error lists both ids to choose from.
+    func testANameUsedTwiceIsAmbiguous() throws {
+        let first = try ws.store.createRun(RunStart(name: "twice"))
+        let second = try ws.store.createRun(RunStart(name: "twice"))
+        XCTAssertEqual(try ws.store.resolveRun(first.id).id, first.id)
+        XCTAssertThrowsError(try ws.store.resolveRun("twice")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("matches several runs") && text.contains(String(first.id.prefix(8)))
+                          && text.contains(String(second.id.prefix(8))), text)
+        }
+        _ = try ws.store.createRun(RunStart(name: "once"))
+        XCTAssertEqual(try ws.store.resolveRun("once").name, "once")
+    }
+
     func testParamsAreImmutableOnceSet() throws {
         let run = try ws.store.createRun(RunStart(params: ["eta": "0.3"]))
         XCTAssertNoThrow(try ws.store.logParams(["eta": "0.3"], run: run), "the same value again is fine")
