@@ -70,4 +70,41 @@ final class FirstHourCLITests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("no experiment 'exq'; did you mean 'exp'?"), unknown.stderr)
         XCTAssertNotEqual(try CLI.run(["runs", "list", "--limit", "-1"], in: workspace).status, 0)
     }
+
+    /// Small rough edges: "1 pipeline", a cached step not printed as "CACHED (cache)", lists in
+    /// `pipelines show` written out whole, regression predictions without float noise.
+    func testPipelineWordingAndRegressionPredictions() throws {
+        let workspace = try CLI.makeWorkspace()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        var csv = "id,x1,x2,price\n"
+        for i in 0..<120 { csv += "\(i),\(Double(i % 13) * 0.7),\(Double(i % 7) * 1.3),\(Double(i % 13) * 2.1 + Double(i % 7) * 0.9 + 0.123)\n" }
+        try csv.write(to: workspace.appendingPathComponent("homes.csv"), atomically: true, encoding: .utf8)
+        try """
+        pipelines:
+          price:
+            dataset: homes.csv
+            params: {rounds: 12}
+            steps:
+              prepare:  {uses: split, with: {target: price, exclude: [id], seed: 1}}
+              train:    {uses: xgboost, needs: [prepare], with: {rounds: "${params.rounds}", eval_metric: [mae, rmse], nthread: 1}}
+              register: {uses: register, needs: [train], with: {model: homes}}
+        """.write(to: workspace.appendingPathComponent("mldeck.yaml"), atomically: true, encoding: .utf8)
+        let validate = try CLI.run(["validate"], in: workspace)
+        XCTAssertTrue(validate.stdout.contains(": 1 pipeline, no problems"), validate.stdout + validate.stderr)
+        let show = try CLI.run(["pipelines", "show", "price"], in: workspace)
+        XCTAssertTrue(show.stdout.contains("exclude=[id]") && show.stdout.contains("eval_metric=[mae, rmse]"), show.stdout)
+        XCTAssertTrue(show.stdout.contains("rounds=${params.rounds} "), show.stdout)
+        XCTAssertEqual(try CLI.run(["run", "price"], in: workspace).status, 0)
+        let cached = try CLI.run(["run", "price"], in: workspace)
+        XCTAssertFalse((cached.stdout + cached.stderr).contains("CACHED (cache)"), cached.stdout)
+
+        let predicted = try CLI.run(["models", "predict", "homes", "homes.csv"], in: workspace)
+        XCTAssertEqual(predicted.status, 0, predicted.stderr)
+        let values = predicted.stdout.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").last.map(String.init) }
+        XCTAssertEqual(values.count, 120, predicted.stdout)
+        for value in values {
+            XCTAssertNotNil(Double(value), value)
+            XCTAssertLessThanOrEqual(value.filter(\.isNumber).count, 9, "float noise in \(value)")
+        }
+    }
 }

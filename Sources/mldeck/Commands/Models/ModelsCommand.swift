@@ -174,7 +174,7 @@ struct ModelsPredict: ParsableCommand {
         for r in 0..<table.rowCount {
             var row: [String] = []
             if let idValues { row.append(LabelText.cell(idValues, r) ?? "") }
-            if let labels = predictions.labels { row.append(labels[r]) } else { row.append(String(predictions.values[r])) }
+            if let labels = predictions.labels { row.append(labels[r]) } else { row.append(Self.regressionText(predictions.values[r])) }
             if let probabilities = predictions.probabilities { row += probabilities[r].map { String(format: "%.6f", $0) } }
             lines.append(row.map(CSVText.quote).joined(separator: ","))
         }
@@ -193,5 +193,14 @@ enum CSVText {
     static func quote(_ s: String) -> String {
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+extension ModelsPredict {
+    /// XGBoost predicts in single precision: the shortest text that reads back as the same
+    /// `Float` (`12.5`, not `12.500000953674316`).
+    static func regressionText(_ value: Double) -> String {
+        let single = Float(value)
+        return Double(single) == value || value.isNaN ? "\(single)" : "\(value)"
     }
 }

@@ -90,8 +90,8 @@ struct PipelinesShow: ParsableCommand {
         for s in p.steps {
             var detail = ""
             if case .command(let c, _) = s.action { detail = c }
-            else { detail = s.with.map { "\($0.key)=\($0.value.text ?? "…")" }.joined(separator: " ") }
-            table.add(["  " + s.name, s.action.kind, s.needs.joined(separator: ","), s.condition ?? "", String(detail.prefix(70))])
+            else { detail = s.with.map { "\($0.key)=\(Self.detail($0.value))" }.joined(separator: " ") }
+            table.add(["  " + s.name, s.action.kind, s.needs.joined(separator: ","), s.condition ?? "", detail])
         }
         print(table.render())
         if !p.triggers.isEmpty {
@@ -99,5 +99,14 @@ struct PipelinesShow: ParsableCommand {
             for t in p.triggers { print("  on \(t.on)" + t.options.sorted { $0.key < $1.key }.map { "  \($0.key)=\($0.value)" }.joined()) }
         }
         if let last { print("\nLast run  \(last.id.prefix(8))  \(last.status.rawValue)  \(Formatting.time(last.startTime))") }
+    }
+
+    /// A `with:` value written out whole, as in the YAML: lists in brackets, maps in braces.
+    static func detail(_ value: ConfigValue) -> String {
+        switch value {
+        case .scalar(let text, _, _): return text
+        case .list(let items, _): return "[" + items.map(detail).joined(separator: ", ") + "]"
+        case .map(let entries, _): return "{" + entries.map { "\($0.key): \(detail($0.value))" }.joined(separator: ", ") + "}"
+        }
     }
 }

@@ -51,7 +51,7 @@ final class RunProgressPrinter: @unchecked Sendable {
             state[step] = (status, reason ?? "")
             progress[step] = nil
             if !live && !quiet {
-                print("  \(step): \(status.rawValue)\(cacheHit ? " (cache)" : "") \(Formatting.duration(duration))\(reason.map { " — \($0)" } ?? "")")
+                print("  \(step): \(status.rawValue)\(cacheHit && status != .cached ? " (cache)" : "") \(Formatting.duration(duration))\(reason.map { " — \($0)" } ?? "")")
             }
         case .log, .metric:
             break

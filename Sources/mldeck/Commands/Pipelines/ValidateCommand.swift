@@ -25,7 +25,8 @@ struct ValidateCommand: ParsableCommand {
         if output.json {
             try JSONOutput.print(problems.map { Problem(file: $0.file, line: $0.location?.line, column: $0.location?.column, key: $0.key, message: $0.message) })
         } else if problems.isEmpty {
-            print("\(workspace.configURL.path): \(config?.pipelines.count ?? 0) pipelines, no problems")
+            let count = config?.pipelines.count ?? 0
+            print("\(workspace.configURL.path): \(count) pipeline\(count == 1 ? "" : "s"), no problems")
         } else {
             for p in problems { FileHandle.standardError.write(Data("\(p)\n".utf8)) }
         }
