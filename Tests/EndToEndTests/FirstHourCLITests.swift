@@ -107,4 +107,27 @@ final class FirstHourCLITests: XCTestCase {
             XCTAssertLessThanOrEqual(value.filter(\.isNumber).count, 9, "float noise in \(value)")
         }
     }
+
+    /// Every time in `--json` output is ISO 8601 in UTC: experiments, datasets, series points.
+    func testJSONTimesAreISO8601() throws {
+        let workspace = try CLI.makeWorkspace()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        try "a,b\n1,2\n3,4\n".write(to: workspace.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try CLI.run(["datasets", "add", "t", "t.csv"], in: workspace).status, 0)
+        let id = try CLI.run(["runs", "create", "--name", "r"], in: workspace).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(try CLI.run(["runs", "log", id, "--metric", "loss=0.5@1"], in: workspace).status, 0)
+        func isISO(_ value: Any?) -> Bool {
+            guard let text = value as? String else { return false }
+            return text.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"#, options: .regularExpression) != nil
+        }
+        let experiments = try XCTUnwrap(try CLI.json(["experiments", "list"], in: workspace) as? [[String: Any]])
+        XCTAssertTrue(experiments.allSatisfy { isISO($0["created_at"]) && isISO($0["last_run_start"]) }, "\(experiments)")
+        let datasets = try XCTUnwrap(try CLI.json(["datasets", "list"], in: workspace) as? [[String: Any]])
+        XCTAssertTrue(isISO(datasets.first?["created_at"]) && isISO((datasets.first?["latest"] as? [String: Any])?["created_at"]), "\(datasets)")
+        let log = try XCTUnwrap(try CLI.json(["datasets", "log", "t"], in: workspace) as? [[String: Any]])
+        XCTAssertTrue(isISO(log.first?["created_at"]), "\(log)")
+        let shown = try XCTUnwrap(try CLI.json(["runs", "show", id], in: workspace) as? [String: Any])
+        let points = try XCTUnwrap((shown["series"] as? [String: [[String: Any]]])?["loss"])
+        XCTAssertTrue(isISO(points.first?["timestamp"]), "\(points)")
+    }
 }
