@@ -98,6 +98,16 @@ final class FirstHourCLITests: XCTestCase {
         let cached = try CLI.run(["run", "price"], in: workspace)
         XCTAssertFalse((cached.stdout + cached.stderr).contains("CACHED (cache)"), cached.stdout)
 
+        // Aliases: case-insensitive, removable from the command line, the history says who.
+        XCTAssertEqual(try CLI.run(["models", "promote", "homes", "1", "--alias", "Production"], in: workspace).status, 0)
+        XCTAssertEqual(try CLI.run(["models", "show", "homes@PRODUCTION"], in: workspace).status, 0)
+        let removed = try CLI.run(["models", "alias", "rm", "homes", "production", "--reason", "retired"], in: workspace, environment: ["MLDECK_AUTHOR": "ana"])
+        XCTAssertTrue(removed.stdout.contains("homes@production removed (it pointed at version 1)"), removed.stdout + removed.stderr)
+        let again = try CLI.run(["models", "alias", "rm", "homes", "production"], in: workspace)
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stderr.contains("has no alias 'production'"), again.stderr)
+        XCTAssertTrue(try CLI.run(["models", "show", "homes"], in: workspace).stdout.contains("production: 1 → ∅  by ana  — retired"))
+
         let predicted = try CLI.run(["models", "predict", "homes", "homes.csv"], in: workspace)
         XCTAssertEqual(predicted.status, 0, predicted.stderr)
         let values = predicted.stdout.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").last.map(String.init) }

@@ -15,6 +15,7 @@ extension DeckStore {
     public func registerModelVersion(_ new: NewModelVersion, alias: String? = nil, author: String = DeckStore.defaultAuthor,
                                      reason: String? = nil) throws -> ModelVersionRecord {
         try Self.validateModelName(new.model)
+        let alias = alias.map(Self.aliasKey)
         if let alias { try Self.validateModelName(alias) }
         for (object, role) in [(new.modelObject, "model"), (new.preprocessingObject, "preprocessing"), (new.referenceObject, "reference data")] {
             if let object, !objects.contains(object) {
@@ -47,6 +48,7 @@ extension DeckStore {
     @discardableResult
     public func setModelAlias(model: String, alias: String, version: Int, author: String = DeckStore.defaultAuthor,
                               reason: String? = nil) throws -> AliasHistoryEntry? {
+        let alias = Self.aliasKey(alias)
         try Self.validateModelName(alias)
         let now = Date().timeIntervalSince1970
         return try writeImmediate { db in
@@ -65,10 +67,11 @@ extension DeckStore {
     /// Removes an alias (recorded in the history with `to` = nil). Returns false when it did not exist.
     @discardableResult
     public func removeModelAlias(model: String, alias: String, author: String = DeckStore.defaultAuthor, reason: String? = nil) throws -> Bool {
+        let alias = Self.aliasKey(alias)
         let now = Date().timeIntervalSince1970
         return try writeImmediate { db in
             guard let modelID = try modelRowID(model, create: false, in: db, now: now) else {
-                throw ModelRegistryError.unknownModel(model, known: [])
+                throw ModelRegistryError.unknownModel(model, known: try String.fetchAll(db, sql: "SELECT name FROM models ORDER BY name"))
             }
             guard let from = try Int.fetchOne(db, sql: """
                 SELECT v.version FROM model_aliases a JOIN model_versions v ON v.id = a.version_id WHERE a.model_id = ? AND a.alias = ?
@@ -107,6 +110,9 @@ extension DeckStore {
         let env = ProcessInfo.processInfo.environment
         return env["MLDECK_AUTHOR"] ?? env["USER"] ?? env["LOGNAME"] ?? ProcessInfo.processInfo.userName
     }
+
+    /// Alias names are case-insensitive (`Production` is `production`): kept in lower case.
+    static func aliasKey(_ alias: String) -> String { alias.lowercased() }
 
     static func validateModelName(_ name: String) throws {
         guard !name.isEmpty, name.utf8.count <= 200 else { throw ModelRegistryError.invalidName(name, reason: "must be 1 to 200 characters") }
@@ -169,7 +175,8 @@ extension DeckStore {
                     let latest = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM model_versions WHERE model_id = ?", arguments: [id])
                     throw ModelRegistryError.unknownVersion(model: reference.model, version: n, latest: latest)
                 }
-            case .alias(let alias):
+            case .alias(let given):
+                let alias = Self.aliasKey(given)
                 found = try versionRecords(db, model: reference.model,
                                            whereSQL: "v.id = (SELECT version_id FROM model_aliases WHERE model_id = ? AND alias = ?)", arguments: [id, alias])
                 if found.isEmpty {
@@ -200,7 +207,7 @@ extension DeckStore {
             }
             var sql = "SELECT alias, from_version, to_version, time, author, reason FROM alias_history WHERE model_id = ?"
             var arguments: StatementArguments = [id]
-            if let alias { sql += " AND alias = ?"; arguments += [alias] }
+            if let alias { sql += " AND alias = ?"; arguments += [Self.aliasKey(alias)] }
             sql += " ORDER BY time DESC, id DESC"
             if let limit { sql += " LIMIT \(limit)" }
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map {

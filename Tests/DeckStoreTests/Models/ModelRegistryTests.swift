@@ -62,6 +62,23 @@ final class ModelRegistryTests: XCTestCase {
         XCTAssertNil(try store.aliasHistory(model: "a", alias: "staging").first?.toVersion)
     }
 
+    /// Alias names are case-insensitive; removing one is recorded with who removed it.
+    func testAliasesAreCaseInsensitiveAndRemovalIsRecorded() throws {
+        _ = try register("m", auc: 0.8)
+        _ = try register("m", auc: 0.9)
+        _ = try store.setModelAlias(model: "m", alias: "Production", version: 1, author: "ana")
+        XCTAssertEqual(try store.modelVersion(ModelReference(model: "m", selector: .alias("PRODUCTION"))).version, 1)
+        XCTAssertEqual(try store.setModelAlias(model: "m", alias: "production", version: 2, author: "bo")?.fromVersion, 1,
+                       "the same alias, whatever its case")
+        XCTAssertEqual(try store.models().first?.aliases, ["production": 2])
+        XCTAssertTrue(try store.removeModelAlias(model: "m", alias: "PrOdUcTiOn", author: "cy", reason: "retired"))
+        XCTAssertFalse(try store.removeModelAlias(model: "m", alias: "production"))
+        let history = try store.aliasHistory(model: "m", alias: "Production")
+        XCTAssertEqual(history.map(\.author), ["cy", "bo", "ana"])
+        XCTAssertEqual(history.first?.toVersion, nil)
+        XCTAssertEqual(history.first?.reason, "retired")
+    }
+
     func testErrorsNameWhatExists() throws {
         _ = try register("a", auc: 0.8)
         XCTAssertThrowsError(try store.modelVersion(ModelReference(parsing: "a@7"))) { error in

@@ -8,7 +8,7 @@ import Foundation
 struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models", abstract: "The model registry: versions, aliases, export, batch scoring.",
-        subcommands: [ModelsList.self, ModelsShow.self, ModelsPromote.self, ModelsExport.self, ModelsPredict.self],
+        subcommands: [ModelsList.self, ModelsShow.self, ModelsPromote.self, ModelsAlias.self, ModelsExport.self, ModelsPredict.self],
         defaultSubcommand: ModelsList.self)
 }
 
@@ -106,6 +106,7 @@ struct ModelsPromote: ParsableCommand {
 
     func run() throws {
         let store = try global.openStore()
+        let alias = self.alias.lowercased()  // alias names are case-insensitive
         var target = version
         var why = reason
         if let bestBy {
