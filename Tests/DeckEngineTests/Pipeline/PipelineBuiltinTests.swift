@@ -96,4 +96,58 @@ final class PipelineBuiltinTests: XCTestCase {
         XCTAssertEqual(held.validation.count, 24)
         XCTAssertFalse(try ws.store.metricSeries(run: ws.store.handle(for: stopping.runID), key: "validation-auc").isEmpty)
     }
+
+    /// `positive:` chooses the positive class: the model is trained for it, F1 / precision /
+    /// recall are its own (checked against a count by hand of the model's predictions), and
+    /// AUC does not change. A class that does not exist, or `evaluate` asking for another, is refused.
+    func testPositiveClassIsChosen() throws {
+        func yaml(_ positive: String?, evaluate: String? = nil) -> String {
+            let split = positive.map { ", positive: \($0)" } ?? ""
+            let eval = evaluate.map { ", positive: \($0)" } ?? ""
+            return """
+            pipelines:
+              p:
+                dataset: data.csv
+                steps:
+                  prepare:  {uses: split, with: {target: label, test_size: 0.25, seed: 3\(split)}}
+                  train:    {uses: xgboost, needs: [prepare], with: {max_depth: 3, rounds: 8, nthread: 1}}
+                  evaluate: {uses: evaluate, needs: [train], with: {metrics: [auc, f1, precision, recall]\(eval)}}
+            """
+        }
+        let ws = try PipelineTestWorkspace(yaml: yaml(nil))
+        let byDefault = try ws.run("p")
+        XCTAssertTrue(byDefault.notices.contains { $0.contains("positive class 'yes' (the last label in sorted order") }, "\(byDefault.notices)")
+        try ws.writeConfig(yaml("no"))
+        let chosen = try ws.run("p")
+        XCTAssertEqual(chosen.status, .finished, chosen.reason ?? "")
+        let dir = ws.store.workspace.runDirectory(chosen.runID).appendingPathComponent("steps")
+        let spec = try StepFiles.preprocessing(dir.appendingPathComponent("train"))
+        XCTAssertEqual(spec.classes, ["yes", "no"])
+        XCTAssertEqual(spec.positiveClass, "no")
+        XCTAssertEqual(try XCTUnwrap(chosen.metrics["auc"]), try XCTUnwrap(byDefault.metrics["auc"]), accuracy: 0.02)
+
+        // F1 of 'no', counted by hand from the model's own labels on the test rows.
+        let booster = try XGBoostBooster(modelData: try Data(contentsOf: dir.appendingPathComponent("train/model.json")))
+        let model = LoadedModel(version: EvaluateStep.placeholder, spec: spec, booster: booster)
+        let table = try DataTable.load(path: ws.root.appendingPathComponent("data.csv").path)
+        let test = try SplitFile.read(dir.appendingPathComponent("prepare")).test
+        let predicted = try XCTUnwrap(try model.predict(table, rows: test).labels)
+        let column = try XCTUnwrap(table["label"])
+        let truth = test.map { LabelText.cell(column, $0) ?? "" }
+        let tp = Double(zip(predicted, truth).filter { $0 == "no" && $1 == "no" }.count)
+        let fp = Double(zip(predicted, truth).filter { $0 == "no" && $1 != "no" }.count)
+        let fn = Double(zip(predicted, truth).filter { $0 != "no" && $1 == "no" }.count)
+        XCTAssertEqual(try XCTUnwrap(chosen.metrics["precision"]), tp / (tp + fp), accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(chosen.metrics["recall"]), tp / (tp + fn), accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(chosen.metrics["f1"]), 2 * tp / (2 * tp + fp + fn), accuracy: 1e-12)
+
+        try ws.writeConfig(yaml("maybe"))
+        let unknown = try ws.run("p")
+        XCTAssertEqual(unknown.status, .failed)
+        XCTAssertTrue((unknown.reason ?? "").contains("with.positive: expected one of the classes no, yes, found 'maybe'"), unknown.reason ?? "")
+        try ws.writeConfig(yaml("no", evaluate: "yes"))
+        let mismatch = try ws.run("p")
+        XCTAssertEqual(mismatch.status, .failed)
+        XCTAssertTrue((mismatch.reason ?? "").contains("the model's positive class 'no'"), mismatch.reason ?? "")
+    }
 }

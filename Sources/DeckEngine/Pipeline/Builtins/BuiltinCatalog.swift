@@ -14,7 +14,7 @@ public enum BuiltinCatalog {
 
     /// Keys of the `split` step.
     static let splitKeys = ["target", "features", "exclude", "test_size", "validation_size", "seed", "stratify", "time_column", "task",
-                            "max_onehot", "keep_ids"]
+                            "max_onehot", "keep_ids", "positive"]
     /// Keys of the `xgboost` / `linear` steps MLDeck reads itself (others pass through to XGBoost).
     static let trainKeys = ["rounds", "num_boost_round", "n_estimators", "early_stopping_rounds", "objective", "eval_metric", "nthread", "n_jobs"]
 
@@ -26,7 +26,7 @@ public enum BuiltinCatalog {
         Entry(name: "linear", summary: "logistic / linear regression through XGBoost's gblinear booster",
               keys: trainKeys + XGBoostParameterNames.known, required: [], passThrough: false),
         Entry(name: "evaluate", summary: "metrics on the test split (and the production version scored on the same rows)",
-              keys: ["metrics", "model", "threshold", "split"], required: [], passThrough: false),
+              keys: ["metrics", "model", "threshold", "split", "positive"], required: [], passThrough: false),
         Entry(name: "register", summary: "a new version of a named model in the registry",
               keys: ["model", "alias", "description"], required: ["model"], passThrough: false),
         Entry(name: "deploy", summary: "move the model's `production` alias to the version this run registered",

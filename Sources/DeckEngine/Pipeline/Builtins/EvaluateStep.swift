@@ -59,6 +59,10 @@ struct EvaluateStep: StepRunner, StepFinalizer {
         guard !rows.isEmpty else { throw StepError.failed(step: name, message: "the \(part) split is empty (set test_size on the split step)") }
         let spec = try StepFiles.preprocessing(trained.outputDirectory)
         let booster = try XGBoostBooster(modelData: try Data(contentsOf: trained.outputDirectory.appendingPathComponent("model.json")))
+        if let positive = try context.string("positive"), positive != spec.positiveClass {
+            throw StepError.badArgument(step: name, key: "positive", expected: "the model's positive class '\(spec.positiveClass ?? "-")' "
+                                        + "(choose it with positive: on the split step, which the model is trained for)", found: "'\(positive)'")
+        }
         let candidate = LoadedModel(version: Self.placeholder, spec: spec, booster: booster)
         let result = try candidate.evaluate(table, rows: rows)
 

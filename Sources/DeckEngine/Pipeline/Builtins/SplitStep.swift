@@ -28,8 +28,9 @@ struct SplitStep: StepRunner {
             task: task, maxOneHot: try context.int("max_onehot") ?? 32, keepIDs: try context.bool("keep_ids") ?? false,
             timeColumn: try context.string("time_column"))
         let fitter = PreprocessingFitter(options: options)
-        let (inferredTask, classes) = try fitter.inferTask(table)
+        let (inferredTask, inferredClasses) = try fitter.inferTask(table)
         var output = StepOutput()
+        let classes = try Self.orderClasses(inferredClasses, task: inferredTask, positive: try context.string("positive"), context: context, output: &output)
         if task == nil {
             let what = classes.map { ": classes \($0.prefix(10).joined(separator: ", "))\($0.count > 10 ? ", …" : "")" } ?? ""
             output.notices.append("task \(inferredTask.rawValue) inferred from '\(target)'\(what) (set task: to change it)")
@@ -71,7 +72,29 @@ struct SplitStep: StepRunner {
         output.files = [SplitFile.name, "preprocessing.json"]
         output.facts = ["task": inferredTask.rawValue, "rows.train": "\(split.train.count)", "rows.validation": "\(split.validation.count)",
                         "rows.test": "\(split.test.count)", "features": "\(spec.featureNames.count)"]
+        if let positive = spec.positiveClass { output.facts["positive"] = positive }
         return output
+    }
+
+    /// Puts the positive class of a binary target second (class index 1). Without `positive:` the
+    /// last label in sorted order is positive, and a notice says so, since that is a guess.
+    static func orderClasses(_ classes: [String]?, task: ModelTask, positive: String?, context: StepContext,
+                             output: inout StepOutput) throws -> [String]? {
+        guard let positive else {
+            if task == .binary, let last = classes?.last {
+                output.notices.append("positive class '\(last)' (the last label in sorted order; set positive: to choose)")
+            }
+            return classes
+        }
+        guard task == .binary, let classes, classes.count == 2 else {
+            throw StepError.badArgument(step: context.step.name, key: "positive", expected: "a binary target (two classes)",
+                                        found: "a \(task.rawValue) target")
+        }
+        guard let index = classes.firstIndex(of: positive) else {
+            throw StepError.badArgument(step: context.step.name, key: "positive", expected: "one of the classes \(classes.joined(separator: ", "))",
+                                        found: "'\(positive)'")
+        }
+        return [classes[1 - index], positive]
     }
 
     /// Whether a step downstream of this split uses a validation set (early stopping). Only then

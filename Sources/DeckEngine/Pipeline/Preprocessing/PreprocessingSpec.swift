@@ -66,6 +66,14 @@ public struct PreprocessingSpec: Codable, Sendable, Equatable {
         self.featureNames = featureNames; self.excluded = excluded
     }
 
+    /// The positive class of a binary model: the second of ``classes`` (class index 1, whose
+    /// probability XGBoost predicts). `split` puts the class named by `positive:` there; every
+    /// metric, threshold and score follows from that order.
+    public var positiveClass: String? {
+        guard task == .binary, let classes, classes.count == 2 else { return nil }
+        return classes[1]
+    }
+
     /// Number of classes (1 for regression).
     public var classCount: Int { classes?.count ?? 1 }
 
