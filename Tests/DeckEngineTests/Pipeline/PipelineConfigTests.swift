@@ -109,6 +109,34 @@ final class PipelineConfigTests: XCTestCase {
         XCTAssertTrue(builtin.message.contains("unknown built-in 'xgbost'") && builtin.message.contains("did you mean 'xgboost'"), builtin.message)
     }
 
+    /// `validate` catches an unknown metric name that `run` would fail on, and says which
+    /// sections are accepted but not used by any command yet.
+    func testUnknownEvaluateMetricAndSectionsNotUsedYet() throws {
+        let yaml = """
+            pipelines:
+              p:
+                dataset: d.csv
+                steps:
+                  prepare: {uses: split, with: {target: y}}
+                  train: {uses: xgboost, needs: [prepare]}
+                  evaluate: {uses: evaluate, needs: [train], with: {metrics: [auc, f1, acuracy]}}
+                triggers:
+                  - {on: schedule, cron: "0 3 * * *"}
+            monitors:
+              m: {window: 100}
+            serve: {port: 5005}
+            """
+        let found = try problems(yaml)
+        XCTAssertEqual(found.count, 1, found.map(\.description).joined(separator: "\n"))
+        XCTAssertEqual(found.first?.key, "pipelines.p.steps.evaluate.with.metrics")
+        XCTAssertEqual(found.first?.location?.line, 7)
+        XCTAssertTrue(found.first?.message.contains("unknown metric 'acuracy' (did you mean 'accuracy'?)") == true, found.first?.message ?? "")
+        let notes = PipelineValidator(file: "mldeck.yaml").notes(in: try parse(yaml))
+        XCTAssertEqual(Set(notes.map(\.key)), ["pipelines.p.triggers[0]", "monitors", "serve"])
+        XCTAssertTrue(notes.allSatisfy { $0.message.contains("not used yet") })
+        XCTAssertEqual(notes.first { $0.key == "serve" }?.location?.line, 12)
+    }
+
     func testCycleIsPrinted() throws {
         let found = try problems("""
             pipelines:

@@ -46,6 +46,7 @@ public struct PipelineValidator {
                         add(step.keyLocations["uses"] ?? step.location, "\(stepPath).with", "`\(name)` needs `with: {\(key): …}`")
                     }
                     checkUpstream(name, step: step, graph: graph, pipeline: pipeline, path: stepPath, add: add)
+                    if name == "evaluate" { checkEvaluateMetrics(step, path: stepPath, add: add) }
                 } else {
                     let hint = Suggestion.closest(to: name, in: BuiltinCatalog.names).map { " (did you mean '\($0)'?)" } ?? ""
                     add(step.keyLocations["uses"], "\(stepPath).uses", "unknown built-in '\(name)'\(hint); built-ins: \(BuiltinCatalog.names.joined(separator: ", "))")

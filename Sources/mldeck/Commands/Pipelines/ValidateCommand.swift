@@ -21,6 +21,7 @@ struct ValidateCommand: ParsableCommand {
             var validator = PipelineValidator(file: config.file)
             if !noData, let store = try? DeckStore.open(workspace) { validator.datasets = PipelineEnvironment.datasetSource(for: store) }
             problems = validator.problems(in: config)
+            if !output.json { for note in validator.notes(in: config) { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) } }
         }
         if output.json {
             try JSONOutput.print(problems.map { Problem(file: $0.file, line: $0.location?.line, column: $0.location?.column, key: $0.key, message: $0.message) })
