@@ -108,6 +108,17 @@ final class FirstHourCLITests: XCTestCase {
         XCTAssertTrue(again.stderr.contains("has no alias 'production'"), again.stderr)
         XCTAssertTrue(try CLI.run(["models", "show", "homes"], in: workspace).stdout.contains("production: 1 → ∅  by ana  — retired"))
 
+        // Shell completion asks the binary for names, as bash's generated script does.
+        func complete(_ words: [String]) throws -> [String] {
+            let index = String(words.count - 1)
+            let result = try CLI.run(["---completion"] + words.dropFirst().dropLast() + ["--", "positional@0", index, "1"] + words, in: workspace)
+            return result.stdout.split(separator: "\n").map(String.init)
+        }
+        XCTAssertEqual(try complete(["mldeck", "run", "pr"]), ["price"])
+        XCTAssertEqual(try complete(["mldeck", "models", "show", "ho"]), ["homes"])
+        XCTAssertTrue(try complete(["mldeck", "runs", "show", ""]).count >= 2)
+        XCTAssertTrue(try CLI.run(["--generate-completion-script", "zsh"]).stdout.contains("---completion"))
+
         let predicted = try CLI.run(["models", "predict", "homes", "homes.csv"], in: workspace)
         XCTAssertEqual(predicted.status, 0, predicted.stderr)
         let values = predicted.stdout.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").last.map(String.init) }

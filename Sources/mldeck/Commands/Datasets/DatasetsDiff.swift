@@ -14,8 +14,8 @@ struct DatasetsDiff: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: ArgumentHelp("The old version.", valueName: "dataset@a")) var old: String
-    @Argument(help: ArgumentHelp("The new version.", valueName: "dataset@b")) var new: String
+    @Argument(help: ArgumentHelp("The old version.", valueName: "dataset@a"), completion: NameCompletion.datasets) var old: String
+    @Argument(help: ArgumentHelp("The new version.", valueName: "dataset@b"), completion: NameCompletion.datasets) var new: String
     @Option(name: .customLong("key"), help: ArgumentHelp("Key column(s) matching rows (repeatable or comma-separated).", valueName: "column"))
     var keys: [String] = []
     @Option(name: .long, help: "How many changed, added and removed rows to list.") var rows = 20

@@ -9,7 +9,7 @@ struct DatasetsExport: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: ArgumentHelp("NAME, NAME@3 or NAME@sha256:PREFIX.", valueName: "dataset")) var reference: String
+    @Argument(help: ArgumentHelp("NAME, NAME@3 or NAME@sha256:PREFIX.", valueName: "dataset"), completion: NameCompletion.datasets) var reference: String
     @Argument(help: "The file (or, for a directory version, the folder) to write.") var out: String
     @Flag(name: .long, help: "Replace OUT if it exists.") var force = false
     @Flag(name: .shortAndLong, help: "No progress bar.") var quiet = false

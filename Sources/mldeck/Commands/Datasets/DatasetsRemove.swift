@@ -9,7 +9,7 @@ struct DatasetsRemove: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: ArgumentHelp("NAME@3 or NAME@sha256:PREFIX.", valueName: "dataset")) var reference: String
+    @Argument(help: ArgumentHelp("NAME@3 or NAME@sha256:PREFIX.", valueName: "dataset"), completion: NameCompletion.datasets) var reference: String
     @Flag(name: .long, help: "Remove it even if model versions depend on it.") var force = false
 
     func run() throws {

@@ -10,7 +10,7 @@ struct DatasetsShow: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: ArgumentHelp("NAME, NAME@3 or NAME@sha256:PREFIX.", valueName: "dataset")) var reference: String
+    @Argument(help: ArgumentHelp("NAME, NAME@3 or NAME@sha256:PREFIX.", valueName: "dataset"), completion: NameCompletion.datasets) var reference: String
     @Option(name: .long, help: "Directories: how many files to list.") var files = 50
 
     func run() throws {

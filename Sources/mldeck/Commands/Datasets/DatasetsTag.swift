@@ -7,7 +7,7 @@ struct DatasetsTag: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: ArgumentHelp("NAME@3 or NAME@sha256:PREFIX (NAME alone: the latest).", valueName: "dataset")) var reference: String
+    @Argument(help: ArgumentHelp("NAME@3 or NAME@sha256:PREFIX (NAME alone: the latest).", valueName: "dataset"), completion: NameCompletion.datasets) var reference: String
     @Argument(help: ArgumentHelp("Tags to set.", valueName: "k=v")) var tags: [String] = []
     @Option(name: .long, help: ArgumentHelp("A tag key to remove (repeatable).", valueName: "key")) var remove: [String] = []
 

@@ -38,7 +38,7 @@ struct ModelsShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a model (its versions and alias history) or one version (NAME@V, NAME@ALIAS).")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "NAME, NAME@VERSION or NAME@ALIAS.") var reference: String
+    @Argument(help: "NAME, NAME@VERSION or NAME@ALIAS.", completion: NameCompletion.models) var reference: String
 
     struct ModelJSON: Encodable { var name: String; var versions: [ModelVersionRecord]; var aliasHistory: [AliasHistoryEntry]
         enum CodingKeys: String, CodingKey { case name, versions, aliasHistory = "alias_history" } }
@@ -92,7 +92,7 @@ struct ModelsPromote: ParsableCommand {
                                                     discussion: "mldeck models promote NAME V --alias A [--reason …]   or   mldeck models promote NAME --best-by METRIC [--where EXPR] --alias A")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "The model.") var model: String
+    @Argument(help: "The model.", completion: NameCompletion.models) var model: String
     @Argument(help: "The version (omit with --best-by).") var version: Int?
     @Option(name: .long, help: "The alias (production, staging, …).") var alias: String
     @Option(name: .long, help: "Why (kept in the alias history).") var reason: String?
@@ -130,7 +130,7 @@ struct ModelsPromote: ParsableCommand {
 struct ModelsExport: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Write a version's model (XGBoost JSON), preprocessing and signature to a folder.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "NAME, NAME@VERSION or NAME@ALIAS.") var reference: String
+    @Argument(help: "NAME, NAME@VERSION or NAME@ALIAS.", completion: NameCompletion.models) var reference: String
     @Argument(help: "The folder to write into.") var directory: String
 
     func run() throws {
@@ -146,7 +146,7 @@ struct ModelsPredict: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "predict", abstract: "Score a CSV file with a model version (its stored preprocessing); labels come back as the original classes.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "NAME, NAME@VERSION or NAME@ALIAS (default alias: production, else the latest).") var reference: String
+    @Argument(help: "NAME, NAME@VERSION or NAME@ALIAS (default alias: production, else the latest).", completion: NameCompletion.models) var reference: String
     @Argument(help: "The data file (CSV, TSV or JSON Lines).") var file: String
     @Option(name: .long, help: "Write the predictions to this CSV file instead of standard output.") var out: String?
 

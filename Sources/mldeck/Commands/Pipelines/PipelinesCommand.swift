@@ -72,7 +72,7 @@ struct PipelinesShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a pipeline: dataset, params, steps, triggers.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "The pipeline.") var name: String
+    @Argument(help: "The pipeline.", completion: NameCompletion.pipelines) var name: String
 
     func run() throws {
         let store = try global.openStore()

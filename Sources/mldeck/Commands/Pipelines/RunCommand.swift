@@ -18,7 +18,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "The pipeline (see mldeck pipelines list).") var pipeline: String
+    @Argument(help: "The pipeline (see mldeck pipelines list).", completion: NameCompletion.pipelines) var pipeline: String
     @Option(name: [.customShort("p"), .customLong("param")], help: "Override a param: KEY=VALUE (repeatable).") var param: [String] = []
     @Option(name: .long, help: "Pin the dataset: NAME@VERSION (or NAME, or a data file).") var dataset: String?
     @Option(name: .long, help: "Sweep a param: KEY=V1,V2,… (repeatable; the grid runs as QUEUED runs under a parent).") var sweep: [String] = []

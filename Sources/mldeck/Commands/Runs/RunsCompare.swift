@@ -7,7 +7,7 @@ struct RunsCompare: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "Two or more runs.") var runs: [String]
+    @Argument(help: "Two or more runs.", completion: NameCompletion.runs) var runs: [String]
     @Flag(name: .long, help: "Show params that are the same too.") var allParams = false
 
     func validate() throws {

@@ -10,7 +10,7 @@ struct RunsCancel: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Stop a running run (its process group gets SIGTERM, then SIGKILL); it ends KILLED.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("Run id, unique id prefix, or name.", valueName: "run")) var runReference: String
+    @Argument(help: ArgumentHelp("Run id, unique id prefix, or name.", valueName: "run"), completion: NameCompletion.runs) var runReference: String
     @Option(name: .long, help: "Seconds to wait for the run to stop.") var wait: Double = 15
 
     func run() throws {
@@ -39,7 +39,7 @@ struct RunsCancel: ParsableCommand {
 struct RunsDelete: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "delete", abstract: "Soft-delete runs (restore brings them back).")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Runs.") var runs: [String]
+    @Argument(help: "Runs.", completion: NameCompletion.runs) var runs: [String]
 
     func run() throws {
         try SoftDelete.apply(true, to: runs, store: global.openStore()) { "deleted \($0) (mldeck runs restore \($0) brings it back)" }
@@ -50,7 +50,7 @@ struct RunsDelete: ParsableCommand {
 struct RunsRestore: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "restore", abstract: "Restore soft-deleted runs.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Runs.") var runs: [String]
+    @Argument(help: "Runs.", completion: NameCompletion.runs) var runs: [String]
 
     func run() throws {
         try SoftDelete.apply(false, to: runs, store: global.openStore()) { "restored \($0)" }
@@ -73,7 +73,7 @@ struct RunsArtifacts: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "artifacts", abstract: "List a run's artifacts, or copy them out (verified by hash).")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: ArgumentHelp("Run id, unique id prefix, or name.", valueName: "run")) var runReference: String
+    @Argument(help: ArgumentHelp("Run id, unique id prefix, or name.", valueName: "run"), completion: NameCompletion.runs) var runReference: String
     @Argument(help: "An artifact path (or a folder prefix).") var path: String?
     @Option(name: .long, help: "Copy the artifacts into DIR.") var out: String?
 

@@ -6,7 +6,7 @@ import Foundation
 struct RunsLog: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "log", abstract: "Log metrics, params and tags to a run (for scripts).")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("Run id, unique id prefix, or name.", valueName: "run")) var runReference: String
+    @Argument(help: ArgumentHelp("Run id, unique id prefix, or name.", valueName: "run"), completion: NameCompletion.runs) var runReference: String
     @Option(name: .long, help: "KEY=VALUE[@STEP] (repeatable).") var metric: [String] = []
     @Option(name: .long, help: "KEY=VALUE (repeatable).") var param: [String] = []
     @Option(name: .long, help: "KEY=VALUE (repeatable).") var tag: [String] = []
@@ -54,7 +54,7 @@ struct RunsCreate: ParsableCommand {
 struct RunsEnd: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "end", abstract: "End a run created with `runs create`.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("Run id, unique id prefix, or name.", valueName: "run")) var runReference: String
+    @Argument(help: ArgumentHelp("Run id, unique id prefix, or name.", valueName: "run"), completion: NameCompletion.runs) var runReference: String
     @Option(name: .long) var status = "FINISHED"
 
     func run() throws {

@@ -8,7 +8,7 @@ struct RunsShow: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: ArgumentHelp("Run id, unique id prefix, or name.", valueName: "run")) var runReference: String
+    @Argument(help: ArgumentHelp("Run id, unique id prefix, or name.", valueName: "run"), completion: NameCompletion.runs) var runReference: String
     @Option(name: .long, help: "Log lines to show.") var logLines = 20
 
     /// The JSON of `runs show`: the details plus every metric's full series and the log tail.
