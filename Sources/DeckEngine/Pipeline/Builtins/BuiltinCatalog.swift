@@ -14,7 +14,7 @@ public enum BuiltinCatalog {
 
     /// Keys of the `split` step.
     static let splitKeys = ["target", "features", "exclude", "test_size", "validation_size", "seed", "stratify", "time_column", "task",
-                            "max_onehot", "keep_ids", "positive"]
+                            "max_onehot", "keep_ids", "positive", "id"]
     /// Keys of the `xgboost` / `linear` steps MLDeck reads itself (others pass through to XGBoost).
     static let trainKeys = ["rounds", "num_boost_round", "n_estimators", "early_stopping_rounds", "objective", "eval_metric", "nthread", "n_jobs"]
 

@@ -26,7 +26,7 @@ struct SplitStep: StepRunner {
         let options = PreprocessingFitter.Options(
             target: target, features: try context.stringList("features"), exclude: try context.stringList("exclude") ?? [],
             task: task, maxOneHot: try context.int("max_onehot") ?? 32, keepIDs: try context.bool("keep_ids") ?? false,
-            timeColumn: try context.string("time_column"))
+            timeColumn: try context.string("time_column"), idColumn: try context.string("id"))
         let fitter = PreprocessingFitter(options: options)
         let (inferredTask, inferredClasses) = try fitter.inferTask(table)
         var output = StepOutput()

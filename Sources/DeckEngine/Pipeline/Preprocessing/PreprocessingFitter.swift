@@ -18,11 +18,13 @@ public struct PreprocessingFitter {
         public var keepIDs: Bool
         /// A time column used to split (left out of the features unless listed in `features`).
         public var timeColumn: String?
+        /// The column that names rows (`id:`); nil to recognise one by its name and values.
+        public var idColumn: String?
 
         public init(target: String, features: [String]? = nil, exclude: [String] = [], task: ModelTask? = nil,
-                    maxOneHot: Int = 32, keepIDs: Bool = false, timeColumn: String? = nil) {
+                    maxOneHot: Int = 32, keepIDs: Bool = false, timeColumn: String? = nil, idColumn: String? = nil) {
             self.target = target; self.features = features; self.exclude = exclude; self.task = task
-            self.maxOneHot = maxOneHot; self.keepIDs = keepIDs; self.timeColumn = timeColumn
+            self.maxOneHot = maxOneHot; self.keepIDs = keepIDs; self.timeColumn = timeColumn; self.idColumn = idColumn
         }
     }
 
@@ -92,18 +94,21 @@ public struct PreprocessingFitter {
                 out.append(i)
             }
             for (i, name) in table.names.enumerated() where !out.contains(i) && name != options.target {
-                excluded.append(ExcludedColumn(name: name, reason: "not listed in features"))
+                let role: ColumnRole? = name == options.idColumn || (options.idColumn == nil && looksLikeIdentifier(table, column: i)) ? .id : nil
+                excluded.append(ExcludedColumn(name: name, reason: "not listed in features", role: role))
             }
             return (out, excluded)
         }
-        for name in options.exclude where table.index(of: name) == nil {
+        for name in options.exclude + [options.idColumn].compactMap({ $0 }) where table.index(of: name) == nil {
             throw PreprocessingError.missingColumn(name, available: table.names)
         }
         var out: [Int] = []
         for (i, name) in table.names.enumerated() where name != options.target {
-            if options.exclude.contains(name) { excluded.append(ExcludedColumn(name: name, reason: "excluded")); continue }
+            if name == options.idColumn { excluded.append(ExcludedColumn(name: name, reason: "the id column (id:)", role: .id)); continue }
+            let role: ColumnRole? = options.idColumn == nil && looksLikeIdentifier(table, column: i) ? .id : nil
+            if options.exclude.contains(name) { excluded.append(ExcludedColumn(name: name, reason: "excluded", role: role)); continue }
             if name == options.timeColumn { excluded.append(ExcludedColumn(name: name, reason: "time column used to split")); continue }
-            if !options.keepIDs, let why = idReason(table, column: i) { excluded.append(ExcludedColumn(name: name, reason: why)); continue }
+            if !options.keepIDs, let why = idReason(table, column: i) { excluded.append(ExcludedColumn(name: name, reason: why, role: role)); continue }
             if table.types[i] == .text {
                 excluded.append(ExcludedColumn(name: name, reason: "free text (too many distinct values for a category)"))
                 continue
@@ -125,6 +130,19 @@ public struct PreprocessingFitter {
             previous = v
         }
         return "looks like a row id (unique integers in order)"
+    }
+
+    /// Whether a column names rows: it looks like a row id, or its name ends in `id` and every
+    /// value is present and distinct (`customer_id`, `customerID`).
+    func looksLikeIdentifier(_ table: DataTable, column i: Int) -> Bool {
+        if idReason(table, column: i) != nil { return true }
+        guard table.names[i].lowercased().hasSuffix("id"), table.rowCount > 0 else { return false }
+        switch table.columns[i] {
+        case .categorical(let codes, let categories):
+            return categories.count == table.rowCount && !codes.contains { $0 < 0 }
+        case .numeric(let values):
+            return !values.contains { $0.isNaN } && Set(values).count == values.count
+        }
     }
 
     /// Fits the encodings on `trainRows` and returns the spec.

@@ -43,6 +43,19 @@ public struct InputColumn: Codable, Sendable, Equatable {
 public struct ExcludedColumn: Codable, Sendable, Equatable {
     public var name: String
     public var reason: String
+    /// What the column is for, when not a feature: `id` for the column that names a row, whose
+    /// values scoring returns beside each prediction. Absent in specs written before it existed.
+    public var role: ColumnRole?
+
+    public init(name: String, reason: String, role: ColumnRole? = nil) {
+        self.name = name; self.reason = reason; self.role = role
+    }
+}
+
+/// The declared role of a column that is not a feature.
+public enum ColumnRole: String, Codable, Sendable {
+    /// Names the row (a customer id, a row number): returned with predictions as `ids`.
+    case id
 }
 
 /// Everything needed to turn a table into the model's feature matrix and its predictions back
@@ -73,6 +86,9 @@ public struct PreprocessingSpec: Codable, Sendable, Equatable {
         guard task == .binary, let classes, classes.count == 2 else { return nil }
         return classes[1]
     }
+
+    /// The column whose values name the rows (role `id`), if the model declared one.
+    public var idColumn: String? { excluded.first { $0.role == .id }?.name }
 
     /// Number of classes (1 for regression).
     public var classCount: Int { classes?.count ?? 1 }

@@ -142,66 +142,10 @@ struct ModelsExport: ParsableCommand {
     }
 }
 
-struct ModelsPredict: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "predict", abstract: "Score a CSV file with a model version (its stored preprocessing); labels come back as the original classes.")
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @Argument(help: "NAME, NAME@VERSION or NAME@ALIAS (default alias: production, else the latest).", completion: NameCompletion.models) var reference: String
-    @Argument(help: "The data file (CSV, TSV or JSON Lines).") var file: String
-    @Option(name: .long, help: "Write the predictions to this CSV file instead of standard output.") var out: String?
-
-    func run() throws {
-        let store = try global.openStore()
-        var ref = try ModelReference(parsing: reference)
-        if !reference.contains("@"), (try? store.modelVersion(model: ref.model, alias: "production")) ?? nil != nil {
-            ref = ModelReference(model: ref.model, selector: .alias("production"))
-        }
-        let version = try store.modelVersion(ref)
-        let model = try LoadedModel.load(store: store, version: version)
-        let table = try DataTable.load(path: file)
-        let predictions = try model.predict(table)
-        let idColumn = model.spec.excluded.first { $0.reason.contains("row id") && table.index(of: $0.name) != nil }?.name
-        if output.json {
-            struct Out: Encodable { var model: String; var ids: [String]?; var predictions: ModelPredictions }
-            let ids = idColumn.flatMap { name in table[name].map { col in (0..<table.rowCount).map { LabelText.cell(col, $0) ?? "" } } }
-            return try JSONOutput.print(Out(model: version.reference, ids: ids, predictions: predictions))
-        }
-        var lines: [String] = []
-        var header: [String] = idColumn.map { [$0] } ?? []
-        header.append("prediction")
-        if let classes = predictions.classes { header += classes.map { "probability_\($0)" } }
-        lines.append(header.map(CSVText.quote).joined(separator: ","))
-        let idValues = idColumn.flatMap { table[$0] }
-        for r in 0..<table.rowCount {
-            var row: [String] = []
-            if let idValues { row.append(LabelText.cell(idValues, r) ?? "") }
-            if let labels = predictions.labels { row.append(labels[r]) } else { row.append(Self.regressionText(predictions.values[r])) }
-            if let probabilities = predictions.probabilities { row += probabilities[r].map { String(format: "%.6f", $0) } }
-            lines.append(row.map(CSVText.quote).joined(separator: ","))
-        }
-        let text = lines.joined(separator: "\n") + "\n"
-        if let out {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: out))
-            FileHandle.standardError.write(Data("wrote \(table.rowCount) predictions of \(version.reference) to \(out)\n".utf8))
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        }
-    }
-}
-
 /// CSV quoting of one field.
 enum CSVText {
     static func quote(_ s: String) -> String {
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-}
-
-extension ModelsPredict {
-    /// XGBoost predicts in single precision: the shortest text that reads back as the same
-    /// `Float` (`12.5`, not `12.500000953674316`).
-    static func regressionText(_ value: Double) -> String {
-        let single = Float(value)
-        return Double(single) == value || value.isNaN ? "\(single)" : "\(value)"
     }
 }

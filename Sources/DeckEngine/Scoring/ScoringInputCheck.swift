@@ -1,0 +1,44 @@
+import DeckML
+
+/// Finds the values of a table that a model's preprocessing would silently turn into missing
+/// values: text in a numeric input and categories never seen in training. Missing cells are not
+/// problems (the model was trained with them). Each distinct bad value is looked up once.
+enum ScoringInputCheck {
+    static func problems(_ table: DataTable, spec: PreprocessingSpec, rows: [Int]? = nil) -> [ScoringProblem] {
+        var found: [ScoringProblem] = []
+        let rowList = rows ?? Array(0..<table.rowCount)
+        for input in spec.inputs {
+            guard let index = table.index(of: input.name) else { continue }  // a missing column is the transformer's error
+            let column = table.columns[index]
+            switch input.encoding {
+            case .numeric:
+                guard case .categorical(let codes, let categories) = column else { continue }
+                let bad = categories.map { Double($0.trimmingCharacters(in: .whitespaces)) == nil }
+                for row in rowList {
+                    let code = codes[row]
+                    if code >= 0 && bad[Int(code)] {
+                        found.append(ScoringProblem(kind: .notANumber, column: input.name, row: row + 1, value: categories[Int(code)], known: nil))
+                    }
+                }
+            case .onehot, .ordinal:
+                let known = Set(input.categories ?? [])
+                switch column {
+                case .categorical(let codes, let categories):
+                    let unseen = categories.map { !known.contains($0) }
+                    for row in rowList where codes[row] >= 0 && unseen[Int(codes[row])] {
+                        found.append(ScoringProblem(kind: .unseenCategory, column: input.name, row: row + 1,
+                                                    value: categories[Int(codes[row])], known: input.categories))
+                    }
+                case .numeric(let values):
+                    for row in rowList where !values[row].isNaN {
+                        let text = LabelText.number(values[row])
+                        if !known.contains(text) {
+                            found.append(ScoringProblem(kind: .unseenCategory, column: input.name, row: row + 1, value: text, known: input.categories))
+                        }
+                    }
+                }
+            }
+        }
+        return found.sorted { ($0.row, $0.column) < ($1.row, $1.column) }
+    }
+}
