@@ -26,14 +26,9 @@ extension DeckStore {
         if let row = try Row.fetchOne(db, sql: base + " WHERE r.uuid = ?", arguments: [reference.lowercased()]) {
             return Self.runRecord(row)
         }
-        let isHex = !reference.isEmpty && reference.lowercased().allSatisfy { $0.isHexDigit }
-        if isHex {
-            let lower = reference.lowercased()
-            let rows = try Row.fetchAll(db, sql: base + " WHERE r.uuid >= ? AND r.uuid < ? LIMIT 6", arguments: [lower, lower + "g"])
-            if rows.count == 1 { return Self.runRecord(rows[0]) }
-            if rows.count > 1 { throw TrackingError.ambiguousRun(reference, candidates: rows.map { String(($0[1] as String).prefix(12)) }) }
-        }
-        // A name may be used by several runs; naming one of those must not silently pick one.
+        // A name comes before an id prefix (as git puts ref names before abbreviated hashes): a run
+        // named "a" is found by "a" even when some id starts with "a". A name may be used by several
+        // runs; naming one of those must not silently pick one.
         let named = try Row.fetchAll(db, sql: base + " WHERE r.name = ? ORDER BY r.start_time DESC LIMIT 20", arguments: [reference])
         if named.count == 1 { return Self.runRecord(named[0]) }
         if named.count > 1 {
@@ -41,6 +36,13 @@ extension DeckStore {
                 let run = Self.runRecord(row)
                 return "\(run.id.prefix(8)) (started \(JSONTime.encode(run.startTime)), \(run.status.rawValue))"
             })
+        }
+        let isHex = !reference.isEmpty && reference.lowercased().allSatisfy { $0.isHexDigit }
+        if isHex {
+            let lower = reference.lowercased()
+            let rows = try Row.fetchAll(db, sql: base + " WHERE r.uuid >= ? AND r.uuid < ? LIMIT 6", arguments: [lower, lower + "g"])
+            if rows.count == 1 { return Self.runRecord(rows[0]) }
+            if rows.count > 1 { throw TrackingError.ambiguousRun(reference, candidates: rows.map { String(($0[1] as String).prefix(12)) }) }
         }
         throw TrackingError.runNotFound(reference)
     }

@@ -51,6 +51,15 @@ final class TrackingStoreTests: XCTestCase {
         XCTAssertEqual(try ws.store.resolveRun("once").name, "once")
     }
 
+    /// A name that is also a prefix of another run's id names the run with that name.
+    func testANameComesBeforeAnIdPrefix() throws {
+        let other = try ws.store.createRun(RunStart(name: "other"))
+        let prefix = String(other.id.prefix(1))
+        let named = try ws.store.createRun(RunStart(name: prefix))
+        XCTAssertEqual(try ws.store.resolveRun(prefix).id, named.id)
+        XCTAssertEqual(try ws.store.resolveRun(String(other.id.prefix(6))).id, other.id)
+    }
+
     func testParamsAreImmutableOnceSet() throws {
         let run = try ws.store.createRun(RunStart(params: ["eta": "0.3"]))
         XCTAssertNoThrow(try ws.store.logParams(["eta": "0.3"], run: run), "the same value again is fine")
