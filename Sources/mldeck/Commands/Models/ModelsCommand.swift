@@ -130,12 +130,13 @@ struct ModelsExport: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Write a version's model (XGBoost JSON), preprocessing and signature to a folder.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "NAME, NAME@VERSION or NAME@ALIAS.") var reference: String
-    @Argument(help: "The folder to write into.") var directory: String
+    @Argument(help: "The folder to create (written beside it, then renamed into place).") var directory: String
+    @Flag(name: .long, help: "Replace DIR if it is empty or an earlier export (never a folder with other files).") var force = false
 
     func run() throws {
         let store = try global.openStore()
         let version = try store.modelVersion(try ModelReference(parsing: reference))
-        let files = try ModelExporter.export(version, store: store, to: URL(fileURLWithPath: directory))
+        let files = try ModelExporter.export(version, store: store, to: URL(fileURLWithPath: directory), force: force)
         print("exported \(version.reference) to \(directory): \(files.map(\.lastPathComponent).joined(separator: ", "))")
         print("python: xgboost.Booster(model_file='\(directory)/model.json')")
     }
@@ -148,9 +149,12 @@ struct ModelsPredict: ParsableCommand {
     @Argument(help: "NAME, NAME@VERSION or NAME@ALIAS (default alias: production, else the latest).") var reference: String
     @Argument(help: "The data file (CSV, TSV or JSON Lines).") var file: String
     @Option(name: .long, help: "Write the predictions to this CSV file instead of standard output.") var out: String?
+    @Flag(name: .long, help: "Replace the --out file if it exists.") var force = false
 
     func run() throws {
         let store = try global.openStore()
+        // Checked before the (slow) scoring, so an existing file is refused at once.
+        if let out { _ = try SafeOutput.prepare(out, kind: .file, force: force, workspaceState: store.workspace.stateDirectory) }
         var ref = try ModelReference(parsing: reference)
         if !reference.contains("@"), (try? store.modelVersion(model: ref.model, alias: "production")) ?? nil != nil {
             ref = ModelReference(model: ref.model, selector: .alias("production"))
@@ -180,7 +184,7 @@ struct ModelsPredict: ParsableCommand {
         }
         let text = lines.joined(separator: "\n") + "\n"
         if let out {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: out))
+            try SafeOutput.write(Data(text.utf8), to: out, force: force, workspaceState: store.workspace.stateDirectory)
             FileHandle.standardError.write(Data("wrote \(table.rowCount) predictions of \(version.reference) to \(out)\n".utf8))
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
