@@ -207,7 +207,13 @@ extension DeckStore {
         }
     }
 
+    /// The longest metric, param or tag key, in UTF-8 bytes (as in MLflow).
+    public static let maximumKeyLength = 250
+
+    /// True when `key` may name a metric, param or tag (1 to ``maximumKeyLength`` bytes).
+    public static func isValidKey(_ key: String) -> Bool { !key.isEmpty && key.utf8.count <= maximumKeyLength }
+
     static func validateKey(_ key: String) throws {
-        guard !key.isEmpty, key.utf8.count <= 250 else { throw TrackingError.invalidKey(key) }
+        guard isValidKey(key) else { throw TrackingError.invalidKey(key) }
     }
 }
