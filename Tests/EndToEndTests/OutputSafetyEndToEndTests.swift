@@ -165,6 +165,11 @@ final class OutputSafetyEndToEndTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("cannot create a workspace in \(path("file.txt/ws"))"), result.stderr)
         XCTAssertTrue(result.stderr.contains("is a file, not a folder"), result.stderr)
 
+        // A Foundation error deeper down (reading an artifact that is a folder) is a sentence too.
+        try mldeck("runs", "create", "--name", "s")
+        let artifact = try mldeck("runs", "log", "s", "--artifact", workspace.path, status: 1)
+        XCTAssertTrue(artifact.stderr.contains("cannot store the artifact \(workspace.path): it is a folder"), artifact.stderr)
+
         try FileManager.default.createDirectory(atPath: path("theme.d"), withIntermediateDirectories: true)
         let themed = try mldeck("dashboard", "--headless", "100x30", "--theme", path("theme.d"))
         XCTAssertFalse(themed.stdout.contains("Domain"), themed.stdout)

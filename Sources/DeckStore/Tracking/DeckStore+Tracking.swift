@@ -150,7 +150,7 @@ extension DeckStore {
     /// Stores a file as an artifact of the run under `path` (relative, `/`-separated).
     @discardableResult
     public func logArtifact(run: RunHandle, path: String, file: URL) throws -> ArtifactRecord {
-        let id = try objects.putFile(at: file)
+        let id = try FileSystemError.wrapping(path: file.path, operation: "store the artifact") { try objects.putFile(at: file) }
         let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int64) ?? 0
         try writeImmediate { db in
             try db.execute(sql: "INSERT INTO artifacts(run_id, path, object, size, created_at) VALUES (?,?,?,?,?) ON CONFLICT DO UPDATE SET object = excluded.object, size = excluded.size",
