@@ -46,7 +46,7 @@ enum DirectoryWalker {
             }
             switch kind {
             case 8:
-                if prefix.isEmpty && name == SafeOutput.markerName { skipped.append("\(relative): mldeck export marker, skipped"); continue }
+                if prefix.isEmpty && name == SafeOutput.markerName && SafeOutput.isMarker(atPath: absolute) { skipped.append("\(relative): mldeck export marker, skipped"); continue }
                 files.append(File(relative: relative, absolute: absolute))
             case 4:
                 if name == ".mldeck" { skipped.append("\(relative): MLDeck workspace state, skipped"); continue }

@@ -97,6 +97,10 @@ public struct SafeOutput: Sendable {
                 let aside = (destination as NSString).deletingLastPathComponent + "/." + String((destination as NSString).lastPathComponent.prefix(80))
                     + ".mldeck-old-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
                 guard rename(destination, aside) == 0 else { throw FileSystemError(path: destination, operation: "move aside", errno: errno) }
+                do { try Self.verifyOwnFolder(aside) } catch {   // a file added since the check: put it all back
+                    _ = rename(aside, destination)
+                    throw (error as? OutputPathError).map { _ in OutputPathError.changed(path: destination) } ?? error
+                }
                 guard rename(temporary, destination) == 0 else {
                     let code = errno
                     _ = rename(aside, destination)
@@ -172,26 +176,34 @@ public struct SafeOutput: Sendable {
         }
     }
 
+    /// True when `path` is a marker file written by ``commit()`` (not a data file of that name).
+    public static func isMarker(atPath path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: markerHeader.utf8.count)) ?? Data()
+        return head == Data(markerHeader.utf8)
+    }
+
     /// Throws unless the folder is empty, or holds only the marker and the files it lists.
     static func verifyOwnFolder(_ path: String) throws {
         let entries = try listing(path)
         if entries.isEmpty { return }
-        guard entries.contains(where: { $0.relative == markerName && !$0.isFolder }),
+        var info = stat()
+        guard lstat(path + "/" + markerName, &info) == 0, info.st_mode & S_IFMT == S_IFREG,   // never open a FIFO
               let text = try? String(contentsOfFile: path + "/" + markerName, encoding: .utf8),
               text.hasPrefix(markerHeader) else {
             throw OutputPathError.foreignContent(path: path, example: entries.first { $0.relative != markerName }?.relative ?? markerName)
         }
         let listed = Set(text.split(separator: "\n").dropFirst().map(String.init))
         for entry in entries where entry.relative != markerName {
-            let ok = entry.isFolder ? listed.contains { $0.hasPrefix(entry.relative + "/") } : listed.contains(entry.relative)
+            let ok = entry.isFolder ? listed.contains { $0.hasPrefix(entry.relative + "/") } : entry.isRegular && listed.contains(entry.relative)
             if !ok { throw OutputPathError.foreignContent(path: path, example: entry.relative) }
         }
     }
 
-    /// Every entry under `root` (relative paths), without following links; links and special
-    /// files count as files.
-    static func listing(_ root: String) throws -> [(relative: String, isFolder: Bool)] {
-        var out: [(relative: String, isFolder: Bool)] = []
+    /// Every entry under `root` (relative paths), without following links.
+    static func listing(_ root: String) throws -> [(relative: String, isFolder: Bool, isRegular: Bool)] {
+        var out: [(relative: String, isFolder: Bool, isRegular: Bool)] = []
         var pending = [""]
         while let prefix = pending.popLast() {
             let folder = prefix.isEmpty ? root : root + "/" + prefix
@@ -199,8 +211,9 @@ public struct SafeOutput: Sendable {
             for name in names {
                 let relative = prefix.isEmpty ? name : prefix + "/" + name
                 var info = stat()
-                let isFolder = lstat(root + "/" + relative, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
-                out.append((relative: relative, isFolder: isFolder))
+                let found = lstat(root + "/" + relative, &info) == 0
+                let isFolder = found && info.st_mode & S_IFMT == S_IFDIR
+                out.append((relative: relative, isFolder: isFolder, isRegular: found && info.st_mode & S_IFMT == S_IFREG))
                 if isFolder { pending.append(relative) }
             }
         }

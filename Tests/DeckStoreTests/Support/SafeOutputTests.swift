@@ -89,6 +89,18 @@ final class SafeOutputTests: XCTestCase {
         XCTAssertEqual(try leftovers(), [])
     }
 
+    func testAnExportWhoseFileBecameAFIFOIsNotReplaced() throws {
+        try writeFolder("export", force: false, files: ["model.json": "1"])
+        try FileManager.default.removeItem(atPath: path("export/model.json"))
+        XCTAssertEqual(mkfifo(path("export/model.json"), 0o644), 0)
+        XCTAssertThrowsError(try writeFolder("export", force: true, files: ["model.json": "2"])) {
+            XCTAssertEqual($0 as? OutputPathError, .foreignContent(path: path("export"), example: "model.json"))
+        }
+        try FileManager.default.removeItem(atPath: path("export/\(SafeOutput.markerName)"))
+        XCTAssertEqual(mkfifo(path("export/\(SafeOutput.markerName)"), 0o644), 0)
+        XCTAssertThrowsError(try writeFolder("export", force: true, files: ["model.json": "2"]), "a FIFO marker is never opened")
+    }
+
     func testAnEmptyFolderIsReplacedOnlyWithForce() throws {
         try FileManager.default.createDirectory(atPath: path("empty"), withIntermediateDirectories: true)
         XCTAssertThrowsError(try writeFolder("empty", force: false, files: ["a": "1"]))
