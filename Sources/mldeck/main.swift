@@ -27,6 +27,6 @@ do {
     if code != .failure {
         MLDeckCommand.exit(withError: error)
     }
-    FileHandle.standardError.write(Data("mldeck: error: \(error)\n".utf8))
+    FileHandle.standardError.write(Data("mldeck: error: \(UserMessage.text(for: error))\n".utf8))
     exit(1)
 }

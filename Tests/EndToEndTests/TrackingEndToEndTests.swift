@@ -34,15 +34,45 @@ final class TrackingEndToEndTests: XCTestCase {
         XCTAssertEqual(shown["status"] as? String, "FINISHED")
         XCTAssertEqual(shown["experiment"] as? String, "exp")
         XCTAssertEqual(shown["params"] as? [String: String], ["max-depth": "6", "lr": "0.1"])
-        XCTAssertEqual(shown["tags"] as? [String: String], ["stage": "dev"])
+        XCTAssertEqual(shown["tags"] as? [String: String], ["stage": "dev", "mldeck.skipped_metric_lines": "1"])
         let series = (shown["series"] as? [String: [[String: Any]]])?["loss"]
         XCTAssertEqual(series?.map { $0["value"] as? Double }, [0.8, 0.7, 0.6])
         XCTAssertEqual((shown["artifacts"] as? [[String: Any]])?.first?["path"] as? String, "model.txt")
-        XCTAssertEqual(shown["log_tail"] as? [String], ["training started"])
+        XCTAssertEqual(shown["log_tail"] as? [String], ["training started", "mldeck: metrics file line 5, column 1: unexpected text (line skipped)"])
 
         let out = workspace.appendingPathComponent("out")
         XCTAssertEqual(try CLI.run(["runs", "artifacts", "t1", "--out", out.path], in: workspace).status, 0)
         XCTAssertEqual(try String(contentsOf: out.appendingPathComponent("model.txt"), encoding: .utf8), "model\n")
+    }
+
+    func testABadMetricsLineIsSkippedWithItsPlaceAndEveryOtherLineIsKept() throws {
+        let long = String(repeating: "k", count: 300)
+        let script = """
+        cat >> "$MLDECK_METRICS_FILE" <<'LINES'
+        {"key":"loss","value":0.9,"step":1}
+        {"params":{"pp":"1"}}
+        {"key":"\(long)","value":1}
+        {"params":{"pp":"2"}}
+        {"tags":{"stage":"dev"}}
+        {"key":"loss","value":0.8,"step":2
+        {"key":"loss","value":0.7,"step":3}
+        LINES
+        """
+        let result = try CLI.run(["track", "--name", "bad-lines", "--", "sh", "-c", script], in: workspace)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("metrics file line 3, column 9: metric key"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("metrics file line 4, column 13: param \"pp\" was set to \"1\" by line 2"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("metrics file line 6, column"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("FINISHED (3 metrics-file lines skipped"), result.stderr)
+
+        let shown = try CLI.json(["runs", "show", "bad-lines"], in: workspace) as! [String: Any]
+        XCTAssertEqual(shown["status"] as? String, "FINISHED")
+        XCTAssertEqual(shown["params"] as? [String: String], ["pp": "1"], "params are immutable within a batch")
+        XCTAssertEqual(shown["tags"] as? [String: String], ["stage": "dev", "mldeck.skipped_metric_lines": "3"])
+        let series = (shown["series"] as? [String: [[String: Any]]])?["loss"]
+        XCTAssertEqual(series?.map { $0["value"] as? Double }, [0.9, 0.7], "the good lines around the bad ones are all kept")
+        let log = (shown["log_tail"] as? [String]) ?? []
+        XCTAssertEqual(log.filter { $0.contains("metrics file line") }.count, 3, "\(log)")
     }
 
     func testTrackExitsWithTheCommandsStatusAndRecordsFailure() throws {

@@ -26,11 +26,19 @@ public struct MetricsLine: Equatable, Sendable {
         }
         var line = MetricsLine()
         var key: String?, value: Double?, step: Int64 = 0, timestamp = now
-        func problem(_ message: String) -> Problem { Problem(line: lineNumber, column: 1, message: message) }
+        func problem(_ message: String, at text: String? = nil) -> Problem {
+            Problem(line: lineNumber, column: text.map { column(of: $0, in: bytes) } ?? 1, message: message)
+        }
+        func checkKey(_ k: String, _ what: String) throws {
+            guard DeckStore.isValidKey(k) else {
+                throw problem("\(what) key \"\(k.prefix(40))\(k.count > 40 ? "…" : "")\" is \(k.utf8.count) bytes long; keys are 1–\(DeckStore.maximumKeyLength) bytes", at: k)
+            }
+        }
         for (name, item) in members {
             switch name {
             case "key":
-                guard case .string(let k) = item, !k.isEmpty else { throw problem("\"key\" must be a non-empty string") }
+                guard case .string(let k) = item, !k.isEmpty else { throw problem("\"key\" must be a non-empty string", at: "key") }
+                try checkKey(k, "metric")
                 key = k
             case "value":
                 switch item {
@@ -49,7 +57,13 @@ public struct MetricsLine: Equatable, Sendable {
             case "params", "tags":
                 guard case .object(let pairs) = item else { throw problem("\"\(name)\" must be an object of names to values") }
                 for (k, v) in pairs {
-                    if name == "params" { line.params[k] = v.text } else { line.tags[k] = v.text }
+                    try checkKey(k, name == "params" ? "param" : "tag")
+                    if name == "params" {
+                        if let old = line.params[k], old != v.text {
+                            throw problem("param \"\(k)\" is given twice (\"\(old)\", then \"\(v.text)\"); params cannot change once set", at: k)
+                        }
+                        line.params[k] = v.text
+                    } else { line.tags[k] = v.text }
                 }
             case "artifact":
                 guard case .string(let path) = item, !path.isEmpty else { throw problem("\"artifact\" must be a path") }
@@ -64,5 +78,18 @@ public struct MetricsLine: Equatable, Sendable {
             line.metric = MetricPoint(key: key, value: value, step: step, timestamp: timestamp)
         }
         return line
+    }
+
+    /// The 1-based column where `text` first appears quoted in `bytes` (1 when not found, e.g.
+    /// when the line spells it with escapes).
+    static func column(of text: String, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let needle = [UInt8(ascii: "\"")] + Array(text.utf8) + [UInt8(ascii: "\"")]
+        guard needle.count <= bytes.count else { return 1 }
+        var i = 0
+        while i + needle.count <= bytes.count {
+            if bytes[i] == needle[0], needle.indices.allSatisfy({ bytes[i + $0] == needle[$0] }) { return i + 2 }
+            i += 1
+        }
+        return 1
     }
 }

@@ -89,24 +89,24 @@ public final class TrackedCommand: @unchecked Sendable {
         lock.lock(); self.child = child; let cancelledEarly = cancelled; lock.unlock()
         if cancelledEarly { terminate(child) }
 
-        let log = FileHandle(forWritingAtPath: logURL.path)
+        let log = RunLogWriter(FileHandle(forWritingAtPath: logURL.path))
         let echo = options.echoOutput
         let drained = DispatchSemaphore(value: 0)
         Thread {
             child.drainOutput { bytes in
                 if echo { _ = bytes.withMemoryRebound(to: UInt8.self) { fwriteAll(1, $0) } }
-                log?.write(Data(bytes))
+                log.write(Data(bytes))
             }
             drained.signal()
         }.start()
 
-        let follower = MetricsFileFollower(url: metricsURL)
+        let follower = MetricsFileFollower(url: metricsURL, knownParams: options.params)
         let finished = DispatchSemaphore(value: 0)
         let interval = options.pollInterval
         let poller = Thread { [self] in
             var lastBeat = Date().timeIntervalSince1970
             while finished.wait(timeout: .now() + interval) == .timedOut {
-                record(follower.poll(), run: handle, runDirectory: runDirectory)
+                record(follower.poll(), skipped: follower.skippedLines, run: handle, runDirectory: runDirectory, log: log)
                 let now = Date().timeIntervalSince1970
                 if now - lastBeat > 10 { try? store.heartbeat(handle); lastBeat = now }
             }
@@ -116,10 +116,10 @@ public final class TrackedCommand: @unchecked Sendable {
         let termination = child.wait()
         child.stopDraining(after: 1)
         drained.wait()
-        try? log?.close()
         finished.signal()
         while !poller.isFinished { usleep(1000) }
-        record(follower.poll(final: true), run: handle, runDirectory: runDirectory)
+        record(follower.poll(final: true), skipped: follower.skippedLines, run: handle, runDirectory: runDirectory, log: log)
+        log.close()
 
         lock.lock(); let wasCancelled = cancelled; let seenProblems = problems; lock.unlock()
         let status: RunStatus
@@ -139,16 +139,33 @@ public final class TrackedCommand: @unchecked Sendable {
         return Outcome(runID: handle.id, status: status, exitStatus: termination.shellStatus, problems: seenProblems)
     }
 
-    private func record(_ batch: MetricsFileFollower.Batch, run: RunHandle, runDirectory: URL) {
+    /// The tag counting the metrics-file lines that were skipped (set when there are any).
+    public static let skippedLinesTag = "mldeck.skipped_metric_lines"
+
+    /// Records one poll's batch. Metrics, params and tags are written separately, so one store
+    /// error cannot lose the others; skipped lines are reported on stderr and in the run's log,
+    /// and counted in ``skippedLinesTag``.
+    private func record(_ batch: MetricsFileFollower.Batch, skipped: Int, run: RunHandle, runDirectory: URL, log: RunLogWriter) {
         guard !batch.isEmpty else { return }
-        for problem in batch.problems { FileHandle.standardError.write(Data("mldeck: \(problem)\n".utf8)) }
+        for problem in batch.problems {
+            let text = Data("mldeck: \(problem)\n".utf8)
+            FileHandle.standardError.write(text)
+            log.write(text)
+        }
         lock.lock(); problems += batch.problems; lock.unlock()
-        do {
-            try store.logMetrics(batch.points, run: run)
-            try store.logParams(batch.params, run: run)
-            try store.setTags(batch.tags, run: run)
-        } catch {
-            FileHandle.standardError.write(Data("mldeck: \(error)\n".utf8))
+        var tags = batch.tags
+        if !batch.problems.isEmpty { tags[Self.skippedLinesTag] = String(skipped) }
+        let writes: [() throws -> Void] = [
+            { try self.store.logMetrics(batch.points, run: run) },
+            { try self.store.logParams(batch.params, run: run) },
+            { try self.store.setTags(tags, run: run) },
+        ]
+        for write in writes {
+            do { try write() } catch {
+                let text = Data("mldeck: \(error)\n".utf8)
+                FileHandle.standardError.write(text)
+                log.write(text)
+            }
         }
         for path in batch.artifacts {
             let candidates = [URL(fileURLWithPath: path, relativeTo: runDirectory.appendingPathComponent("outputs", isDirectory: true)),
@@ -197,4 +214,26 @@ func fwriteAll(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         offset += n
     }
     return true
+}
+
+/// The run's log file, written by the output drain and by the metrics poller (under a lock).
+final class RunLogWriter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var handle: FileHandle?
+
+    init(_ handle: FileHandle?) {
+        self.handle = handle
+        _ = try? handle?.seekToEnd()
+    }
+
+    func write(_ data: Data) {
+        lock.lock(); defer { lock.unlock() }
+        try? handle?.write(contentsOf: data)
+    }
+
+    func close() {
+        lock.lock(); defer { lock.unlock() }
+        try? handle?.close()
+        handle = nil
+    }
 }

@@ -45,7 +45,9 @@ enum DirectoryWalker {
                 if format == S_IFREG { kind = 8 } else if format == S_IFDIR { kind = type == 10 ? 255 : 4 } else { kind = 1 }
             }
             switch kind {
-            case 8: files.append(File(relative: relative, absolute: absolute))
+            case 8:
+                if prefix.isEmpty && name == SafeOutput.markerName && SafeOutput.isMarker(atPath: absolute) { skipped.append("\(relative): mldeck export marker, skipped"); continue }
+                files.append(File(relative: relative, absolute: absolute))
             case 4:
                 if name == ".mldeck" { skipped.append("\(relative): MLDeck workspace state, skipped"); continue }
                 subfolders.append((absolute, relative))

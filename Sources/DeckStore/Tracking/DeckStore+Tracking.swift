@@ -150,7 +150,7 @@ extension DeckStore {
     /// Stores a file as an artifact of the run under `path` (relative, `/`-separated).
     @discardableResult
     public func logArtifact(run: RunHandle, path: String, file: URL) throws -> ArtifactRecord {
-        let id = try objects.putFile(at: file)
+        let id = try FileSystemError.wrapping(path: file.path, operation: "store the artifact") { try objects.putFile(at: file) }
         let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int64) ?? 0
         try writeImmediate { db in
             try db.execute(sql: "INSERT INTO artifacts(run_id, path, object, size, created_at) VALUES (?,?,?,?,?) ON CONFLICT DO UPDATE SET object = excluded.object, size = excluded.size",
@@ -207,7 +207,13 @@ extension DeckStore {
         }
     }
 
+    /// The longest metric, param or tag key, in UTF-8 bytes (as in MLflow).
+    public static let maximumKeyLength = 250
+
+    /// True when `key` may name a metric, param or tag (1 to ``maximumKeyLength`` bytes).
+    public static func isValidKey(_ key: String) -> Bool { !key.isEmpty && key.utf8.count <= maximumKeyLength }
+
     static func validateKey(_ key: String) throws {
-        guard !key.isEmpty, key.utf8.count <= 250 else { throw TrackingError.invalidKey(key) }
+        guard isValidKey(key) else { throw TrackingError.invalidKey(key) }
     }
 }

@@ -1,4 +1,8 @@
+import DeckStore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The result of loading a theme: the theme to use (the default one when loading failed) and
 /// the problems to show the user.
@@ -97,11 +101,20 @@ public struct ThemeCatalog: Sendable {
 
     /// Loads one theme file (see ``load(_:)`` for the fallback rules).
     public static func loadFile(_ file: String) -> ThemeLoadResult {
+        func unreadable(_ why: String) -> ThemeLoadResult {
+            ThemeLoadResult(theme: .defaultTheme, errors: [ThemeError(file: file, line: 0, kind: .unreadable(why))], path: nil)
+        }
+        // What the path is, before opening it: a folder or a FIFO would fail or block.
+        var info = stat()
+        if stat(file, &info) != 0 { return unreadable(FileSystemError.reason(errno: errno)) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: return unreadable("it is a folder, not a theme file (give a NAME.theme file)")
+        default: return unreadable("it is not a regular file")
+        }
         let text: String
         do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-            return ThemeLoadResult(theme: .defaultTheme,
-                                   errors: [ThemeError(file: file, line: 0, kind: .unreadable("\(error.localizedDescription)"))],
-                                   path: nil)
+            return unreadable(FileSystemError.reason(for: error))
         }
         let base = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         let (def, errors) = ThemeParser.parse(text, file: file, defaultName: base)

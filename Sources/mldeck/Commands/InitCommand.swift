@@ -10,9 +10,11 @@ struct InitCommand: ParsableCommand {
     var directory: String = "."
 
     func run() throws {
-        let url = URL(fileURLWithPath: directory)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        let workspace = try Workspace.create(at: url)
+        let url = URL(fileURLWithPath: directory).standardizedFileURL
+        let workspace = try FileSystemError.wrapping(path: url.path, operation: "create a workspace in") {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            return try Workspace.create(at: url)
+        }
         _ = try DeckStore.open(workspace)
         try WorkspaceGitignore.ensure(in: workspace.root)
         print("Created an MLDeck workspace in \(workspace.root.path)")

@@ -35,7 +35,8 @@ struct TrackCommand: ParsableCommand {
             params: try KeyValue.parse(param, option: "-p"), tags: try KeyValue.parse(tag, option: "--tag"),
             echoOutput: !quiet))
         let outcome = try tracked.run()
-        FileHandle.standardError.write(Data("mldeck: run \(outcome.runID.prefix(8)) \(outcome.status.rawValue)\n".utf8))
+        let skipped = outcome.problems.isEmpty ? "" : " (\(outcome.problems.count) metrics-file line\(outcome.problems.count == 1 ? "" : "s") skipped; see above)"
+        FileHandle.standardError.write(Data("mldeck: run \(outcome.runID.prefix(8)) \(outcome.status.rawValue)\(skipped)\n".utf8))
         if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
     }
 }

@@ -55,6 +55,30 @@ final class PipelineCommandStepTests: XCTestCase {
         XCTAssertEqual(try ws.store.runDetails(again.runID).metrics.first { $0.key == "loss" }?.count, 3)
     }
 
+    func testABadMetricsLineInAStepIsSkippedAndTheRestKept() throws {
+        let long = String(repeating: "k", count: 260)
+        let ws = try PipelineTestWorkspace(yaml: """
+            pipelines:
+              lines:
+                steps:
+                  train: {run: sh lines.sh, deps: [lines.sh]}
+            """)
+        let lines = [#"{"key":"loss","value":1}"#, #"{"key":"\#(long)","value":1}"#, #"{"params":{"pp":"1"}}"#,
+                     #"{"params":{"pp":"2"}}"#, #"{"tags":{"t":"x"}}"#]
+        try "cat >> \"$MLDECK_METRICS_FILE\" <<'EOF'\n\(lines.joined(separator: "\n"))\nEOF\n"
+            .write(to: ws.root.appendingPathComponent("lines.sh"), atomically: true, encoding: .utf8)
+        let outcome = try ws.run("lines")
+        XCTAssertEqual(outcome.status, .finished, outcome.reason ?? "")
+        let details = try ws.store.runDetails(outcome.runID)
+        XCTAssertEqual(details.metrics.first { $0.key == "loss" }?.count, 1)
+        XCTAssertEqual(details.params["pp"], "1")
+        XCTAssertEqual(details.tags["t"], "x")
+        XCTAssertEqual(details.tags["mldeck.skipped_metric_lines.train"], "2")
+        let log = try String(contentsOf: ws.store.workspace.runDirectory(outcome.runID).appendingPathComponent("log"), encoding: .utf8)
+        XCTAssertTrue(log.contains("metrics file line 2, column 9"), log)
+        XCTAssertTrue(log.contains("metrics file line 4, column 13"), log)
+    }
+
     func testFailureTimeoutAndRetries() throws {
         let ws = try PipelineTestWorkspace(yaml: """
             pipelines:

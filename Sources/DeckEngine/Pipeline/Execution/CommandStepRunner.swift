@@ -73,11 +73,11 @@ struct CommandStepRunner: StepRunner {
             while finished.wait(timeout: .now() + 0.1) == .timedOut {
                 let batch = follower.poll()
                 series.with { $0 += batch.points }
-                Self.record(batch, context: context)
+                Self.record(batch, skipped: follower.skippedLines, context: context)
             }
             let batch = follower.poll(final: true)
             series.with { $0 += batch.points }
-            Self.record(batch, context: context)
+            Self.record(batch, skipped: follower.skippedLines, context: context)
             polled.signal()
         }
         poller.start()
@@ -131,14 +131,17 @@ struct CommandStepRunner: StepRunner {
         return files.map { path + "/" + $0 }.sorted()
     }
 
-    static func record(_ batch: MetricsFileFollower.Batch, context: StepContext) {
+    /// Records one poll of the step's metrics file: skipped lines are logged with their place and
+    /// counted in the tag `mldeck.skipped_metric_lines.STEP`; params and tags are written
+    /// separately, so a failure of one does not lose the other.
+    static func record(_ batch: MetricsFileFollower.Batch, skipped: Int, context: StepContext) {
         guard !batch.isEmpty else { return }
         for problem in batch.problems { context.log("mldeck: \(problem)") }
         context.sink.metrics(step: context.step.name, batch.points)
-        do {
-            try context.store.logParams(batch.params, run: context.run)
-            try context.store.setTags(batch.tags, run: context.run)
-        } catch { context.log("mldeck: \(error)") }
+        var tags = batch.tags
+        if !batch.problems.isEmpty { tags[TrackedCommand.skippedLinesTag + "." + context.step.name] = String(skipped) }
+        do { try context.store.logParams(batch.params, run: context.run) } catch { context.log("mldeck: \(error)") }
+        do { try context.store.setTags(tags, run: context.run) } catch { context.log("mldeck: \(error)") }
         for path in batch.artifacts {
             let candidates = [context.outputDirectory.appendingPathComponent(path), WorkspacePath.resolve(path, in: context.store.workspace.root)]
             guard let file = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {

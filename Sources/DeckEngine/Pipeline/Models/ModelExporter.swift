@@ -8,27 +8,36 @@ public enum ModelExporter {
     /// Files written into the folder.
     public static let files = ["model.json", "preprocessing.json", "signature.json", "version.json"]
 
-    /// Writes the version's files into `directory` (created when missing). Returns their paths.
+    /// Writes the version's files into the folder `directory` through ``SafeOutput``: a new
+    /// folder beside it renamed into place. An existing `directory` is replaced only with `force`,
+    /// and only when it is empty or an earlier export (never a folder with other files, nor the
+    /// workspace's `.mldeck/`). Returns the paths of the files in their final place.
     @discardableResult
-    public static func export(_ version: ModelVersionRecord, store: DeckStore, to directory: URL) throws -> [URL] {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var written: [URL] = []
-        let model = directory.appendingPathComponent("model.json")
-        try store.objects.export(version.modelObject, to: model)
-        written.append(model)
-        if let preprocessing = version.preprocessingObject {
-            let url = directory.appendingPathComponent("preprocessing.json")
-            try store.objects.export(preprocessing, to: url)
-            written.append(url)
+    public static func export(_ version: ModelVersionRecord, store: DeckStore, to directory: URL, force: Bool = false) throws -> [URL] {
+        let target = try SafeOutput.prepare(directory.path, kind: .folder, force: force, workspaceState: store.workspace.stateDirectory)
+        let temporary = URL(fileURLWithPath: target.temporary, isDirectory: true)
+        var names: [String] = []
+        do {
+            try store.objects.export(version.modelObject, to: temporary.appendingPathComponent("model.json"))
+            names.append("model.json")
+            if let preprocessing = version.preprocessingObject {
+                try store.objects.export(preprocessing, to: temporary.appendingPathComponent("preprocessing.json"))
+                names.append("preprocessing.json")
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+            try FileSystemError.wrapping(path: target.destination, operation: "write the export into") {
+                try encoder.encode(["inputs": version.signature]).write(to: temporary.appendingPathComponent("signature.json"))
+                try encoder.encode(version).write(to: temporary.appendingPathComponent("version.json"))
+            }
+            names += ["signature.json", "version.json"]
+            try target.commit()
+        } catch {
+            target.discard()
+            throw FileSystemError.wrap(error, path: target.destination, operation: "write the export into")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        let signature = directory.appendingPathComponent("signature.json")
-        try encoder.encode(["inputs": version.signature]).write(to: signature)
-        let record = directory.appendingPathComponent("version.json")
-        try encoder.encode(version).write(to: record)
-        written += [signature, record]
-        return written
+        let final = URL(fileURLWithPath: target.destination, isDirectory: true)
+        return names.map { final.appendingPathComponent($0) }
     }
 }

@@ -11,7 +11,7 @@ struct DatasetsExport: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Argument(help: ArgumentHelp("NAME, NAME@3 or NAME@sha256:PREFIX.", valueName: "dataset"), completion: NameCompletion.datasets) var reference: String
     @Argument(help: "The file (or, for a directory version, the folder) to write.") var out: String
-    @Flag(name: .long, help: "Replace OUT if it exists.") var force = false
+    @Flag(name: .long, help: "Replace OUT if it is a file, or a folder mldeck exported (never a folder with other files, nor .mldeck/).") var force = false
     @Flag(name: .shortAndLong, help: "No progress bar.") var quiet = false
 
     struct Exported: Encodable {
@@ -23,21 +23,23 @@ struct DatasetsExport: ParsableCommand {
     func run() throws {
         let store = try global.openStore()
         let v = try store.datasetVersion(try DatasetReference(parsing: reference))
-        let destination = URL(fileURLWithPath: out).standardizedFileURL.path
-        let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        if fm.fileExists(atPath: destination, isDirectory: &isDirectory) {
-            guard force else { throw DatasetError.destinationExists(destination) }
-            if v.format == .directory || isDirectory.boolValue { try fm.removeItem(atPath: destination) }
-        }
+        let target = try SafeOutput.prepare(out, kind: v.format == .directory ? .folder : .file, force: force,
+                                            workspaceState: store.workspace.stateDirectory)
+        let destination = target.destination
         let reader = DatasetContentReader(objects: store.objects)
         let progress = DatasetProgress(label: "exporting \(v.reference)", totalBytes: v.logicalBytes, quiet: quiet || output.json)
-        if v.format == .directory {
-            try reader.exportDirectory(manifest: v.contentID, to: destination) { progress.bytes(done: $0, total: v.logicalBytes) }
-        } else {
-            try reader.exportFile(hash: v.contentID, isRecipe: v.contentKind == .recipe, size: v.logicalBytes, to: destination) {
-                progress.bytes(done: $0, total: v.logicalBytes)
+        do {
+            if v.format == .directory {
+                try reader.exportDirectory(manifest: v.contentID, to: target.temporary) { progress.bytes(done: $0, total: v.logicalBytes) }
+            } else {
+                try reader.exportFile(hash: v.contentID, isRecipe: v.contentKind == .recipe, size: v.logicalBytes, to: target.temporary) {
+                    progress.bytes(done: $0, total: v.logicalBytes)
+                }
             }
+            try target.commit()
+        } catch {
+            target.discard()
+            throw error
         }
         progress.finish()
         var clean = v

@@ -131,12 +131,13 @@ struct ModelsExport: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Write a version's model (XGBoost JSON), preprocessing and signature to a folder.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "NAME, NAME@VERSION or NAME@ALIAS.", completion: NameCompletion.models) var reference: String
-    @Argument(help: "The folder to write into.") var directory: String
+    @Argument(help: "The folder to create (written beside it, then renamed into place).") var directory: String
+    @Flag(name: .long, help: "Replace DIR if it is empty or an earlier export (never a folder with other files).") var force = false
 
     func run() throws {
         let store = try global.openStore()
         let version = try store.modelVersion(try ModelReference(parsing: reference))
-        let files = try ModelExporter.export(version, store: store, to: URL(fileURLWithPath: directory))
+        let files = try ModelExporter.export(version, store: store, to: URL(fileURLWithPath: directory), force: force)
         print("exported \(version.reference) to \(directory): \(files.map(\.lastPathComponent).joined(separator: ", "))")
         print("python: xgboost.Booster(model_file='\(directory)/model.json')")
     }

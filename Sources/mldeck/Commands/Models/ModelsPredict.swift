@@ -15,9 +15,12 @@ struct ModelsPredict: ParsableCommand {
     @Option(name: .long, help: "Write the predictions to this CSV file instead of standard output.") var out: String?
     @Flag(name: .long, help: "Score values the model cannot read (text in a numeric column, an unseen category) as missing, with a warning per value.")
     var lenient = false
+    @Flag(name: .long, help: "Replace the --out file if it exists.") var force = false
 
     func run() throws {
         let store = try global.openStore()
+        // Checked before the (slow) scoring, so an existing file is refused at once.
+        if let out { _ = try SafeOutput.prepare(out, kind: .file, force: force, workspaceState: store.workspace.stateDirectory) }
         var ref = try ModelReference(parsing: reference)
         if !reference.contains("@"), (try? store.modelVersion(model: ref.model, alias: "production")) ?? nil != nil {
             ref = ModelReference(model: ref.model, selector: .alias("production"))
@@ -46,7 +49,7 @@ struct ModelsPredict: ParsableCommand {
         }
         let text = lines.joined(separator: "\n") + "\n"
         if let out {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: out))
+            try SafeOutput.write(Data(text.utf8), to: out, force: force, workspaceState: store.workspace.stateDirectory)
             FileHandle.standardError.write(Data("wrote \(table.rowCount) predictions of \(version.reference) to \(out)\n".utf8))
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))

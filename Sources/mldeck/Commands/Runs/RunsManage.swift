@@ -75,7 +75,8 @@ struct RunsArtifacts: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Argument(help: ArgumentHelp("Run id, unique id prefix, or name.", valueName: "run"), completion: NameCompletion.runs) var runReference: String
     @Argument(help: "An artifact path (or a folder prefix).") var path: String?
-    @Option(name: .long, help: "Copy the artifacts into DIR.") var out: String?
+    @Option(name: .long, help: "Copy the artifacts into DIR (created when missing).") var out: String?
+    @Flag(name: .long, help: "Replace files that already exist in DIR.") var force = false
 
     func run() throws {
         let store = try global.openStore()
@@ -86,12 +87,18 @@ struct RunsArtifacts: ParsableCommand {
             if artifacts.isEmpty { throw TrackingError.artifactNotFound(run: details.run.id, path: path) }
         }
         if let out {
-            let root = URL(fileURLWithPath: out)
+            // Every destination is checked before anything is written: no partial copy on a refusal.
+            let root = URL(fileURLWithPath: out).standardizedFileURL
+            let state = store.workspace.stateDirectory
+            var destinations: [String] = []
             for artifact in artifacts {
-                let destination = try SafePath.join(root, artifact.path)
-                try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try store.objects.export(artifact.object, to: destination)
-                print(destination.path)
+                let destination = try SafePath.join(root, artifact.path).path
+                _ = try SafeOutput.prepare(destination, kind: .file, force: force, workspaceState: state, within: root.path)
+                destinations.append(destination)
+            }
+            for (artifact, destination) in zip(artifacts, destinations) {
+                try SafeOutput.write(try store.objects.read(artifact.object), to: destination, force: force, workspaceState: state, within: root.path)
+                print(destination)
             }
             return
         }
