@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeckStore
 import Foundation
 
 // Exit status: 0 success, 1 failure, 2 usage (as the design says).
@@ -18,6 +19,7 @@ do {
     if code != .failure {
         MLDeckCommand.exit(withError: error)
     }
-    FileHandle.standardError.write(Data("mldeck: error: \(error)\n".utf8))
+    let shown = DeckStore.userFacing(error, workspace: (try? Workspace.locate().root.path) ?? "the workspace")
+    FileHandle.standardError.write(Data("mldeck: error: \(shown)\n".utf8))
     exit(1)
 }
