@@ -86,6 +86,9 @@ final class ReadOnlyEndToEndTests: XCTestCase {
             XCTAssertEqual(result.status, 0, "\(command): \(result.stderr)")
         }
         XCTAssertTrue(try runReadOnly(["runs", "list"]).stdout.contains("done"))
+        let dashboard = try runReadOnly(["dashboard", "--headless", "100x12"])
+        XCTAssertEqual(dashboard.status, 0, dashboard.stderr)
+        XCTAssertTrue(dashboard.stdout.contains("READ-ONLY"), "the dashboard browses it read-only:\n\(dashboard.stdout)")
         for command in [["runs", "create"], ["runs", "log", runID, "--tag", "a=b"], ["gc"], ["runs", "delete", runID],
                         ["datasets", "add", "e", workspace.appendingPathComponent("d.csv").path]] {
             let result = try runReadOnly(command)
