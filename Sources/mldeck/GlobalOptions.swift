@@ -7,9 +7,14 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "The workspace folder (default: found by walking up from here; or MLDECK_WORKSPACE).")
     var workspace: String?
 
-    /// Finds and opens the workspace.
+    /// Finds and opens the workspace (read-only when it cannot be written). Damaged records that
+    /// listings skip are reported on standard error as warnings.
     func openStore() throws -> DeckStore {
-        try DeckStore.open(try Workspace.locate(explicit: workspace))
+        let store = try DeckStore.open(try Workspace.locate(explicit: workspace))
+        store.onDamagedRecord = { message in
+            FileHandle.standardError.write(Data("mldeck: warning: \(message)\n".utf8))
+        }
+        return store
     }
 }
 

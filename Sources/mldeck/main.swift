@@ -27,6 +27,7 @@ do {
     if code != .failure {
         MLDeckCommand.exit(withError: error)
     }
-    FileHandle.standardError.write(Data("mldeck: error: \(UserMessage.text(for: error))\n".utf8))
+    let shown = DeckStore.userFacing(error, workspace: (try? Workspace.locate().root.path) ?? "the workspace")
+    FileHandle.standardError.write(Data("mldeck: error: \(UserMessage.text(for: shown))\n".utf8))
     exit(1)
 }

@@ -17,13 +17,14 @@ final class DashboardTmux {
 
     /// Starts `mldeck ARGS` at `width`×`height` with `TERM=xterm-256color` and `LANG=C.UTF-8`.
     /// When it exits the pane prints `__MLDECK_EXIT_<status>__` and keeps a shell-like prompt.
-    init(arguments: [String], width: Int = 120, height: Int = 35, environment: [String: String] = [:]) throws {
+    /// `launcher` is put before the binary (e.g. a wrapper that changes the signal mask).
+    init(arguments: [String], width: Int = 120, height: Int = 35, environment: [String: String] = [:], launcher: [String] = []) throws {
         socket = "mldeck-e2e-\(getpid())-\(UUID().uuidString.prefix(8))"
         var env = ["LANG": "C.UTF-8", "TERM": "xterm-256color", "OMP_WAIT_POLICY": "passive",
                    "SWIFT_BACKTRACE": "interactive=no", "MLDECK_THEME": "", "NO_COLOR": ""]
         for (k, v) in environment { env[k] = v }
         let envText = env.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
-        let command = "env \(envText) \(([CLI.binary] + arguments).map(Self.quote).joined(separator: " ")); " +
+        let command = "env \(envText) \((launcher + [CLI.binary] + arguments).map(Self.quote).joined(separator: " ")); " +
             "echo \"__MLDECK_EXIT_$?__\"; sleep 600"
         // The server this starts keeps its stdout: do not wait for that pipe to close.
         try tmux(["-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "sh -c \(Self.quote(command))"],

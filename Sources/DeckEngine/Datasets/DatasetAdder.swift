@@ -91,6 +91,7 @@ public enum DatasetAdder {
         }
 
         // Hold the lock shared from the first "is this chunk stored?" check until the record commits.
+        try store.requireWritable()
         let lock = try MaintenanceLock.acquire(store.workspace, mode: .shared)
         defer { lock?.release() }
 

@@ -104,11 +104,13 @@ public final class TrackedCommand: @unchecked Sendable {
         let finished = DispatchSemaphore(value: 0)
         let interval = options.pollInterval
         let poller = Thread { [self] in
-            var lastBeat = Date().timeIntervalSince1970
+            var lastBeat = Date().timeIntervalSince1970, lastTouch = lastBeat
             while finished.wait(timeout: .now() + interval) == .timedOut {
                 record(follower.poll(), skipped: follower.skippedLines, run: handle, runDirectory: runDirectory, log: log)
                 let now = Date().timeIntervalSince1970
                 if now - lastBeat > 10 { try? store.heartbeat(handle); lastBeat = now }
+                // A cheap sign of life each second: if we are killed (-9) the reaper ends the run here.
+                if now - lastTouch >= 1 { RunActivity.touch(handle.id, in: store.workspace); lastTouch = now }
             }
         }
         poller.start()

@@ -10,74 +10,151 @@ import GRDB
 /// crash or `kill -9`; after a power failure the last commits may be lost. Objects a record points
 /// to are fsynced before that record commits, so a record never points to missing bytes.
 public final class DeckStore: @unchecked Sendable {
+    /// How to open a workspace.
+    public enum Access: Sendable, Equatable {
+        /// Read-write when the state folder and database are writable, read-only otherwise.
+        case automatic
+        /// Read-only even when writable: nothing in `.mldeck/` is created or changed.
+        case readOnly
+    }
+
     /// The workspace this store belongs to.
     public let workspace: Workspace
     /// The content-addressed object store under `.mldeck/objects/`.
     public let objects: ObjectStore
     /// The database connection pool.
     public let database: DatabasePool
+    /// True when the store was opened read-only: every write throws ``WorkspaceError/readOnly(path:)``.
+    public let isReadOnly: Bool
+    /// Seconds a write waits for another process's write lock before ``WorkspaceError/busy(path:seconds:)``.
+    public let busyTimeout: Double
+    /// Called with a sentence for each damaged record a listing skips (the CLI prints them as warnings).
+    public var onDamagedRecord: (@Sendable (String) -> Void)?
     let keyCache = KeyCache()
+    /// The name SQLite opened (a `file:` URI for immutable read-only opens).
+    let openName: String
 
-    private init(workspace: Workspace, database: DatabasePool) {
+    private init(workspace: Workspace, database: DatabasePool, readOnly: Bool, busyTimeout: Double, openName: String) {
         self.workspace = workspace
         self.database = database
-        self.objects = ObjectStore(root: workspace.objectsDirectory, temporary: workspace.temporaryDirectory)
+        self.isReadOnly = readOnly
+        self.busyTimeout = busyTimeout
+        self.openName = openName
+        self.objects = ObjectStore(root: workspace.objectsDirectory, temporary: workspace.temporaryDirectory, readOnly: readOnly)
     }
 
-    /// Opens the workspace's store, applying pending migrations. Refuses a database written by a
-    /// newer MLDeck and workspaces on network file systems. Runs whose owner process died are
-    /// marked `FAILED` (see ``RunReaper``) unless `reapDeadRuns` is false.
-    public static func open(_ workspace: Workspace, reapDeadRuns: Bool = true) throws -> DeckStore {
+    /// Opens the workspace's store, applying pending migrations. Refuses a database that is
+    /// missing, empty (0 bytes) or not an MLDeck database (only ``create(_:)``, run by
+    /// `mldeck init`, makes one), a database written by a newer MLDeck and workspaces on network
+    /// file systems. A workspace this process cannot write (or `access: .readOnly`) is opened
+    /// read-only: no pragma, migration or reaper write is made. Runs whose owner process died are
+    /// marked `FAILED` (see ``RunReaper``) unless `reapDeadRuns` is false or the store is read-only.
+    public static func open(_ workspace: Workspace, reapDeadRuns: Bool = true, access: Access = .automatic,
+                            busyTimeout: Double = 30) throws -> DeckStore {
         let path = workspace.databaseURL.path
         if let kind = FileSystemKind.networkKind(of: workspace.stateDirectory.path) {
             throw WorkspaceError.networkFileSystem(path: workspace.root.path, kind: kind)
         }
-        for dir in [workspace.objectsDirectory, workspace.temporaryDirectory, workspace.runsDirectory] {
-            try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        }
-        var config = Configuration()
-        config.busyMode = .timeout(30)
-        config.foreignKeysEnabled = true
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            db.add(function: SQLFunctions.number)
-        }
-        let pool: DatabasePool
-        do {
-            pool = try DatabasePool(path: path, configuration: config)
-        } catch {
-            throw WorkspaceError.cannotOpen(path: path, reason: "\(error)")
-        }
-        let migrator = Schema.migrator
-        try pool.read { db in
-            if try migrator.hasBeenSuperseded(db) {
-                let known = Set(migrator.migrations)
-                let unknown = try migrator.appliedIdentifiers(db).subtracting(known).sorted()
-                throw WorkspaceError.newerSchema(path: path, unknown: unknown)
+        try DatabaseFile.verify(path)
+        let readOnly = access == .readOnly || !DatabaseFile.isWritable(workspace)
+        if !readOnly {
+            for dir in [workspace.objectsDirectory, workspace.temporaryDirectory, workspace.runsDirectory] {
+                try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             }
         }
-        let needsMigration = try pool.read { db in try !migrator.hasCompletedMigrations(db) }
-        if needsMigration { try migrator.migrate(pool) }
-        let store = DeckStore(workspace: workspace, database: pool)
-        if reapDeadRuns { try RunReaper(store: store).reap() }
+        let name = readOnly ? DatabaseFile.readOnlyName(path) : path
+        let pool = try openPool(name, displayPath: path, root: workspace.root.path, readOnly: readOnly, busyTimeout: busyTimeout)
+        let store = DeckStore(workspace: workspace, database: pool, readOnly: readOnly, busyTimeout: busyTimeout, openName: name)
+        do {
+            try store.checkSchema(path: path)
+        } catch let error as WorkspaceError {
+            throw error
+        } catch {
+            throw store.userFacing(error)
+        }
+        // Reaping is housekeeping: when it cannot run (a damaged runs table, a long-held write
+        // lock) the store still opens, so `fsck` and reads work; a later open reaps.
+        if reapDeadRuns && !readOnly { _ = try? RunReaper(store: store).reap() }
         return store
     }
 
+    /// Creates the database of a new workspace (``Workspace/create(at:)`` calls this; nothing
+    /// else creates one). Refuses when a database file is already there.
+    static func create(_ workspace: Workspace) throws {
+        let path = workspace.databaseURL.path
+        if FileManager.default.fileExists(atPath: path) { throw WorkspaceError.alreadyExists(path: workspace.root.path) }
+        let pool = try openPool(path, displayPath: path, root: workspace.root.path, readOnly: false, busyTimeout: 30)
+        do { try Schema.migrator.migrate(pool) } catch { throw userFacing(error, workspace: workspace.root.path) }
+    }
+
+    private static func openPool(_ name: String, displayPath: String, root: String, readOnly: Bool, busyTimeout: Double) throws -> DatabasePool {
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.readonly = readOnly
+        config.foreignKeysEnabled = true
+        config.prepareDatabase { db in
+            if !readOnly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            db.add(function: SQLFunctions.number)
+        }
+        do {
+            return try DatabasePool(path: name, configuration: config)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw WorkspaceError.notADatabase(path: displayPath, detail: "SQLite cannot read it as a database")
+        } catch {
+            let mapped = userFacing(error, workspace: root, busyTimeout: busyTimeout)
+            if mapped is WorkspaceError { throw mapped }
+            throw WorkspaceError.cannotOpen(path: displayPath, reason: "SQLite could not open it")
+        }
+    }
+
+    /// Refuses a database without MLDeck's migrations or with unknown (newer) ones; migrates an older one.
+    private func checkSchema(path: String) throws {
+        let migrator = Schema.migrator
+        let (applied, superseded, complete) = try database.read { db in
+            (try migrator.appliedIdentifiers(db), try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
+        }
+        if applied.isEmpty {
+            throw WorkspaceError.notADatabase(path: path, detail: "it is an SQLite database without MLDeck's tables")
+        }
+        if superseded {
+            let unknown = applied.subtracting(Set(migrator.migrations)).sorted()
+            throw WorkspaceError.newerSchema(path: path, unknown: unknown)
+        }
+        if !complete {
+            if isReadOnly { throw WorkspaceError.readOnly(path: workspace.root.path) }
+            try migrator.migrate(database)
+        }
+    }
+
+    /// Throws ``WorkspaceError/readOnly(path:)`` when the store was opened read-only. Commands
+    /// that write files into `.mldeck/` before their first database write call it first.
+    public func requireWritable() throws {
+        if isReadOnly { throw WorkspaceError.readOnly(path: workspace.root.path) }
+    }
+
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction (commits on return, rolls back on throw).
+    /// Throws ``WorkspaceError/readOnly(path:)`` on a read-only store and
+    /// ``WorkspaceError/busy(path:seconds:)`` when another process holds the write lock past the busy timeout.
     public func writeImmediate<T>(_ body: (Database) throws -> T) throws -> T {
-        try database.writeWithoutTransaction { db in
-            var result: T?
-            try db.inTransaction(.immediate) {
-                result = try body(db)
-                return .commit
+        try requireWritable()
+        do {
+            return try database.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw WorkspaceError.cannotOpen(path: workspace.databaseURL.path, reason: "a write returned no result") }
+                return result
             }
-            return result!
+        } catch let error as DatabaseError {
+            throw userFacing(error)
         }
     }
 
     /// A number that changes whenever another connection (process) commits a write. Poll it on
     /// one dedicated connection (see ``ChangeWatcher``).
     public func makeChangeWatcher() throws -> ChangeWatcher {
-        try ChangeWatcher(path: workspace.databaseURL.path)
+        try ChangeWatcher(path: openName)
     }
 }

@@ -17,13 +17,24 @@ extension DeckStore {
                 FROM datasets d LEFT JOIN dataset_versions v ON v.dataset_id = d.id
                 GROUP BY d.id ORDER BY d.name
                 """)
-            return try rows.map { row in
-                var latest: DatasetVersionRecord?
-                if let number: Int = row[5] {
-                    latest = try Self.fetchVersions(db, where: "v.dataset_id = ? AND v.number = ?", arguments: [row[0] as Int64, number]).first
+            var out: [DatasetSummary] = []
+            for row in rows {
+                let r = RecordReader(row: row, reference: "dataset \((row[1] as DatabaseValue).storage.value.map { "\($0)" } ?? "?")")
+                do {
+                    var latest: DatasetVersionRecord?
+                    if let number: Int = try r.optional(5, "latest version number") {
+                        var damage: RecordDamage?
+                        latest = try Self.fetchVersions(db, where: "v.dataset_id = ? AND v.number = ?", arguments: [try r.value(0, "row id", as: Int64.self), number],
+                                                        skipping: { damage = $0 }).first
+                        if let damage { throw damage }
+                    }
+                    out.append(DatasetSummary(name: try r.value(1, "name"), createdAt: try r.value(2, "creation time"), versionCount: try r.value(3, "version count"),
+                                              storedBytes: try r.value(4, "stored size"), latest: latest))
+                } catch let damage as RecordDamage {
+                    onDamagedRecord?(damage.warning)
                 }
-                return DatasetSummary(name: row[1], createdAt: row[2], versionCount: row[3], storedBytes: row[4], latest: latest)
             }
+            return out
         }
     }
 
@@ -34,7 +45,8 @@ extension DeckStore {
             guard try Int64.fetchOne(db, sql: "SELECT id FROM datasets WHERE name = ?", arguments: [name]) != nil else {
                 throw DatasetError.datasetNotFound(name)
             }
-            return try Self.fetchVersions(db, where: "d.name = ?", arguments: [name], profiles: includeProfiles)
+            return try Self.fetchVersions(db, where: "d.name = ?", arguments: [name], profiles: includeProfiles,
+                                          skipping: { [onDamagedRecord] in onDamagedRecord?($0.warning) })
         }
     }
 
@@ -175,34 +187,65 @@ extension DeckStore {
         throw DatasetError.versionNotFound(reference.description)
     }
 
+    /// The versions matching `condition`. A version that cannot be read back is passed to
+    /// `skipping` and left out when it is given (listings); otherwise it throws
+    /// ``WorkspaceError/damagedRecord(reference:reason:)`` (commands that need that version).
     static func fetchVersions(_ db: Database, where condition: String, arguments: StatementArguments, order: String = "v.number",
-                              limit: Int? = nil, profiles: Bool = false) throws -> [DatasetVersionRecord] {
+                              limit: Int? = nil, profiles: Bool = false,
+                              skipping: ((RecordDamage) -> Void)? = nil) throws -> [DatasetVersionRecord] {
         let sql = "SELECT \(versionColumns)\(profiles ? ", v.profile, v.skipped" : "") FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE \(condition) ORDER BY \(order)\(limit.map { " LIMIT \($0)" } ?? "")"
         let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
-        let decoder = JSONDecoder()
-        return try rows.map { row in
-            let versionID: Int64 = row[1]
-            var tags: [String: String] = [:]
-            for t in try Row.fetchAll(db, sql: "SELECT key, value FROM dataset_version_tags WHERE version_id = ?", arguments: [versionID]) {
-                tags[t[0]] = t[1]
+        var out: [DatasetVersionRecord] = []
+        for row in rows {
+            do {
+                out.append(try versionRecord(row, profiles: profiles, in: db))
+            } catch let damage as RecordDamage {
+                guard let skipping else { throw damage.workspaceError }
+                skipping(damage)
             }
-            let schemaText: String? = row[18]
-            var record = DatasetVersionRecord(
-                dataset: row[0], number: row[2], contentHash: row[3],
-                contentKind: DatasetContentKind(rawValue: row[4]) ?? .object, parent: row[5], message: row[6], tags: tags,
-                author: row[7], createdAt: row[8], sourcePath: row[9], format: DatasetFormat(rawValue: row[10]) ?? .file,
-                logicalBytes: row[11], storedBytes: row[12], objectCount: row[13], chunkCount: row[14], fileCount: row[15],
-                rows: row[16], columns: row[17],
-                schema: try schemaText.map { try decoder.decode([DatasetColumnSchema].self, from: Data($0.utf8)) },
-                keyColumns: try decoder.decode([String].self, from: Data((row[19] as String).utf8)),
-                naTokens: try decoder.decode([String].self, from: Data((row[20] as String).utf8)),
-                skippedRows: row[21])
-            if profiles {
-                record.profileJSON = row[22]
-                record.skippedJSON = row[23]
-            }
-            return record
         }
+        return out
+    }
+
+    /// Reads one `versionColumns` row; throws ``RecordDamage`` naming the version and the column.
+    static func versionRecord(_ row: Row, profiles: Bool, in db: Database) throws -> DatasetVersionRecord {
+        let name = (row[0] as DatabaseValue).storage.value.map { "\($0)" } ?? "?"
+        let number = (row[2] as DatabaseValue).storage.value.map { "\($0)" } ?? "?"
+        let r = RecordReader(row: row, reference: "dataset \(name)@\(number)")
+        let versionID: Int64 = try r.value(1, "row id")
+        var tags: [String: String] = [:]
+        for t in try Row.fetchAll(db, sql: "SELECT key, value FROM dataset_version_tags WHERE version_id = ?", arguments: [versionID]) {
+            let tr = RecordReader(row: t, reference: r.reference)
+            tags[try tr.value(0, "tag key")] = try tr.value(1, "tag value")
+        }
+        let hash: String = try r.value(3, "content hash")
+        guard ObjectID(hex: hash) != nil else { throw RecordDamage(reference: r.reference, reason: "its content hash is not a SHA-256") }
+        let kindText: String = try r.value(4, "content kind")
+        guard let kind = DatasetContentKind(rawValue: kindText) else {
+            throw RecordDamage(reference: r.reference, reason: "its content kind '\(kindText.prefix(40))' is unknown")
+        }
+        var record = DatasetVersionRecord(
+            dataset: try r.value(0, "dataset name"), number: try r.value(2, "number"), contentHash: hash,
+            contentKind: kind, parent: try r.optional(5, "parent"), message: try r.value(6, "message"), tags: tags,
+            author: try r.value(7, "author"), createdAt: try r.value(8, "creation time"), sourcePath: try r.value(9, "source path"),
+            format: DatasetFormat(rawValue: try r.value(10, "format")) ?? .file,
+            logicalBytes: try r.value(11, "size"), storedBytes: try r.value(12, "stored size"), objectCount: try r.value(13, "object count"),
+            chunkCount: try r.value(14, "chunk count"), fileCount: try r.value(15, "file count"),
+            rows: try r.optional(16, "row count"), columns: try r.optional(17, "column count"),
+            schema: try r.json(18, "schema", as: [DatasetColumnSchema].self),
+            keyColumns: try r.json(19, "key columns", as: [String].self) ?? [],
+            naTokens: try r.json(20, "missing-value tokens", as: [String].self) ?? [],
+            skippedRows: try r.optional(21, "skipped row count"))
+        if profiles {
+            record.profileJSON = try r.optional(22, "profile")
+            record.skippedJSON = try r.optional(23, "skipped rows")
+            for (text, column) in [(record.profileJSON, "profile"), (record.skippedJSON, "skipped rows")] {
+                if let text, (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) == nil {
+                    throw RecordDamage(reference: r.reference, reason: "its \(column) is not valid JSON")
+                }
+            }
+        }
+        return record
     }
 
     static func versionRowID(_ record: DatasetVersionRecord, in db: Database) throws -> Int64 {

@@ -41,13 +41,19 @@ public struct FsckReport: Codable, Sendable {
     /// Files in `.mldeck/tmp` older than an hour (left by interrupted writes; `gc` removes them).
     public var staleTemporaryFiles: Int
 
-    /// True when nothing is missing, corrupt or damaged (orphans are not damage).
-    public var isHealthy: Bool { missing.isEmpty && corrupt.isEmpty && damaged.isEmpty }
+    /// What SQLite's `integrity_check` / `quick_check` reported (empty when the database is intact).
+    public var databaseProblems: [String] = []
+    /// `integrity_check` or `quick_check`.
+    public var databaseCheck: String = "integrity_check"
+
+    /// True when the database is intact and nothing is missing, corrupt or damaged (orphans are not damage).
+    public var isHealthy: Bool { databaseProblems.isEmpty && missing.isEmpty && corrupt.isEmpty && damaged.isEmpty }
 
     enum CodingKeys: String, CodingKey {
         case objectsChecked = "objects_checked", bytesChecked = "bytes_checked", referencedObjects = "referenced_objects"
         case missing, corrupt, orphaned, orphanedCount = "orphaned_count", orphanedBytes = "orphaned_bytes", damaged
         case staleTemporaryFiles = "stale_temporary_files", healthy
+        case databaseProblems = "database_problems", databaseCheck = "database_check"
     }
 
     public init(objectsChecked: Int, bytesChecked: Int64, referencedObjects: Int, missing: [ObjectProblem], corrupt: [ObjectProblem],
@@ -69,6 +75,8 @@ public struct FsckReport: Codable, Sendable {
         orphanedBytes = try c.decode(Int64.self, forKey: .orphanedBytes)
         damaged = try c.decode([DamagedRecord].self, forKey: .damaged)
         staleTemporaryFiles = try c.decode(Int.self, forKey: .staleTemporaryFiles)
+        databaseProblems = try c.decodeIfPresent([String].self, forKey: .databaseProblems) ?? []
+        databaseCheck = try c.decodeIfPresent(String.self, forKey: .databaseCheck) ?? "integrity_check"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -78,6 +86,7 @@ public struct FsckReport: Codable, Sendable {
         try c.encode(corrupt, forKey: .corrupt); try c.encode(orphaned, forKey: .orphaned)
         try c.encode(orphanedCount, forKey: .orphanedCount); try c.encode(orphanedBytes, forKey: .orphanedBytes)
         try c.encode(damaged, forKey: .damaged); try c.encode(staleTemporaryFiles, forKey: .staleTemporaryFiles)
+        try c.encode(databaseCheck, forKey: .databaseCheck); try c.encode(databaseProblems, forKey: .databaseProblems)
         try c.encode(isHealthy, forKey: .healthy)
     }
 }

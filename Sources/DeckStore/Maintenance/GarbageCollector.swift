@@ -44,6 +44,7 @@ public struct GarbageCollector {
     /// Collects garbage. `waiting` is called once if the lock is busy (a dataset add is running).
     public func collect(dryRun: Bool = false, grace: Double = GarbageCollector.defaultGrace, temporaryAge: Double = 3600,
                         waiting: (() -> Void)? = nil) throws -> GcReport {
+        try store.requireWritable()
         var lock = try MaintenanceLock.acquire(store.workspace, mode: .exclusive, wait: false)
         if lock == nil {
             waiting?()

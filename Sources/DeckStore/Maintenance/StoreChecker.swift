@@ -12,8 +12,29 @@ public struct StoreChecker {
 
     public init(store: DeckStore) { self.store = store }
 
-    /// Checks the whole store. `progress` gets (objects checked, objects in all).
-    public func check(progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FsckReport {
+    /// Checks the whole store: SQLite's `integrity_check` (`quick_check` when `quick`), every
+    /// record read back (see ``DatabaseChecker``), then every object. `progress` gets (objects
+    /// checked, objects in all). A database too damaged to read still gives a report (unhealthy).
+    public func check(quick: Bool = false, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FsckReport {
+        let checker = DatabaseChecker(store: store)
+        var problems = checker.integrityProblems(quick: quick)
+        var report: FsckReport
+        do {
+            report = try checkObjects(progress: progress)
+            report.damaged += try checker.damagedRecords()
+        } catch {
+            let mapped = store.userFacing(error)
+            problems.append(mapped is WorkspaceError ? "the records cannot be read: \(mapped)" : "the records cannot be read (the database is damaged)")
+            report = FsckReport(objectsChecked: 0, bytesChecked: 0, referencedObjects: 0, missing: [], corrupt: [], orphaned: [],
+                                orphanedCount: 0, orphanedBytes: 0, damaged: [], staleTemporaryFiles: staleTemporaryFiles().count)
+        }
+        report.databaseProblems = problems
+        report.databaseCheck = quick ? "quick_check" : "integrity_check"
+        return report
+    }
+
+    /// The object half of the check: hashes, missing and orphaned objects, dataset versions' objects.
+    func checkObjects(progress: (@Sendable (Int, Int) -> Void)?) throws -> FsckReport {
         let refs = try ObjectReferences.collect(store)
         let present = store.objects.allObjects()
         let objects = store.objects
@@ -76,9 +97,12 @@ public struct StoreChecker {
         let reader = DatasetContentReader(objects: store.objects)
         var damaged: [FsckReport.DamagedRecord] = []
         for row in rows {
-            let reference: String = row[0]
+            // A row whose columns cannot be read is reported by DatabaseChecker; skip it here.
+            guard let reference = String.fromDatabaseValue(row[0]), let versionID = Int64.fromDatabaseValue(row[1]),
+                  let hashText = String.fromDatabaseValue(row[2]), let kindText = String.fromDatabaseValue(row[3]),
+                  let size = Int64.fromDatabaseValue(row[4]) else { continue }
             let recorded = try store.database.read { db in
-                Set(try String.fetchAll(db, sql: "SELECT object FROM dataset_version_objects WHERE version_id = ?", arguments: [row[1] as Int64])
+                Set(try String.fetchAll(db, sql: "SELECT object FROM dataset_version_objects WHERE version_id = ?", arguments: [versionID])
                     .compactMap(ObjectID.init(hex:)))
             }
             let broken = recorded.filter { unusable.contains($0) }
@@ -86,16 +110,16 @@ public struct StoreChecker {
                 damaged.append(.init(reference: reference, reason: "\(broken.count) of its objects are missing or corrupt"))
                 continue
             }
-            guard let hash = ObjectID(hex: row[2]), let kind = DatasetContentKind(rawValue: row[3]) else {
+            guard let hash = ObjectID(hex: hashText), let kind = DatasetContentKind(rawValue: kindText) else {
                 damaged.append(.init(reference: reference, reason: "its content hash or kind is not valid"))
                 continue
             }
             do {
-                let needed = try reader.referencedObjects(kind: kind, hash: hash, size: row[4])
+                let needed = try reader.referencedObjects(kind: kind, hash: hash, size: size)
                 let unrecorded = needed.keys.filter { !recorded.contains($0) }
                 if !unrecorded.isEmpty {
                     damaged.append(.init(reference: reference, reason: "its \(kind.rawValue) names \(unrecorded.count) objects not recorded for it"))
-                } else if try logicalSize(kind: kind, hash: hash, reader: reader) != (row[4] as Int64) {
+                } else if try logicalSize(kind: kind, hash: hash, reader: reader) != size {
                     damaged.append(.init(reference: reference, reason: "its content does not add up to its recorded size"))
                 }
             } catch {

@@ -14,10 +14,13 @@ public struct ObjectStore: Sendable {
     public let root: URL
     /// `.mldeck/tmp/`.
     public let temporary: URL
+    /// True for a read-only workspace: writes throw ``ObjectStoreError/readOnly(path:)``.
+    public let readOnly: Bool
 
-    public init(root: URL, temporary: URL) {
+    public init(root: URL, temporary: URL, readOnly: Bool = false) {
         self.root = root
         self.temporary = temporary
+        self.readOnly = readOnly
     }
 
     /// Where the object lives on disk.
@@ -92,6 +95,7 @@ public struct ObjectStore: Sendable {
 
     /// Removes an object (used by `mldeck gc` for orphans only).
     public func remove(_ id: ObjectID) throws {
+        if readOnly { throw ObjectStoreError.readOnly(path: root.path) }
         let path = path(of: id)
         if unlink(path) != 0 && errno != ENOENT { throw ObjectStoreError.io(path: path, operation: "unlink", errno: errno) }
     }

@@ -6,6 +6,8 @@ public enum ObjectStoreError: Error, CustomStringConvertible, Equatable {
     case corrupt(ObjectID, path: String, actual: ObjectID)
     /// A file system call failed.
     case io(path: String, operation: String, errno: Int32)
+    /// The workspace was opened read-only.
+    case readOnly(path: String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum ObjectStoreError: Error, CustomStringConvertible, Equatable {
             return "object \(id.hex.prefix(12)) is corrupt: \(path) now hashes to \(actual.hex.prefix(12)); run `mldeck fsck`"
         case .io(let path, let operation, let code):
             return "\(operation) failed for \(path): \(String(cString: strerror(code)))"
+        case .readOnly(let path):
+            return "the workspace's object store \(path) is read-only; this command writes, so run it in a workspace you can write to"
         }
     }
 }

@@ -32,6 +32,7 @@ public final class ObjectWriteBatch: @unchecked Sendable {
 
     /// Stores `bytes` already hashed by the caller as `id` (the caller guarantees the hash).
     public func put(_ data: Data, as id: ObjectID) throws {
+        if store.readOnly { throw ObjectStoreError.readOnly(path: store.root.path) }
         let final = store.path(of: id)
         if access(final, F_OK) == 0 { return }
         let folder = String(final[..<final.lastIndex(of: "/")!])
@@ -61,6 +62,7 @@ public final class ObjectWriteBatch: @unchecked Sendable {
     /// Stores a whole file, hashing it as it streams into a temporary file.
     @discardableResult
     public func putFile(at url: URL) throws -> ObjectID {
+        if store.readOnly { throw ObjectStoreError.readOnly(path: store.root.path) }
         guard let input = FileHandle(forReadingAtPath: url.path) else {
             throw ObjectStoreError.io(path: url.path, operation: "open", errno: errno)
         }

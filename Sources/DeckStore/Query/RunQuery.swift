@@ -140,7 +140,7 @@ extension DeckStore {
                     ORDER BY o.\(walk.column) \(direction), \(rest)
                     """
                 runs = try Row.fetchAll(db, sql: withKey + page(query.limit, query.offset),
-                                        arguments: StatementArguments(args + orderArgs)).map(Self.runRecord)
+                                        arguments: StatementArguments(args + orderArgs)).compactMap(listedRunRecord)
                 if sameKey.isEmpty && (query.limit == nil || runs.count < query.limit!) {
                     // Part 2: runs without the key come last.
                     var skipped = 0
@@ -151,13 +151,13 @@ extension DeckStore {
                     let remaining = query.limit.map { $0 - runs.count }
                     let offset = runs.isEmpty ? max(0, query.offset - skipped) : 0
                     runs += try Row.fetchAll(db, sql: missing + page(remaining, offset),
-                                             arguments: StatementArguments(args + orderArgs)).map(Self.runRecord)
+                                             arguments: StatementArguments(args + orderArgs)).compactMap(listedRunRecord)
                 }
             } else {
                 var orderArgs: [DatabaseValueConvertible?] = []
                 let order = try orderClause(query.orderBy[...], &orderArgs)
                 runs = try Row.fetchAll(db, sql: "\(base) WHERE \(whereSQL)\(driver) ORDER BY \(order)" + page(query.limit, query.offset),
-                                        arguments: StatementArguments(args + orderArgs)).map(Self.runRecord)
+                                        arguments: StatementArguments(args + orderArgs)).compactMap(listedRunRecord)
             }
             let ids = runs.map(\.rowID)
             let params = try keyValues(table: "params", runs: ids, in: db)

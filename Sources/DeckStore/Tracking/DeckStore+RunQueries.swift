@@ -8,12 +8,42 @@ extension DeckStore {
         (SELECT uuid FROM runs p WHERE p.id = r.parent_run_id) AS parent_uuid, r.trigger
         """
 
-    static func runRecord(_ row: Row) -> RunRecord {
-        RunRecord(rowID: row[0], id: row[1], name: row[2], experiment: row[3],
-                  status: RunStatus(rawValue: row[4]) ?? .failed, statusReason: row[5], startTime: row[6],
-                  endTime: row[7], exitCode: row[8], exitSignal: row[9], command: row[10], pipeline: row[11],
-                  deleted: row[12], lineage: RunLineage(datasetVersion: row[13], codeHash: row[14], gitCommit: row[15],
-                                                        gitDirty: row[16], parentRunID: row[17], trigger: row[18]))
+    /// Reads a `runColumns` row; throws ``RecordDamage`` naming the run when a column cannot be read.
+    static func runRecord(_ row: Row) throws -> RunRecord {
+        let uuid = (row[1] as DatabaseValue).storage.value as? String
+        let reference = uuid.map { "run \($0.prefix(8))" } ?? "run #\((row[0] as DatabaseValue).storage.value.map { "\($0)" } ?? "?")"
+        let r = RecordReader(row: row, reference: reference)
+        let statusText: String = try r.value(4, "status")
+        guard let status = RunStatus(rawValue: statusText) else {
+            throw RecordDamage(reference: reference, reason: "its status '\(statusText.prefix(40))' is not a run status")
+        }
+        let start: Double = try r.value(6, "start time")
+        let end: Double? = try r.optional(7, "end time")
+        guard start.isFinite, end?.isFinite ?? true else { throw RecordDamage(reference: reference, reason: "its start or end time is not a finite number") }
+        return RunRecord(rowID: try r.value(0, "row id"), id: try r.value(1, "id"), name: try r.value(2, "name"),
+                         experiment: try r.value(3, "experiment"), status: status, statusReason: try r.optional(5, "status reason"),
+                         startTime: start, endTime: end, exitCode: try r.optional(8, "exit code"), exitSignal: try r.optional(9, "exit signal"),
+                         command: try r.optional(10, "command"), pipeline: try r.optional(11, "pipeline"), deleted: try r.value(12, "deleted flag"),
+                         lineage: RunLineage(datasetVersion: try r.optional(13, "dataset version"), codeHash: try r.optional(14, "code hash"),
+                                             gitCommit: try r.optional(15, "git commit"), gitDirty: try r.optional(16, "git dirty flag"),
+                                             parentRunID: try r.optional(17, "parent run"), trigger: try r.optional(18, "trigger")))
+    }
+
+    /// ``runRecord(_:)`` for a listing: a damaged run is skipped (nil) and reported to ``onDamagedRecord``.
+    func listedRunRecord(_ row: Row) -> RunRecord? {
+        do {
+            return try Self.runRecord(row)
+        } catch let damage as RecordDamage {
+            onDamagedRecord?(damage.warning)
+        } catch {
+            onDamagedRecord?("skipped a run that cannot be read: \(error)")
+        }
+        return nil
+    }
+
+    /// ``runRecord(_:)`` for a command that needs this run: damage is a ``WorkspaceError/damagedRecord(reference:reason:)``.
+    static func requiredRunRecord(_ row: Row) throws -> RunRecord {
+        do { return try runRecord(row) } catch let damage as RecordDamage { throw damage.workspaceError }
     }
 
     /// Finds a run by full id, unique id prefix, or name (the newest run of that name).
@@ -24,16 +54,16 @@ extension DeckStore {
     func resolveRun(_ reference: String, in db: Database) throws -> RunRecord {
         let base = "SELECT \(Self.runColumns) FROM runs r JOIN experiments e ON e.id = r.experiment_id"
         if let row = try Row.fetchOne(db, sql: base + " WHERE r.uuid = ?", arguments: [reference.lowercased()]) {
-            return Self.runRecord(row)
+            return try Self.requiredRunRecord(row)
         }
         // A name comes before an id prefix (as git puts ref names before abbreviated hashes): a run
         // named "a" is found by "a" even when some id starts with "a". A name may be used by several
         // runs; naming one of those must not silently pick one.
         let named = try Row.fetchAll(db, sql: base + " WHERE r.name = ? ORDER BY r.start_time DESC LIMIT 20", arguments: [reference])
-        if named.count == 1 { return Self.runRecord(named[0]) }
+        if named.count == 1 { return try Self.requiredRunRecord(named[0]) }
         if named.count > 1 {
             throw TrackingError.ambiguousRun(reference, candidates: named.map { row in
-                let run = Self.runRecord(row)
+                guard let run = try? Self.runRecord(row) else { return "(a damaged run record)" }
                 return "\(run.id.prefix(8)) (started \(JSONTime.encode(run.startTime)), \(run.status.rawValue))"
             })
         }
@@ -41,8 +71,8 @@ extension DeckStore {
         if isHex {
             let lower = reference.lowercased()
             let rows = try Row.fetchAll(db, sql: base + " WHERE r.uuid >= ? AND r.uuid < ? LIMIT 6", arguments: [lower, lower + "g"])
-            if rows.count == 1 { return Self.runRecord(rows[0]) }
-            if rows.count > 1 { throw TrackingError.ambiguousRun(reference, candidates: rows.map { String(($0[1] as String).prefix(12)) }) }
+            if rows.count == 1 { return try Self.requiredRunRecord(rows[0]) }
+            if rows.count > 1 { throw TrackingError.ambiguousRun(reference, candidates: rows.map { String((($0[1] as DatabaseValue).storage.value as? String ?? "?").prefix(12)) }) }
         }
         throw TrackingError.runNotFound(reference)
     }
@@ -86,9 +116,15 @@ extension DeckStore {
         let list = runs.map(String.init).joined(separator: ",")
         let rows = try Row.fetchCursor(db, sql: "SELECT m.run_id, k.name, m.last, m.last_step, m.min, m.max, m.count FROM metric_summary m JOIN keys k ON k.id = m.key_id WHERE m.run_id IN (\(list)) ORDER BY k.name")
         while let row = try rows.next() {
-            // NULL stands for NaN (SQLite cannot store NaN).
-            out[row[0], default: []].append(MetricSummary(key: row[1], last: row[2] ?? .nan, lastStep: row[3], min: row[4] ?? .nan,
-                                                          max: row[5] ?? .nan, count: row[6]))
+            // NULL stands for NaN (SQLite cannot store NaN). A damaged row is skipped with a warning.
+            let r = RecordReader(row: row, reference: "metric summary of run #\((row[0] as DatabaseValue).storage.value.map { "\($0)" } ?? "?")")
+            do {
+                out[try r.value(0, "run", as: Int64.self), default: []].append(MetricSummary(
+                    key: try r.value(1, "key"), last: try r.optional(2, "last value") ?? .nan, lastStep: try r.value(3, "last step"),
+                    min: try r.optional(4, "minimum") ?? .nan, max: try r.optional(5, "maximum") ?? .nan, count: try r.value(6, "count")))
+            } catch let damage as RecordDamage {
+                onDamagedRecord?(damage.warning)
+            }
         }
         return out
     }
@@ -99,7 +135,15 @@ extension DeckStore {
             guard let keyID = try keyCache.existingID(for: key, in: db) else { return [] }
             var points: [SeriesPoint] = []
             let blobs = try Data.fetchCursor(db, sql: "SELECT points FROM metric_chunks WHERE run_id = ? AND key_id = ? ORDER BY seq", arguments: [run.rowID, keyID])
+            var seq = 0
             while let blob = try blobs.next() {
+                seq += 1
+                // A chunk that is not whole 24-byte points is damaged: skip it rather than misread it.
+                guard blob.count % MetricChunkCodec.bytesPerPoint == 0 else {
+                    onDamagedRecord?(RecordDamage(reference: "run \(run.id.prefix(8)) metric '\(key)' chunk \(seq)",
+                                                  reason: "\(blob.count) bytes is not a whole number of \(MetricChunkCodec.bytesPerPoint)-byte points").warning)
+                    continue
+                }
                 MetricChunkCodec.decode(blob, into: &points)
             }
             // A stable sort keeps logging order among equal steps.

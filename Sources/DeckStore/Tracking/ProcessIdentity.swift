@@ -17,6 +17,12 @@ public struct ProcessIdentity: Sendable, Equatable {
         return ProcessIdentity(pid: pid, token: token(of: pid) ?? "", host: hostName)
     }
 
+    /// The identity of a live process on this machine (pid and start time), nil when there is none.
+    public static func of(pid: Int32) -> ProcessIdentity? {
+        guard pid > 0, let token = token(of: pid) else { return nil }
+        return ProcessIdentity(pid: pid, token: token, host: hostName)
+    }
+
     /// This machine's host name.
     public static var hostName: String {
         var buffer = [CChar](repeating: 0, count: 256)

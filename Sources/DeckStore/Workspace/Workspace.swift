@@ -40,12 +40,14 @@ public struct Workspace: Sendable, Equatable {
             guard isWorkspace(url) else { throw WorkspaceError.notFound(start: url.path) }
             return Workspace(root: url)
         }
-        var folder = start.standardizedFileURL
+        // Walk up path components, not URLs: a fixed number of steps ends at `/`, whatever
+        // symlinks (loops included) the path goes through.
+        var components = start.standardizedFileURL.path.split(separator: "/").map(String.init)
         while true {
+            let folder = URL(fileURLWithPath: "/" + components.joined(separator: "/"), isDirectory: true)
             if isWorkspace(folder) { return Workspace(root: folder) }
-            let parent = folder.deletingLastPathComponent()
-            if parent.path == folder.path { break }
-            folder = parent
+            if components.isEmpty { break }
+            components.removeLast()
         }
         throw WorkspaceError.notFound(start: start.path)
     }
@@ -56,7 +58,8 @@ public struct Workspace: Sendable, Equatable {
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
-    /// Creates `.mldeck/` and a commented `mldeck.yaml` (unless one exists) in `root`.
+    /// Creates `.mldeck/` with a new database and a commented `mldeck.yaml` (unless one exists)
+    /// in `root`. This (`mldeck init`) is the only way a database is created.
     @discardableResult
     public static func create(at root: URL) throws -> Workspace {
         let workspace = Workspace(root: root)
@@ -65,6 +68,7 @@ public struct Workspace: Sendable, Equatable {
         for dir in [workspace.stateDirectory, workspace.objectsDirectory, workspace.temporaryDirectory, workspace.runsDirectory] {
             try fm.createDirectory(at: dir, withIntermediateDirectories: true)
         }
+        try DeckStore.create(workspace)
         if !fm.fileExists(atPath: workspace.configURL.path) {
             try Data(WorkspaceTemplate.configYAML.utf8).write(to: workspace.configURL, options: .atomic)
         }

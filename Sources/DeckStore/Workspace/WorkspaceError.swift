@@ -12,6 +12,23 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
     case networkFileSystem(path: String, kind: String)
     /// The database could not be opened.
     case cannotOpen(path: String, reason: String)
+    /// `.mldeck/` exists but `.mldeck/mldeck.sqlite` does not: nothing is created over it.
+    case databaseMissing(path: String)
+    /// `.mldeck/mldeck.sqlite` is 0 bytes (truncated or overwritten): nothing is created over it.
+    case databaseEmpty(path: String)
+    /// `.mldeck/mldeck.sqlite` is not an SQLite database, or not one `mldeck init` made.
+    case notADatabase(path: String, detail: String)
+    /// The workspace cannot be written (another user's, a read-only mount or snapshot).
+    case readOnly(path: String)
+    /// Another process held the write lock for longer than the busy timeout.
+    case busy(path: String, seconds: Double)
+    /// SQLite reports that the database file is damaged.
+    case databaseCorrupt(path: String)
+    /// A stored record cannot be read back (named by `reference`, e.g. `dataset churn@2`).
+    case damagedRecord(reference: String, reason: String)
+
+    /// How to recover from a missing, empty or foreign database, without deleting anything.
+    static let recovery = "Restore .mldeck/mldeck.sqlite from a backup (with its -wal file, if there is one). To start over with an empty store, move the old folder aside (`mv .mldeck .mldeck.broken`) and run `mldeck init`; the objects in .mldeck.broken/objects stay readable."
 
     public var description: String {
         switch self {
@@ -25,6 +42,20 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
             return "\(path) is on a network file system (\(kind)); SQLite's WAL mode is unsafe there, so MLDeck refuses to open it. Put the workspace on a local disk."
         case .cannotOpen(let path, let reason):
             return "cannot open the workspace database \(path): \(reason)"
+        case .databaseMissing(let path):
+            return "the workspace database \(path) is missing; MLDeck will not create a new, empty store over an existing workspace. \(Self.recovery)"
+        case .databaseEmpty(let path):
+            return "the workspace database \(path) is empty (0 bytes): it was truncated or overwritten, and MLDeck will not start a new, empty store over it. \(Self.recovery)"
+        case .notADatabase(let path, let detail):
+            return "\(path) is not an MLDeck database (\(detail)); nothing was changed. \(Self.recovery)"
+        case .readOnly(let path):
+            return "the workspace \(path) is read-only (another user's folder, or a read-only mount or snapshot); reading works, but this command writes. Run it in a workspace you can write to."
+        case .busy(let path, let seconds):
+            return "another mldeck process has held the write lock on \(path) for \(StoreFormatting.wholeSeconds(seconds)) s; try again when it has finished (see `mldeck runs list --filter \"status = 'RUNNING'\"`)"
+        case .databaseCorrupt(let path):
+            return "the database of the workspace \(path) is damaged (SQLite reports corruption); run `mldeck fsck` to see what is affected, and restore .mldeck/mldeck.sqlite from a backup"
+        case .damagedRecord(let reference, let reason):
+            return "\(reference) is damaged (\(reason)); run `mldeck fsck` to list every damaged record"
         }
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs an ``AppModel`` on the real terminal: one loop on the main thread that waits for a key
 /// with a short timeout, lets the app pull data between keys (`tick`), and redraws only when
@@ -33,6 +36,8 @@ public final class AppRunner {
 
         while !model.quitRequested {
             if session.pendingQuitSignal != 0 { return session.pendingQuitSignal }
+            // The terminal closed without a SIGHUP reaching us: no key can come, so leave as if hung up.
+            if session.terminalLost { return SIGHUP }
             if model.needsRedraw {
                 let start = clock.now
                 model.size = session.size

@@ -39,6 +39,12 @@ public final class TerminalSession {
         CharWidth.ensureUTF8Locale()
         TerminalRestorer.saveTTYModes()
         TerminalRestorer.installHandlers()
+        // A parent may have blocked the quit signals (the mask survives exec): unblock them, so a
+        // closed terminal's SIGHUP reaches the handler.
+        var quitSet = sigset_t()
+        sigemptyset(&quitSet)
+        for sig in TerminalRestorer.quitSignals { sigaddset(&quitSet, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &quitSet, nil)
         guard let scr = newterm(nil, nc_stdout(), nc_stdin()) else {
             TerminalRestorer.disarm()
             throw .unknownTerminalType(options.environment["TERM"] ?? "(unset)")
@@ -83,11 +89,24 @@ public final class TerminalSession {
         wtimeout(window, timeoutMilliseconds)
         var ch: wint_t = 0
         let rc = wget_wch(window, &ch)
+        if rc == ERR && Self.inputHungUp(STDIN_FILENO) { terminalLost = true }
         return KeyDecoder.decode(status: rc, code: UInt32(ch)) {
             var ev = MEVENT()
             guard getmouse(&ev) == OK, let kind = KeyDecoder.mouseKind(bstate: UInt32(ev.bstate)) else { return nil }
             return MouseEvent(kind, x: Int(ev.x), y: Int(ev.y))
         }
+    }
+
+    /// True once the terminal has gone (its window or connection closed: standard input reports a
+    /// hang-up or an error). Input can then never arrive, so the UI loop ends instead of spinning.
+    public private(set) var terminalLost = false
+
+    /// True when `descriptor` (the terminal's input) has hung up or failed, checked without waiting.
+    nonisolated public static func inputHungUp(_ descriptor: Int32) -> Bool {
+        guard descriptor >= 0 else { return true }
+        var fd = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&fd, 1, 0) >= 0 else { return errno == EBADF }
+        return fd.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 
     /// SIGINT, SIGTERM or SIGHUP received while the dashboard runs (0 if none). The UI loop

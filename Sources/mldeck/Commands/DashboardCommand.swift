@@ -42,6 +42,8 @@ enum DashboardLauncher {
     ///   restart with `SWIFT_BACKTRACE=interactive=no`).
     static func open(store: DeckStore, theme: String?, readOnly: Bool, headless: String?, keys: String?,
                      reexecArguments: [String]) throws {
+        // A workspace that cannot be written is browsed read-only (promote and cancel are off).
+        let readOnly = readOnly || store.isReadOnly
         if let headless {
             let parts = headless.lowercased().split(separator: "x").compactMap { Int($0) }
             guard parts.count == 2 else { throw ValidationError("--headless takes WIDTHxHEIGHT, e.g. 120x35") }
@@ -56,6 +58,8 @@ enum DashboardLauncher {
             throw ValidationError("the dashboard needs a terminal (stdin and stdout); for scripts use mldeck runs list")
         }
         reexecWithoutInteractiveBacktrace(reexecArguments)
+        // Warnings on stderr would land on the dashboard's screen: damaged records are just skipped there.
+        store.onDamagedRecord = nil
         let signal = try MainActor.assumeIsolated { () throws -> Int32 in
             let dashboard = Dashboard(store: store, options: Dashboard.Options(theme: theme, readOnly: readOnly))
             return try dashboard.run()

@@ -49,3 +49,43 @@ final class RunReaperTests: XCTestCase {
         XCTAssertEqual(try ws.store.resolveRun(run.id).status, .failed)
     }
 }
+
+/// Item 13 of issue 8: a reaped run ends at its last known activity, not at its start.
+final class RunReaperEndTimeTests: XCTestCase {
+    var ws: TestWorkspace!
+    override func setUpWithError() throws { ws = try TestWorkspace() }
+    override func tearDown() { ws.cleanup() }
+
+    func deadOwner() -> ProcessIdentity {
+        let me = ProcessIdentity.current
+        return ProcessIdentity(pid: me.pid, token: me.token + "0", host: me.host)
+    }
+
+    func testADeadRunEndsAtItsLastMetricOrActivityNotAtItsStart() throws {
+        let now = Date().timeIntervalSince1970
+        let byMetric = try ws.store.createRun(RunStart(name: "metric", owner: deadOwner(), startTime: now - 100,
+                                                       metrics: [MetricPoint(key: "loss", value: 1, step: 1, timestamp: now - 40)]))
+        let byFile = try ws.store.createRun(RunStart(name: "file", owner: deadOwner(), startTime: now - 100))
+        RunActivity.touch(byFile.id, in: ws.store.workspace)
+        var times = [timespec(tv_sec: Int(now - 30), tv_nsec: 0), timespec(tv_sec: Int(now - 30), tv_nsec: 0)]
+        XCTAssertEqual(utimensat(AT_FDCWD, ws.store.workspace.runDirectory(byFile.id).path + "/alive", &times, 0), 0)
+        let future = try ws.store.createRun(RunStart(name: "future", owner: deadOwner(), startTime: now - 10,
+                                                     metrics: [MetricPoint(key: "loss", value: 1, step: 1, timestamp: now + 1e12)]))
+        let silent = try ws.store.createRun(RunStart(name: "silent", owner: deadOwner(), startTime: now - 5))
+
+        XCTAssertEqual(try RunReaper(store: ws.store).reap(now: now), 4)
+        let metric = try ws.store.resolveRun(byMetric.id)
+        XCTAssertEqual(metric.status, .failed)
+        XCTAssertEqual(metric.duration(), 60, accuracy: 0.01)
+        XCTAssertEqual(try ws.store.resolveRun(byFile.id).duration(), 70, accuracy: 1, "the alive file's time, to the second")
+        XCTAssertEqual(try ws.store.resolveRun(future.id).duration(), 10, accuracy: 0.5, "never past now")
+        XCTAssertEqual(try ws.store.resolveRun(silent.id).duration(), 0, accuracy: 0.01, "no sign of life after the start")
+    }
+
+    func testTheIdentityOfAnotherLiveProcessCanBeRecorded() throws {
+        let parent = try XCTUnwrap(ProcessIdentity.of(pid: getppid()))
+        XCTAssertTrue(parent.isAlive)
+        XCTAssertNil(ProcessIdentity.of(pid: 0))
+        XCTAssertNil(ProcessIdentity.of(pid: -5))
+    }
+}

@@ -32,21 +32,42 @@ struct RunsLog: ParsableCommand {
         for path in artifact {
             try store.logArtifact(run: handle, path: URL(fileURLWithPath: path).lastPathComponent, file: URL(fileURLWithPath: path))
         }
+        // A sign of life: if the script dies without `runs end`, the run ends here, not at its start.
+        if !store.isReadOnly { RunActivity.touch(handle.id, in: store.workspace) }
     }
 }
 
-/// `mldeck runs create [--name N] [--experiment E]` — starts an ownerless run for scripts; prints its id.
+/// `mldeck runs create [--name N] [--experiment E] [--owner-pid PID]` — starts a run for a script to log to; prints its id.
+///
+/// The run is owned by the process that called mldeck (the script), unless `--owner-pid` names
+/// another: when the owner dies without `mldeck runs end`, the next mldeck command marks the run
+/// FAILED, ending at its last activity.
 struct RunsCreate: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a run for a script to log to; prints its id.")
+    static let configuration = CommandConfiguration(
+        commandName: "create", abstract: "Create a run for a script to log to; prints its id.",
+        discussion: "The run belongs to the calling process (the script): if it dies without `mldeck runs end`, the run is marked FAILED. --owner-pid PID chooses another owner; --owner-pid 0 makes a run without an owner, which stays RUNNING until `mldeck runs end`.")
     @OptionGroup var global: GlobalOptions
     @Option(name: .long) var name: String?
     @Option(name: .long) var experiment = "Default"
     @Option(name: [.customShort("p"), .long], help: "KEY=VALUE (repeatable).") var param: [String] = []
+    @Option(name: .customLong("owner-pid"), help: "The process that owns the run (default: the one that called mldeck; 0: none).")
+    var ownerPID: Int32?
 
     func run() throws {
+        let owner = try Self.owner(ownerPID)
         let store = try global.openStore()
-        let handle = try store.createRun(RunStart(name: name, experiment: experiment, params: try KeyValue.parse(param, option: "-p"), owner: nil))
+        let handle = try store.createRun(RunStart(name: name, experiment: experiment, params: try KeyValue.parse(param, option: "-p"), owner: owner))
         print(handle.id)
+    }
+
+    /// The owner identity: the parent process by default, none for 0, else the given live process.
+    static func owner(_ pid: Int32?) throws -> ProcessIdentity? {
+        guard let pid else { return ProcessIdentity.of(pid: getppid()) }
+        if pid == 0 { return nil }
+        guard pid > 0, let identity = ProcessIdentity.of(pid: pid) else {
+            throw ValidationError("--owner-pid \(pid): no such process is running on this machine (give the pid of a live process, or 0 for a run without an owner)")
+        }
+        return identity
     }
 }
 
