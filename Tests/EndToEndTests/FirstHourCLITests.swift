@@ -151,4 +151,34 @@ final class FirstHourCLITests: XCTestCase {
         let points = try XCTUnwrap((shown["series"] as? [String: [[String: Any]]])?["loss"])
         XCTAssertTrue(isISO(points.first?["timestamp"]), "\(points)")
     }
+
+    /// `mldeck track` records code lineage as pipeline runs do: a hash of the command and the
+    /// scripts it names, git's commit and the dirty flag.
+    func testTrackRecordsCodeLineage() throws {
+        let workspace = try CLI.makeWorkspace()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        func git(_ args: String...) throws {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["git", "-C", workspace.path, "-c", "user.name=t", "-c", "user.email=t@e"] + args
+            try p.run(); p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0, args.joined(separator: " "))
+        }
+        try "echo one\n".write(to: workspace.appendingPathComponent("train.sh"), atomically: true, encoding: .utf8)
+        try git("init", "-q"); try git("add", "train.sh", ".gitignore"); try git("commit", "-qm", "first")
+        func lineage(_ name: String) throws -> [String: Any] {
+            XCTAssertEqual(try CLI.run(["track", "--name", name, "--", "sh", "train.sh"], in: workspace).status, 0)
+            let shown = try XCTUnwrap(try CLI.json(["runs", "show", name], in: workspace) as? [String: Any])
+            return try XCTUnwrap(shown["lineage"] as? [String: Any])
+        }
+        let first = try lineage("one")
+        XCTAssertEqual((first["code_hash"] as? String)?.count, 64, "\(first)")
+        XCTAssertEqual((first["git_commit"] as? String)?.count, 40, "\(first)")
+        XCTAssertEqual(first["git_dirty"] as? Bool, false)
+        XCTAssertEqual(try lineage("same")["code_hash"] as? String, first["code_hash"] as? String)
+        try "echo two\n".write(to: workspace.appendingPathComponent("train.sh"), atomically: true, encoding: .utf8)
+        let edited = try lineage("two")
+        XCTAssertNotEqual(edited["code_hash"] as? String, first["code_hash"] as? String)
+        XCTAssertEqual(edited["git_dirty"] as? Bool, true)
+    }
 }

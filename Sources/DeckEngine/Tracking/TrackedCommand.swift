@@ -55,9 +55,13 @@ public final class TrackedCommand: @unchecked Sendable {
     /// Runs the command to its end and records everything; throws only when the store fails.
     public func run() throws -> Outcome {
         let commandText = options.arguments.map(ShellQuoting.quote).joined(separator: " ")
+        let code = CommandCodeLineage.codeHash(arguments: options.arguments,
+                                               directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                                               root: store.workspace.root)
+        let git = GitInfo(root: store.workspace.root)
         let handle = try store.createRun(RunStart(name: options.name, experiment: options.experiment, status: .running,
                                                   command: commandText, params: options.params, tags: options.tags,
-                                                  lineage: RunLineage(trigger: "manual")))
+                                                  lineage: RunLineage(codeHash: code.hash, gitCommit: git.commit, trigger: "manual")))
         let runDirectory = store.workspace.runDirectory(handle.id)
         let outputDirectory = runDirectory.appendingPathComponent("outputs", isDirectory: true)
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
@@ -137,6 +141,7 @@ public final class TrackedCommand: @unchecked Sendable {
             status = wasCancelled ? .killed : .failed
             reason = wasCancelled ? "cancelled" : "killed by signal \(sig)"
         }
+        if let dirty = git.dirty(timeout: 0.5) { try? store.updateLineage(RunLineage(gitDirty: dirty), run: handle) }
         try store.finishRun(handle, status: status, exitCode: exitCode, signal: signal, reason: reason)
         return Outcome(runID: handle.id, status: status, exitStatus: termination.shellStatus, problems: seenProblems)
     }
