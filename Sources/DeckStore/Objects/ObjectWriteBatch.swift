@@ -1,3 +1,4 @@
+import DeckInput
 import Foundation
 import Crypto
 #if canImport(Glibc)
@@ -61,9 +62,8 @@ public final class ObjectWriteBatch: @unchecked Sendable {
     /// Stores a whole file, hashing it as it streams into a temporary file.
     @discardableResult
     public func putFile(at url: URL) throws -> ObjectID {
-        guard let input = FileHandle(forReadingAtPath: url.path) else {
-            throw ObjectStoreError.io(path: url.path, operation: "open", errno: errno)
-        }
+        // Never blocks on a FIFO: `runs log --artifact`, track's {"artifact": …} and step outputs are user paths.
+        let input = FileHandle(fileDescriptor: try InputFile.openForReading(url.path), closeOnDealloc: true)
         defer { try? input.close() }
         let temp = store.temporary.path + "/" + UUID().uuidString
         guard FileManager.default.createFile(atPath: temp, contents: nil), let output = FileHandle(forWritingAtPath: temp) else {

@@ -1,3 +1,4 @@
+import DeckInput
 import Foundation
 
 /// The result of loading a theme: the theme to use (the default one when loading failed) and
@@ -98,9 +99,9 @@ public struct ThemeCatalog: Sendable {
     /// Loads one theme file (see ``load(_:)`` for the fallback rules).
     public static func loadFile(_ file: String) -> ThemeLoadResult {
         let text: String
-        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+        do { text = try InputFile.readText(file) } catch {
             return ThemeLoadResult(theme: .defaultTheme,
-                                   errors: [ThemeError(file: file, line: 0, kind: .unreadable("\(error.localizedDescription)"))],
+                                   errors: [ThemeError(file: file, line: 0, kind: .unreadable("\(error)"))],
                                    path: nil)
         }
         let base = ((file as NSString).lastPathComponent as NSString).deletingPathExtension

@@ -1,3 +1,4 @@
+import DeckInput
 import DeckStore
 import Foundation
 
@@ -92,13 +93,28 @@ public struct WorkspaceDatasetSource: DatasetSource {
     }
 }
 
-/// SHA-256 of files, streamed.
+/// SHA-256 of files, streamed with `read` into a buffer (never mapped: a mapped file that shrinks
+/// is a SIGBUS), refusing FIFOs, devices and sockets before opening (`InputFile`).
 enum FileHashing {
     static func sha256(of url: URL) throws -> String {
-        guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else {
-            throw DatasetSourceError.notFound(url.path, detail: "cannot read \(url.path)")
+        let fd: Int32
+        do { fd = try InputFile.openForReading(url.path) } catch {
+            throw DatasetSourceError.notFound(url.path, detail: "\(error)")
         }
-        return ObjectID.of(data).hex
+        defer { close(fd) }
+        var hasher = ObjectHasher()
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(fd, buffer, 1 << 20)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw DatasetSourceError.notFound(url.path, detail: "cannot read \(url.path): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(start: buffer, count: n))
+        }
+        return hasher.finalize().hex
     }
 }
 

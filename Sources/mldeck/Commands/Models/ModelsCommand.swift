@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeckInput
 import DeckEngine
 import DeckML
 import DeckStore
@@ -150,6 +151,8 @@ struct ModelsPredict: ParsableCommand {
     @Option(name: .long, help: "Write the predictions to this CSV file instead of standard output.") var out: String?
 
     func run() throws {
+        // What the input is, before the model is loaded: a FIFO or a device would never end.
+        try InputFile.checkRegular(file)
         let store = try global.openStore()
         var ref = try ModelReference(parsing: reference)
         if !reference.contains("@"), (try? store.modelVersion(model: ref.model, alias: "production")) ?? nil != nil {
