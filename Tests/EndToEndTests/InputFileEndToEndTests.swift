@@ -75,4 +75,30 @@ final class InputFileEndToEndTests: XCTestCase {
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue((result.stdout + result.stderr).contains("FIFO"), result.stdout + result.stderr)
     }
+
+    func testPipelineStepDepsRefusesAFIFO() throws {
+        let yaml = """
+            pipelines:
+              p:
+                steps:
+                  s: {run: "true", deps: [in.csv]}
+            """
+        try yaml.write(to: workspace.appendingPathComponent("mldeck.yaml"), atomically: true, encoding: .utf8)
+        guard let result = try runBounded(["run", "p"]) else { return XCTFail("run blocked on a FIFO in deps") }
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue((result.stdout + result.stderr).contains("FIFO"), result.stdout + result.stderr)
+    }
+
+    func testPipelineStepMetricsRefusesAFIFO() throws {
+        let yaml = """
+            pipelines:
+              p:
+                steps:
+                  s: {run: "true", metrics: in.csv}
+            """
+        try yaml.write(to: workspace.appendingPathComponent("mldeck.yaml"), atomically: true, encoding: .utf8)
+        guard let result = try runBounded(["run", "p"]) else { return XCTFail("run blocked on a FIFO metrics file") }
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue((result.stdout + result.stderr).contains("FIFO"), result.stdout + result.stderr)
+    }
 }

@@ -97,10 +97,7 @@ public struct WorkspaceDatasetSource: DatasetSource {
 /// is a SIGBUS), refusing FIFOs, devices and sockets before opening (`InputFile`).
 enum FileHashing {
     static func sha256(of url: URL) throws -> String {
-        let fd: Int32
-        do { fd = try InputFile.openForReading(url.path) } catch {
-            throw DatasetSourceError.notFound(url.path, detail: "\(error)")
-        }
+        let fd = try InputFile.openForReading(url.path)
         defer { close(fd) }
         var hasher = ObjectHasher()
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 64)
@@ -109,7 +106,7 @@ enum FileHashing {
             let n = read(fd, buffer, 1 << 20)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw DatasetSourceError.notFound(url.path, detail: "cannot read \(url.path): \(String(cString: strerror(errno)))")
+                throw InputFileError.unreadable(url.path, reason: String(cString: strerror(errno)))
             }
             if n == 0 { break }
             hasher.update(UnsafeRawBufferPointer(start: buffer, count: n))
