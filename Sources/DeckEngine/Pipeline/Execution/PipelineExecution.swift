@@ -197,11 +197,8 @@ public final class PipelineExecution: @unchecked Sendable {
                     }
                     list.append((path, ObjectID.of(Data(text.utf8)).hex))
                 } else {
-                    do {
-                        list.append((path, try FileHashing.sha256(of: url)))
-                    } catch {
-                        errors.append(PipelineConfigError(file: config.file, location: step.keyLocations["deps"],
-                                                          key: "pipelines.\(pipeline.name).steps.\(step.name).deps", message: "\(error)"))
+                    do { list.append((path, try FileHashing.sha256(of: url))) } catch {   // a FIFO or device: said at its key
+                        errors.append(PipelineConfigError(file: config.file, location: step.keyLocations["deps"], key: "pipelines.\(pipeline.name).steps.\(step.name).deps", message: "\(error)"))
                     }
                 }
             }
