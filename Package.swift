@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// MLDeck: a terminal MLOps workbench. Targets follow `../shared/DESIGN.md`; arrows only point down:
-/// mldeck → DeckTUI → DeckEngine → (DeckML, DeckStore) → (CXGBoost, CNCurses, GRDB, Crypto).
+/// mldeck → DeckTUI → DeckEngine → (DeckML, DeckStore) → (DeckInput, CXGBoost, CNCurses, GRDB, Crypto).
 let package = Package(
     name: "MLDeckPackage",
     platforms: [.macOS(.v14)],
@@ -19,25 +19,28 @@ let package = Package(
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
         .systemLibrary(name: "CXGBoost", providers: [.apt(["libxgboost-dev"])]),
 
+        /// Reading user-given paths safely (refuses FIFOs, devices, sockets and folders before opening).
+        .target(name: "DeckInput"),
         /// The workspace: SQLite schema and migrations, object store, tracking, registries. Knows nothing of ML.
         .target(name: "DeckStore", dependencies: [
+            "DeckInput",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         /// Pure computation: tables, CSV, statistics, metrics, the XGBoost wrapper. Knows nothing of storage.
-        .target(name: "DeckML", dependencies: ["CXGBoost"]),
+        .target(name: "DeckML", dependencies: ["CXGBoost", "DeckInput"]),
         /// Pipelines, tracked commands, child processes, triggers: joins DeckML and DeckStore.
         .target(name: "DeckEngine", dependencies: [
-            "DeckStore", "DeckML",
+            "DeckStore", "DeckML", "DeckInput",
             .product(name: "Yams", package: "Yams"),
         ]),
         /// The dashboard: terminal backend, canvas, widgets, panes, key map, themes.
-        .target(name: "DeckTUI", dependencies: ["CNCurses", "DeckEngine", "DeckStore", "DeckML"]),
+        .target(name: "DeckTUI", dependencies: ["CNCurses", "DeckEngine", "DeckStore", "DeckML", "DeckInput"]),
         /// The benchmark suites behind `mldeck bench` (figures with targets and reference ratios).
         .target(name: "DeckBench", dependencies: ["DeckStore", "DeckML", "DeckEngine", "DeckTUI"]),
         /// The command line: argument parsing and wiring only.
         .executableTarget(name: "mldeck", dependencies: [
-            "DeckStore", "DeckML", "DeckEngine", "DeckTUI", "DeckBench",
+            "DeckStore", "DeckML", "DeckEngine", "DeckTUI", "DeckBench", "DeckInput",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -168,7 +168,7 @@ final class OutputSafetyEndToEndTests: XCTestCase {
         // A Foundation error deeper down (reading an artifact that is a folder) is a sentence too.
         try mldeck("runs", "create", "--name", "s")
         let artifact = try mldeck("runs", "log", "s", "--artifact", workspace.path, status: 1)
-        XCTAssertTrue(artifact.stderr.contains("cannot store the artifact \(workspace.path): it is a folder"), artifact.stderr)
+        XCTAssertTrue(artifact.stderr.contains("\(workspace.path) is a folder, not a regular file"), artifact.stderr)
 
         try FileManager.default.createDirectory(atPath: path("theme.d"), withIntermediateDirectories: true)
         let themed = try mldeck("dashboard", "--headless", "100x30", "--theme", path("theme.d"))

@@ -1,3 +1,4 @@
+import DeckInput
 import DeckML
 import DeckStore
 import Foundation
@@ -67,13 +68,31 @@ public struct DatasetAddResult: Sendable, Encodable {
 /// Adds dataset versions: stores the content as chunks (DeckStore), profiles tables (DeckML) while
 /// the chunks are synced to disk, and records the version in one transaction — whole or not at all,
 /// even under `kill -9`.
+///
+/// The source is read once: the chunks are stored from that read, and the profile (statistics, row
+/// count, schema) is computed from the stored chunks, never from a second read of the file. The
+/// file's identity (inode, size, mtime, ctime) is taken before anything is read and compared after
+/// the read: a file changed meanwhile fails with ``DatasetError/changedWhileRead(_:)`` and nothing
+/// is recorded (chunks already written are orphans that `mldeck gc` removes; they are not deleted
+/// here because a concurrent add may already reference the same chunks).
 public enum DatasetAdder {
     /// Adds `request.path` as a new version of `request.name`.
+    /// - Parameter afterRead: a test hook called after each read of the source's bytes (path, bytes so far).
     public static func add(_ request: DatasetAddRequest, to store: DeckStore,
-                           events: (@Sendable (DatasetAddEvent) -> Void)? = nil) throws -> DatasetAddResult {
+                           events: (@Sendable (DatasetAddEvent) -> Void)? = nil,
+                           afterRead: (@Sendable (String, Int64) -> Void)? = nil) throws -> DatasetAddResult {
         let started = Date()
         try DatasetName.validate(request.name)
         let path = URL(fileURLWithPath: request.path).standardizedFileURL.path
+        // What the path is, before anything opens it: a FIFO would block `open` forever.
+        do {
+            try InputFile.checkFileOrFolder(path)
+        } catch InputFileError.notFound {
+            throw DatasetError.sourceNotFound(request.path)
+        } catch InputFileError.notRegular(_, let kind) {
+            throw DatasetError.unsupportedSource(request.path, reason: "it is \(kind), not a regular file or a folder")
+        }
+        let identity = FileIdentity(path: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw DatasetError.sourceNotFound(request.path) }
         let format = request.format ?? detectFormat(path: path, isDirectory: isDirectory.boolValue)
@@ -96,13 +115,16 @@ public enum DatasetAdder {
         defer { lock?.release() }
 
         let writer = DatasetContentWriter(objects: store.objects)
-        let total = isDirectory.boolValue ? 0 : ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0)
+        writer.afterRead = afterRead
+        let total = isDirectory.boolValue ? 0 : (identity?.size ?? 0)
         let storeStart = Date()
         let content: StoredContent
         if format == .directory {
             content = try writer.storeDirectory(at: path) { events?(.storing(done: $0, total: total)) }
         } else {
             content = try writer.storeFile(at: path) { events?(.storing(done: $0, total: total)) }
+            // The same file from the first check (and header read) to the end of the one read.
+            if let identity { try identity.verifyUnchanged(fd: nil, path: path) }
         }
         let storeSeconds = Date().timeIntervalSince(storeStart)
 
@@ -121,7 +143,12 @@ public enum DatasetAdder {
             events?(.profiling)
             let profileStart = Date()
             do {
-                profile = try TableProfiler.profile(path: path, read: readOptions)
+                var fromStored = readOptions
+                let chunks = try DatasetContentReader(objects: store.objects)
+                    .chunks(of: content.contentHash, isRecipe: content.kind == .recipe, size: content.logicalBytes)
+                let objects = store.objects
+                fromStored.byteSource = { _ in StoredTableBytes(objects: objects, chunks: chunks, path: path) }
+                profile = try TableProfiler.profile(path: path, read: fromStored)
             } catch {
                 _ = sync.wait()
                 throw error
@@ -178,6 +205,19 @@ public enum DatasetAdder {
         default: nil
         }
         return TableReadOptions(format: tableFormat, naTokens: naTokens, lenient: lenient)
+    }
+}
+
+/// A stored file's chunks as the bytes a table reader reads.
+final class StoredTableBytes: TableByteSource {
+    let stream: StoredFileStream
+
+    init(objects: ObjectStore, chunks: [ChunkRef], path: String) {
+        stream = StoredFileStream(objects: objects, chunks: chunks, reference: path)
+    }
+
+    func read(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
+        try stream.read(into: buffer, count: count)
     }
 }
 

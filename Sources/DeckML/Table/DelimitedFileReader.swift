@@ -77,11 +77,7 @@ enum DelimitedFileReader {
     static func read<Sink: RecordSink>(path: String, options: TableReadOptions, headerOnly: Bool = false,
                                        makeSinks: ([String]) throws -> [Sink],
                                        onChunk: ((Int64) -> Void)? = nil) throws -> DelimitedReadResult {
-        let fd = open(path, O_RDONLY)
-        if fd < 0 {
-            throw TableParseError.unreadable(file: path, reason: String(cString: strerror(errno)))
-        }
-        defer { close(fd) }
+        var source = try options.openSource(path: path)
         let delimiter = options.resolvedDelimiter(for: path)
         var capacity = max(options.chunkSize, 1 << 16)
         var buf = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
@@ -108,11 +104,7 @@ enum DelimitedFileReader {
                 capacity = newCap
             }
             while filled < capacity && !eof {
-                let n = Glibc.read(fd, buf + filled, capacity - filled)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw TableParseError.unreadable(file: path, reason: String(cString: strerror(errno)))
-                }
+                let n = try source.read(into: buf + filled, count: capacity - filled)
                 if n == 0 { eof = true } else { filled += n }
             }
         }
@@ -153,7 +145,13 @@ enum DelimitedFileReader {
             header = (1...headerFields.count).map { "column_\($0)" }
             // The tokenizer unescaped the first record in place: read it again from the file.
             let off = bufFileOffset + Int64(pos)
-            _ = lseek(fd, off_t(off), SEEK_SET)
+            source = try options.openSource(path: path)
+            var skipped: Int64 = 0
+            while skipped < off {
+                let n = try source.read(into: buf, count: Int(min(Int64(capacity), off - skipped)))
+                if n == 0 { break }
+                skipped += Int64(n)
+            }
             bufFileOffset = off
             filled = 0
             pos = 0
@@ -178,11 +176,7 @@ enum DelimitedFileReader {
         func readInto(_ p: UnsafeMutablePointer<UInt8>, filled start: Int, capacity cap: Int) throws -> Int {
             var f = start
             while f < cap && !eof {
-                let n = Glibc.read(fd, p + f, cap - f)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw TableParseError.unreadable(file: path, reason: String(cString: strerror(errno)))
-                }
+                let n = try source.read(into: p + f, count: cap - f)
                 if n == 0 { eof = true } else { f += n }
             }
             return f

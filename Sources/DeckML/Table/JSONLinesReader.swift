@@ -8,11 +8,9 @@ import Glibc
 /// `null` (and absent keys) a missing cell, nested arrays/objects their JSON text.
 enum JSONLinesReader {
     /// Calls `body` for each non-blank line with its 1-based number and file offset.
-    static func forEachLine(path: String, chunkSize: Int,
+    static func forEachLine(path: String, chunkSize: Int, openSource: (String) throws -> any TableByteSource,
                             _ body: (UnsafeMutablePointer<UInt8>, Int, Int, Int64) throws -> Bool) throws {
-        let fd = open(path, O_RDONLY)
-        if fd < 0 { throw TableParseError.unreadable(file: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
+        let source = try openSource(path)
         var cap = max(chunkSize, 1 << 16)
         var buf = UnsafeMutablePointer<UInt8>.allocate(capacity: cap)
         defer { buf.deallocate() }
@@ -23,11 +21,7 @@ enum JSONLinesReader {
         var first = true
         while true {
             while filled < cap && !eof {
-                let n = Glibc.read(fd, buf + filled, cap - filled)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw TableParseError.unreadable(file: path, reason: String(cString: strerror(errno)))
-                }
+                let n = try source.read(into: buf + filled, count: cap - filled)
                 if n == 0 { eof = true } else { filled += n }
             }
             var p = 0
@@ -79,7 +73,7 @@ enum JSONLinesReader {
         var badLines = Set<Int>()
         let parser = JSONObjectLineParser()
         // Pass 1: the keys, in first-seen order.
-        try forEachLine(path: path, chunkSize: options.chunkSize) { p, n, line, _ in
+        try forEachLine(path: path, chunkSize: options.chunkSize, openSource: options.openSource) { p, n, line, _ in
             do throws(JSONLineProblem) {
                 try parser.parse(UnsafePointer(p), n, out: nil, column: { key in
                     if index[key] == nil { index[key] = names.count; names.append(key) }
@@ -108,7 +102,7 @@ enum JSONLinesReader {
         var scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCap)
         defer { scratch.deallocate() }
         // Pass 2: the records.
-        try forEachLine(path: path, chunkSize: options.chunkSize) { p, n, line, offset in
+        try forEachLine(path: path, chunkSize: options.chunkSize, openSource: options.openSource) { p, n, line, offset in
             if badLines.contains(line) { return true }
             if n + 16 > scratchCap {
                 scratch.deallocate()

@@ -24,7 +24,9 @@ final class RecordFetcher {
         format = options.resolvedFormat(for: path)
         delimiter = options.resolvedDelimiter(for: path)
         self.columns = columns
-        fd = open(path, O_RDONLY)
+        // The diff's random access reads the file itself; it was checked to be regular when first read.
+        let file = try FileByteSource(path: path)
+        fd = dup(file.fd)
         if fd < 0 { throw TableParseError.unreadable(file: path, reason: String(cString: strerror(errno))) }
         tokenizer = DelimitedTokenizer(delimiter: delimiter, expectedFields: 0)
     }

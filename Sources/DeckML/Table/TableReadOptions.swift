@@ -41,11 +41,15 @@ public struct TableReadOptions: Sendable {
     public var maxRecordBytes: Int
     /// Worker threads used to parse (1 disables parallel parsing); defaults to the number of cores, at most 4.
     public var threads: Int
+    /// Where readers take the bytes from; `nil` reads the file at the path. When set, the path still
+    /// names the file in messages and picks the format.
+    public var byteSource: TableByteSourceOpener?
 
     public init(format: TableFormat? = nil, delimiter: UInt8? = nil, hasHeader: Bool = true,
                 naTokens: [String] = [], lenient: Bool = false, maxReportedBadRows: Int = 20,
                 chunkSize: Int = 8 << 20, maxRecordBytes: Int = 64 << 20,
-                threads: Int = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))) {
+                threads: Int = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)),
+                byteSource: TableByteSourceOpener? = nil) {
         self.format = format
         self.delimiter = delimiter
         self.hasHeader = hasHeader
@@ -55,6 +59,7 @@ public struct TableReadOptions: Sendable {
         self.chunkSize = chunkSize
         self.maxRecordBytes = maxRecordBytes
         self.threads = threads
+        self.byteSource = byteSource
     }
 
     /// The format to use for `path`.

@@ -5,11 +5,15 @@ import Glibc
 #endif
 
 /// Streams one file through the chunker and into the object store, using every core:
-/// the calling thread maps windows of the file (`mmap`, about `window` bytes each, overlapping by
-/// at most one maximum chunk so no byte is copied) and finds chunk boundaries (a sequential pass);
+/// the calling thread reads windows of the file (`pread` into buffers, about `window` bytes each,
+/// overlapping by at most one maximum chunk) and finds chunk boundaries (a sequential pass);
 /// each window's chunks are then hashed (SHA-256) and, when absent, written, in parallel, while the
-/// next window is scanned. At most `inFlight` windows are mapped at a time, so resident memory stays
+/// next window is read. At most `inFlight` windows are held at a time, so resident memory stays
 /// bounded whatever the file size.
+///
+/// The file is never mapped: a mapped file that shrinks kills the process with SIGBUS. A short read
+/// (the file shrank) is ``DatasetError/changedWhileRead(_:)``; the caller compares the file's
+/// identity before and after for the other changes.
 final class ChunkPipeline: @unchecked Sendable {
     let objects: ObjectStore
     let writer: ChunkObjectWriter
@@ -31,14 +35,17 @@ final class ChunkPipeline: @unchecked Sendable {
         self.inFlight = inFlight
     }
 
-    /// A raw pointer handed to a worker (the mapping is owned by the pipeline until the worker ends).
+    /// A raw pointer handed to a worker (the buffer is owned by the pipeline until the worker ends).
     struct Buffer: @unchecked Sendable {
         let base: UnsafeMutableRawPointer
     }
 
     /// Stores the file open as `fd`; returns its chunks and what was new.
     /// `progress` is called on the calling thread with the bytes read so far.
-    func run(fd: Int32, path: String, progress: ((Int64) -> Void)?) throws -> (chunks: [ChunkRef], newObjects: Int, newBytes: Int64) {
+    /// `afterRead` is called on the calling thread after each window is read, with the bytes read so far
+    /// (a test hook, to change the file between reads).
+    func run(fd: Int32, path: String, progress: ((Int64) -> Void)?,
+             afterRead: ((Int64) -> Void)? = nil) throws -> (chunks: [ChunkRef], newObjects: Int, newBytes: Int64) {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw DatasetError.io(path: path, operation: "stat", errno: errno) }
         let size = Int(info.st_size)
@@ -47,7 +54,6 @@ final class ChunkPipeline: @unchecked Sendable {
             let isNew = try writer.put(UnsafeRawBufferPointer(start: nil, count: 0), as: id)
             return ([ChunkRef(id: id, size: 0)], isNew ? 1 : 0, 0)
         }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let slots = DispatchSemaphore(value: inFlight)
         let group = DispatchGroup()
         defer { group.wait() }
@@ -56,24 +62,25 @@ final class ChunkPipeline: @unchecked Sendable {
         while position < size {
             slots.wait()
             if let error = currentFailure() { slots.signal(); throw error }
-            let mapStart = position & ~(page - 1)
-            let mapEnd = min(size, position + window + chunker.maximumSize)
-            let length = mapEnd - mapStart
-            guard let mapped = mmap(nil, length, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, off_t(mapStart)), mapped != MAP_FAILED else {
-                let code = errno
+            let readEnd = min(size, position + window + chunker.maximumSize)
+            let length = readEnd - position
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: length, alignment: 64)
+            do {
+                try Self.readFully(fd, into: buffer, count: length, at: position, path: path)
+            } catch {
+                buffer.deallocate()
                 slots.signal()
-                throw DatasetError.io(path: path, operation: "mmap", errno: code)
+                throw error
             }
-            madvise(mapped, length, MADV_SEQUENTIAL)
-            let isEnd = mapEnd == size
-            let offset = position - mapStart
-            let bytes = UnsafePointer(mapped.assumingMemoryBound(to: UInt8.self)) + offset
-            let available = mapEnd - position
+            afterRead?(Int64(readEnd))
+            let isEnd = readEnd == size
+            let bytes = UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self))
+            let available = length
             var cuts: [(start: Int, length: Int)] = []
             cuts.reserveCapacity(window / chunker.averageSize * 2 + 2)
             var consumed = 0
             while consumed < available, let n = chunker.cut(bytes + consumed, count: available - consumed, isEnd: isEnd) {
-                cuts.append((offset + consumed, n))
+                cuts.append((consumed, n))
                 consumed += n
                 if !isEnd && consumed >= window { break }
             }
@@ -84,10 +91,10 @@ final class ChunkPipeline: @unchecked Sendable {
             index += 1
             group.enter()
             let jobCuts = cuts
-            let buffer = Buffer(base: mapped)
+            let job = Buffer(base: buffer)
             DispatchQueue.global().async { [self] in
-                self.process(buffer, cuts: jobCuts, window: windowIndex)
-                munmap(buffer.base, length)
+                self.process(job, cuts: jobCuts, window: windowIndex)
+                job.base.deallocate()
                 slots.signal()
                 group.leave()
             }
@@ -98,6 +105,20 @@ final class ChunkPipeline: @unchecked Sendable {
         var chunks: [ChunkRef] = []
         for i in 0..<index { chunks += windowResults[i] ?? [] }
         return (chunks, newObjects, newBytes)
+    }
+
+    /// Reads exactly `count` bytes at `offset`; a file that ends sooner changed while it was read.
+    static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int, path: String) throws {
+        var done = 0
+        while done < count {
+            let n = pread(fd, buffer + done, count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw DatasetError.io(path: path, operation: "read", errno: errno)
+            }
+            if n == 0 { throw DatasetError.changedWhileRead(path) }
+            done += n
+        }
     }
 
     private func currentFailure() -> Error? {

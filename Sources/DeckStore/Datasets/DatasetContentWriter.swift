@@ -1,3 +1,4 @@
+import DeckInput
 import Foundation
 import Crypto
 #if canImport(Glibc)
@@ -10,6 +11,10 @@ import Glibc
 /// Objects are written as unnamed files linked into place (see ``ChunkObjectWriter``): call
 /// ``commit()`` (one `syncfs` plus folder fsyncs) before recording anything that points to them.
 /// A crash before that leaves at most orphaned objects, which `mldeck gc` removes.
+///
+/// Every file is read once, with `pread` into buffers (never mapped), and its identity (inode, size,
+/// mtime, ctime) is compared before and after: a file written, truncated or replaced meanwhile is
+/// ``DatasetError/changedWhileRead(_:)``, never a mix of old and new bytes (nor a SIGBUS).
 public final class DatasetContentWriter: @unchecked Sendable {
     /// The object store written to.
     public let objects: ObjectStore
@@ -17,6 +22,9 @@ public final class DatasetContentWriter: @unchecked Sendable {
     let chunker = ContentChunker.standard
     /// Files up to this size are read whole and chunked in memory.
     let smallFileLimit = 4 << 20
+    /// Called after each read of a file's bytes with the file's path and the bytes read so far (on the
+    /// reading thread). A test hook: tests change the file here to check the change is caught.
+    public var afterRead: (@Sendable (String, Int64) -> Void)?
 
     public init(objects: ObjectStore) {
         self.objects = objects
@@ -62,17 +70,20 @@ public final class DatasetContentWriter: @unchecked Sendable {
             defer { buffer.deallocate() }
             while let i = results.next(), results.failure == nil {
                 do {
-                    let fd = try Self.openRegularFile(files[i].absolute)
+                    let path = files[i].absolute
+                    let fd = try Self.openRegularFile(path)
                     defer { close(fd) }
-                    var info = stat()
-                    fstat(fd, &info)
-                    if Int(info.st_size) > smallFileLimit { results.deferLarge(i); continue }
-                    let size = Int(info.st_size)
+                    let identity = try FileIdentity(fd: fd, path: path)
+                    if identity.size > Int64(smallFileLimit) { results.deferLarge(i); continue }
+                    let size = Int(identity.size)
                     if buffer.count < size + 1 {
                         buffer.deallocate()
                         buffer = .allocate(byteCount: max(size + 1, buffer.count * 2), alignment: 64)
                     }
-                    let count = try Self.readAll(fd, into: buffer, path: files[i].absolute)
+                    let count = try Self.readAll(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<(size + 1)]), path: path)
+                    afterRead?(path, Int64(count))
+                    if count != size { throw DatasetError.changedWhileRead(path) }
+                    try identity.verifyUnchanged(fd: fd, path: path)
                     let stored = try storeBytes(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
                     results.set(i, stored)
                     report(Int64(count))
@@ -127,23 +138,30 @@ public final class DatasetContentWriter: @unchecked Sendable {
         var newBytes: Int64
     }
 
+    /// Stores the open file `fd` from one read of its bytes; throws ``DatasetError/changedWhileRead(_:)``
+    /// when the file (or what `path` names) changed meanwhile.
     func storeOpenFile(_ fd: Int32, path: String, progress: ((Int64) -> Void)?) throws -> StoredFile {
-        var info = stat()
-        fstat(fd, &info)
-        if Int(info.st_size) <= smallFileLimit {
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(info.st_size) + 1, alignment: 64)
+        let identity = try FileIdentity(fd: fd, path: path)
+        let stored: StoredFile
+        if identity.size <= Int64(smallFileLimit) {
+            let size = Int(identity.size)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size + 1, alignment: 64)
             defer { buffer.deallocate() }
             let count = try Self.readAll(fd, into: buffer, path: path)
-            if count < buffer.count {
-                let stored = try storeBytes(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-                progress?(Int64(count))
-                return stored
-            }
-            // The file grew while being read: fall through to the streaming path.
+            afterRead?(path, Int64(count))
+            // A file that grew or shrank while it was read.
+            if count != size { throw DatasetError.changedWhileRead(path) }
+            try identity.verifyUnchanged(fd: fd, path: path)
+            stored = try storeBytes(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            progress?(Int64(count))
+        } else {
+            let pipeline = ChunkPipeline(objects: objects, writer: writer, chunker: chunker)
+            let hook = afterRead
+            let result = try pipeline.run(fd: fd, path: path, progress: progress, afterRead: hook.map { hook in { hook(path, $0) } })
+            stored = StoredFile(recipe: FileRecipe(chunks: result.chunks), newObjects: result.newObjects, newBytes: result.newBytes)
         }
-        let pipeline = ChunkPipeline(objects: objects, writer: writer, chunker: chunker)
-        let result = try pipeline.run(fd: fd, path: path, progress: progress)
-        return StoredFile(recipe: FileRecipe(chunks: result.chunks), newObjects: result.newObjects, newBytes: result.newBytes)
+        try identity.verifyUnchanged(fd: fd, path: path)
+        return stored
     }
 
     /// Chunks, hashes and stores bytes held in memory (on the calling thread).
@@ -171,18 +189,13 @@ public final class DatasetContentWriter: @unchecked Sendable {
         return (id, Int64(text.count), isNew)
     }
 
+    /// Opens a regular file without blocking on a FIFO (see `InputFile`).
     static func openRegularFile(_ path: String) throws -> Int32 {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { throw DatasetError.sourceNotFound(path) }
-            throw DatasetError.io(path: path, operation: "open", errno: errno)
+        do {
+            return try InputFile.openForReading(path)
+        } catch InputFileError.notFound {
+            throw DatasetError.sourceNotFound(path)
         }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-            close(fd)
-            throw DatasetError.unsupportedSource(path, reason: "not a regular file")
-        }
-        return fd
     }
 
     /// Reads until the buffer is full or the file ends; returns the bytes read.

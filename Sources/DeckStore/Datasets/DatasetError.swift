@@ -33,6 +33,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case io(path: String, operation: String, errno: Int32)
     /// A tag is not `KEY=VALUE`, or its key is not allowed.
     case invalidTag(String)
+    /// The file was written, truncated or replaced while it was being read (nothing was recorded).
+    case changedWhileRead(String)
 
     public var description: String {
         switch self {
@@ -65,6 +67,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             return "\(operation) failed for \(path): \(String(cString: strerror(code)))"
         case .invalidTag(let text):
             return "invalid tag '\(text)': expected KEY=VALUE with a non-empty key of letters, digits, '.', '_', '-' or '/'"
+        case .changedWhileRead(let path):
+            return "\(path): the file changed while it was read; nothing was recorded. Add it again once nothing is writing to it"
         }
     }
 }

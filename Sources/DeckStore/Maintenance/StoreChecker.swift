@@ -6,7 +6,7 @@ import Glibc
 
 /// `mldeck fsck`: re-hashes every object (on every core), checks that every object a record points
 /// to is present and intact, that every dataset version's recipe/manifest lists exactly the objects
-/// recorded for it, and lists orphans.
+/// recorded for it, that cached dataset copies match their content, and lists orphans.
 public struct StoreChecker {
     public let store: DeckStore
 
@@ -80,7 +80,7 @@ public struct StoreChecker {
             bad.insert(id)
         }
         missing.sort { $0.object < $1.object }
-        let damaged = try checkDatasetVersions(refs: refs, unusable: bad)
+        let damaged = try checkDatasetVersions(refs: refs, unusable: bad) + checkDatasetCache()
         return FsckReport(objectsChecked: present.count, bytesChecked: bytes, referencedObjects: refs.sources.count,
                           missing: missing, corrupt: corrupt, orphaned: orphaned, orphanedCount: orphanCount,
                           orphanedBytes: orphanBytes, damaged: damaged, staleTemporaryFiles: staleTemporaryFiles().count)

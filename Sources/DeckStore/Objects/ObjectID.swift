@@ -48,3 +48,16 @@ extension Digest {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+/// SHA-256 over bytes given piece by piece; `finalize()` gives the ``ObjectID`` of them all.
+public struct ObjectHasher {
+    private var hasher = SHA256()
+
+    public init() {}
+
+    /// Adds the next bytes.
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
+
+    /// The id of every byte added.
+    public func finalize() -> ObjectID { ObjectID(digest: hasher.finalize()) }
+}

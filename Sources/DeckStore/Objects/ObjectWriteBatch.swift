@@ -1,3 +1,4 @@
+import DeckInput
 import Foundation
 import Crypto
 #if canImport(Glibc)
@@ -63,9 +64,8 @@ public final class ObjectWriteBatch: @unchecked Sendable {
     @discardableResult
     public func putFile(at url: URL) throws -> ObjectID {
         if store.readOnly { throw ObjectStoreError.readOnly(path: store.root.path) }
-        guard let input = FileHandle(forReadingAtPath: url.path) else {
-            throw ObjectStoreError.io(path: url.path, operation: "open", errno: errno)
-        }
+        // Never blocks on a FIFO: `runs log --artifact`, track's {"artifact": …} and step outputs are user paths.
+        let input = FileHandle(fileDescriptor: try InputFile.openForReading(url.path), closeOnDealloc: true)
         defer { try? input.close() }
         let temp = store.temporary.path + "/" + UUID().uuidString
         guard FileManager.default.createFile(atPath: temp, contents: nil), let output = FileHandle(forWritingAtPath: temp) else {

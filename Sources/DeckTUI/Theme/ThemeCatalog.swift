@@ -1,4 +1,5 @@
 import DeckStore
+import DeckInput
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -109,12 +110,14 @@ public struct ThemeCatalog: Sendable {
         if stat(file, &info) != 0 { return unreadable(FileSystemError.reason(errno: errno)) }
         switch info.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFDIR: return unreadable("it is a folder, not a theme file (give a NAME.theme file)")
-        default: return unreadable("it is not a regular file")
+        case S_IFDIR: return unreadable("it is a folder, not a regular file (give a NAME.theme file)")
+        default:
+            do { try InputFile.checkRegular(file) } catch { return unreadable("\(error)") }
+            return unreadable("it is not a regular file")
         }
         let text: String
-        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-            return unreadable(FileSystemError.reason(for: error))
+        do { text = try InputFile.readText(file) } catch {
+            return unreadable("\(error)")
         }
         let base = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         let (def, errors) = ThemeParser.parse(text, file: file, defaultName: base)

@@ -1,3 +1,4 @@
+import DeckInput
 import Foundation
 import Yams
 
@@ -17,7 +18,12 @@ public enum ConfigLoader {
 
     /// Reads and parses a file.
     public static func load(_ url: URL) throws -> ConfigValue {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        let data: Data
+        do {
+            data = try InputFile.read(url.path)
+        } catch InputFileError.notRegular(_, let kind) {
+            throw PipelineConfigError(file: url.path, location: nil, key: "", message: "is \(kind), not a regular file")
+        } catch {
             throw PipelineConfigError(file: url.path, location: nil, key: "", message: "cannot read the file (does it exist?)")
         }
         guard let text = String(data: data, encoding: .utf8) else {

@@ -1,3 +1,4 @@
+import DeckInput
 import DeckStore
 import Foundation
 #if canImport(Glibc)
@@ -102,7 +103,7 @@ struct CommandStepRunner: StepRunner {
         if let metricsFile = step.metricsFile {
             let files = try collect(metricsFile, context: context, what: "metrics")
             output.files += files
-            let data = try Data(contentsOf: context.outputDirectory.appendingPathComponent(files[0]))
+            let data = try InputFile.read(context.outputDirectory.appendingPathComponent(files[0]).path)
             output.metrics = try MetricsJSON.flatten(data, file: metricsFile, step: step.name)
         }
         output.files = Array(Set(output.files)).sorted()
@@ -119,6 +120,9 @@ struct CommandStepRunner: StepRunner {
         if !fm.fileExists(atPath: inOutput.path, isDirectory: &isDirectory) {
             guard fm.fileExists(atPath: inWorkspace.path, isDirectory: &isDirectory) else {
                 throw StepError.failed(step: context.step.name, message: "\(what): '\(path)' was not written (looked in MLDECK_OUTPUT_DIR and the workspace)")
+            }
+            do { try InputFile.checkFileOrFolder(inWorkspace.path) } catch {
+                throw StepError.failed(step: context.step.name, message: "\(what): \(error)")
             }
             try fm.createDirectory(at: inOutput.deletingLastPathComponent(), withIntermediateDirectories: true)
             try fm.copyItem(at: inWorkspace, to: inOutput)

@@ -1,3 +1,4 @@
+import DeckInput
 import DeckStore
 import Foundation
 
@@ -92,13 +93,25 @@ public struct WorkspaceDatasetSource: DatasetSource {
     }
 }
 
-/// SHA-256 of files, streamed.
+/// SHA-256 of files, streamed with `read` into a buffer (never mapped: a mapped file that shrinks
+/// is a SIGBUS), refusing FIFOs, devices and sockets before opening (`InputFile`).
 enum FileHashing {
     static func sha256(of url: URL) throws -> String {
-        guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else {
-            throw DatasetSourceError.notFound(url.path, detail: "cannot read \(url.path)")
+        let fd = try InputFile.openForReading(url.path)
+        defer { close(fd) }
+        var hasher = ObjectHasher()
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(fd, buffer, 1 << 20)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw InputFileError.unreadable(url.path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(start: buffer, count: n))
         }
-        return ObjectID.of(data).hex
+        return hasher.finalize().hex
     }
 }
 

@@ -197,7 +197,9 @@ public final class PipelineExecution: @unchecked Sendable {
                     }
                     list.append((path, ObjectID.of(Data(text.utf8)).hex))
                 } else {
-                    list.append((path, try FileHashing.sha256(of: url)))
+                    do { list.append((path, try FileHashing.sha256(of: url))) } catch {   // a FIFO or device: said at its key
+                        errors.append(PipelineConfigError(file: config.file, location: step.keyLocations["deps"], key: "pipelines.\(pipeline.name).steps.\(step.name).deps", message: "\(error)"))
+                    }
                 }
             }
             out[step.name] = list

@@ -1,3 +1,4 @@
+import DeckInput
 import DeckStore
 import Foundation
 
@@ -155,7 +156,9 @@ public struct PipelineValidator {
 /// The column names of a data file, read from its first line (CSV/TSV) or first object (JSON Lines).
 enum TableHeader {
     static func read(_ url: URL) throws -> [String] {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else { throw DatasetSourceError.notFound(url.path, detail: "cannot open") }
+        let fd: Int32
+        do { fd = try InputFile.openForReading(url.path) } catch { throw DatasetSourceError.notFound(url.path, detail: "\(error)") }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         defer { try? handle.close() }
         var bytes = Data()
         while let chunk = try handle.read(upToCount: 64 * 1024), !chunk.isEmpty {

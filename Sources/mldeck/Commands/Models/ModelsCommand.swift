@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeckInput
 import DeckEngine
 import DeckML
 import DeckStore

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DeckEngine
+import DeckInput
 import DeckML
 import DeckStore
 import Foundation
@@ -18,6 +19,8 @@ struct ModelsPredict: ParsableCommand {
     @Flag(name: .long, help: "Replace the --out file if it exists.") var force = false
 
     func run() throws {
+        // What the input is, before the model is loaded: a FIFO or a device would never end.
+        try InputFile.checkRegular(file)
         let store = try global.openStore()
         // Checked before the (slow) scoring, so an existing file is refused at once.
         if let out { _ = try SafeOutput.prepare(out, kind: .file, force: force, workspaceState: store.workspace.stateDirectory) }
