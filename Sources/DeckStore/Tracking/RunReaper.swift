@@ -29,7 +29,9 @@ public struct RunReaper {
                 let owner = ProcessIdentity(pid: pid, token: c.token ?? "", host: host)
                 if !owner.isAlive { dead.append((c.row, "owner process \(pid) on \(host) is gone (crashed or killed)")) }
             } else if let beat = c.heartbeat, now - beat > staleAfter {
-                dead.append((c.row, "no heartbeat from \(c.host ?? "?") for \(Int(now - beat)) s"))
+                // A stored heartbeat is outside input: far in the past it must not trap `Int(_:)`.
+                let silence = Int(exactly: (now - beat).rounded(.down)).map { "\($0) s" } ?? "a very long time"
+                dead.append((c.row, "no heartbeat from \(c.host ?? "?") for \(silence)"))
             }
         }
         guard !dead.isEmpty else { return 0 }
