@@ -1,4 +1,4 @@
-import DeckEngine
+@testable import DeckEngine
 import DeckML
 import DeckStore
 import Foundation
@@ -64,6 +64,24 @@ final class BuiltinOptionRangeTests: XCTestCase {
         XCTAssertEqual(BuiltinOptionRanges.byBuiltin["register"], [:], "register takes no numeric options")
         XCTAssertEqual(BuiltinOptionRanges.byBuiltin["deploy"], [:], "deploy takes no numeric options")
         for entry in BuiltinCatalog.entries { XCTAssertNotNil(BuiltinOptionRanges.byBuiltin[entry.name], entry.name) }
+    }
+
+    func testTheRunTimeCheckNamesStepKeyAndRangeAfterInterpolation() throws {
+        let yaml = """
+            pipelines:
+              p:
+                steps:
+                  train: {uses: xgboost, with: {rounds: "${params.rounds}", max_depth: 6}}
+            """
+        let config = try PipelineSpecParser(file: "mldeck.yaml").parse(try ConfigLoader.parse(yaml, file: "mldeck.yaml"))
+        let step = try XCTUnwrap(config.pipeline("p")?.step("train"))
+        func check(_ rounds: String) throws -> String? {
+            let arguments = try step.with.map { ($0.key, try Interpolation.apply($0.value, params: ["rounds": rounds])) }
+            return BuiltinOptionRanges.firstProblem(step: step, arguments: arguments)
+        }
+        XCTAssertEqual(try check("1e400"), "step 'train': with.rounds: expected a whole number from 1 to 100000, found '1e400'")
+        XCTAssertEqual(try check("99999999999999999999"), "step 'train': with.rounds: expected a whole number from 1 to 100000, found '99999999999999999999'")
+        XCTAssertNil(try check("300"))
     }
 
     func testStepTimeoutsMustBeFinite() throws {

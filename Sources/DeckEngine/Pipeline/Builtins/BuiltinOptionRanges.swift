@@ -64,6 +64,7 @@ public enum BuiltinOptionRanges {
         "num_parallel_tree": .whole(1...1_000), "max_cat_to_onehot": .whole(1...Int(Int32.max)),
         "max_cat_threshold": .whole(1...Int(Int32.max)), "base_score": anyNumber,
         "seed": int32, "random_state": int32, "top_k": int32, "verbosity": .whole(0...3),
+        "refresh_leaf": .whole(0...1), "gpu_id": .whole(-1...1_024),
         "huber_slope": .number(lower: 0, upper: .greatestFiniteMagnitude, includesLower: false),
         "tweedie_variance_power": .number(lower: 1, upper: 2, includesLower: false, includesUpper: false),
     ]
@@ -84,6 +85,16 @@ public enum BuiltinOptionRanges {
 
     /// The range of `key` of the built-in `builtin`; nil when the option is not numeric.
     public static func range(builtin: String, key: String) -> Range? { byBuiltin[builtin]?[key] }
+
+    /// The first numeric option of a built-in step out of its range once `${params.x}` is filled
+    /// in, as "step 'NAME': with.KEY: expected …, found '…'"; nil when all are fine.
+    static func firstProblem(step: StepSpec, arguments: [(key: String, value: ConfigValue)]) -> String? {
+        guard case .builtin(let name) = step.action else { return nil }
+        for (key, value) in arguments {
+            if let problem = problem(builtin: name, key: key, value: value) { return "step '\(step.name)': with.\(key): \(problem)" }
+        }
+        return nil
+    }
 
     /// What is wrong with `value` given for `key` of `builtin` (nil when it is fine or not numeric).
     /// A value that still holds `${…}` is left to the interpolation check.
