@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import XCTest
 
 /// Outside input that used to kill `mldeck` by a signal or show SQL, driven through the binary:
@@ -62,12 +63,12 @@ final class HostileInputEndToEndTests: XCTestCase {
         XCTAssertEqual(try CLI.run(["runs", "end", id], in: workspace).status, 0)
         let past = try CLI.run(["runs", "create", "--name", "past"], in: workspace).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         XCTAssertEqual(try CLI.run(["runs", "end", past], in: workspace).status, 0)
-        let database = workspace.appendingPathComponent(".mldeck/mldeck.sqlite").path
-        let sql = Process()
-        sql.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sql.arguments = [database, "UPDATE runs SET end_time = 1e300 WHERE uuid = '\(id)'; UPDATE runs SET start_time = -1e300 WHERE uuid = '\(past)';"]
-        try sql.run(); sql.waitUntilExit()
-        XCTAssertEqual(sql.terminationStatus, 0)
+        let database = try DatabaseQueue(path: workspace.appendingPathComponent(".mldeck/mldeck.sqlite").path)
+        try database.write { db in
+            try db.execute(sql: "UPDATE runs SET end_time = 1e300 WHERE uuid = ?", arguments: [id])
+            try db.execute(sql: "UPDATE runs SET start_time = -1e300 WHERE uuid = ?", arguments: [past])
+        }
+        try database.close()
         for args in [["runs", "show", id], ["runs", "show", id, "--json"], ["runs", "show", past], ["runs", "list"], ["runs", "list", "--json"],
                      ["runs", "list", "--order-by", "duration DESC"], ["runs", "compare", id, past]] {
             let r = try CLI.run(args, in: workspace)
