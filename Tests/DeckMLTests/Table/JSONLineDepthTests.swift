@@ -21,3 +21,21 @@ final class JSONLineDepthTests: XCTestCase {
         }
     }
 }
+
+extension JSONLineDepthTests {
+    func testALineLongerThanTheLimitIsAnErrorNamingIt() throws {
+        let long = "{\"a\": \"" + String(repeating: "x", count: 300_000) + "\"}"
+        let path = try TableTestSupport.temp("{\"a\": 1}\n" + long + "\n", ext: "jsonl")
+        var lines: [Int] = []
+        XCTAssertThrowsError(try JSONLinesReader.forEachLine(path: path, chunkSize: 1 << 16, maxLineBytes: 1 << 17) { _, _, line, _ in
+            lines.append(line); return true
+        }) { e in
+            guard let err = e as? TableParseError, case .invalidJSON(_, 2, 1, let reason) = err else { return XCTFail("\(e)") }
+            XCTAssertTrue(reason.contains("longer than 131072 bytes"), reason)
+        }
+        XCTAssertEqual(lines, [1])
+        var count = 0
+        try JSONLinesReader.forEachLine(path: path, chunkSize: 1 << 16) { _, _, _, _ in count += 1; return true }
+        XCTAssertEqual(count, 2, "the default limit (256 MiB) reads it")
+    }
+}
