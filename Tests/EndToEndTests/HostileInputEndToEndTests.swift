@@ -52,6 +52,12 @@ final class HostileInputEndToEndTests: XCTestCase {
         assertClean(try CLI.run(["validate"], in: workspace), contains: "\(file):7:")
         assertClean(try CLI.run(["validate"], in: workspace), contains: "with.rounds: expected a whole number from 1 to 100000, found '1e400'")
         assertClean(try CLI.run(["run", "p"], in: workspace), contains: "found '1e400'")
+        // A detached run and a sweep are refused before any run is queued (none is left QUEUED).
+        try Self.yaml.write(to: workspace.appendingPathComponent("mldeck.yaml"), atomically: true, encoding: .utf8)
+        assertClean(try CLI.run(["run", "p", "-p", "rounds=inf", "--detach"], in: workspace), contains: "found 'inf'")
+        assertClean(try CLI.run(["run", "p", "--sweep", "rounds=3,1e400"], in: workspace), contains: "found '1e400'")
+        let runs = try CLI.json(["runs", "list"], in: workspace) as? [[String: Any]] ?? []
+        XCTAssertFalse(runs.contains { $0["status"] as? String == "QUEUED" }, "a run was left QUEUED: \(runs)")
     }
 
     // Item 6: a stored time far in the future.
