@@ -31,7 +31,7 @@ public enum RunQueryError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .filterTooComplex(let filter):
             let shown = filter.count > 80 ? String(filter.prefix(77)) + "…" : filter
-            return "the filter is too complex for the database: its parentheses nest too deeply (AND inside OR inside AND …, some 30 levels at most) or it has too many values; simplify it, for example by joining conditions with AND / OR at one level\n  filter: \(shown)"
+            return "the filter is too complex for the database: its parentheses nest too deeply (AND inside OR inside AND …, some 30 levels at most) or it has too many values; simplify it, for example by joining conditions with AND / OR at one level. Filter: \(shown)"
         case .databaseFailed(let filter, let reason):
             return "cannot list runs\(filter.map { " matching '\($0.count > 80 ? String($0.prefix(77)) + "…" : $0)'" } ?? ""): \(reason)"
         }
