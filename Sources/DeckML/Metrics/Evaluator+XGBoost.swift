@@ -7,9 +7,9 @@ extension Evaluator {
     ) throws(MetricsError) -> EvaluationResult {
         switch objective {
         case .binaryLogistic:
-            return try binary(labels: labels.map { Int($0) }, probabilities: prediction.doubles, threshold: threshold)
+            return try binary(labels: labels.map { CheckedInteger.clamped(Double($0), nan: -1) }, probabilities: prediction.doubles, threshold: threshold)
         case let .multiSoftprob(classes):
-            return try multiclass(labels: labels.map { Int($0) }, probabilities: prediction.doubles, classCount: classes)
+            return try multiclass(labels: labels.map { CheckedInteger.clamped(Double($0), nan: -1) }, probabilities: prediction.doubles, classCount: classes)
         case .squaredError:
             return try regression(targets: labels.map(Double.init), predictions: prediction.doubles)
         }

@@ -59,7 +59,14 @@ public enum NumericSummary {
         var lo = lo0, hi = hi0
         if lo == hi { lo -= 0.5; hi += 0.5 }
         let step = (hi - lo) / Double(bins)
-        var edges = (0...bins).map { Double($0) * step + lo }
+        var edges: [Double]
+        if step.isFinite {
+            edges = (0...bins).map { Double($0) * step + lo }
+        } else {
+            // A span past Double's range (-1.7e308 … 1.7e308): add the two halves separately.
+            let half = (hi / 2 - lo / 2) / Double(bins)
+            edges = (0...bins).map { lo + Double($0) * half + Double($0) * half }
+        }
         edges[bins] = hi
         return edges
     }
@@ -73,8 +80,10 @@ public enum NumericSummary {
         var counts = [Double](repeating: 0, count: bins)
         let denom = last - first
         let nb = Double(bins)
+        let halves = !denom.isFinite
         for x in v where x >= first && x <= last {
-            var i = Int(((x - first) / denom) * nb)
+            let position = halves ? ((x / 2 - first / 2) / (last / 2 - first / 2)) * nb : ((x - first) / denom) * nb
+            var i = position.isFinite ? Swift.min(Swift.max(Int(position), 0), bins) : 0
             if i == bins { i -= 1 }
             if x < edges[i] { i -= 1 } else if i != bins - 1 && x >= edges[i + 1] { i += 1 }
             counts[i] += weight

@@ -7,8 +7,13 @@ import Glibc
 /// first-seen order. Strings become their text, numbers their literal text, `true`/`false` the words,
 /// `null` (and absent keys) a missing cell, nested arrays/objects their JSON text.
 enum JSONLinesReader {
-    /// Calls `body` for each non-blank line with its 1-based number and file offset.
+    /// The longest line read, in bytes: one row is never more than this.
+    static let maxLineBytes = 256 << 20
+
+    /// Calls `body` for each non-blank line with its 1-based number and file offset. A line longer
+    /// than `maxLineBytes` is an error naming it.
     static func forEachLine(path: String, chunkSize: Int, openSource: (String) throws -> any TableByteSource,
+                            maxLineBytes: Int = JSONLinesReader.maxLineBytes,
                             _ body: (UnsafeMutablePointer<UInt8>, Int, Int, Int64) throws -> Bool) throws {
         let source = try openSource(path)
         var cap = max(chunkSize, 1 << 16)
@@ -54,6 +59,10 @@ enum JSONLinesReader {
             fileOffset += Int64(p)
             filled = rest
             if !consumedAny && filled == cap {
+                guard cap < maxLineBytes else {
+                    throw TableParseError.invalidJSON(file: path, line: line, column: 1,
+                                                      reason: "the line is longer than \(maxLineBytes >> 20 > 0 ? "\(maxLineBytes >> 20) MiB" : "\(maxLineBytes) bytes"); one row must be smaller")
+                }
                 let nb = UnsafeMutablePointer<UInt8>.allocate(capacity: cap * 2)
                 nb.update(from: buf, count: filled)
                 buf.deallocate()

@@ -49,6 +49,9 @@ struct FilterLexer {
                         || ((chars[i] == "-" || chars[i] == "+") && (chars[i - 1] == "e" || chars[i - 1] == "E")) { i += 1 }
                 let text = String(chars[start..<i])
                 guard let value = Double(text) else { throw fail("'\(text)' is not a number", start) }
+                guard value.isFinite else {
+                    throw fail("'\(text)' is too large a number: numbers in a filter must lie within ±1.7e308", start)
+                }
                 out.append(.init(kind: .number(value, text: text), column: start + 1, length: i - start))
             case _ where isIdentChar(c) || c == "`" || c == "\"":
                 var parts: [String] = []

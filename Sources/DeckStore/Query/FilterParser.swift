@@ -5,11 +5,27 @@
 ///     not     := NOT not | primary
 ///     primary := '(' expr ')' | field op value | field [NOT] IN (values) | field [NOT] LIKE|ILIKE string
 ///              | field IS [NOT] NULL | field
+///
+/// Filters come from users (`--filter`, `if:`, the dashboard's `/`), so the parser bounds its
+/// work: a filter longer than ``maxLength`` characters or nesting parentheses and `NOT`s deeper
+/// than ``maxDepth`` levels is refused with the column where the limit was passed, and chains of
+/// `AND` / `OR` become balanced trees, so no later recursion over the tree is deeper than
+/// the nesting plus log₂ of the chain's length.
 struct FilterParser {
+    /// The most nested parentheses and `NOT`s a filter may have.
+    static let maxDepth = 64
+    /// The longest filter accepted, in characters.
+    static let maxLength = 262_144
+
     let source: String
 
     func parse() throws -> FilterExpression {
         guard !source.allSatisfy(\.isWhitespace) else { throw FilterError("empty filter", column: 1, expression: source) }
+        let length = source.count
+        guard length <= Self.maxLength else {
+            throw FilterError("the filter is \(length) characters long; the limit is \(Self.maxLength)",
+                              column: Self.maxLength + 1, expression: source)
+        }
         var state = State(tokens: try FilterLexer(source: source).tokens(), source: source)
         let expression = try state.parseOr()
         guard case .end = state.peek.kind else {
@@ -18,10 +34,19 @@ struct FilterParser {
         return expression
     }
 
+    /// `operands` joined by `join` as a balanced tree (left-deep for two or three operands, as written).
+    static func balanced(_ operands: ArraySlice<FilterExpression>, _ join: (FilterExpression, FilterExpression) -> FilterExpression) -> FilterExpression {
+        if operands.count == 1, let only = operands.first { return only }
+        let middle = operands.startIndex + (operands.count + 1) / 2
+        return join(balanced(operands[..<middle], join), balanced(operands[middle...], join))
+    }
+
     struct State {
         var tokens: [FilterToken]
         let source: String
         var index = 0
+        /// Parentheses and `NOT`s open around the current token.
+        var depth = 0
 
         var peek: FilterToken { tokens[index] }
         mutating func next() -> FilterToken { defer { index += 1 }; return tokens[index] }
@@ -30,30 +55,46 @@ struct FilterParser {
         }
         func isKeyword(_ word: String) -> Bool { if case .keyword(word) = peek.kind { return true }; return false }
 
+        /// Enters one more level of nesting at `token`, refusing to pass ``FilterParser/maxDepth``.
+        mutating func enter(_ token: FilterToken) throws {
+            depth += 1
+            guard depth <= FilterParser.maxDepth else {
+                throw error("filter nests deeper than \(FilterParser.maxDepth) levels at column \(token.column) (parentheses and NOTs)", at: token)
+            }
+        }
+
         mutating func parseOr() throws -> FilterExpression {
-            var left = try parseAnd()
-            while isKeyword("OR") { _ = next(); left = .or(left, try parseAnd()) }
-            return left
+            var operands = [try parseAnd()]
+            while isKeyword("OR") { _ = next(); operands.append(try parseAnd()) }
+            return FilterParser.balanced(operands[...]) { .or($0, $1) }
         }
 
         mutating func parseAnd() throws -> FilterExpression {
-            var left = try parseNot()
-            while isKeyword("AND") { _ = next(); left = .and(left, try parseNot()) }
-            return left
+            var operands = [try parseNot()]
+            while isKeyword("AND") { _ = next(); operands.append(try parseNot()) }
+            return FilterParser.balanced(operands[...]) { .and($0, $1) }
         }
 
+        /// `NOT NOT … primary`, read without recursion; each NOT is a level of nesting.
         mutating func parseNot() throws -> FilterExpression {
-            if isKeyword("NOT") { _ = next(); return .not(try parseNot()) }
-            return try parsePrimary()
+            let outer = depth
+            var nots = 0
+            while isKeyword("NOT") { try enter(next()); nots += 1 }
+            var expression = try parsePrimary()
+            for _ in 0..<nots { expression = .not(expression) }
+            depth = outer
+            return expression
         }
 
         mutating func parsePrimary() throws -> FilterExpression {
             let token = next()
             switch token.kind {
             case .leftParen:
+                try enter(token)
                 let inner = try parseOr()
                 guard case .rightParen = peek.kind else { throw error("expected ')' to close the '(' at column \(token.column)", at: peek) }
                 _ = next()
+                depth -= 1
                 return inner
             case .identifier, .path:
                 let field = try fieldOf(token)
@@ -101,7 +142,7 @@ struct FilterParser {
             switch token.kind {
             case .op(let symbol):
                 _ = next()
-                let op = FilterOperator(rawValue: symbol)!
+                guard let op = FilterOperator(rawValue: symbol) else { throw error("unknown operator '\(symbol)'", at: token) }
                 if case .path = peek.kind {
                     return .compareFields(field, op, try fieldOf(next()))
                 }

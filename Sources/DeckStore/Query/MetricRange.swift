@@ -18,11 +18,14 @@ struct MetricRange {
         }
     }
 
-    /// `o.last > ?`-style SQL for a summary row aliased `alias`.
-    func condition(alias: String) -> String { "\(alias).last \(op.rawValue) \(value)" }
+    /// `o.last > ?` for a summary row aliased `alias`; the value is bound as ``arguments``.
+    func condition(alias: String) -> String { "\(alias).last \(op.rawValue) ?" }
+
+    /// The value bound to the `?` of ``condition(alias:)``.
+    var arguments: [DatabaseValueConvertible?] { [value] }
 
     /// How many runs fall in the range, counting at most `cap`.
     func count(keyID: Int64, cap: Int, in db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM metric_summary INDEXED BY metric_summary_by_value WHERE key_id = \(keyID) AND \(condition(alias: "metric_summary")) LIMIT \(cap))") ?? 0
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM metric_summary INDEXED BY metric_summary_by_value WHERE key_id = \(keyID) AND \(condition(alias: "metric_summary")) LIMIT \(cap))", arguments: StatementArguments(arguments)) ?? 0
     }
 }

@@ -14,19 +14,79 @@ struct RunFilterCompiler {
 
     enum FieldKind { case number, text, time }
 
+    /// The filter as one parenthesised SQL condition and its bound arguments. Chains of AND / OR
+    /// come out flat (`(a OR b OR c)`) and `NOT NOT x` as `x`, so the SQL nests no deeper than the
+    /// filter's parentheses: SQLite's parser has a fixed stack.
     func compile(_ e: FilterExpression) throws -> (sql: String, arguments: [DatabaseValueConvertible?]) {
         var args: [DatabaseValueConvertible?] = []
-        let sql = try build(e, &args)
-        return (sql, args)
+        let (sql, precedence) = try build(e, &args)
+        return (precedence == .atom ? sql : "(\(sql))", args)
     }
 
     func error(_ message: String) -> FilterError { FilterError(message, column: 1, expression: expressionText) }
 
-    func build(_ e: FilterExpression, _ args: inout [DatabaseValueConvertible?]) throws -> String {
+    /// How loosely a piece of SQL binds: whether it needs parentheses inside a tighter operator.
+    enum Precedence: Int, Comparable {
+        case or, and, not, atom
+        static func < (a: Precedence, b: Precedence) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// The operands of a chain of one operator (`a OR (b OR c)` → a, b, c), in order.
+    static func chain(_ e: FilterExpression, isOr: Bool) -> [FilterExpression] {
+        var out: [FilterExpression] = []
+        var pending = [e]
+        while let next = pending.popLast() {
+            switch next {
+            case .or(let a, let b) where isOr: pending.append(b); pending.append(a)
+            case .and(let a, let b) where !isOr: pending.append(b); pending.append(a)
+            default: out.append(next)
+            }
+        }
+        return out
+    }
+
+    /// Operands joined flat, in parenthesised groups of at most ``chunk``: SQLite parses a flat
+    /// chain into an expression tree as deep as the chain, and refuses trees deeper than 1,000.
+    static func joinChunked(_ parts: [String], separator: String) -> String {
+        guard parts.count > chunk else { return parts.joined(separator: separator) }
+        let groups = stride(from: 0, to: parts.count, by: chunk).map {
+            "(" + parts[$0..<min($0 + chunk, parts.count)].joined(separator: separator) + ")"
+        }
+        return joinChunked(groups, separator: separator)
+    }
+
+    static let chunk = 200
+
+    func build(_ e: FilterExpression, _ args: inout [DatabaseValueConvertible?]) throws -> (String, Precedence) {
         switch e {
-        case .and(let a, let b): return "(\(try build(a, &args)) AND \(try build(b, &args)))"
-        case .or(let a, let b): return "(\(try build(a, &args)) OR \(try build(b, &args)))"
-        case .not(let inner): return "(NOT \(try build(inner, &args)))"
+        case .and, .or:
+            let isOr: Bool
+            if case .or = e { isOr = true } else { isOr = false }
+            let own: Precedence = isOr ? .or : .and
+            var parts: [String] = []
+            for operand in Self.chain(e, isOr: isOr) {
+                let (sql, precedence) = try build(operand, &args)
+                parts.append(precedence < own ? "(\(sql))" : sql)
+            }
+            return (Self.joinChunked(parts, separator: isOr ? " OR " : " AND "), own)
+        case .not:
+            // NOT NOT x is x, also in SQL's three-valued logic.
+            var inner = e, negated = false
+            while case .not(let next) = inner { inner = next; negated.toggle() }
+            let (sql, precedence) = try build(inner, &args)
+            guard negated else { return (sql, precedence) }
+            return ("NOT " + (precedence == .atom ? sql : "(\(sql))"), .not)
+        default:
+            return (try buildCondition(e, &args), .atom)
+        }
+    }
+
+    /// A single condition, in parentheses.
+    func buildCondition(_ e: FilterExpression, _ args: inout [DatabaseValueConvertible?]) throws -> String {
+        switch e {
+        case .and, .or, .not:
+            let (sql, _) = try build(e, &args)
+            return "(\(sql))"
         case .isNull(let field, let negated):
             let (sql, _) = try fieldSQL(field, &args)
             return "(\(sql) IS \(negated ? "NOT " : "")NULL)"

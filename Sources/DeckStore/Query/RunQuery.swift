@@ -87,6 +87,10 @@ extension DeckStore {
     /// page is full, so the first page of 100,000 runs costs a few hundred lookups, not a sort.
     /// Runs without that metric follow, as they always sort last.
     public func listRuns(_ query: RunQuery) throws -> [RunRow] {
+        do { return try listRunsUnmapped(query) } catch let error as DatabaseError { throw RunQueryError(error, filter: query.filter) }
+    }
+
+    func listRunsUnmapped(_ query: RunQuery) throws -> [RunRow] {
         try database.read { db in
             let (whereSQL, args, expression) = try whereClauseAndFilter(query, in: db)
             let ranges = expression.map(MetricRange.conjuncts) ?? []
@@ -111,6 +115,7 @@ extension DeckStore {
 
             // Drive from the most selective metric range when it is small: seek those runs by id.
             var driver = ""
+            var driverArgs: [DatabaseValueConvertible?] = []
             var smallest = Int.max
             for range in ranges {
                 guard let keyID = try keyCache.existingID(for: range.key, in: db) else { continue }
@@ -118,6 +123,7 @@ extension DeckStore {
                 if count < 20_000 && count < smallest {
                     smallest = count
                     driver = " AND r.id IN (SELECT run_id FROM metric_summary m INDEXED BY metric_summary_by_value WHERE m.key_id = \(keyID) AND \(range.condition(alias: "m")))"
+                    driverArgs = range.arguments
                 }
             }
             var runs: [RunRecord]
@@ -133,6 +139,7 @@ extension DeckStore {
                 // A range on the same metric (`metrics.m > 0.99 … order by metrics.m`) bounds the walk.
                 let sameKey = walk.table == "metric_summary" ? ranges.filter { $0.key == first.field.name } : []
                 let bounds = sameKey.map { " AND " + $0.condition(alias: "o") }.joined()
+                let boundArgs = sameKey.flatMap(\.arguments)
                 let withKey = """
                     SELECT \(Self.runColumns) FROM \(walk.table) o INDEXED BY \(walk.index)
                     CROSS JOIN runs r ON r.id = o.run_id JOIN experiments e ON e.id = r.experiment_id
@@ -140,12 +147,12 @@ extension DeckStore {
                     ORDER BY o.\(walk.column) \(direction), \(rest)
                     """
                 runs = try Row.fetchAll(db, sql: withKey + page(query.limit, query.offset),
-                                        arguments: StatementArguments(args + orderArgs)).compactMap(listedRunRecord)
+                                        arguments: StatementArguments(boundArgs + args + orderArgs)).compactMap(listedRunRecord)
                 if sameKey.isEmpty && (query.limit == nil || runs.count < query.limit!) {
                     // Part 2: runs without the key come last.
                     var skipped = 0
                     if query.offset > 0 && runs.isEmpty {
-                        skipped = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(withKey))", arguments: StatementArguments(args + orderArgs)) ?? 0
+                        skipped = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(withKey))", arguments: StatementArguments(boundArgs + args + orderArgs)) ?? 0
                     }
                     let missing = "\(base) WHERE \(whereSQL) AND NOT EXISTS (SELECT 1 FROM \(walk.table) m WHERE m.run_id = r.id AND m.key_id = \(keyID) AND m.\(walk.column) IS NOT NULL) ORDER BY \(rest)"
                     let remaining = query.limit.map { $0 - runs.count }
@@ -157,7 +164,7 @@ extension DeckStore {
                 var orderArgs: [DatabaseValueConvertible?] = []
                 let order = try orderClause(query.orderBy[...], &orderArgs)
                 runs = try Row.fetchAll(db, sql: "\(base) WHERE \(whereSQL)\(driver) ORDER BY \(order)" + page(query.limit, query.offset),
-                                        arguments: StatementArguments(args + orderArgs)).compactMap(listedRunRecord)
+                                        arguments: StatementArguments(args + driverArgs + orderArgs)).compactMap(listedRunRecord)
             }
             let ids = runs.map(\.rowID)
             let params = try keyValues(table: "params", runs: ids, in: db)
@@ -173,11 +180,13 @@ extension DeckStore {
 
     /// How many runs match `query` (its limit and offset are ignored).
     public func countRuns(_ query: RunQuery) throws -> Int {
-        try database.read { db in
-            let (whereSQL, args) = try whereClause(query, in: db)
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE \(whereSQL)",
-                                    arguments: StatementArguments(args)) ?? 0
-        }
+        do {
+            return try database.read { db in
+                let (whereSQL, args) = try whereClause(query, in: db)
+                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE \(whereSQL)",
+                                        arguments: StatementArguments(args)) ?? 0
+            }
+        } catch let error as DatabaseError { throw RunQueryError(error, filter: query.filter) }
     }
 
     func whereClause(_ query: RunQuery, in db: Database) throws -> (String, [DatabaseValueConvertible?]) {

@@ -4,6 +4,7 @@ public enum CompactNumber {
     public static func format(_ value: Double, digits: Int = 4) -> String {
         guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "∞" : "-∞") }
         let a = abs(value)
+        if a >= 1e12 { return String(value) }  // 1e+300: past G, digits would not fit a cell
         if a >= 1e9 { return significant(value / 1e9, 3) + "G" }
         if a >= 1e6 { return significant(value / 1e6, 3) + "M" }
         if a >= 1e4 { return significant(value / 1e3, 3) + "k" }
@@ -45,6 +46,7 @@ public enum CompactNumber {
         guard value.isFinite else { return format(value) }
         var p: Double = 1
         for _ in 0..<decimals { p *= 10 }
+        guard abs(value) * p < 1e18 else { return String(value) }  // beyond Int64's digits
         let neg = value < 0
         let scaled = (abs(value) * p).rounded()
         let intPart = (scaled / p).rounded(.down)

@@ -61,7 +61,9 @@ public struct LineChart {
                 let v0 = s.values[i0], v1 = s.values[i1]
                 let v = v0.isFinite && v1.isFinite ? v0 + (v1 - v0) * (t - Double(i0)) : (v0.isFinite ? v0 : v1)
                 guard v.isFinite else { prevRow = nil; continue }
-                let frac = min(max((v - lo) / (hi - lo), 0), 1)
+                // Halves keep the span finite for values near ±Double.greatestFiniteMagnitude.
+                let scaled = (v / 2 - lo / 2) / (hi / 2 - lo / 2)
+                let frac = scaled.isNaN ? 0 : min(max(scaled, 0), 1)
                 let r = Int((frac * Double(rows - 1)).rounded())  // 0 = bottom
                 let from = prevRow.map { $0 < r ? $0 + 1 : ($0 > r ? $0 - 1 : r) } ?? r
                 for rr in Swift.min(from, r)...Swift.max(from, r) {

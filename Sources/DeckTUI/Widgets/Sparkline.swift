@@ -18,11 +18,13 @@ public struct Sparkline {
         guard let lo0 = minimum ?? finite.min(), let hi0 = maximum ?? finite.max() else {
             return String(repeating: " ", count: shown.count)
         }
-        let span = hi0 - lo0
+        // Halves keep the span finite for values near ±Double.greatestFiniteMagnitude.
+        let span = hi0 / 2 - lo0 / 2
         return String(shown.map { v -> Character in
             guard v.isFinite else { return " " }
-            if span <= 0 { return BlockGlyphs.sparkLevels[3] }
-            let t = min(max((v - lo0) / span, 0), 1)
+            guard span > 0 else { return BlockGlyphs.sparkLevels[3] }
+            let scaled = (v / 2 - lo0 / 2) / span
+            let t = scaled.isNaN ? 0 : min(max(scaled, 0), 1)
             return BlockGlyphs.sparkLevels[min(7, Int((t * 7).rounded()))]
         })
     }

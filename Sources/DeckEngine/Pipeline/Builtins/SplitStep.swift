@@ -57,7 +57,7 @@ struct SplitStep: StepRunner {
             }
         } else if stratify && inferredTask != .regression {
             let labels = try probe.labels(table, rows: usable)
-            local = try DatasetSplitter.stratified(classes: labels.map { Int($0) }, fractions: fractions, seed: seed)
+            local = try DatasetSplitter.stratified(classes: labels.map { CheckedInteger.clamped(Double($0), nan: -1) }, fractions: fractions, seed: seed)
         } else {
             local = try DatasetSplitter.random(rowCount: usable.count, fractions: fractions, seed: seed)
         }

@@ -22,7 +22,7 @@ struct TrainStep: StepRunner {
     func parameters(_ context: StepContext, spec: PreprocessingSpec) throws -> XGBoostParameters {
         let own: Set<String> = Set(BuiltinCatalog.trainKeys)
         let rounds = try context.int("rounds") ?? context.int("num_boost_round") ?? context.int("n_estimators")
-            ?? context.params["rounds"].flatMap { Int($0) } ?? 100
+            ?? Self.roundsParam(context) ?? 100
         var objective = spec.objective
         if let text = try context.string("objective") {
             switch text {
@@ -43,6 +43,15 @@ struct TrainStep: StepRunner {
         return XGBoostParameters(objective: objective, booster: linear ? .gblinear : .gbtree, rounds: rounds,
                                  earlyStoppingRounds: try context.int("early_stopping_rounds"), threads: max(1, threads),
                                  evalMetrics: try context.stringList("eval_metric") ?? Self.defaultMetrics(spec.task), extra: extra)
+    }
+
+    /// `-p rounds=N` when `with:` gives no rounds, within the same range as `with.rounds`.
+    static func roundsParam(_ context: StepContext) throws -> Int? {
+        guard let text = context.params["rounds"] else { return nil }
+        guard case .whole(let range) = BuiltinOptionRanges.rounds, let n = CheckedInteger.parse(text), range.contains(n) else {
+            throw StepError.failed(step: context.step.name, message: "params.rounds: expected \(BuiltinOptionRanges.rounds.expected), found '\(text)'")
+        }
+        return n
     }
 
     func run(_ context: StepContext) throws -> StepOutput {

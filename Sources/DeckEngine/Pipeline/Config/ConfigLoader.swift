@@ -6,6 +6,7 @@ import Yams
 public enum ConfigLoader {
     /// Parses YAML text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws -> ConfigValue {
+        try YAMLLimits.check(text, file: file)
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -18,6 +19,10 @@ public enum ConfigLoader {
 
     /// Reads and parses a file.
     public static func load(_ url: URL) throws -> ConfigValue {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int, size > YAMLLimits.maxBytes {
+            throw PipelineConfigError(file: url.path, location: nil, key: "",
+                                      message: "is \(size) bytes; mldeck.yaml files are limited to \(YAMLLimits.maxBytes >> 20) MiB")
+        }
         let data: Data
         do {
             data = try InputFile.read(url.path)

@@ -196,8 +196,9 @@ public struct PipelineSpecParser {
 
     func duration(_ value: ConfigValue, _ key: String) throws -> Double {
         let text = try scalar(value, key, "seconds or a duration such as 30s, 10m, 2h")
-        guard let seconds = DurationText.seconds(text), seconds > 0 else {
-            throw error(value.location, key, "expected seconds or a duration such as 30s, 10m, 2h; found '\(text)'")
+        // Finite and at most 10^9 s (about 31 years): the timer's arithmetic must not overflow.
+        guard let seconds = DurationText.seconds(text), seconds > 0, seconds <= 1e9 else {
+            throw error(value.location, key, "expected seconds or a duration such as 30s, 10m, 2h (more than 0, at most 1e9 seconds); found '\(text)'")
         }
         return seconds
     }

@@ -306,6 +306,7 @@ public final class PipelineExecution: @unchecked Sendable {
         do { arguments = try step.with.map { ($0.key, try Interpolation.apply($0.value, params: params)) } } catch {
             return fail(finish, "with: \(error)")
         }
+        if let problem = BuiltinOptionRanges.firstProblem(step: step, arguments: arguments) { return fail(finish, problem) }
         let stepToken = CancellationToken()
         let link = cancellation.onCancel { [cancellation] in stepToken.cancel(reason: cancellation.reason ?? "cancelled") }
         defer { cancellation.remove(link) }

@@ -48,6 +48,9 @@ public enum PipelineLauncher {
                 guard params[k] != nil else { throw PipelineRunError.unknownParam(k, known: pipeline.params.map(\.key)) }
                 params[k] = v
             }
+            // Refuse what the run's own process would refuse, so no run is left QUEUED for ever.
+            let problems = PipelineValidator(file: config.file).problems(in: pipeline, overrides: launch.params)
+            guard problems.isEmpty else { throw PipelineRunError.invalid(PipelineConfigErrors(problems)) }
             return RunStart(experiment: pipeline.name, status: .queued, command: commandLine(launch), pipeline: pipeline.name,
                             params: params, tags: ["mldeck.pipeline": pipeline.name],
                             lineage: RunLineage(parentRunID: launch.parentRunID, trigger: launch.trigger), owner: owner)

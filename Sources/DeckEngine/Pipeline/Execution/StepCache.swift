@@ -45,7 +45,11 @@ struct StepManifest: Codable, Sendable {
         out.facts = facts
         out.notices = notices
         for (key, points) in series.sorted(by: { $0.key < $1.key }) {
-            for p in points where p.count == 2 { out.series.append(MetricPoint(key: key, value: p[1], step: Int64(p[0]), timestamp: now)) }
+            // A damaged manifest must not trap: a step that is not a whole number drops the point.
+            for p in points where p.count == 2 {
+                guard let step = Int64(exactly: p[0]) else { continue }
+                out.series.append(MetricPoint(key: key, value: p[1], step: step, timestamp: now))
+            }
         }
         return out
     }

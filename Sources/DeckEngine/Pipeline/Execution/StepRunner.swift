@@ -113,15 +113,29 @@ final class StepContext: @unchecked Sendable {
         return text
     }
 
+    /// The range of a numeric option of this step's built-in (see ``BuiltinOptionRanges``).
+    func range(of key: String) -> BuiltinOptionRanges.Range? {
+        guard case .builtin(let name) = step.action else { return nil }
+        return BuiltinOptionRanges.range(builtin: name, key: key)
+    }
+
+    /// A finite number, within the option's range when it has one.
     func double(_ key: String) throws -> Double? {
         guard let text = try string(key) else { return nil }
-        guard let n = Double(text) else { throw StepError.badArgument(step: step.name, key: key, expected: "a number", found: "'\(text)'") }
+        if let range = range(of: key), !range.accepts(text) {
+            throw StepError.badArgument(step: step.name, key: key, expected: range.expected, found: "'\(text)'")
+        }
+        guard let n = Double(text), n.isFinite else { throw StepError.badArgument(step: step.name, key: key, expected: "a finite number", found: "'\(text)'") }
         return n
     }
 
+    /// A whole number (never trapping on `inf` or `1e400`), within the option's range when it has one.
     func int(_ key: String) throws -> Int? {
         guard let text = try string(key) else { return nil }
-        guard let n = Int(text) ?? Double(text).flatMap({ $0 == $0.rounded() ? Int($0) : nil }) else {
+        if let range = range(of: key), !range.accepts(text) {
+            throw StepError.badArgument(step: step.name, key: key, expected: range.expected, found: "'\(text)'")
+        }
+        guard let n = CheckedInteger.parse(text) else {
             throw StepError.badArgument(step: step.name, key: key, expected: "a whole number", found: "'\(text)'")
         }
         return n

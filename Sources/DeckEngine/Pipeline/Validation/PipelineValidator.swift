@@ -53,11 +53,21 @@ public struct PipelineValidator {
                     add(step.keyLocations["uses"], "\(stepPath).uses", "unknown built-in '\(name)'\(hint); built-ins: \(BuiltinCatalog.names.joined(separator: ", "))")
                 }
             }
-            // ${params.x}
+            // ${params.x}, and the range of each numeric option of a built-in once filled in
             for (key, value) in step.with {
-                do { _ = try Interpolation.apply(value, params: params) } catch {
+                do {
+                    let filled = try Interpolation.apply(value, params: params)
+                    if case .builtin(let name) = step.action, let problem = BuiltinOptionRanges.problem(builtin: name, key: key, value: filled) {
+                        add(step.keyLocations["with." + key], "\(stepPath).with.\(key)", problem)
+                    }
+                } catch {
                     add(step.keyLocations["with." + key], "\(stepPath).with.\(key)", error.description)
                 }
+            }
+            if case .builtin(let name) = step.action, ["xgboost", "linear"].contains(name),
+               !["rounds", "num_boost_round", "n_estimators"].contains(where: { step.argument($0) != nil }),
+               let text = params["rounds"], !BuiltinOptionRanges.rounds.accepts(text) {
+                add(step.keyLocations["uses"] ?? step.location, "params.rounds", "the `\(name)` step \(step.name) reads params.rounds: expected \(BuiltinOptionRanges.rounds.expected), found '\(text)'")
             }
             if case .command(let command, _) = step.action {
                 do { _ = try Interpolation.apply(command, params: params) } catch { add(step.keyLocations["run"], "\(stepPath).run", error.description) }
@@ -75,7 +85,7 @@ public struct PipelineValidator {
                         }
                     }
                 } catch let error as FilterError {
-                    add(step.keyLocations["if"], "\(stepPath).if", "bad condition at column \(error.column): \(error.message)\n  \(condition)\n  \(String(repeating: " ", count: max(0, error.column - 1)))^")
+                    add(step.keyLocations["if"], "\(stepPath).if", "bad condition at column \(error.column): \(error.message)\n" + error.excerpt(indent: "  "))
                 } catch {
                     add(step.keyLocations["if"], "\(stepPath).if", "bad condition: \(error)")
                 }

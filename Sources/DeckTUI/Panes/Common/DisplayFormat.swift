@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import DeckML
 import Foundation
 
 /// Short, allocation-light formatting for table cells: durations, local times, sizes, numbers.
@@ -11,7 +12,7 @@ public enum DisplayFormat {
         guard seconds.isFinite, seconds >= 0 else { return "-" }
         if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
         if seconds < 60 { return CompactNumber.fixed(seconds, 1) + "s" }
-        let s = Int(seconds)
+        let s = CheckedInteger.clamped(seconds)
         if s < 3600 { return "\(s / 60)m" + two(s % 60) + "s" }
         if s < 86400 { return "\(s / 3600)h" + two((s % 3600) / 60) + "m" }
         return "\(s / 86400)d" + two((s % 86400) / 3600) + "h"
@@ -19,8 +20,9 @@ public enum DisplayFormat {
 
     /// Local time `2026-11-28 14:03` (seconds since 1970).
     public static func time(_ seconds: Double, withSeconds: Bool = false) -> String {
-        guard seconds.isFinite else { return "-" }
-        var t = time_t(seconds)
+        // Beyond ±10^15 s (some 30 million years) the calendar year no longer fits `tm`.
+        guard seconds.isFinite, abs(seconds) < 1e15 else { return "-" }
+        var t = time_t(CheckedInteger.clamped(seconds))
         var parts = tm()
         localtime_r(&t, &parts)
         var s = "\(parts.tm_year + 1900)-" + two(Int(parts.tm_mon) + 1) + "-" + two(Int(parts.tm_mday))
@@ -32,10 +34,11 @@ public enum DisplayFormat {
     /// How long ago, compactly: `12s ago`, `5m ago`, `3h ago`, `4d ago`.
     public static func ago(_ seconds: Double, now: Double = Date().timeIntervalSince1970) -> String {
         let d = max(0, now - seconds)
-        if d < 60 { return "\(Int(d))s ago" }
-        if d < 3600 { return "\(Int(d / 60))m ago" }
-        if d < 86400 { return "\(Int(d / 3600))h ago" }
-        return "\(Int(d / 86400))d ago"
+        guard d.isFinite else { return "-" }
+        if d < 60 { return "\(CheckedInteger.clamped(d))s ago" }
+        if d < 3600 { return "\(CheckedInteger.clamped(d / 60))m ago" }
+        if d < 86400 { return "\(CheckedInteger.clamped(d / 3600))h ago" }
+        return "\(CheckedInteger.clamped(d / 86400))d ago"
     }
 
     /// Bytes as `812 B`, `1.2 KiB`, `3.4 MiB`.
