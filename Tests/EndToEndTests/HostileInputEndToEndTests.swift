@@ -93,7 +93,7 @@ final class HostileInputEndToEndTests: XCTestCase {
         }
         func list(_ filter: String) throws -> CLI.Result { try CLI.run(["runs", "list", "--filter", filter, "--columns", "name"], in: workspace) }
 
-        assertClean(try list("metrics.loss < 1e400"), contains: "column 16")
+        assertClean(try list("metrics.loss < 1e400"), status: 2, contains: "column 16")
         let nots = try list(String(repeating: "NOT ", count: 45) + "metrics.loss > 0.15")
         XCTAssertEqual(nots.status, 0, nots.stderr)
         XCTAssertTrue(nots.stdout.contains("r0") && !nots.stdout.contains("r1"), nots.stdout)
@@ -103,8 +103,8 @@ final class HostileInputEndToEndTests: XCTestCase {
             XCTAssertTrue(r.stdout.contains("r0") && r.stdout.contains("r2"), r.stdout)
         }
         assertClean(try list(String(repeating: "(", count: 30_000) + "metrics.loss > 1" + String(repeating: ")", count: 30_000)),
-                    contains: "filter nests deeper than 64 levels at column 65")
-        assertClean(try list(String(repeating: "NOT ", count: 30_000) + "metrics.loss > 1"), contains: "nests deeper than 64 levels")
+                    status: 2, contains: "filter nests deeper than 64 levels at column 65")
+        assertClean(try list(String(repeating: "NOT ", count: 30_000) + "metrics.loss > 1"), status: 2, contains: "nests deeper than 64 levels")
     }
 
     // Item 7: the same filter language in `if:`.
