@@ -33,10 +33,13 @@ final class ModelsPaneTests: XCTestCase {
     func testModelsListShowsProductionAndVersionsWithAliases() throws {
         let store = try makeRegistryStore()
         MainActor.assumeIsolated {
-            let app = AppModel(panes: [ModelsPane(context: PaneContext(store: store))], size: Size(width: 120, height: 30))
+            let pane = ModelsPane(context: PaneContext(store: store))
+            let app = AppModel(panes: [pane], size: Size(width: 120, height: 30))
+            pane.waitForLoad()
             let canvas = Canvas(width: 120, height: 30)
             app.render(into: canvas)
             let line = canvas.trimmedLines().first { $0.contains("churn-model") }!
+            XCTAssertTrue(line.contains("auc 0.88"), line)
             XCTAssertTrue(line.contains("v2"), line)   // production
             let p = canvas.find("v2")!
             XCTAssertEqual(canvas.style(at: p).fg, Theme.defaultTheme[.aliasProduction].fg)
@@ -55,7 +58,9 @@ final class ModelsPaneTests: XCTestCase {
         let store = try makeRegistryStore()
         try MainActor.assumeIsolated {
             let context = PaneContext(store: store)
-            let app = AppModel(panes: [ModelsPane(context: context)], size: Size(width: 120, height: 30))
+            let pane = ModelsPane(context: context)
+            let app = AppModel(panes: [pane], size: Size(width: 120, height: 30))
+            pane.waitForLoad()
             app.send(.enter)
             app.send(.char("p"))   // v3 is selected
             guard case .dialog(let dialog, _) = app.overlay else { return XCTFail("no dialog") }
@@ -82,12 +87,35 @@ final class ModelsPaneTests: XCTestCase {
     func testReadOnlyRefusesPromotion() throws {
         let store = try makeRegistryStore()
         try MainActor.assumeIsolated {
-            let app = AppModel(panes: [ModelsPane(context: PaneContext(store: store))], readOnly: true, size: Size(width: 120, height: 30))
+            let pane = ModelsPane(context: PaneContext(store: store))
+            let app = AppModel(panes: [pane], readOnly: true, size: Size(width: 120, height: 30))
+            pane.waitForLoad()
             app.send(.enter)
             app.send(.char("p"))
             XCTAssertFalse(app.isDialogOpen)
             XCTAssertTrue(app.currentToast?.message.contains("read-only") == true)
             XCTAssertEqual(try store.modelVersion(model: "churn-model", alias: "production")?.version, 2)
+        }
+    }
+}
+
+extension ModelsPaneTests {
+    /// Each model shows its own headline metric: a regressor its rmse, not a '-' under `auc`.
+    func testEachModelShowsItsOwnHeadlineMetric() throws {
+        let store = try makeRegistryStore()
+        let object = try store.objects.put(Data("regressor".utf8))
+        try store.registerModelVersion(NewModelVersion(model: "price-model", modelObject: object, task: "regression",
+                                                       signature: [], metrics: ["rmse": 3.25, "r2": 0.71], params: [:]))
+        MainActor.assumeIsolated {
+            let pane = ModelsPane(context: PaneContext(store: store))
+            let app = AppModel(panes: [pane], size: Size(width: 120, height: 30))
+            XCTAssertTrue(pane.models.isEmpty || pane.models.count == 2, "loaded off the UI thread")
+            pane.waitForLoad()
+            let canvas = Canvas(width: 120, height: 30)
+            app.render(into: canvas)
+            let lines = canvas.trimmedLines()
+            XCTAssertTrue(lines.first { $0.contains("price-model") }?.contains("rmse 3.25") == true, canvas.text)
+            XCTAssertTrue(lines.first { $0.contains("churn-model") }?.contains("auc 0.88") == true, canvas.text)
         }
     }
 }

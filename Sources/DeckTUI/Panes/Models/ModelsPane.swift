@@ -8,39 +8,48 @@ public final class ModelsPane: Pane {
     public let title = "Models"
     public var commandNames: [String] { ["models", "model"] }
     public let context: PaneContext
-    public private(set) var models: [ModelSummary] = []
-    public private(set) var loadError: String?
+    /// The models last loaded (queried off the UI thread by ``loader``).
+    public var models: [ModelSummary] { loader.value ?? [] }
+    public var loadError: String? { loader.error }
     public var state = TableState()
     private var seenStoreVersion = -1
+    private let loader: PaneLoader<[ModelSummary]>
 
     public init(context: PaneContext) {
         self.context = context
+        loader = PaneLoader(label: "models", store: context.store) { try $0.models() }
         reload()
     }
 
+    /// Queues a reload; the answer is applied by ``tick()``.
     public func reload() {
         seenStoreVersion = context.storeVersion
-        do { models = try context.store.models(); loadError = nil } catch { loadError = "\(error)" }
+        loader.load()
     }
+
+    /// Waits for a queued reload and applies it (tests).
+    public func waitForLoad() { loader.waitForLoad() }
 
     public var bindings: [KeyBinding] {
         [KeyBinding("enter", "Open the model's versions", footer: "versions", group: "Models", shownInFooter: true)]
     }
 
-    /// The metric shown in the list: `auc` when models have it, else the first one.
-    var headlineMetric: String? {
-        let keys = Set(models.flatMap { $0.latestMetrics.keys })
-        for preferred in ["auc", "accuracy", "rmse", "logloss"] where keys.contains(preferred) { return preferred }
-        return keys.sorted().first
+    /// The metrics a model is summed up by, most telling first: classifiers by `auc`, regressors
+    /// by `rmse` or `r2`; each model shows its own (a regressor has no `auc`).
+    static let headlinePreference = ["auc", "accuracy", "f1", "rmse", "r2", "mae", "logloss"]
+
+    /// The headline metric of one model and its latest value.
+    static func headline(_ metrics: [String: Double]) -> (key: String, value: Double)? {
+        for key in headlinePreference { if let v = metrics[key] { return (key, v) } }
+        return metrics.sorted { $0.key < $1.key }.first.map { ($0.key, $0.value) }
     }
 
     public func render(into region: Region, theme: Theme) {
         if let loadError { region.put(loadError, at: .zero, style: theme[.error]); return }
-        let metric = headlineMetric
         var cols = [TableColumn("Model", width: .flexible(min: 8, max: 30, flex: 2)), TableColumn("Versions", width: ColumnWidth(min: 8, max: 8), alignment: .right),
                     TableColumn("Production", width: ColumnWidth(min: 10, max: 12)), TableColumn("Aliases", width: .flexible(min: 8, max: 40)),
                     TableColumn("Latest", width: ColumnWidth(min: 6, max: 8))]
-        if let metric { cols.append(TableColumn("latest \(metric)", width: ColumnWidth(min: 8, max: 14), alignment: .right)) }
+        cols.append(TableColumn("Latest metric", width: ColumnWidth(min: 13, max: 20), alignment: .right))
         cols.append(TableColumn("Updated", width: .fixed(16)))
         let items = models
         Table(columns: cols, rowCount: items.count,
@@ -51,7 +60,7 @@ public final class ModelsPane: Pane {
             let others = m.aliases.filter { $0.key != "production" }.sorted { $0.key < $1.key }.map { "\($0.key)→v\($0.value)" }
             cells.append(.text(others.isEmpty ? "-" : others.joined(separator: " "), others.isEmpty ? .textDim : .aliasStaging))
             cells.append(.text(m.latestVersion.map { "v\($0)" } ?? "-"))
-            if let metric { cells.append(.text(m.latestMetrics[metric].map(DisplayFormat.number) ?? "-")) }
+            cells.append(.text(Self.headline(m.latestMetrics).map { "\($0.key) \(DisplayFormat.number($0.value))" } ?? "-"))
             cells.append(.text(m.updatedAt.map { DisplayFormat.time($0) } ?? "-", .textDim))
             return cells
         }.render(into: region, state: &state, theme: theme)
@@ -68,8 +77,7 @@ public final class ModelsPane: Pane {
     }
 
     public func tick() -> Bool {
-        guard context.storeVersion != seenStoreVersion else { return false }
-        reload()
-        return true
+        if context.storeVersion != seenStoreVersion { reload() }
+        return loader.apply()
     }
 }
