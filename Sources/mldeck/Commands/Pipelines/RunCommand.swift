@@ -15,18 +15,18 @@ struct RunCommand: ParsableCommand {
         Steps run as a DAG; unchanged steps are served from the cache. Ctrl-C stops the run (KILLED). \
         Exit status 0 only when the run finished.
 
-        Sweeps: every child is a run of its own under one parent run (which has no params):
-          --sweep max_depth=3,4,6 --sweep eta=0.05,0.1      a grid (here 6 runs)
-          --trials 20 --param-range eta=0.01:0.3:log \\
-            --param-range max_depth=3:10:int --param-range subsample=0.5:1.0
-                                                             20 random trials, seeded by --seed (default 42)
-        A range is NAME=LOW:HIGH[:uniform|log|int]: uniform (default) draws a number in [LOW, HIGH], \
-        log draws log-uniformly (LOW > 0), int draws a whole number with both ends included. With \
-        --trials, --sweep values are drawn at random too. The end prints the best child by the \
-        pipeline's metric (the deploy condition's, else evaluate's first; losses lower is better). \
-        --register best (the default) registers only the best child, by one more run whose parent is \
-        that child; all registers every child; none, no child. List a sweep with \
-        mldeck runs list --filter "parent = 'ID'".
+        Sweeps run each param set as a child of one parent run (which has no params):
+          grid:    --sweep max_depth=3,4,6 --sweep eta=0.05,0.1
+          random:  --trials 20 --seed 7 --param-range eta=0.01:0.3:log
+                   --param-range max_depth=3:10:int --param-range subsample=0.5:1.0
+        A range is NAME=LOW:HIGH[:uniform|log|int]: uniform (the default) draws a number in \
+        [LOW, HIGH], log draws log-uniformly (LOW > 0), int draws a whole number, both ends \
+        included. The seed defaults to 42 and is recorded. With --trials, --sweep values are drawn \
+        at random too. The end prints the best child by the pipeline's metric (the deploy \
+        condition's, else evaluate's first; losses are better lower) and the commands that list \
+        the sweep (mldeck runs list --filter "parent = 'ID'"). --register best (the default) \
+        registers only the best child, by one more run whose parent is that child; all registers \
+        every child; none, no child.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -43,7 +43,7 @@ struct RunCommand: ParsableCommand {
                                             valueName: "best|all|none")) var register: String?
     @Option(name: .long, help: "Sweep runs executing at once.") var sweepParallel: Int = 1
     @Option(name: .long, help: "Steps running side by side at most (default: the number of cores).") var parallel: Int?
-    @Flag(name: .long, help: "Start the run in the background and print its id.") var detach = false
+    @Flag(name: .long, help: "Start the run (or the whole sweep) in the background and print its id (a sweep's: its parent's).") var detach = false
     @Flag(name: .long, help: "Run every step even when it is cached.") var force = false
     @Flag(name: .long, help: "Neither read nor write the step cache.") var noCache = false
     @Flag(name: .long, help: "Print only the summary.") var quiet = false
