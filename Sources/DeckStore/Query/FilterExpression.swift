@@ -12,7 +12,8 @@ public struct FilterField: Hashable, Sendable, CustomStringConvertible {
 
     /// Run attributes that may be written bare (`status = 'FAILED'`).
     public static let attributes: Set<String> = ["status", "name", "run_name", "start_time", "end_time", "duration",
-                                                  "run_id", "id", "experiment", "pipeline", "dataset", "trigger", "command"]
+                                                  "run_id", "id", "experiment", "pipeline", "dataset", "trigger", "command",
+                                                  "parent", "sweep"]
     static let namespaceAliases: [String: String] = [
         "metrics": "metrics", "metric": "metrics", "params": "params", "param": "params",
         "tags": "tags", "tag": "tags", "attributes": "attributes", "attribute": "attributes",

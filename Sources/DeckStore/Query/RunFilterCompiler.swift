@@ -111,6 +111,7 @@ struct RunFilterCompiler {
             return "(\(a) \(op.rawValue) \(b))"
         case .compare(let field, let op, let value):
             if let sql = datasetByName(field, op, value, &args) { return sql }
+            if let sql = runByIDPrefix(field, op, value, &args) { return sql }
             var (sql, kind) = try fieldSQL(field, &args)
             switch op {
             case .like, .notLike:
@@ -139,6 +140,15 @@ struct RunFilterCompiler {
         args.append(LikePattern.globEscaped(name) + "@*")
         let match = "(r.dataset_version = ? OR r.dataset_version GLOB ?)"
         return op == .equal ? match : "(NOT \(match))"
+    }
+
+    /// `parent = 'ID'` and `sweep = 'ID'` take a run id or a unique-enough prefix of one (as
+    /// `runs show` does): `parent = '3f2a'` matches the children of the run whose id starts 3f2a.
+    func runByIDPrefix(_ field: FilterField, _ op: FilterOperator, _ value: FilterValue, _ args: inout [DatabaseValueConvertible?]) -> String? {
+        guard field.namespace == "attributes", ["parent", "sweep"].contains(field.name), op == .equal || op == .notEqual,
+              case .string(let id) = value, let column = try? fieldSQL(field, &args).0 else { return nil }
+        args.append(LikePattern.globEscaped(id.lowercased()) + "*")
+        return op == .equal ? "(\(column) GLOB ?)" : "(\(column) IS NULL OR NOT \(column) GLOB ?)"
     }
 
     func literal(_ value: FilterValue, for kind: FieldKind, field: FilterField, numericText: Bool) throws -> (String, DatabaseValueConvertible?) {
@@ -186,6 +196,15 @@ struct RunFilterCompiler {
             case "dataset": return ("r.dataset_version", .text)
             case "trigger": return ("r.trigger", .text)
             case "command": return ("r.command", .text)
+            // The id of the run's parent (a sweep's children have the sweep's run as parent).
+            case "parent": return ("(SELECT p.uuid FROM runs p WHERE p.id = r.parent_run_id)", .text)
+            // The id of the sweep a run belongs to: its own for a sweep's parent run, the
+            // parent's for a child; NULL outside sweeps.
+            case "sweep":
+                guard let tag = try keyID("mldeck.sweep") else { return ("NULL", .text) }
+                return ("(CASE WHEN EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.parent_run_id AND t.key_id = \(tag)) "
+                        + "THEN (SELECT p.uuid FROM runs p WHERE p.id = r.parent_run_id) "
+                        + "WHEN EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.id AND t.key_id = \(tag)) THEN r.uuid END)", .text)
             case "start_time": return ("r.start_time", .time)
             case "end_time": return ("r.end_time", .time)
             case "duration": return ("(COALESCE(r.end_time, \(now)) - r.start_time)", .number)

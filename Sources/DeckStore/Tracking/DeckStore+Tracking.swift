@@ -182,6 +182,15 @@ extension DeckStore {
         }
     }
 
+    /// Records the process that will take over a QUEUED run (a detached launch), so the reaper
+    /// marks the run `FAILED` if that process dies before taking it over.
+    public func setQueuedRunOwner(_ run: RunHandle, owner: ProcessIdentity) throws {
+        try writeImmediate { db in
+            try db.execute(sql: "UPDATE runs SET owner_pid = ?, owner_token = ?, owner_host = ? WHERE id = ? AND status = 'QUEUED'",
+                           arguments: [owner.pid, owner.token, owner.host, run.rowID])
+        }
+    }
+
     /// Records that the owner is alive (other hosts judge a run by its heartbeat).
     public func heartbeat(_ run: RunHandle) throws {
         try writeImmediate { db in

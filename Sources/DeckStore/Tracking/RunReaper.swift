@@ -16,7 +16,7 @@ public struct RunReaper {
 
     struct Candidate {
         var row: Int64; var uuid: String; var pid: Int32?; var token: String?; var host: String?
-        var heartbeat: Double?; var start: Double; var lastMetric: Double?
+        var heartbeat: Double?; var start: Double; var lastMetric: Double?; var queued = false
     }
 
     /// Checks every RUNNING or QUEUED run that has an owner; returns how many were marked FAILED.
@@ -25,7 +25,7 @@ public struct RunReaper {
         let candidates = try store.database.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT r.id, r.uuid, r.owner_pid, r.owner_token, r.owner_host, r.heartbeat, r.start_time,
-                       (SELECT MAX(m.last_time) FROM metric_summary m WHERE m.run_id = r.id)
+                       (SELECT MAX(m.last_time) FROM metric_summary m WHERE m.run_id = r.id), r.status
                 FROM runs r WHERE r.status IN ('RUNNING','QUEUED') AND r.owner_pid IS NOT NULL
                 """)
                 .compactMap { row -> Candidate? in
@@ -34,7 +34,8 @@ public struct RunReaper {
                           let start = Double.fromDatabaseValue(row[6]) else { return nil }
                     return Candidate(row: id, uuid: uuid, pid: Int32.fromDatabaseValue(row[2]), token: String.fromDatabaseValue(row[3]),
                                      host: String.fromDatabaseValue(row[4]), heartbeat: Double.fromDatabaseValue(row[5]),
-                                     start: start, lastMetric: Double.fromDatabaseValue(row[7]))
+                                     start: start, lastMetric: Double.fromDatabaseValue(row[7]),
+                                     queued: String.fromDatabaseValue(row[8]) == "QUEUED")
                 }
         }
         guard !candidates.isEmpty else { return 0 }
@@ -43,7 +44,13 @@ public struct RunReaper {
         for c in candidates {
             if c.host == host, let pid = c.pid {
                 let owner = ProcessIdentity(pid: pid, token: c.token ?? "", host: host)
-                if !owner.isAlive { dead.append((c.row, "owner process \(pid) on \(host) is gone (crashed or killed)", endTime(c, now: now))) }
+                guard !owner.isAlive else { continue }
+                let console = store.workspace.runDirectory(c.uuid).appendingPathComponent("console").path
+                let seeConsole = FileManager.default.fileExists(atPath: console) ? "; see \(console)" : ""
+                let reason = c.queued
+                    ? "the process that was to start it (pid \(pid)) ended before the run started\(seeConsole)"
+                    : "owner process \(pid) on \(host) is gone (crashed or killed)"
+                dead.append((c.row, reason, endTime(c, now: now)))
             } else if let beat = c.heartbeat, now - beat > staleAfter {
                 dead.append((c.row, "no heartbeat from \(c.host ?? "?") for \(StoreFormatting.wholeSeconds(now - beat)) s", endTime(c, now: now)))
             }

@@ -89,3 +89,32 @@ final class RunReaperEndTimeTests: XCTestCase {
         XCTAssertNil(ProcessIdentity.of(pid: -5))
     }
 }
+
+/// A detached launch records the process that will take its QUEUED run over; if that process
+/// dies first the run is marked FAILED with the reason instead of staying QUEUED.
+final class QueuedRunReaperTests: XCTestCase {
+    var ws: TestWorkspace!
+    override func setUpWithError() throws { ws = try TestWorkspace() }
+    override func tearDown() { ws.cleanup() }
+
+    func testAQueuedRunWhoseProcessDiedBeforeTakingOverIsFailedWithTheReason() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        process.arguments = ["60"]
+        try process.run()
+        let identity = try XCTUnwrap(ProcessIdentity.of(pid: process.processIdentifier))
+        let run = try ws.store.createRun(RunStart(name: "queued", status: .queued, owner: nil))
+        try ws.store.setQueuedRunOwner(run, owner: identity)
+        XCTAssertEqual(try ws.reopen().resolveRun(run.id).status, .queued, "its process is alive")
+        process.terminate(); process.waitUntilExit()
+        let record = try ws.reopen().resolveRun(run.id)
+        XCTAssertEqual(record.status, .failed)
+        XCTAssertTrue(record.statusReason?.contains("(pid \(identity.pid)) ended before the run started") == true, record.statusReason ?? "")
+    }
+
+    func testTheOwnerOfARunningRunIsNotReplaced() throws {
+        let run = try ws.store.createRun(RunStart(name: "running", owner: .current))
+        try ws.store.setQueuedRunOwner(run, owner: ProcessIdentity(pid: 1, token: "x", host: "elsewhere"))
+        XCTAssertEqual(try ws.reopen().resolveRun(run.id).status, .running)
+    }
+}

@@ -290,6 +290,9 @@ public final class PipelineExecution: @unchecked Sendable {
             return record
         }
 
+        if let reason = request.registrationDeferred, step.action == .builtin("register") {
+            return (finish(.skipped, reason: reason), nil)
+        }
         // if:
         if let condition = step.condition, let expression = try? FilterExpression.parse(condition) {
             sink.flushMetrics()

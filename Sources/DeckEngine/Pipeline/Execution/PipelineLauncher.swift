@@ -17,11 +17,17 @@ public enum PipelineLauncher {
         public var noCache: Bool
         public var trigger: String
         public var parentRunID: String?
+        /// Appended to the recorded command as a shell comment (a sweep child records its sweep).
+        public var sweepNote: String?
+        /// When set, `register` steps are skipped with this reason (`--register best|none` sweeps).
+        public var registrationDeferred: String?
 
         public init(pipeline: String, params: [String: String] = [:], dataset: String? = nil, force: Bool = false,
-                    noCache: Bool = false, trigger: String = "manual", parentRunID: String? = nil) {
+                    noCache: Bool = false, trigger: String = "manual", parentRunID: String? = nil,
+                    sweepNote: String? = nil, registrationDeferred: String? = nil) {
             self.pipeline = pipeline; self.params = params; self.dataset = dataset; self.force = force
             self.noCache = noCache; self.trigger = trigger; self.parentRunID = parentRunID
+            self.sweepNote = sweepNote; self.registrationDeferred = registrationDeferred
         }
     }
 
@@ -65,14 +71,19 @@ public enum PipelineLauncher {
         if let dataset = launch.dataset { args += ["--dataset", dataset] }
         if launch.force { args.append("--force") }
         if launch.noCache { args.append("--no-cache") }
+        if let reason = launch.registrationDeferred { args += ["--defer-register", reason] }
         return args
     }
 
-    static func commandLine(_ launch: Launch) -> String {
+    /// The command recorded for a launch: `mldeck run PIPELINE -p K=V … [# sweep note]`.
+    public static func commandLine(_ launch: Launch) -> String {
         var parts = ["mldeck", "run", launch.pipeline]
         for (k, v) in launch.params.sorted(by: { $0.key < $1.key }) { parts += ["-p", "\(k)=\(v)"] }
         if let dataset = launch.dataset { parts += ["--dataset", dataset] }
-        return parts.map(ShellQuoting.quote).joined(separator: " ")
+        if launch.force { parts.append("--force") }
+        if launch.noCache { parts.append("--no-cache") }
+        let text = parts.map(ShellQuoting.quote).joined(separator: " ")
+        return launch.sweepNote.map { text + "  # " + $0.replacingOccurrences(of: "\n", with: " ") } ?? text
     }
 
     /// Queues the run and starts its process detached; returns the run id at once. Its console
@@ -81,18 +92,41 @@ public enum PipelineLauncher {
     public static func launchDetached(_ launch: Launch, store: DeckStore, config: WorkspaceConfig,
                                       executable: String = currentExecutable) throws -> String {
         let run = try queue(launch, store: store, config: config)
+        try start(run, arguments: arguments(for: launch, runID: run.id, workspace: store.workspace, executable: executable), store: store)
+        return run.id
+    }
+
+    /// Starts the detached process that takes over the QUEUED `run` and records it as the run's
+    /// owner, so a process that dies before taking the run over (a crash, `kill -9`, a bad
+    /// configuration) leaves a `FAILED` run with the reason, not a `QUEUED` one: the reaper of the
+    /// next store open marks it, or this process when it is still alive then (the dashboard).
+    public static func start(_ run: RunHandle, arguments: [String], store: DeckStore) throws {
         let directory = store.workspace.runDirectory(run.id)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let console = directory.appendingPathComponent("console")
         do {
-            let pid = try spawnDetached(arguments(for: launch, runID: run.id, workspace: store.workspace, executable: executable),
-                                        console: directory.appendingPathComponent("console").path, directory: store.workspace.root.path)
-            // Reap it if this process lives longer than the run (the dashboard).
-            Thread { var status: Int32 = 0; while waitpid(pid, &status, 0) < 0 && errno == EINTR {} }.start()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let pid = try spawnDetached(arguments, console: console.path, directory: store.workspace.root.path)
+            // Fails the run if the process ended while the run was still QUEUED.
+            let reap: @Sendable () -> Void = {
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                if let record = try? store.resolveRun(run.id), record.status == .queued {
+                    let code = (status & 0x7f) == 0 ? "exit status \((status >> 8) & 0xff)" : "signal \(status & 0x7f)"
+                    _ = try? store.finishRun(run, status: .failed,
+                                             reason: "its process (pid \(pid)) ended with \(code) before starting the run; see \(console.path)")
+                }
+            }
+            if let owner = ProcessIdentity.of(pid: pid) {
+                try? store.setQueuedRunOwner(run, owner: owner)
+                // Reap it if this process lives longer than the run (the dashboard).
+                Thread { reap() }.start()
+            } else {
+                reap()  // it has already ended (a zombie): reap it and fail the run now
+            }
         } catch {
             _ = try? store.finishRun(run, status: .failed, reason: "cannot start the run's process: \(error)")
             throw error
         }
-        return run.id
     }
 
     /// Starts a process in a new session with stdin from /dev/null and output to `console`.

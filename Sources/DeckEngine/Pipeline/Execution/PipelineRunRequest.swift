@@ -27,6 +27,9 @@ public struct PipelineRunRequest: Sendable {
     public var commandLine: String?
     /// Seconds between SIGTERM and SIGKILL when a step's process is stopped.
     public var gracePeriod: Double
+    /// When set, `register` steps are skipped with this reason (and `deploy` after them): a
+    /// sweep child under `--register best|none`.
+    public var registrationDeferred: String?
 
     public init(pipeline: String, params: [String: String] = [:], dataset: String? = nil, force: Bool = false,
                 noCache: Bool = false, trigger: String = "manual", existingRunID: String? = nil, parentRunID: String? = nil,

@@ -3,7 +3,7 @@ import Foundation
 
 /// The columns `runs list` prints: attributes, `metrics.X`, `params.X`, `tags.X`.
 enum RunColumns {
-    static let attributeNames = ["id", "name", "experiment", "status", "start", "duration", "pipeline", "dataset", "trigger"]
+    static let attributeNames = ["id", "name", "experiment", "status", "start", "duration", "pipeline", "dataset", "trigger", "parent"]
 
     /// The default columns: the attributes plus up to four metrics and three params seen on the page.
     static func defaults(for rows: [RunRow]) -> [String] {
@@ -46,6 +46,7 @@ enum RunColumns {
         case "pipeline": return run.pipeline ?? "-"
         case "dataset": return run.lineage.datasetVersion ?? "-"
         case "trigger": return run.lineage.trigger ?? "-"
+        case "parent": return run.lineage.parentRunID.map { String($0.prefix(8)) } ?? "-"
         default:
             if column.hasPrefix("metrics.") { return row.metrics[String(column.dropFirst(8))].map(Formatting.number) ?? "-" }
             if column.hasPrefix("params.") { return row.params[String(column.dropFirst(7))] ?? "-" }

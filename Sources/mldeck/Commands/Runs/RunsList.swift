@@ -20,7 +20,7 @@ struct RunsList: ParsableCommand {
     var orderBy: [String] = []
     @Option(name: .long, help: "At most N runs (default \(RunsList.defaultLimit); 0 for all).") var limit: Int = RunsList.defaultLimit
     @Option(name: .long, help: "Skip the first N runs (for paging with --limit).") var offset: Int = 0
-    @Option(name: .long, help: "Comma-separated columns: id,name,status,start,duration,experiment,pipeline,dataset,trigger,metrics.X,params.X,tags.X")
+    @Option(name: .long, help: "Comma-separated columns: id,name,status,start,duration,experiment,pipeline,dataset,trigger,parent,metrics.X,params.X,tags.X")
     var columns: String?
     @Option(name: .long, help: "Only runs of this experiment.") var experiment: String?
     @Flag(name: .long, help: "Show deleted runs only.") var deleted = false

@@ -16,6 +16,7 @@ struct RunsShow: ParsableCommand {
         var details: RunDetails
         var series: [String: [SeriesPoint]]
         var logTail: [String]
+        var steps: [RunStepRecord] = []
 
         func encode(to encoder: Encoder) throws {
             try details.run.encode(to: encoder)
@@ -26,8 +27,9 @@ struct RunsShow: ParsableCommand {
             try c.encode(series, forKey: .series)
             try c.encode(details.artifacts, forKey: .artifacts)
             try c.encode(logTail, forKey: .logTail)
+            try c.encode(steps, forKey: .steps)
         }
-        enum Keys: String, CodingKey { case params, tags, metrics, series, artifacts, logTail = "log_tail" }
+        enum Keys: String, CodingKey { case params, tags, metrics, series, artifacts, logTail = "log_tail", steps }
     }
 
     func run() throws {
@@ -35,10 +37,11 @@ struct RunsShow: ParsableCommand {
         let details = try store.runDetails(runReference)
         let handle = RunHandle(rowID: details.run.rowID, id: details.run.id)
         let tail = LogTail.lastLines(of: store.logURL(of: details.run.id), count: logLines)
+        let steps = (try? store.runSteps(details.run.id)) ?? []
         if output.json {
             var series: [String: [SeriesPoint]] = [:]
             for m in details.metrics { series[m.key] = try store.metricSeries(run: handle, key: m.key) }
-            return try JSONOutput.print(Shown(details: details, series: series, logTail: tail))
+            return try JSONOutput.print(Shown(details: details, series: series, logTail: tail, steps: steps))
         }
         let r = details.run
         print("Run \(r.id)  \(r.name)")
@@ -52,6 +55,15 @@ struct RunsShow: ParsableCommand {
                        l.gitCommit.map { "git \($0.prefix(10))\(l.gitDirty == true ? "+dirty" : "")" },
                        l.parentRunID.map { "parent \($0.prefix(8))" }, l.trigger.map { "trigger \($0)" }].compactMap { $0 }
         if !lineage.isEmpty { print("  lineage     \(lineage.joined(separator: "  "))") }
+        if !steps.isEmpty {
+            print("\nSteps")
+            var table = TextTable(headers: ["  STEP", "STATUS", "DURATION", "NOTE"])
+            for step in steps {
+                let status = step.status.rawValue + (step.attempts > 1 ? " (\(step.attempts) attempts)" : "")
+                table.add(["  " + step.name, status, step.duration().map { Formatting.duration($0) } ?? "-", step.reason ?? ""])
+            }
+            print(table.render())
+        }
         if !details.params.isEmpty {
             print("\nParams")
             for (k, v) in details.params.sorted(by: { $0.key < $1.key }) { print("  \(k) = \(v)") }
