@@ -21,7 +21,7 @@ enum EvaluationFormatting {
         guard !summary.importance.isEmpty else { return [] }
         var table = TextTable(headers: ["FEATURE", "GAIN"])
         table.rightAligned = [1]
-        for entry in summary.importance.prefix(count) { table.add([cell(entry.feature), Formatting.number(entry.score)]) }
+        for entry in summary.importance.prefix(count) { table.add([cell(entry.feature), gain(entry.score)]) }
         return table.render().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
@@ -54,6 +54,11 @@ enum EvaluationFormatting {
             return block
         }
         return ["", "Evaluation"] + sideBySide(blocks).map { "  " + $0 }
+    }
+
+    /// A gain with four significant digits (gains of regression models run to 10¹²).
+    static func gain(_ value: Double) -> String {
+        abs(value) >= 1e6 ? String(format: "%.4g", value) : Formatting.number(value)
     }
 
     /// Blocks of lines placed next to each other, each padded to its widest line.
