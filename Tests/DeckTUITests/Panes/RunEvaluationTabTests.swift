@@ -71,6 +71,22 @@ final class RunEvaluationTabTests: XCTestCase {
         }
     }
 
+    func testRegressionPanelDrawsPredictedAgainstActualAndResiduals() throws {
+        let targets = (0..<300).map { Double($0) }
+        let predictions = targets.map { $0 * 0.9 + 10 }
+        let result = try Evaluator.regression(targets: targets, predictions: predictions)
+        let report = EvaluationReport(split: "test", rows: 300, result: result,
+                                      charts: EvaluationCharts.regression(targets: targets, predictions: predictions, pointLimit: 100))
+        let canvas = draw(100, 30) { EvaluationPanel(step: "evaluate", report: report).render(into: $0, theme: theme) }
+        let text = canvas.text
+        XCTAssertTrue(text.contains("Predicted vs actual (100 of 300 rows)"), text)
+        XCTAssertTrue(text.contains("Residuals (actual − predicted)"), text)
+        XCTAssertTrue(text.contains("rmse"), text)
+        XCTAssertFalse(text.contains("Confusion matrix"), text)
+        let braille = text.unicodeScalars.filter { (0x2801...0x28FF).contains($0.value) }.count
+        XCTAssertGreaterThan(braille, 20, text)
+    }
+
     func testXYChartDrawsTheDiagonalCornerToCorner() {
         let chart = XYChart(series: [XYSeries("d", x: [0, 1], y: [0, 1])], xRange: 0...1, yRange: 0...1)
         let (dots, _) = chart.plot(width: 4, height: 2)

@@ -4,7 +4,8 @@ import DeckML
 /// The Evaluation tab of a run: what its `evaluate` step recorded, drawn. For a binary model the
 /// ROC, precision-recall and (when wide enough) calibration curves across the top; below them
 /// the confusion matrix as a heat map (shade by the share of the actual class, green on the
-/// diagonal) beside the features by gain as bars. Regression draws predicted against actual and
+/// diagonal) beside the features by gain as bars. Reference lines (chance, ideal) are drawn
+/// first so the data's dots own the cells they share. Regression draws predicted against actual and
 /// the residuals; multiclass the matrix and importance.
 public struct EvaluationPanel: Sendable {
     public var step: String
@@ -28,7 +29,7 @@ public struct EvaluationPanel: Sendable {
         var curves: [XYChart] = []
         var titles: [String] = []
         if let roc = charts.roc {
-            curves.append(XYChart(series: [XYSeries("ROC", x: roc.fpr, y: roc.tpr), XYSeries("chance", x: [0, 1], y: [0, 1], slot: .chartAxis)],
+            curves.append(XYChart(series: [XYSeries("chance", x: [0, 1], y: [0, 1], slot: .chartAxis), XYSeries("ROC", x: roc.fpr, y: roc.tpr, slot: .chartSeries1)],
                                   xRange: 0...1, yRange: 0...1, xTitle: "false positive rate"))
             titles.append("ROC curve (true positive rate)")
         }
@@ -37,16 +38,16 @@ public struct EvaluationPanel: Sendable {
             titles.append("Precision-recall")
         }
         if let cal = charts.calibration, body.width >= 120 {
-            curves.append(XYChart(series: [XYSeries("observed", x: cal.meanPredicted, y: cal.fractionPositive),
-                                           XYSeries("ideal", x: [0, 1], y: [0, 1], slot: .chartAxis)],
+            curves.append(XYChart(series: [XYSeries("ideal", x: [0, 1], y: [0, 1], slot: .chartAxis),
+                                           XYSeries("observed", x: cal.meanPredicted, y: cal.fractionPositive, slot: .chartSeries1)],
                                   xRange: 0...1, yRange: 0...1, xTitle: "mean predicted"))
             titles.append("Calibration (fraction positive)")
         }
         if let points = charts.predictedVsActual {
             let lo = min(points.actual.min() ?? 0, points.predicted.min() ?? 0), hi = max(points.actual.max() ?? 1, points.predicted.max() ?? 1)
             let range = hi > lo ? lo...hi : (lo - 1)...(hi + 1)
-            curves.append(XYChart(series: [XYSeries("rows", x: points.actual, y: points.predicted, connected: false),
-                                           XYSeries("ideal", x: [range.lowerBound, range.upperBound], y: [range.lowerBound, range.upperBound], slot: .chartAxis)],
+            curves.append(XYChart(series: [XYSeries("ideal", x: [range.lowerBound, range.upperBound], y: [range.lowerBound, range.upperBound], slot: .chartAxis),
+                                           XYSeries("rows", x: points.actual, y: points.predicted, connected: false, slot: .chartSeries1)],
                                   xRange: range, yRange: range, xTitle: "actual"))
             titles.append("Predicted vs actual" + (points.isSampled ? " (\(points.actual.count) of \(points.totalRows) rows)" : ""))
         }
