@@ -3,11 +3,16 @@ import DeckStore
 import Foundation
 
 /// `uses: evaluate`: scores the trained model on the test split (accuracy, precision, recall,
-/// F1, ROC AUC, log loss and the confusion matrix; RMSE, MAE, R², MAPE for regression) and
+/// F1, ROC AUC, log loss and the confusion matrix; RMSE, MAE, R², MAPE for regression), records
+/// the charts (ROC, precision-recall and calibration curves; residuals; gain importance) and
 /// scores the model's current `production` version **on the same rows**, so that `if:`
 /// conditions compare candidate and incumbent on equal terms. Leaves `evaluation.json`.
 struct EvaluateStep: StepRunner, StepFinalizer {
     var cacheable: Bool { true }
+
+    /// The version of `evaluation.json`'s content, part of the cache key: a report cached before
+    /// the charts were recorded is computed again rather than restored without them.
+    func extraCacheInputs(_ context: StepContext) throws -> [String] { ["evaluation-report/2"] }
 
     /// Metric names accepted in `with: {metrics: […]}`, with their aliases.
     static let metricAliases: [String: String] = [
@@ -64,7 +69,7 @@ struct EvaluateStep: StepRunner, StepFinalizer {
                                         + "(choose it with positive: on the split step, which the model is trained for)", found: "'\(positive)'")
         }
         let candidate = LoadedModel(version: Self.placeholder, spec: spec, booster: booster)
-        let result = try candidate.evaluate(table, rows: rows)
+        let (result, charts) = try candidate.evaluateWithCharts(table, rows: rows)
 
         var wanted = Array(result.metrics.keys)
         if let list = try context.stringList("metrics") {
@@ -81,10 +86,9 @@ struct EvaluateStep: StepRunner, StepFinalizer {
         for k in wanted { output.metrics[k] = result.metrics[k] }
         context.log("\(part) split, \(rows.count) rows: " + wanted.sorted().map { "\($0) \(String(format: "%.4f", result.metrics[$0]!))" }.joined(separator: ", "))
 
-        let report = EvaluationReport(split: part, rows: rows.count, result: result)
-        let encoder = JSONEncoder(); encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        try encoder.encode(report).write(to: context.outputDirectory.appendingPathComponent("evaluation.json"))
+        let classes = spec.task == .regression ? nil : spec.classes
+        let report = EvaluationReport(split: part, rows: rows.count, result: result, classes: classes, charts: charts)
+        try report.jsonData().write(to: context.outputDirectory.appendingPathComponent(EvaluationReport.fileName))
         output.files = ["evaluation.json"]
         output.facts["task"] = result.task.rawValue
         output.facts["split"] = part
@@ -141,11 +145,4 @@ struct EvaluateStep: StepRunner, StepFinalizer {
                                                 modelObject: ObjectID.of(Data()), preprocessingObject: nil, referenceObject: nil,
                                                 signature: [], metrics: [:], params: [:], datasetName: nil, datasetVersionNumber: nil,
                                                 datasetHash: nil, codeHash: nil, description: nil, aliases: [])
-}
-
-/// `evaluation.json`.
-struct EvaluationReport: Codable {
-    var split: String
-    var rows: Int
-    var result: EvaluationResult
 }

@@ -79,4 +79,24 @@ public struct LoadedModel: Sendable {
         let prediction = try booster.predict(try transformer.features(table, rows: rows))
         return try Evaluator.evaluate(prediction, labels: labels, objective: spec.objective)
     }
+
+    /// Evaluates the model on `rows` and computes what the evaluation draws: ROC, precision-recall
+    /// and calibration curves (binary), residuals and predicted-vs-actual (regression), and gain
+    /// importance (tree models; a linear booster has none).
+    public func evaluateWithCharts(_ table: DataTable, rows: [Int]) throws -> (result: EvaluationResult, charts: EvaluationCharts) {
+        let transformer = FeatureTransformer(spec: spec)
+        let labels = try transformer.labels(table, rows: rows)
+        let prediction = try booster.predict(try transformer.features(table, rows: rows))
+        let result = try Evaluator.evaluate(prediction, labels: labels, objective: spec.objective)
+        var charts: EvaluationCharts
+        switch spec.task {
+        case .binary: charts = .binary(labels: labels.map { $0 == 1 ? 1 : 0 }, probabilities: prediction.doubles)
+        case .regression: charts = .regression(targets: labels.map(Double.init), predictions: prediction.doubles)
+        case .multiclass: charts = EvaluationCharts()
+        }
+        if let scores = try? booster.featureScores(.gain), !scores.isEmpty {
+            charts.importance = FeatureImportance(type: XGBoostBooster.ImportanceType.gain.rawValue, scores: scores)
+        }
+        return (result, charts)
+    }
 }

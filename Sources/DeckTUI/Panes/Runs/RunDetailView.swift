@@ -1,15 +1,17 @@
+import DeckEngine
 import DeckStore
 import Foundation
 
 /// One run, opened from the Runs pane: params, metric summaries and lineage beside a chart of
 /// the chosen metric (training and validation curves overlaid; `m`/`M` choose), the log with
-/// live tail and search, the pipeline's steps with durations and cache hits, and the artifacts.
+/// live tail and search, the pipeline's steps with durations and cache hits, the artifacts, and
+/// the evaluation drawn (curves, confusion matrix, importance; read off the UI thread).
 /// Tabs switch with `[` and `]`.
 @MainActor
 public final class RunDetailView: View {
     public enum Tab: Int, CaseIterable, Sendable {
-        case overview, log, steps, artifacts
-        var title: String { ["Overview", "Log", "Steps", "Artifacts"][rawValue] }
+        case overview, log, steps, artifacts, evaluation
+        var title: String { ["Overview", "Log", "Steps", "Artifacts", "Evaluation"][rawValue] }
     }
 
     public let context: PaneContext
@@ -33,6 +35,16 @@ public final class RunDetailView: View {
     private var searchLine = CommandLineState(prompt: "/")
     private var seenStoreVersion: Int
     private var lastLogPoll = 0.0
+    /// The run's evaluation: nil until read, then `.absent` when it has none.
+    public private(set) var evaluation: EvaluationState?
+    private let evaluationWorker = QueryWorker(label: "run-evaluation")
+    private let evaluationMailbox = Mailbox<EvaluationState>()
+
+    /// What the Evaluation tab knows.
+    public enum EvaluationState: Sendable {
+        case absent
+        case loaded(EvaluationPanel)
+    }
 
     public init(context: PaneContext, runID: String, name: String) {
         self.context = context; self.runID = runID; self.title = name
@@ -58,7 +70,20 @@ public final class RunDetailView: View {
         }
         steps = context.stepsOfRun?(runID) ?? []
         modelVersions = context.modelVersionsOfRun?(runID) ?? []
+        if let artifacts = details?.artifacts { loadEvaluation(artifacts) }
     }
+
+    /// Reads the run's `evaluation.json` on a background queue; ``tick()`` picks it up.
+    func loadEvaluation(_ artifacts: [ArtifactRecord]) {
+        let store = context.store, mailbox = evaluationMailbox
+        evaluationWorker.submit {
+            let loaded = EvaluationReport.load(from: store, artifacts: artifacts)
+            mailbox.post(loaded.map { .loaded(EvaluationPanel(step: $0.step, report: $0.report)) } ?? .absent)
+        }
+    }
+
+    /// Waits for the evaluation being read (tests).
+    public func waitForEvaluation() { evaluationWorker.drain(); _ = tick() }
 
     /// The group shown first: a validation-style measure with several points, else the first.
     static func preferredGroup(_ groups: [MetricGroups.Group]) -> Int {
@@ -95,7 +120,7 @@ public final class RunDetailView: View {
             b.append(KeyBinding("n", "Next match", group: "Log"))
             b.append(KeyBinding("N", "Previous match", group: "Log"))
             b.append(KeyBinding("G", "Follow the end", footer: "follow", group: "Log", shownInFooter: true))
-        case .steps, .artifacts: break
+        case .steps, .artifacts, .evaluation: break
         }
         return b
     }
@@ -122,6 +147,15 @@ public final class RunDetailView: View {
         case .log: renderLog(body, theme: theme)
         case .steps: renderSteps(body, theme: theme)
         case .artifacts: renderArtifacts(body, theme: theme, details: d)
+        case .evaluation: renderEvaluation(body, theme: theme)
+        }
+    }
+
+    func renderEvaluation(_ region: Region, theme: Theme) {
+        switch evaluation {
+        case nil: region.put("Reading the evaluation…", at: .zero, style: theme[.textDim])
+        case .absent?: region.put("This run has no evaluation (a pipeline's evaluate step records one)", at: .zero, style: theme[.textDim])
+        case .loaded(let panel)?: panel.render(into: region, theme: theme)
         }
     }
 
@@ -266,11 +300,17 @@ public final class RunDetailView: View {
             return stepsState.handle(key, rowCount: steps.count, columnCount: 5) ? .redraw : nil
         case .artifacts:
             return artifactsState.handle(key, rowCount: details?.artifacts.count ?? 0, columnCount: 3) ? .redraw : nil
+        case .evaluation:
+            return nil
         }
     }
 
     public func tick() -> Bool {
         var changed = false
+        if let latest = evaluationMailbox.take().last {
+            evaluation = latest
+            changed = tab == .evaluation || changed
+        }
         if context.storeVersion != seenStoreVersion {
             seenStoreVersion = context.storeVersion
             reload()

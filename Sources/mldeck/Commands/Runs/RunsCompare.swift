@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeckEngine
 import DeckStore
 
 /// `mldeck runs compare RUN RUN… [--json]`
@@ -17,7 +18,9 @@ struct RunsCompare: ParsableCommand {
     func run() throws {
         let store = try global.openStore()
         let details = try runs.map { try store.runDetails($0) }
-        let comparison = RunComparison(details)
+        var comparison = RunComparison(details)
+        let evaluations = details.map { EvaluationSummary.load(from: store, artifacts: $0.artifacts) }
+        if evaluations.contains(where: { $0 != nil }) { comparison.evaluations = evaluations }
         if output.json { return try JSONOutput.print(comparison) }
         var table = TextTable(headers: [""] + details.map { "\($0.run.id.prefix(8)) \($0.run.name)" })
         table.add(["status"] + details.map(\.run.status.rawValue))
@@ -33,6 +36,7 @@ struct RunsCompare: ParsableCommand {
             })
         }
         print(table.render())
+        if comparison.evaluations != nil { EvaluationFormatting.comparison(details: details, evaluations: evaluations).forEach { print($0) } }
     }
 }
 
@@ -51,8 +55,10 @@ struct RunComparison: Encodable {
     var allParamKeys: [String]
     var params: [String: [String?]]
     var metrics: [Metric]
+    /// Each run's evaluation (confusion matrix, AUC, importance), in `runs` order; nil when no run has one.
+    var evaluations: [EvaluationSummary?]?
 
-    enum CodingKeys: String, CodingKey { case runs, differingParams = "differing_params", params, metrics }
+    enum CodingKeys: String, CodingKey { case runs, differingParams = "differing_params", params, metrics, evaluations }
 
     init(_ details: [RunDetails]) {
         runs = details.map(\.run.id)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeckEngine
 import DeckStore
 import Foundation
 
@@ -17,6 +18,7 @@ struct RunsShow: ParsableCommand {
         var series: [String: [SeriesPoint]]
         var logTail: [String]
         var steps: [RunStepRecord] = []
+        var evaluation: EvaluationSummary?
 
         func encode(to encoder: Encoder) throws {
             try details.run.encode(to: encoder)
@@ -28,8 +30,9 @@ struct RunsShow: ParsableCommand {
             try c.encode(details.artifacts, forKey: .artifacts)
             try c.encode(logTail, forKey: .logTail)
             try c.encode(steps, forKey: .steps)
+            try c.encodeIfPresent(evaluation, forKey: .evaluation)
         }
-        enum Keys: String, CodingKey { case params, tags, metrics, series, artifacts, logTail = "log_tail", steps }
+        enum Keys: String, CodingKey { case params, tags, metrics, series, artifacts, evaluation, logTail = "log_tail", steps }
     }
 
     func run() throws {
@@ -38,10 +41,11 @@ struct RunsShow: ParsableCommand {
         let handle = RunHandle(rowID: details.run.rowID, id: details.run.id)
         let tail = LogTail.lastLines(of: store.logURL(of: details.run.id), count: logLines)
         let steps = (try? store.runSteps(details.run.id)) ?? []
+        let evaluation = EvaluationSummary.load(from: store, artifacts: details.artifacts)
         if output.json {
             var series: [String: [SeriesPoint]] = [:]
             for m in details.metrics { series[m.key] = try store.metricSeries(run: handle, key: m.key) }
-            return try JSONOutput.print(Shown(details: details, series: series, logTail: tail, steps: steps))
+            return try JSONOutput.print(Shown(details: details, series: series, logTail: tail, steps: steps, evaluation: evaluation))
         }
         let r = details.run
         print("Run \(r.id)  \(r.name)")
@@ -76,6 +80,10 @@ struct RunsShow: ParsableCommand {
                 table.add(["  " + m.key, Formatting.number(m.last), String(m.lastStep), Formatting.number(m.min), Formatting.number(m.max), String(m.count)])
             }
             print(table.render())
+        }
+        if let evaluation {
+            print("")
+            EvaluationFormatting.section(evaluation).forEach { print($0) }
         }
         if !details.tags.isEmpty {
             print("\nTags")
