@@ -27,6 +27,8 @@ public final class ChildProcess: @unchecked Sendable {
     public enum SpawnError: Error, CustomStringConvertible {
         case failed(command: String, errno: Int32)
         case emptyCommand
+        /// The C library cannot start a child in another folder without changing ours.
+        case noChdir(directory: String)
 
         public var description: String {
             switch self {
@@ -34,6 +36,8 @@ public final class ChildProcess: @unchecked Sendable {
                 let reason = code == ENOENT ? "command not found" : String(cString: strerror(code))
                 return "cannot start '\(command)': \(reason)"
             case .emptyCommand: return "no command given"
+            case .noChdir(let directory):
+                return "cannot start a command in \(directory): this C library lacks posix_spawn_file_actions_addchdir_np (glibc 2.29 or newer is needed)"
             }
         }
     }
@@ -53,12 +57,7 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 2)
         posix_spawn_file_actions_addclose(&actions, pipeFDs[1])
-        if let directory {
-            // posix_spawn_file_actions_addchdir_np: glibc 2.29+, looked up at run time.
-            if !ChildProcess.addChdir(&actions, directory) {
-                _ = FileManager.default.changeCurrentDirectoryPath(directory)
-            }
-        }
+        if let directory { try ChildProcess.setDirectory(&actions, directory) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -91,9 +90,11 @@ public final class ChildProcess: @unchecked Sendable {
         return unsafeBitCast(symbol, to: AddChdir.self)
     }()
 
-    private static func addChdir(_ actions: inout posix_spawn_file_actions_t, _ directory: String) -> Bool {
-        guard let function = addChdirFunction else { return false }
-        return function(&actions, directory) == 0
+    /// Makes the child start in `directory` without changing this process's working folder, which
+    /// every thread shares (a dashboard launching a run while another thread resolves a relative
+    /// path would race). `posix_spawn_file_actions_addchdir_np` is glibc 2.29+, looked up at run time.
+    static func setDirectory(_ actions: inout posix_spawn_file_actions_t, _ directory: String) throws {
+        guard let function = addChdirFunction, function(&actions, directory) == 0 else { throw SpawnError.noChdir(directory: directory) }
     }
 
     /// Blocks until the child ends.
