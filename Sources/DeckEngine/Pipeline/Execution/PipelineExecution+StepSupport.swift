@@ -1,0 +1,41 @@
+import DeckML
+import DeckStore
+import Foundation
+
+/// What a step is given besides its definition: the values its `if:` sees, and the runner of its kind.
+extension PipelineExecution {
+    func conditionContext(params: [String: String], upstream: [String: StepResult], run: RunHandle) -> ConditionContext {
+        var metrics: [String: Double] = [:]
+        var tags: [String: String] = [:]
+        if let details = try? store.runDetails(run.id) {
+            for m in details.metrics { metrics[m.key] = m.last }
+            tags = details.tags
+        }
+        var production: [String: Double]?
+        var productionVersion: Int?
+        for r in upstream.values where r.kind == "evaluate" {
+            metrics.merge(r.output.metrics) { _, new in new }
+            if let p = EvaluateStep.productionMetrics(r.output) {
+                production = p
+                productionVersion = r.output.facts["production.version"].flatMap(Int.init)
+            }
+        }
+        return ConditionContext(metrics: metrics, params: params, tags: tags, production: production, productionVersion: productionVersion)
+    }
+
+    /// The runner of a step.
+    static func runner(for step: StepSpec) -> StepRunner {
+        switch step.action {
+        case .command: return CommandStepRunner()
+        case .builtin(let name):
+            switch name {
+            case "split": return SplitStep()
+            case "xgboost": return TrainStep(linear: false)
+            case "linear": return TrainStep(linear: true)
+            case "evaluate": return EvaluateStep()
+            case "register": return RegisterStep()
+            default: return DeployStep()
+            }
+        }
+    }
+}
