@@ -8,11 +8,22 @@ export OMP_WAIT_POLICY := passive
 export LANG := C.UTF-8
 export SWIFT_BACKTRACE := interactive=no
 
-APT_PACKAGES := libncurses-dev libxgboost-dev libsqlite3-dev tmux pkg-config time
+APT_PACKAGES := libncurses-dev libxgboost-dev libsqlite3-dev tmux pkg-config time python3-venv
+
+# Python for the tests that compare MLDeck with Python (the exported model's mldeck_model.py,
+# fixture checks): a virtual environment in the build folder with the exact versions of
+# scripts/requirements-test.txt, made again only when that file changes. Tests find it through
+# MLDECK_PYTHON and fail without it; MLDECK_OFFLINE=1 skips making it, and skips those tests.
+PYTHON3 ?= python3
+VENV := .build/venv
+PY_REQUIREMENTS := scripts/requirements-test.txt
+MLDECK_PYTHON ?= $(CURDIR)/$(VENV)/bin/python
+export MLDECK_PYTHON
+
 DEBUG_BIN := .build/debug/mldeck
 RELEASE_BIN := .build/release/mldeck
 
-.PHONY: all deps build release test demo bench install clean
+.PHONY: all deps venv build release test demo bench install clean
 
 all: build
 
@@ -24,6 +35,16 @@ deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+# The stamp is the requirements file it was made from: a changed file makes the venv again.
+venv: $(VENV)/requirements.txt
+
+$(VENV)/requirements.txt: $(PY_REQUIREMENTS) | deps
+	@if [ "$(MLDECK_OFFLINE)" = 1 ]; then echo "MLDECK_OFFLINE=1: no Python environment; the tests that need it are skipped"; exit 0; fi; \
+	start=$$(date +%s); echo "making $(VENV) from $(PY_REQUIREMENTS)"; \
+	rm -rf $(VENV) && $(PYTHON3) -m venv $(VENV) && \
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-input -r $(PY_REQUIREMENTS) && \
+	cp $(PY_REQUIREMENTS) $@ && echo "made $(VENV) in $$(( $$(date +%s) - start )) s"
+
 build: deps
 	$(SWIFT) build --product mldeck
 
@@ -31,7 +52,7 @@ release: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product mldeck
 
 # Unit tests, then end-to-end tests that drive the real binary (CLI and the dashboard in tmux).
-test: deps
+test: deps venv
 	$(SWIFT) build --product mldeck
 	$(SWIFT) test --disable-swift-testing
 

@@ -3,10 +3,13 @@ import DeckStore
 import Foundation
 
 /// `mldeck models export NAME[@V] DIR`: the model as XGBoost JSON (loads in Python's
-/// `xgboost.Booster`), its preprocessing spec, input signature and version record.
+/// `xgboost.Booster`), its preprocessing spec, input signature and version record, and — for a
+/// version with preprocessing — `mldeck_model.py`, which scores a pandas DataFrame exactly as
+/// `models predict` does, with a README.md on using it.
 public enum ModelExporter {
-    /// Files written into the folder.
-    public static let files = ["model.json", "preprocessing.json", "signature.json", "version.json"]
+    /// Files written into the folder (`preprocessing.json` and `mldeck_model.py` only for a
+    /// version with a preprocessing spec).
+    public static let files = ["model.json", "preprocessing.json", "signature.json", "version.json", PythonLoaderSource.fileName, ExportReadme.fileName]
 
     /// Writes the version's files into the folder `directory` through ``SafeOutput``: a new
     /// folder beside it renamed into place. An existing `directory` is replaced only with `force`,
@@ -20,9 +23,11 @@ public enum ModelExporter {
         do {
             try store.objects.export(version.modelObject, to: temporary.appendingPathComponent("model.json"))
             names.append("model.json")
+            var spec: PreprocessingSpec?
             if let preprocessing = version.preprocessingObject {
                 try store.objects.export(preprocessing, to: temporary.appendingPathComponent("preprocessing.json"))
                 names.append("preprocessing.json")
+                spec = try PreprocessingSpec.decode(try store.objects.read(preprocessing))
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -32,6 +37,14 @@ public enum ModelExporter {
                 try encoder.encode(version).write(to: temporary.appendingPathComponent("version.json"))
             }
             names += ["signature.json", "version.json"]
+            try FileSystemError.wrapping(path: target.destination, operation: "write the export into") {
+                if spec != nil {
+                    try Data(PythonLoaderSource.text.utf8).write(to: temporary.appendingPathComponent(PythonLoaderSource.fileName))
+                    names.append(PythonLoaderSource.fileName)
+                }
+                try Data(ExportReadme.text(version: version, spec: spec).utf8).write(to: temporary.appendingPathComponent(ExportReadme.fileName))
+                names.append(ExportReadme.fileName)
+            }
             try target.commit()
         } catch {
             target.discard()

@@ -140,7 +140,12 @@ struct ModelsExport: ParsableCommand {
         let version = try store.modelVersion(try ModelReference(parsing: reference))
         let files = try ModelExporter.export(version, store: store, to: URL(fileURLWithPath: directory), force: force)
         print("exported \(version.reference) to \(directory): \(files.map(\.lastPathComponent).joined(separator: ", "))")
-        print("python: xgboost.Booster(model_file='\(directory)/model.json')")
+        let folder = directory.hasSuffix("/") ? directory : directory + "/"
+        if files.contains(where: { $0.lastPathComponent == "mldeck_model.py" }) {
+            print("python: from mldeck_model import load; m = load(\"\(folder)\"); m.predict(df)   (see \(folder)README.md)")
+        } else {
+            print("python: xgboost.Booster(model_file=\"\(folder)model.json\")")
+        }
     }
 }
 
