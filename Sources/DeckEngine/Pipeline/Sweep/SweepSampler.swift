@@ -1,3 +1,4 @@
+import DeckML
 import Foundation
 
 /// Errors in the sweep options of `mldeck run` (`--sweep`, `--trials`, `--param-range`,
@@ -116,22 +117,6 @@ public struct ParamRange: Sendable, Equatable {
     }
 }
 
-/// SplitMix64: a small, fast generator whose sequence for a seed is the same on every machine,
-/// so a seeded random search draws the same trials everywhere.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// A double uniform in [0, 1) (53 random bits).
-    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
-
 /// The trials of a random search: `--trials N` draws from every `--param-range` and picks one of
 /// the values of every `--sweep` axis, seeded by `--seed`.
 public enum SweepSampler {
@@ -142,13 +127,12 @@ public enum SweepSampler {
 
     /// `trials` param sets, the same for the same seed and options.
     public static func sample(ranges: [ParamRange], choices: [PipelineSweep.Axis], trials: Int, seed: UInt64) -> [[String: String]] {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)  // DeckML's: the same sequence for a seed on every machine
         return (0..<max(0, trials)).map { _ in
             var combo: [String: String] = [:]
-            for range in ranges { combo[range.name] = range.value(at: rng.unit()) }
+            for range in ranges { combo[range.name] = range.value(at: rng.nextUnit()) }
             for axis in choices where !axis.values.isEmpty {
-                let index = Swift.min(Int(rng.next() % UInt64(axis.values.count)), axis.values.count - 1)
-                combo[axis.name] = axis.values[index]
+                combo[axis.name] = axis.values[rng.nextIndex(below: axis.values.count)]
             }
             return combo
         }

@@ -1,4 +1,5 @@
 @testable import DeckEngine
+import DeckML
 import XCTest
 
 /// The random search of `mldeck run --trials N --param-range …`: parsing, seeding, bounds.
@@ -37,7 +38,7 @@ final class SweepSamplerTests: XCTestCase {
         XCTAssertEqual(a.count, 20)
         XCTAssertEqual(Set(a.map { $0["eta"] ?? "" }).count, 20, "20 distinct learning rates")
         // The generator is fixed (SplitMix64), so a seed draws the same values on every machine.
-        var g = SeededGenerator(seed: 0)
+        var g = SplitMix64(seed: 0)
         XCTAssertEqual(g.next(), 0xE220_A839_7B1D_CDAF)
     }
 
