@@ -20,7 +20,9 @@ do {
     exit(2)
 } catch {
     let code = MLDeckCommand.exitCode(for: error)
-    if code == .validationFailure || "\(type(of: error))".contains("Parser") || code.rawValue == 64 {
+    // ArgumentParser gives every usage error (unknown option, bad value, failed validate()) the
+    // exit code EX_USAGE; MLDeck's documented status for it is 2.
+    if code == .validationFailure {
         FileHandle.standardError.write(Data((MLDeckCommand.fullMessage(for: error) + "\n").utf8))
         exit(2)
     }

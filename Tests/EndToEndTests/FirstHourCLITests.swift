@@ -16,6 +16,12 @@ final class FirstHourCLITests: XCTestCase {
         XCTAssertTrue(far.stderr.contains("unknown command 'frobnicate'"), far.stderr)
         XCTAssertFalse(far.stderr.contains("did you mean"), far.stderr)
         XCTAssertEqual(try CLI.run(["--version"]).status, 0)
+        // Usage errors are known by their type (ArgumentParser's EX_USAGE), and exit 2.
+        for arguments in [["runs", "list", "--limit", "abc"], ["runs", "list", "--bogus"], ["models", "promote", "m"]] {
+            let usage = try CLI.run(arguments)
+            XCTAssertEqual(usage.status, 2, "\(arguments): \(usage.stderr)")
+            XCTAssertFalse(usage.stderr.isEmpty)
+        }
     }
 
     func testFilterSyntaxErrorExitsWithTheUsageStatus() throws {
