@@ -44,10 +44,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "DeckStoreTests", dependencies: ["DeckStore"]),
+        // The temporary-workspace helper that the test targets share.
+        .target(name: "DeckTestSupport", dependencies: ["DeckStore"], path: "Tests/DeckTestSupport"),
+        .testTarget(name: "DeckStoreTests", dependencies: ["DeckStore", "DeckTestSupport"]),
         .testTarget(name: "DeckMLTests", dependencies: ["DeckML"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DeckEngineTests", dependencies: ["DeckEngine", "DeckML", "DeckStore"]),
-        .testTarget(name: "DeckTUITests", dependencies: ["DeckTUI"]),
+        .testTarget(name: "DeckEngineTests", dependencies: ["DeckEngine", "DeckML", "DeckStore", "DeckTestSupport"]),
+        .testTarget(name: "DeckTUITests", dependencies: ["DeckTUI", "DeckTestSupport"]),
         /// Runs the built `mldeck` binary as a user would (CLI, and the dashboard inside tmux).
         .testTarget(name: "EndToEndTests", dependencies: ["DeckStore"]),
     ]

@@ -1,18 +1,4 @@
-import DeckStore
-import Foundation
+import DeckTestSupport
 
-/// A fresh workspace in a temporary folder, removed by `cleanup()`.
-struct TestWorkspace {
-    let root: URL
-    let store: DeckStore
-
-    init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("mldeck-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        store = try DeckStore.open(try Workspace.create(at: root))
-    }
-
-    func reopen() throws -> DeckStore { try DeckStore.open(Workspace(root: root)) }
-
-    func cleanup() { try? FileManager.default.removeItem(at: root) }
-}
+/// The shared temporary workspace (DeckTestSupport), under the name these tests use.
+typealias TestWorkspace = TemporaryWorkspace

@@ -1,17 +1,15 @@
 import DeckEngine
 import DeckStore
+import DeckTestSupport
 import Foundation
 
-/// A fresh workspace for dataset engine tests, removed by `cleanup()`.
+/// A fresh workspace for dataset engine tests (the shared ``TemporaryWorkspace``), removed by `cleanup()`.
 struct DatasetEngineWorkspace {
-    let root: URL
-    let store: DeckStore
+    private let workspace: TemporaryWorkspace
+    var root: URL { workspace.root }
+    var store: DeckStore { workspace.store }
 
-    init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("mldeck-dataset-engine-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        store = try DeckStore.open(try Workspace.create(at: root))
-    }
+    init() throws { workspace = try TemporaryWorkspace(prefix: "mldeck-dataset-engine") }
 
     /// Writes `text` to `name` in the workspace folder and returns its path.
     @discardableResult
@@ -33,5 +31,5 @@ struct DatasetEngineWorkspace {
         try DatasetAdder.add(DatasetAddRequest(name: name, path: path, keyColumns: keys, force: force, lenient: lenient, naTokens: na), to: store)
     }
 
-    func cleanup() { try? FileManager.default.removeItem(at: root) }
+    func cleanup() { workspace.cleanup() }
 }

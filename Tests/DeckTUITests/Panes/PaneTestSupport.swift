@@ -1,13 +1,12 @@
 import DeckStore
 import Foundation
+import DeckTestSupport
 import XCTest
 @testable import DeckTUI
 
 /// A fresh workspace in a temporary folder.
 func makeTestStore(file: StaticString = #filePath, line: UInt = #line) throws -> DeckStore {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mldeck-panes-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return try DeckStore.open(try Workspace.create(at: dir))
+    try TemporaryWorkspace(prefix: "mldeck-panes").store
 }
 
 /// Five finished runs with params, final metrics and train/validation curves:
