@@ -52,4 +52,24 @@ final class ModelScorerTests: XCTestCase {
         let scored = try ModelScorer(model: model).score(try table("id,x1,x2,colour\n1,1,2,red\n"))
         XCTAssertEqual(scored.ids, ["red"])
     }
+
+    /// Loading a model has errors of its own, with a category a server can map.
+    func testModelLoadingErrorsAreTyped() throws {
+        let (ws, _) = try trainedModel()
+        let bare = try ws.store.registerModelVersion(NewModelVersion(model: "bare", modelObject: try ws.store.objects.put(Data("{}".utf8)),
+                                                                     task: "binary", signature: [], metrics: [:], params: [:]))
+        XCTAssertThrowsError(try LoadedModel.load(store: ws.store, version: bare)) { error in
+            guard case .noPreprocessing(let model) = error as? ModelLoadError else { return XCTFail("\(error)") }
+            XCTAssertEqual(model, "bare@1")
+            XCTAssertEqual((error as? ModelLoadError)?.category, .invalidArgument)
+        }
+        let spec = try ws.store.objects.put(try PreprocessingSpec(target: "y", task: .binary, classes: ["a", "b"], inputs: [],
+                                                                  featureNames: [], excluded: []).jsonData())
+        let broken = try ws.store.registerModelVersion(NewModelVersion(model: "broken", modelObject: try ws.store.objects.put(Data("not a model".utf8)),
+                                                                       preprocessingObject: spec, task: "binary", signature: [], metrics: [:], params: [:]))
+        XCTAssertThrowsError(try LoadedModel.load(store: ws.store, version: broken)) { error in
+            XCTAssertEqual((error as? ModelLoadError)?.category, .corrupt, "\(error)")
+            XCTAssertTrue("\(error)".hasPrefix("the model of broken@1 cannot be loaded"), "\(error)")
+        }
+    }
 }

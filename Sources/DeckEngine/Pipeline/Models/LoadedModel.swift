@@ -26,13 +26,19 @@ public struct LoadedModel: Sendable {
     }
 
     /// Loads a version's model and preprocessing from the object store.
-    public static func load(store: DeckStore, version: ModelVersionRecord, threads: Int? = nil) throws -> LoadedModel {
-        guard let preprocessing = version.preprocessingObject else {
-            throw StepError.failed(step: "model", message: "\(version.reference) has no preprocessing spec")
+    /// - Throws: ``ModelLoadError`` naming the version.
+    public static func load(store: DeckStore, version: ModelVersionRecord, threads: Int? = nil) throws(ModelLoadError) -> LoadedModel {
+        guard let preprocessing = version.preprocessingObject else { throw .noPreprocessing(model: version.reference) }
+        let spec: PreprocessingSpec
+        do { spec = try PreprocessingSpec.decode(try store.objects.read(preprocessing)) } catch {
+            throw .badPreprocessing(model: version.reference, reason: "\(error)")
         }
-        let spec = try PreprocessingSpec.decode(try store.objects.read(preprocessing))
-        let booster = try XGBoostBooster(modelData: try store.objects.read(version.modelObject), threads: threads)
-        return LoadedModel(version: version, spec: spec, booster: booster)
+        do {
+            let booster = try XGBoostBooster(modelData: try store.objects.read(version.modelObject), threads: threads)
+            return LoadedModel(version: version, spec: spec, booster: booster)
+        } catch {
+            throw .badModel(model: version.reference, reason: "\(error)")
+        }
     }
 
     /// The raw prediction of `rows` of a table (all rows when nil).
