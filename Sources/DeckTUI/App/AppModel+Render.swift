@@ -42,7 +42,8 @@ extension AppModel {
         topView.render(into: content, theme: t)
         // Footer.
         let footerRegion = screen.sub(Rect(x: 1, y: h - 2, width: w - 2, height: 1))
-        Footer(bindings: allBindings, readOnly: readOnly, status: readOnly ? "READ-ONLY" : nil)
+        Footer(bindings: allBindings, readOnly: readOnly,
+               status: [busyStatus, readOnly ? "READ-ONLY" : nil].compactMap { $0 }.joined(separator: "  ").nilIfEmpty)
             .render(into: footerRegion, theme: t)
         // Toast above the separator.
         if let toast = currentToast { toast.render(into: content, theme: t) }
@@ -76,4 +77,8 @@ extension AppModel {
         }
         if mid + 1 < screen.height { screen.putCentered("enlarge the terminal, or q to quit", y: mid + 1, style: t[.textDim]) }
     }
+}
+
+private extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

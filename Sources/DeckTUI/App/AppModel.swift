@@ -43,6 +43,11 @@ public final class AppModel {
     public var commands: [AppCommand] = []
     /// Command-line history, newest last.
     public private(set) var commandHistory: [String] = []
+    /// Background work that reports to the app between keys (the store writes' toasts and busy
+    /// mark, see ``PaneContext/attach(to:)``); each returns whether a redraw is needed.
+    public var backgroundSources: [@MainActor () -> Bool] = []
+    /// Shown at the right of the footer while a write is in flight (`⟳ promoting churn-model v3…`).
+    public var busyStatus: String? { didSet { if oldValue != busyStatus { needsRedraw = true } } }
     /// Tab x ranges from the last render (screen coordinates on row 0), for mouse clicks.
     var tabRanges: [Range<Int>] = []
 
@@ -222,15 +227,17 @@ public final class AppModel {
     /// Takes the queued events (when no ``onEvent`` handler is set).
     public func takeOutbox() -> [AppEvent] { defer { outbox = [] }; return outbox }
 
-    /// Between keys: lets every pane and pushed view pull data, expires toasts.
+    /// Between keys: lets the visible view pull data, takes background reports, expires toasts.
     /// Returns whether a redraw is needed.
+    ///
+    /// Only the view on screen (the top of the active pane's stack) is ticked: a hidden pane or
+    /// a view under another one does not reload on store changes; it sees the changed store
+    /// version on its first tick after it shows again and reloads then.
     @discardableResult
     public func tick(now: Double = Toast.now()) -> Bool {
         var changed = false
-        for (i, p) in panes.enumerated() {
-            if p.tick() && i == activePane { changed = true }
-            for v in stacks[i] where v.tick() && i == activePane { changed = true }
-        }
+        for source in backgroundSources where source() { changed = true }   // first: a write's store change reloads now
+        if topView.tick() { changed = true }
         let before = toasts.count
         toasts.removeAll { $0.isExpired(at: now) }
         if toasts.count != before { changed = true }

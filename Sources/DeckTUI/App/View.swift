@@ -21,12 +21,16 @@ public protocol View: AnyObject {
     /// Whether the view is capturing text (a filter being typed): global single-letter keys
     /// (`q`, `?`, `:`, digits) then go to the view and Esc is the only way out.
     var capturesText: Bool { get }
+    /// Waits for the view's queries in flight and applies their answers (headless runs and
+    /// tests; the live dashboard never waits: answers are applied by ``tick()``).
+    func waitForLoad()
 }
 
 extension View {
     public var bindings: [KeyBinding] { [] }
     public func tick() -> Bool { false }
     public var capturesText: Bool { false }
+    public func waitForLoad() {}
 }
 
 /// A top-level pane (Runs, Datasets, …): a view with a tab title and `:` command names.

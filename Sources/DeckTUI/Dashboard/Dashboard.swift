@@ -44,6 +44,7 @@ public final class Dashboard {
         models = ModelsPane(context: context)
         let panes: [any Pane] = [runs, datasets, models] + extraPanes(context)
         app = AppModel(panes: panes, workspace: Dashboard.displayPath(store.workspace.root.path), readOnly: options.readOnly)
+        context.attach(to: app)
         watcher = try? store.makeChangeWatcher()
         let catalog = options.catalog
         app.installThemeCommand(catalog: catalog)
@@ -60,13 +61,13 @@ public final class Dashboard {
     /// Lets run views show pipeline steps and the model versions a run registered.
     static func wireLineage(_ context: PaneContext) {
         let store = context.store
-        context.stepsOfRun = { id in
+        context.stepsOfRun = { @Sendable id in
             ((try? store.runSteps(id)) ?? []).sorted { $0.position < $1.position }.map { s in
                 RunStepItem(name: s.name, state: s.status.rawValue, duration: s.duration(), cacheHit: s.cacheHit,
                             detail: s.reason ?? (s.status == .running ? s.progress.map { "\(Int(($0 * 100).rounded()))%" } : nil) ?? s.kind)
             }
         }
-        context.modelVersionsOfRun = { id in
+        context.modelVersionsOfRun = { @Sendable id in
             ((try? store.modelVersions(registeredBy: id)) ?? []).map { v in
                 v.reference + (v.aliases.isEmpty ? "" : " (\(v.aliases.joined(separator: ", ")))")
             }

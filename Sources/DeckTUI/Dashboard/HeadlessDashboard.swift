@@ -29,9 +29,15 @@ public enum HeadlessDashboard {
         repeat {
             _ = dashboard.app.render(into: canvas)
             dashboard.runs.source.waitForResults()
+            dashboard.app.topView.waitForLoad()
+            dashboard.context.writes.waitForWrites()
             dashboard.tick()
+            dashboard.app.topView.waitForLoad()   // a reload the tick queued (the store changed)
             _ = dashboard.app.render(into: canvas)
-            if !dashboard.runs.source.isLoading && dashboard.runs.source.hasLoaded { return }
+            // The Runs pane's source only moves while the pane is on screen.
+            let runsOnScreen = dashboard.app.topView === dashboard.runs
+            let runsDone = !runsOnScreen || (!dashboard.runs.source.isLoading && dashboard.runs.source.hasLoaded)
+            if runsDone && !dashboard.context.writes.isBusy { return }
         } while Date().timeIntervalSince(start) < timeout
     }
 

@@ -148,6 +148,7 @@ final class AppModelTests: XCTestCase {
         models.dataChanged = true          // not the visible pane
         XCTAssertFalse(app.tick(now: 0))
         XCTAssertEqual(runs.ticks, 3)
+        XCTAssertEqual(models.ticks, 0, "a hidden pane is not ticked (it reloads when shown)")
         app.toast(Toast("hi", duration: 1, postedAt: 0))
         app.needsRedraw = false
         XCTAssertFalse(app.tick(now: 0.5))

@@ -45,6 +45,7 @@ final class ModelsPaneTests: XCTestCase {
             XCTAssertEqual(canvas.style(at: p).fg, Theme.defaultTheme[.aliasProduction].fg)
             app.send(.enter)
             let view = app.topView as! ModelVersionsView
+            view.waitForLoad()
             XCTAssertEqual(view.versions.map(\.version), [3, 2, 1])
             app.render(into: canvas)
             let text = canvas.text
@@ -60,8 +61,10 @@ final class ModelsPaneTests: XCTestCase {
             let context = PaneContext(store: store)
             let pane = ModelsPane(context: context)
             let app = AppModel(panes: [pane], size: Size(width: 120, height: 30))
+            context.attach(to: app)
             pane.waitForLoad()
             app.send(.enter)
+            app.topView.waitForLoad()
             app.send(.char("p"))   // v3 is selected
             guard case .dialog(let dialog, _) = app.overlay else { return XCTFail("no dialog") }
             XCTAssertTrue(dialog.body.contains("from v2 to v3"), dialog.body)
@@ -72,6 +75,8 @@ final class ModelsPaneTests: XCTestCase {
             XCTAssertEqual(try store.modelVersion(model: "churn-model", alias: "production")?.version, 2)
             app.send(.char("p"))
             app.send(.char("y"))
+            XCTAssertFalse(app.isDialogOpen, "the dialog closes at once; the write runs off the UI thread")
+            waitForWrites(app, context)
             XCTAssertEqual(try store.modelVersion(model: "churn-model", alias: "production")?.version, 3)
             XCTAssertEqual(app.currentToast?.message, "churn-model@production → v3")
             let history = try store.aliasHistory(model: "churn-model", alias: "production")
@@ -91,6 +96,7 @@ final class ModelsPaneTests: XCTestCase {
             let app = AppModel(panes: [pane], readOnly: true, size: Size(width: 120, height: 30))
             pane.waitForLoad()
             app.send(.enter)
+            app.topView.waitForLoad()
             app.send(.char("p"))
             XCTAssertFalse(app.isDialogOpen)
             XCTAssertTrue(app.currentToast?.message.contains("read-only") == true)
@@ -125,6 +131,7 @@ final class DatasetsPaneTests: XCTestCase {
         let store = try makeRegistryStore()
         MainActor.assumeIsolated {
             let app = AppModel(panes: [DatasetsPane(context: PaneContext(store: store))], size: Size(width: 120, height: 30))
+            app.topView.waitForLoad()
             let canvas = Canvas(width: 120, height: 30)
             app.render(into: canvas)
             let line = canvas.trimmedLines().first { $0.contains("churn") }!
@@ -132,11 +139,13 @@ final class DatasetsPaneTests: XCTestCase {
             XCTAssertTrue(line.contains("price rise"), line)
             app.send(.enter)
             let versions = app.topView as! DatasetVersionsView
+            versions.waitForLoad()
             XCTAssertEqual(versions.versions.map(\.number), [3, 2, 1])
             app.render(into: canvas)
             XCTAssertTrue(canvas.text.contains("more customers"))
             app.send(.enter)   // v3
             let view = app.topView as! DatasetVersionView
+            view.waitForLoad()
             XCTAssertEqual(app.breadcrumb, ["Datasets", "churn", "churn@3"])
             app.send(.char("j")); app.send(.char("j"))   // charges
             XCTAssertEqual(view.selectedColumn?.name, "charges")
@@ -154,7 +163,9 @@ final class DatasetsPaneTests: XCTestCase {
         let store = try makeRegistryStore()
         MainActor.assumeIsolated {
             let app = AppModel(panes: [DatasetsPane(context: PaneContext(store: store))], size: Size(width: 120, height: 30))
+            app.topView.waitForLoad()
             app.send(.enter)
+            app.topView.waitForLoad()
             app.send(.char("d"))   // v3 against v2
             let diff = app.topView as! DatasetDiffView
             XCTAssertEqual(diff.oldNumber, 2); XCTAssertEqual(diff.newNumber, 3)
@@ -177,4 +188,14 @@ final class DatasetsPaneTests: XCTestCase {
             XCTAssertTrue(text.contains("+2 added"), text)
         }
     }
+}
+
+/// Waits for the context's background writes, then lets the app take their toasts and the
+/// visible view reload (what the dashboard's loop does between keys).
+@MainActor
+func waitForWrites(_ app: AppModel, _ context: PaneContext) {
+    context.writes.waitForWrites()
+    app.tick()
+    app.topView.waitForLoad()
+    app.tick()
 }

@@ -14,6 +14,7 @@ final class RunDetailViewTests: XCTestCase {
             app.send(.char("j")); app.send(.char("j"))   // gamma
             app.send(.enter)
             let view = try XCTUnwrap(app.topView as? RunDetailView)
+            view.waitForLoad()
             XCTAssertEqual(app.breadcrumb, ["Runs", "gamma"])
             let canvas = Canvas(width: 130, height: 32)
             app.render(into: canvas)
@@ -43,6 +44,7 @@ final class RunDetailViewTests: XCTestCase {
             var clock = 1_000.0
             context.now = { clock }
             let view = RunDetailView(context: context, runID: id, name: "epsilon")
+            view.waitForLoad()
             _ = view.handle(.char("]"))
             XCTAssertEqual(view.tab, .log)
             var canvas = renderView(view)
@@ -74,6 +76,7 @@ final class RunDetailViewTests: XCTestCase {
             context.stepsOfRun = { _ in [RunStepItem(name: "prepare", state: "FINISHED", duration: 1.5, cacheHit: true),
                                          RunStepItem(name: "train", state: "RUNNING")] }
             let view = RunDetailView(context: context, runID: runs["beta"]!.id, name: "beta")
+            view.waitForLoad()
             _ = view.handle(.char("]")); _ = view.handle(.char("]"))
             XCTAssertEqual(view.tab, .steps)
             var text = renderView(view).text

@@ -13,18 +13,24 @@ public final class PaneContext {
     /// Seconds since 1970 (tests freeze it).
     public var now: () -> Double = { Date().timeIntervalSince1970 }
     /// The steps of a pipeline run (set when pipelines are available); nil hides the Steps tab's data.
-    public var stepsOfRun: ((String) -> [RunStepItem])?
+    /// Called off the UI thread (with the run view's other queries).
+    public var stepsOfRun: (@Sendable (String) -> [RunStepItem])?
     /// Model versions registered from a run, as `name v3 (production)` (set when the model
-    /// registry is available).
-    public var modelVersionsOfRun: ((String) -> [String])?
-    /// The deployment state of a model (`serving v3 on :8080`), when serving is available.
+    /// registry is available). Called off the UI thread.
+    public var modelVersionsOfRun: (@Sendable (String) -> [String])?
+    /// The deployment state of a model (`serving v3 on :8080`), when serving is available. Called
+    /// while drawing: it must answer from memory, never by querying the store.
     public var deploymentOfModel: ((String) -> String?)?
+    /// The dashboard's own writes (promote), run off the UI thread; see ``attach(to:)``.
+    public let writes: StoreWrites
 
     /// - Parameter settingsURL: where settings are saved (`.mldeck/ui.json`); nil keeps them in memory.
     public init(store: DeckStore, settingsURL: URL? = nil) {
         self.store = store
         self.settingsURL = settingsURL
+        writes = StoreWrites(store: store)
         settings = settingsURL.map(DashboardSettings.load(from:)) ?? DashboardSettings()
+        writes.onSuccess = { [weak self] in self?.storeChanged() }
     }
 
     /// The context of a workspace, remembering settings in its `.mldeck/ui.json`.

@@ -18,10 +18,11 @@ public final class PaneLoader<Value: Sendable> {
     private let worker: QueryWorker
     private let mailbox = Mailbox<Message>()
     private let store: DeckStore
-    private let query: @Sendable (DeckStore) throws -> Value
+    private let query: (@Sendable (DeckStore) throws -> Value)?
     private var generation = 0
 
-    public init(label: String, store: DeckStore, query: @escaping @Sendable (DeckStore) throws -> Value) {
+    /// - Parameter query: what ``load()`` runs; nil when every load passes its own (``load(with:)``).
+    public init(label: String, store: DeckStore, query: (@Sendable (DeckStore) throws -> Value)? = nil) {
         worker = QueryWorker(label: label)
         self.store = store
         self.query = query
@@ -29,9 +30,15 @@ public final class PaneLoader<Value: Sendable> {
 
     /// Queues a load; an earlier one still waiting is skipped.
     public func load() {
+        if let query { load(with: query) }
+    }
+
+    /// Queues a load running `query` (when what to read changes between loads, e.g. a chart's
+    /// metric keys); an earlier one still waiting is skipped and its answer dropped.
+    public func load(with query: @escaping @Sendable (DeckStore) throws -> Value) {
         generation = worker.nextGeneration()
         isLoading = true
-        let gen = generation, store = self.store, query = self.query, mailbox = self.mailbox
+        let gen = generation, store = self.store, mailbox = self.mailbox
         worker.submit(generation: gen) {
             do { mailbox.post(.loaded(gen, try query(store))) } catch { mailbox.post(.failed(gen, "\(error)")) }
         }
@@ -54,9 +61,10 @@ public final class PaneLoader<Value: Sendable> {
         return changed
     }
 
-    /// Waits for queued loads and applies them (tests).
-    public func waitForLoad() {
+    /// Waits for queued loads and applies them (tests); returns whether anything changed.
+    @discardableResult
+    public func waitForLoad() -> Bool {
         worker.drain()
-        apply()
+        return apply()
     }
 }

@@ -11,15 +11,25 @@ public final class DatasetVersionView: View {
     public let context: PaneContext
     public let reference: String
     public var title: String { reference }
-    public private(set) var details: DatasetVersionDetails?
-    public private(set) var loadError: String?
+    /// The version's details (read off the UI thread by ``loader``; nil while loading).
+    public var details: DatasetVersionDetails? { loader.value }
+    public var loadError: String? { loader.error }
     public var state = TableState()
+    private let loader: PaneLoader<DatasetVersionDetails>
 
     public init(context: PaneContext, reference: String) {
         self.context = context; self.reference = reference
-        do { details = try DatasetVersionDetails.load(try DatasetReference(parsing: reference), from: context.store) }
-        catch { loadError = "\(error)" }
+        loader = PaneLoader(label: "dataset-version", store: context.store) {
+            try DatasetVersionDetails.load(try DatasetReference(parsing: reference), from: $0)
+        }
+        loader.load()
     }
+
+    /// Waits for the details being read and applies them (tests).
+    public func waitForLoad() { loader.waitForLoad() }
+
+    /// Applies the details when they arrive (a version does not change once recorded).
+    public func tick() -> Bool { loader.apply() }
 
     var columns: [ColumnProfile] { details?.profile?.columns ?? [] }
     public var selectedColumn: ColumnProfile? { columns.indices.contains(state.selected) ? columns[state.selected] : nil }
@@ -30,7 +40,7 @@ public final class DatasetVersionView: View {
 
     public func render(into region: Region, theme: Theme) {
         if let loadError { region.put(loadError, at: .zero, style: theme[.error]); return }
-        guard let d = details else { return }
+        guard let d = details else { region.put("Loading \(reference)…", at: .zero, style: theme[.textDim]); return }
         let v = d.version
         var facts = [v.reference]
         if let r = v.rows, let c = v.columns { facts.append("\(DisplayFormat.count(r)) rows × \(c) columns") }

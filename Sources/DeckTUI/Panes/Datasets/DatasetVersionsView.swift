@@ -9,21 +9,30 @@ public final class DatasetVersionsView: View {
     public let context: PaneContext
     public let dataset: String
     public var title: String { dataset }
-    public private(set) var versions: [DatasetVersionRecord] = []
-    public private(set) var loadError: String?
+    /// The versions last loaded, newest first (queried off the UI thread by ``loader``).
+    public var versions: [DatasetVersionRecord] { loader.value ?? [] }
+    public var loadError: String? { loader.error }
+    /// True until the first answer arrives.
+    public var isLoading: Bool { loader.value == nil && loader.error == nil }
+    private let loader: PaneLoader<[DatasetVersionRecord]>
     public private(set) var markedNumbers: Set<Int> = []
     public var state = TableState()
     private var seenStoreVersion = -1
 
     public init(context: PaneContext, dataset: String) {
         self.context = context; self.dataset = dataset
+        loader = PaneLoader(label: "dataset-versions", store: context.store) { try Array($0.datasetVersions(dataset).reversed()) }
         reload()
     }
 
+    /// Queues a reload; the answer is applied by ``tick()``.
     public func reload() {
         seenStoreVersion = context.storeVersion
-        do { versions = try context.store.datasetVersions(dataset).reversed(); loadError = nil } catch { loadError = "\(error)" }
+        loader.load()
     }
+
+    /// Waits for a queued reload and applies it (tests).
+    public func waitForLoad() { loader.waitForLoad() }
 
     public var selectedVersion: DatasetVersionRecord? { versions.indices.contains(state.selected) ? versions[state.selected] : nil }
 
@@ -48,6 +57,7 @@ public final class DatasetVersionsView: View {
 
     public func render(into region: Region, theme: Theme) {
         if let loadError { region.put(loadError, at: .zero, style: theme[.error]); return }
+        if isLoading { region.put("Loading \(dataset)'s versions…", at: .zero, style: theme[.textDim]); return }
         let cols = [TableColumn("Version", width: ColumnWidth(min: 7, max: 8)), TableColumn("Message", width: .flexible(min: 10, max: 60, flex: 2)),
                     TableColumn("Author", width: ColumnWidth(min: 6, max: 14)), TableColumn("Date", width: .fixed(16)),
                     TableColumn("Rows", width: ColumnWidth(min: 6, max: 12), alignment: .right),
@@ -85,8 +95,7 @@ public final class DatasetVersionsView: View {
     }
 
     public func tick() -> Bool {
-        guard context.storeVersion != seenStoreVersion else { return false }
-        reload()
-        return true
+        if context.storeVersion != seenStoreVersion { reload() }
+        return loader.apply()
     }
 }

@@ -7,20 +7,29 @@ public final class DatasetsPane: Pane {
     public let title = "Datasets"
     public var commandNames: [String] { ["datasets", "dataset", "data"] }
     public let context: PaneContext
-    public private(set) var datasets: [DatasetSummary] = []
-    public private(set) var loadError: String?
+    /// The datasets last loaded (queried off the UI thread by ``loader``).
+    public var datasets: [DatasetSummary] { loader.value ?? [] }
+    public var loadError: String? { loader.error }
+    /// True until the first answer arrives (the pane shows "Loading…").
+    public var isLoading: Bool { loader.value == nil && loader.error == nil }
     public var state = TableState()
     private var seenStoreVersion = -1
+    private let loader: PaneLoader<[DatasetSummary]>
 
     public init(context: PaneContext) {
         self.context = context
+        loader = PaneLoader(label: "datasets", store: context.store) { try $0.datasets() }
         reload()
     }
 
+    /// Queues a reload; the answer is applied by ``tick()``.
     public func reload() {
         seenStoreVersion = context.storeVersion
-        do { datasets = try context.store.datasets(); loadError = nil } catch { loadError = "\(error)" }
+        loader.load()
     }
+
+    /// Waits for a queued reload and applies it (tests).
+    public func waitForLoad() { loader.waitForLoad() }
 
     public var bindings: [KeyBinding] {
         [KeyBinding("enter", "Open the dataset's versions", footer: "versions", group: "Datasets", shownInFooter: true)]
@@ -28,6 +37,7 @@ public final class DatasetsPane: Pane {
 
     public func render(into region: Region, theme: Theme) {
         if let loadError { region.put(loadError, at: .zero, style: theme[.error]); return }
+        if isLoading { region.put("Loading datasets…", at: .zero, style: theme[.textDim]); return }
         let cols = [TableColumn("Dataset", width: .flexible(min: 8, max: 30, flex: 2)), TableColumn("Versions", width: ColumnWidth(min: 8, max: 8), alignment: .right),
                     TableColumn("Latest", width: ColumnWidth(min: 6, max: 8)), TableColumn("Rows", width: ColumnWidth(min: 6, max: 12), alignment: .right),
                     TableColumn("Cols", width: ColumnWidth(min: 4, max: 6), alignment: .right), TableColumn("Size", width: ColumnWidth(min: 8, max: 10), alignment: .right),
@@ -56,8 +66,7 @@ public final class DatasetsPane: Pane {
     }
 
     public func tick() -> Bool {
-        guard context.storeVersion != seenStoreVersion else { return false }
-        reload()
-        return true
+        if context.storeVersion != seenStoreVersion { reload() }
+        return loader.apply()
     }
 }

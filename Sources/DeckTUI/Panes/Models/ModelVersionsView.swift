@@ -10,27 +10,42 @@ public final class ModelVersionsView: View {
     public let context: PaneContext
     public let model: String
     public var title: String { model }
-    public private(set) var versions: [ModelVersionRecord] = []
-    public private(set) var history: [AliasHistoryEntry] = []
-    public private(set) var loadError: String?
+    /// What one load reads: the versions (newest first) and the recent alias moves.
+    public struct Loaded: Sendable {
+        public var versions: [ModelVersionRecord]
+        public var history: [AliasHistoryEntry]
+    }
+
+    /// The versions last loaded (queried off the UI thread by ``loader``).
+    public var versions: [ModelVersionRecord] { loader.value?.versions ?? [] }
+    public var history: [AliasHistoryEntry] { loader.value?.history ?? [] }
+    public var loadError: String? { loader.error }
+    /// True until the first answer arrives.
+    public var isLoading: Bool { loader.value == nil && loader.error == nil }
+    /// The version being promoted while the write is in flight (its row shows a busy mark).
+    public private(set) var promoting: Int?
     public private(set) var markedVersions: Set<Int> = []
     public var state = TableState()
     var detailState = ScrollTextState()
     private var seenStoreVersion = -1
+    private let loader: PaneLoader<Loaded>
 
     public init(context: PaneContext, model: String) {
         self.context = context; self.model = model
+        loader = PaneLoader(label: "model-versions", store: context.store) {
+            Loaded(versions: try $0.modelVersions(model), history: try $0.aliasHistory(model: model, limit: 20))
+        }
         reload()
     }
 
+    /// Queues a reload; the answer is applied by ``tick()``.
     public func reload() {
         seenStoreVersion = context.storeVersion
-        do {
-            versions = try context.store.modelVersions(model)
-            history = try context.store.aliasHistory(model: model, limit: 20)
-            loadError = nil
-        } catch { loadError = "\(error)" }
+        loader.load()
     }
+
+    /// Waits for a queued reload and applies it (tests).
+    public func waitForLoad() { loader.waitForLoad() }
 
     /// The version `production` points at.
     public var production: ModelVersionRecord? { versions.first { $0.aliases.contains("production") } }
@@ -48,7 +63,8 @@ public final class ModelVersionsView: View {
         let isProduction = sel?.aliases.contains("production") == true
         return [
             KeyBinding("p", "Promote the version to production", footer: "promote", group: "Model", shownInFooter: true, dangerous: true,
-                       disabledReason: sel == nil ? "no version selected" : (isProduction ? "this version is already in production" : nil)),
+                       disabledReason: promoting.map { "v\($0) is being promoted" }
+                           ?? (sel == nil ? "no version selected" : (isProduction ? "this version is already in production" : nil))),
             KeyBinding("space", "Mark / unmark the version", footer: "mark", group: "Model", shownInFooter: true),
             KeyBinding("c", "Compare the marked versions", group: "Model",
                        disabledReason: markedVersions.count < 2 ? "mark two or more versions with space first" : "Compare arrives with the Compare pane"),
@@ -58,6 +74,7 @@ public final class ModelVersionsView: View {
 
     public func render(into region: Region, theme: Theme) {
         if let loadError { region.put(loadError, at: .zero, style: theme[.error]); return }
+        if isLoading { region.put("Loading \(model)'s versions…", at: .zero, style: theme[.textDim]); return }
         let split = SplitPane(.vertical, ratio: 0.5, minimum: 3)
         let (top, bottom) = split.render(into: region, theme: theme)
         let keys = metricKeys
@@ -65,12 +82,13 @@ public final class ModelVersionsView: View {
         cols += keys.map { TableColumn($0, width: ColumnWidth(min: 7, max: 12), alignment: .right) }
         cols += [TableColumn("Dataset", width: ColumnWidth(min: 7, max: 16)), TableColumn("Run", width: .fixed(8)),
                  TableColumn("Registered", width: .fixed(16))]
-        let items = versions
+        let items = versions, promoting = self.promoting
         state.marked = Set(items.indices.filter { markedVersions.contains(items[$0].version) })
         Table(columns: cols, rowCount: items.count, emptyText: "No versions") { i in
             let v = items[i]
             var cells: [TableCell] = [.text("v\(v.version)", v.aliases.contains("production") ? .aliasProduction : nil)]
-            if v.aliases.isEmpty { cells.append(.text("-", .textDim)) }
+            if v.version == promoting { cells.append(.text("⟳ promoting…", .warning)) }
+            else if v.aliases.isEmpty { cells.append(.text("-", .textDim)) }
             else {
                 let text = v.aliases.sorted { a, _ in a == "production" }.joined(separator: " ")
                 cells.append(.text(text, v.aliases.contains("production") ? .aliasProduction : .aliasStaging))
@@ -160,20 +178,24 @@ public final class ModelVersionsView: View {
         return .confirm(title: "Promote \(model) v\(v.version)", body: body, confirmLabel: "Promote", dangerous: true)
     }
 
+    /// Moves `production` to `v` off the UI thread: the row shows a busy mark until the write
+    /// ends; the toast (or the error) then comes through ``PaneContext/writes``, and the store
+    /// change reloads what is on screen.
     func promote(_ v: ModelVersionRecord) -> Effect {
-        do {
-            try context.store.setModelAlias(model: model, alias: "production", version: v.version, reason: "promoted in the dashboard")
-            context.storeChanged()
-            reload()
-            return .toast(Toast("\(model)@production → v\(v.version)", kind: .success))
-        } catch {
-            return .error("could not promote: \(error)")
+        let model = self.model, version = v.version
+        promoting = version
+        context.writes.perform("promoting \(model) v\(version)…", failure: "could not promote") { store in
+            try store.setModelAlias(model: model, alias: "production", version: version, reason: "promoted in the dashboard")
+            return "\(model)@production → v\(version)"
         }
+        return .redraw
     }
 
     public func tick() -> Bool {
-        guard context.storeVersion != seenStoreVersion else { return false }
-        reload()
-        return true
+        if context.storeVersion != seenStoreVersion { reload() }
+        var changed = loader.apply()
+        // The mark stays until the write has ended and the reload it caused has been applied.
+        if promoting != nil, !context.writes.isBusy, !loader.isLoading { promoting = nil; changed = true }
+        return changed
     }
 }

@@ -18,14 +18,27 @@ public final class RunDetailView: View {
     public let runID: String
     public let title: String
     public private(set) var tab: Tab = .overview
-    public private(set) var details: RunDetails?
-    public private(set) var loadError: String?
+    /// The run, its steps and the model versions it registered (read off the UI thread).
+    public struct Loaded: Sendable {
+        public var details: RunDetails
+        public var steps: [RunStepItem]
+        public var modelVersions: [String]
+    }
+    /// One chart series: a metric key and its values by step.
+    public typealias Series = (key: String, steps: [Int64], values: [Double])
+
+    public var details: RunDetails? { loader.value?.details }
+    public var loadError: String? { loader.error }
+    /// True until the run's first answer arrives.
+    public var isLoading: Bool { loader.value == nil && loader.error == nil }
     public private(set) var groups: [MetricGroups.Group] = []
     public private(set) var groupIndex = 0
     /// The chart's series (key → values by step order) of the current group.
-    public private(set) var series: [(key: String, steps: [Int64], values: [Double])] = []
-    public private(set) var steps: [RunStepItem] = []
-    public private(set) var modelVersions: [String] = []
+    public private(set) var series: [Series] = []
+    public var steps: [RunStepItem] { loader.value?.steps ?? [] }
+    public var modelVersions: [String] { loader.value?.modelVersions ?? [] }
+    private let loader: PaneLoader<Loaded>
+    private let seriesLoader: PaneLoader<[Series]>
     var infoState = ScrollTextState()
     var logState = ScrollTextState(follow: true)
     var stepsState = TableState()
@@ -50,27 +63,35 @@ public final class RunDetailView: View {
         self.context = context; self.runID = runID; self.title = name
         log = LogTail(url: context.store.logURL(of: runID))
         seenStoreVersion = context.storeVersion
+        let stepsOfRun = context.stepsOfRun, modelVersionsOfRun = context.modelVersionsOfRun
+        loader = PaneLoader(label: "run-detail", store: context.store) { store in
+            Loaded(details: try store.runDetails(runID), steps: stepsOfRun?(runID) ?? [],
+                   modelVersions: modelVersionsOfRun?(runID) ?? [])
+        }
+        seriesLoader = PaneLoader(label: "run-series", store: context.store)
         reload()
         log.poll()
     }
 
-    /// Re-reads the run, its steps and the current chart.
-    public func reload() {
-        do {
-            let d = try context.store.runDetails(runID)
-            details = d
-            loadError = nil
-            let newGroups = MetricGroups.group(d.metrics.map(\.key))
-            let currentName = groups.indices.contains(groupIndex) ? groups[groupIndex].name : nil
-            groups = newGroups
-            groupIndex = currentName.flatMap { n in newGroups.firstIndex { $0.name == n } } ?? Self.preferredGroup(newGroups)
-            loadSeries()
-        } catch {
-            loadError = "\(error)"
-        }
-        steps = context.stepsOfRun?(runID) ?? []
-        modelVersions = context.modelVersionsOfRun?(runID) ?? []
-        if let artifacts = details?.artifacts { loadEvaluation(artifacts) }
+    /// Queues a re-read of the run and its steps; ``tick()`` applies it, then reads the chart.
+    public func reload() { loader.load() }
+
+    /// The run arrived: regroup its metrics (keeping the chosen group), read the chart's series
+    /// and the evaluation.
+    private func applyLoaded() {
+        guard let d = details else { return }
+        let newGroups = MetricGroups.group(d.metrics.map(\.key))
+        let currentName = groups.indices.contains(groupIndex) ? groups[groupIndex].name : nil
+        groups = newGroups
+        groupIndex = currentName.flatMap { n in newGroups.firstIndex { $0.name == n } } ?? Self.preferredGroup(newGroups)
+        loadSeries()
+        loadEvaluation(d.artifacts)
+    }
+
+    /// Waits for the run and its chart to be read and applies them (tests).
+    public func waitForLoad() {
+        if loader.waitForLoad() { applyLoaded() }
+        if seriesLoader.waitForLoad() { series = seriesLoader.value ?? [] }
     }
 
     /// Reads the run's `evaluation.json` on a background queue; ``tick()`` picks it up.
@@ -83,19 +104,23 @@ public final class RunDetailView: View {
     }
 
     /// Waits for the evaluation being read (tests).
-    public func waitForEvaluation() { evaluationWorker.drain(); _ = tick() }
+    public func waitForEvaluation() { waitForLoad(); evaluationWorker.drain(); _ = tick() }
 
     /// The group shown first: a validation-style measure with several points, else the first.
     static func preferredGroup(_ groups: [MetricGroups.Group]) -> Int {
         groups.firstIndex { $0.keys.count > 1 } ?? 0
     }
 
+    /// Queues the read of the current group's series; the chart keeps the last ones until then.
     func loadSeries() {
         guard let d = details, groups.indices.contains(groupIndex) else { series = []; return }
         let handle = RunHandle(rowID: d.run.rowID, id: d.run.id)
-        series = groups[groupIndex].keys.map { key in
-            let points = (try? context.store.metricSeries(run: handle, key: key)) ?? []
-            return (key, points.map(\.step), points.map(\.value))
+        let keys = groups[groupIndex].keys
+        seriesLoader.load { store in
+            keys.map { key in
+                let points = (try? store.metricSeries(run: handle, key: key)) ?? []
+                return (key, points.map(\.step), points.map(\.value))
+            }
         }
     }
 
@@ -133,7 +158,7 @@ public final class RunDetailView: View {
             region.put(loadError, at: .zero, style: theme[.error])
             return
         }
-        guard let d = details else { return }
+        guard let d = details else { region.put("Loading \(title)…", at: .zero, style: theme[.textDim]); return }
         let run = d.run
         var x = region.put(run.name, at: .zero, style: theme[.title]) + 2
         x += region.put(RunColumn.statusText(run.status), at: Point(x: x, y: 0), style: theme[RunColumn.statusSlot(run.status)]) + 2
@@ -314,8 +339,9 @@ public final class RunDetailView: View {
         if context.storeVersion != seenStoreVersion {
             seenStoreVersion = context.storeVersion
             reload()
-            changed = true
         }
+        if loader.apply() { applyLoaded(); changed = true }
+        if seriesLoader.apply() { series = seriesLoader.value ?? []; changed = true }
         let now = context.now()
         let running = details?.run.status == .running
         if now - lastLogPoll >= (running ? 0.25 : 2) {
