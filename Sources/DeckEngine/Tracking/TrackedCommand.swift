@@ -196,16 +196,10 @@ public final class TrackedCommand: @unchecked Sendable {
     }
 
     private func installSignalForwarding() -> [DispatchSourceSignal] {
-        [SIGINT, SIGTERM, SIGHUP].map { sig in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { [self] in
-                lock.lock(); let first = !cancelled; cancelled = true; let running = child; lock.unlock()
-                guard let running else { return }   // not started yet: run() cancels it once it is
-                if first { terminate(running) } else { running.signalGroup(SIGKILL) }
-            }
-            source.resume()
-            return source
+        SignalForwarding.install { [self] _, _ in
+            lock.lock(); let first = !cancelled; cancelled = true; let running = child; lock.unlock()
+            guard let running else { return }   // not started yet: run() cancels it once it is
+            if first { terminate(running) } else { running.signalGroup(SIGKILL) }
         }
     }
 }

@@ -40,14 +40,6 @@ struct PipelineJSON: Encodable {
     }
 }
 
-extension DeckStore {
-    /// The latest run of a pipeline.
-    func lastRun(ofPipeline name: String) -> RunRecord? {
-        (try? listRuns(RunQuery(filter: "pipeline = '\(name.replacingOccurrences(of: "'", with: "''"))'",
-                                orderBy: [RunOrder(field: FilterField(namespace: "attributes", name: "start_time"), descending: true)],
-                                limit: 1)))?.first?.run
-    }
-}
 
 struct PipelinesList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the pipelines with their steps and last run.")
@@ -57,11 +49,11 @@ struct PipelinesList: ParsableCommand {
     func run() throws {
         let store = try global.openStore()
         let config = try PipelineEnvironment.loadConfig(store.workspace)
-        if output.json { return try JSONOutput.print(config.pipelines.map { PipelineJSON($0, lastRun: store.lastRun(ofPipeline: $0.name)) }) }
+        if output.json { return try JSONOutput.print(config.pipelines.map { PipelineJSON($0, lastRun: try store.lastRun(ofPipeline: $0.name)) }) }
         if config.pipelines.isEmpty { print("no pipelines in \(config.file)"); return }
         var table = TextTable(headers: ["PIPELINE", "DATASET", "STEPS", "TRIGGERS", "LAST RUN"])
         for p in config.pipelines {
-            let last = store.lastRun(ofPipeline: p.name).map { "\($0.id.prefix(8)) \($0.status.rawValue) \(Formatting.time($0.startTime))" } ?? "-"
+            let last = try store.lastRun(ofPipeline: p.name).map { "\($0.id.prefix(8)) \($0.status.rawValue) \(Formatting.time($0.startTime))" } ?? "-"
             table.add([p.name, p.dataset ?? "-", p.steps.map(\.name).joined(separator: "→"), p.triggers.map(\.on).joined(separator: ",").isEmpty ? "-" : p.triggers.map(\.on).joined(separator: ","), last])
         }
         print(table.render())
@@ -80,7 +72,7 @@ struct PipelinesShow: ParsableCommand {
         guard let p = config.pipeline(name) else {
             throw PipelineRunError.unknownPipeline(name, known: config.pipelines.map(\.name), file: config.file)
         }
-        let last = store.lastRun(ofPipeline: p.name)
+        let last = try store.lastRun(ofPipeline: p.name)
         if output.json { return try JSONOutput.print(PipelineJSON(p, lastRun: last)) }
         print("Pipeline \(p.name)  (\(config.file):\(p.location.line))")
         print("  dataset   \(p.dataset ?? "-")")

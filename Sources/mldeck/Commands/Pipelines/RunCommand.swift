@@ -108,7 +108,7 @@ struct RunCommand: ParsableCommand {
         if let parallel { request.maxParallel = max(1, parallel) }
         request.registrationDeferred = deferRegister
         let execution = PipelineExecution(store: store, config: config, request: request, observer: { printer.handle($0) })
-        let signals = SignalForwarding.install { name in execution.cancel(reason: "cancelled (\(name))") }
+        let signals = SignalForwarding.install(secondInterruptExits: true) { name, _ in execution.cancel(reason: "cancelled (\(name))") }
         defer { signals.forEach { $0.cancel() } }
         let outcome = try execution.run()
         printer.finish()
@@ -138,7 +138,7 @@ struct RunCommand: ParsableCommand {
             case .registering(let id, let best): print("  \(id.prefix(8)) registering the best child \(best.prefix(8))")
             }
         }
-        let signals = SignalForwarding.install { _ in sweepRun.cancel() }
+        let signals = SignalForwarding.install(secondInterruptExits: true) { _, _ in sweepRun.cancel() }
         defer { signals.forEach { $0.cancel() } }
         let outcome = try sweepRun.run()
         if output.json {
@@ -148,37 +148,4 @@ struct RunCommand: ParsableCommand {
         }
         if outcome.status != .finished { throw ExitCode(1) }
     }
-}
-
-/// SIGINT, SIGTERM and SIGHUP handed to a closure (first signal: graceful stop; a second SIGINT
-/// exits at once).
-enum SignalForwarding {
-    static func install(_ handler: @escaping @Sendable (String) -> Void) -> [DispatchSourceSignal] {
-        let names: [Int32: String] = [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP"]
-        let count = SignalCounter()
-        // A parent may have started us with these blocked (Foundation's Process does): unblock them.
-        var unblock = sigset_t()
-        sigemptyset(&unblock)
-        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&unblock, sig) }
-        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
-        return [SIGINT, SIGTERM, SIGHUP].map { sig in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
-                if count.next() > 1 && sig == SIGINT {
-                    FileHandle.standardError.write(Data("mldeck: interrupted again; exiting\n".utf8))
-                    exit(130)
-                }
-                handler(names[sig] ?? "signal \(sig)")
-            }
-            source.resume()
-            return source
-        }
-    }
-}
-
-final class SignalCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var n = 0
-    func next() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeckEngine
 import DeckStore
 import Foundation
 #if canImport(Glibc)
@@ -14,24 +15,8 @@ struct RunsCancel: ParsableCommand {
     @Option(name: .long, help: "Seconds to wait for the run to stop.") var wait: Double = 15
 
     func run() throws {
-        let store = try global.openStore()
-        let record = try store.resolveRun(runReference)
-        guard !record.status.isFinal else { throw TrackingError.runEnded(run: record.id, status: record.status) }
-        let handle = RunHandle(rowID: record.rowID, id: record.id)
-        if let owner = try store.runOwner(handle), owner.host == ProcessIdentity.hostName, owner.isAlive {
-            // The owner (mldeck track / mldeck run) stops its children and records KILLED itself.
-            kill(owner.pid, SIGTERM)
-            let deadline = Date().addingTimeInterval(wait)
-            while Date() < deadline {
-                if try store.resolveRun(record.id).status.isFinal { break }
-                usleep(50_000)
-            }
-        }
-        let now = try store.resolveRun(record.id)
-        if !now.status.isFinal {
-            try store.finishRun(handle, status: .killed, reason: "cancelled by \(ProcessInfo.processInfo.userName)")
-        }
-        print("run \(record.id.prefix(8)) \(try store.resolveRun(record.id).status.rawValue)")
+        let ended = try RunCanceller.cancel(runReference, store: try global.openStore(), wait: wait)
+        print("run \(ended.id.prefix(8)) \(ended.status.rawValue)")
     }
 }
 
