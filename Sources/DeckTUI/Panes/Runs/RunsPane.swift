@@ -83,7 +83,7 @@ public final class RunsPane: Pane {
 
     public func render(into region: Region, theme: Theme) {
         let now = context.now()
-        let err = source.error.map { ($0.message, $0.column) }
+        let err = source.error.map { ($0.message, $0.column ?? 0) }
         let line = InputLine(prompt: "/ ", state: filterLine, editing: editingFilter, error: err, trailing: statusText)
         if !editingFilter && filterLine.text.isEmpty {
             region.fill(Rect(x: 0, y: 0, width: region.width, height: 1), style: theme[.text])
