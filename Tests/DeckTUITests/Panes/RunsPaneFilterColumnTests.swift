@@ -29,6 +29,13 @@ final class RunsPaneFilterColumnTests: XCTestCase {
             // "/ " takes two columns.
             XCTAssertEqual(caretX, 2 + column - 1, lines.joined(separator: "\n"))
             XCTAssertTrue(lines[1].contains("is not a date"), lines[1])
+            // Narrower: the message is cut at the edge (or moved left of the caret), never drawn under the caret.
+            for width in [70, 90] {
+                let narrow = renderView(pane, width: width, height: 30).trimmedLines()[1]
+                XCTAssertEqual(Array(narrow).firstIndex(of: "^"), 2 + column - 1, narrow)
+                XCTAssertTrue(narrow.contains("'soon' is not a date") || narrow.hasPrefix("  'soon' is not"), narrow)
+                XCTAssertEqual(narrow.filter { $0 == "^" }.count, 1, narrow)
+            }
         }
     }
 

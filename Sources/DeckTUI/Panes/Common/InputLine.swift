@@ -51,15 +51,18 @@ public struct InputLine {
             region.fill(Rect(x: 0, y: 1, width: region.width, height: 1), style: theme[.text])
             region.put(error.message, at: Point(x: textX, y: 1), style: theme[.error])
         } else if let error, region.height > 1 {
-            let caretX = textX + max(0, String(chars.prefix(max(0, error.column - 1))).displayWidth - shift)
+            // The caret under the column; the message right of it, or left of it when only
+            // that fits, never under the caret.
+            let caretX = min(textX + max(0, String(chars.prefix(max(0, error.column - 1))).displayWidth - shift), region.width - 1)
             region.fill(Rect(x: 0, y: 1, width: region.width, height: 1), style: theme[.text])
-            region.set("^", x: min(caretX, region.width - 1), y: 1, style: theme[.error])
-            let msgX = caretX + 2 + error.message.displayWidth < region.width ? caretX + 2 : 0
-            if msgX == 0 {
-                region.put(error.message, at: Point(x: textX, y: 1), style: theme[.error])
-                region.set("^", x: min(caretX, region.width - 1), y: 1, style: theme[.error])
+            region.set("^", x: caretX, y: 1, style: theme[.error])
+            let w = error.message.displayWidth
+            let right = region.width - (caretX + 2), left = caretX - 1 - textX
+            if w <= right || right >= left {
+                region.put(error.message.truncated(toWidth: max(0, right)), at: Point(x: caretX + 2, y: 1), style: theme[.error])
             } else {
-                region.put(error.message, at: Point(x: msgX, y: 1), style: theme[.error])
+                let shown = error.message.truncated(toWidth: left)
+                region.put(shown, at: Point(x: caretX - 1 - shown.displayWidth, y: 1), style: theme[.error])
             }
         }
     }
