@@ -41,7 +41,7 @@ public final class DatasetDiffView: View {
         guard let d = diff else { return [] }
         var out: [(String, ThemeSlot)] = []
         out.append(("\(d.old.reference) → \(d.new.reference)\(d.identical ? "  (identical content)" : "")", .title))
-        out.append(("“\(d.old.message)” → “\(d.new.message)”", .textDim))
+        if !d.old.message.isEmpty || !d.new.message.isEmpty { out.append(("“\(d.old.message)” → “\(d.new.message)”", .textDim)) }
         out.append(("", .text))
         if let t = d.table {
             out.append(("Rows", .title))
