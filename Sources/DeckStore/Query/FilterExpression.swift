@@ -5,8 +5,19 @@ public struct FilterField: Hashable, Sendable, CustomStringConvertible {
     /// `production.metrics`; `production` for `production.exists`.
     public var namespace: String
     public var name: String
+    /// Where the field was written in the filter (1-based column), when it came from the parser.
+    /// Not part of equality: `metrics.auc` is the same field wherever it is written.
+    public var column: Int?
+    /// The 1-based columns of the values compared with this field in its condition (one for
+    /// `=`, one per list item for `IN`), so errors found after parsing can point at the value.
+    public var valueColumns: [Int] = []
 
-    public init(namespace: String, name: String) { self.namespace = namespace; self.name = name }
+    public init(namespace: String, name: String, column: Int? = nil) {
+        self.namespace = namespace; self.name = name; self.column = column
+    }
+
+    public static func == (a: FilterField, b: FilterField) -> Bool { a.namespace == b.namespace && a.name == b.name }
+    public func hash(into hasher: inout Hasher) { hasher.combine(namespace); hasher.combine(name) }
 
     public var description: String { "\(namespace).\(name)" }
 

@@ -118,14 +118,14 @@ struct FilterParser {
                 guard FilterField.attributes.contains(name) else {
                     throw error("unknown field '\(parts[0])': use metrics.\(parts[0]), params.\(parts[0]), tags.\(parts[0]) or an attribute (\(FilterField.attributes.sorted().joined(separator: ", ")))", at: token)
                 }
-                return FilterField(namespace: "attributes", name: name)
+                return FilterField(namespace: "attributes", name: name, column: token.column)
             }
             // `production.metrics.auc`, `production.exists`: a model alias scope in pipeline conditions.
             var prefix: [String] = []
             if parts.count > 1, ["production", "candidate"].contains(parts[0].lowercased()) {
                 prefix.append(parts.removeFirst().lowercased())
             }
-            if parts.count == 1 { return FilterField(namespace: prefix.joined(separator: "."), name: parts[0].lowercased()) }
+            if parts.count == 1 { return FilterField(namespace: prefix.joined(separator: "."), name: parts[0].lowercased(), column: token.column) }
             guard let namespace = FilterField.namespaceAliases[parts[0].lowercased()] else {
                 throw error("unknown namespace '\(parts[0])' (expected metrics, params, tags or attributes)", at: token)
             }
@@ -134,10 +134,11 @@ struct FilterParser {
                 throw error("unknown attribute '\(name)' (known: \(FilterField.attributes.sorted().joined(separator: ", ")))", at: token)
             }
             let full = (prefix + [namespace]).joined(separator: ".")
-            return FilterField(namespace: full, name: namespace == "attributes" ? name.lowercased() : name)
+            return FilterField(namespace: full, name: namespace == "attributes" ? name.lowercased() : name, column: token.column)
         }
 
         mutating func parseCondition(on field: FilterField, fieldToken: FilterToken) throws -> FilterExpression {
+            var field = field
             let token = peek
             switch token.kind {
             case .op(let symbol):
@@ -149,22 +150,30 @@ struct FilterParser {
                 if case .identifier(let word) = peek.kind, FilterField.attributes.contains(word.lowercased()) {
                     return .compareFields(field, op, try fieldOf(next()))
                 }
+                field.valueColumns = [peek.column]
                 let value = try parseValue(after: token)
                 return .compare(field, op, value)
             case .keyword("NOT"):
                 _ = next()
-                if isKeyword("IN") { _ = next(); return .isIn(field, try parseList(), negated: true) }
+                if isKeyword("IN") {
+                    _ = next()
+                    let values = try parseList(columns: &field.valueColumns)
+                    return .isIn(field, values, negated: true)
+                }
                 if isKeyword("LIKE") || isKeyword("ILIKE") {
                     let kind = next()
+                    field.valueColumns = [peek.column]
                     let pattern = try parseString(after: kind)
                     return .compare(field, kind.kind == .keyword("LIKE") ? .notLike : .notILike, pattern)
                 }
                 throw error("expected IN, LIKE or ILIKE after NOT", at: peek)
             case .keyword("IN"):
                 _ = next()
-                return .isIn(field, try parseList(), negated: false)
+                let values = try parseList(columns: &field.valueColumns)
+                return .isIn(field, values, negated: false)
             case .keyword("LIKE"), .keyword("ILIKE"):
                 _ = next()
+                field.valueColumns = [peek.column]
                 let pattern = try parseString(after: token)
                 return .compare(field, token.kind == .keyword("LIKE") ? .like : .ilike, pattern)
             case .keyword("IS"):
@@ -201,11 +210,13 @@ struct FilterParser {
             return .string(s)
         }
 
-        mutating func parseList() throws -> [FilterValue] {
+        /// The values of an `IN` list; `columns` receives the column of each.
+        mutating func parseList(columns: inout [Int]) throws -> [FilterValue] {
             let open = next()
             guard case .leftParen = open.kind else { throw error("IN needs a list in parentheses, such as ('a', 'b')", at: open) }
             var values: [FilterValue] = []
             while true {
+                columns.append(peek.column)
                 values.append(try parseValue(after: open))
                 let token = next()
                 if case .comma = token.kind { continue }

@@ -23,7 +23,11 @@ struct RunFilterCompiler {
         return (precedence == .atom ? sql : "(\(sql))", args)
     }
 
-    func error(_ message: String) -> FilterError { FilterError(message, column: 1, expression: expressionText) }
+    /// An error at `column` (the field's or value's place in the filter; 1 when the expression
+    /// was built without positions).
+    func error(_ message: String, at column: Int?) -> FilterError {
+        FilterError(message, column: column ?? 1, expression: expressionText)
+    }
 
     /// How loosely a piece of SQL binds: whether it needs parentheses inside a tighter operator.
     enum Precedence: Int, Comparable {
@@ -91,17 +95,18 @@ struct RunFilterCompiler {
             let (sql, _) = try fieldSQL(field, &args)
             return "(\(sql) IS \(negated ? "NOT " : "")NULL)"
         case .truthy(let field):
-            throw error("'\(field)' needs a comparison, such as \(field) = 'x'")
+            throw error("'\(field)' needs a comparison, such as \(field) = 'x'", at: field.column)
         case .isIn(let field, let list, let negated):
             let (sql, kind) = try fieldSQL(field, &args)
             var placeholders: [String] = []
-            for value in list {
-                let (p, v) = try literal(value, for: kind, field: field, numericText: true)
+            for (i, value) in list.enumerated() {
+                let at = i < field.valueColumns.count ? field.valueColumns[i] : field.column
+                let (p, v) = try literal(value, for: kind, field: field, numericText: true, at: at)
                 placeholders.append(p); args.append(v)
             }
             return "(\(sql) \(negated ? "NOT " : "")IN (\(placeholders.joined(separator: ", "))))"
         case .compareFields(let left, let op, let right):
-            guard ![.like, .ilike, .notLike, .notILike].contains(op) else { throw error("LIKE compares a field with a quoted pattern") }
+            guard ![.like, .ilike, .notLike, .notILike].contains(op) else { throw error("LIKE compares a field with a quoted pattern", at: right.column) }
             var (a, kindA) = try fieldSQL(left, &args)
             var (b, kindB) = try fieldSQL(right, &args)
             if kindA != kindB {
@@ -115,16 +120,17 @@ struct RunFilterCompiler {
             var (sql, kind) = try fieldSQL(field, &args)
             switch op {
             case .like, .notLike:
-                guard case .string(let pattern) = value else { throw error("LIKE needs a quoted pattern") }
+                guard case .string(let pattern) = value else { throw error("LIKE needs a quoted pattern", at: field.valueColumns.first ?? field.column) }
                 args.append(LikePattern.glob(fromLike: pattern))
                 return "(\(op == .notLike ? "NOT " : "")\(sql) GLOB ?)"
             case .ilike, .notILike:
-                guard case .string(let pattern) = value else { throw error("ILIKE needs a quoted pattern") }
+                guard case .string(let pattern) = value else { throw error("ILIKE needs a quoted pattern", at: field.valueColumns.first ?? field.column) }
                 args.append(pattern)
                 return "(\(sql) \(op == .notILike ? "NOT " : "")LIKE ?)"
             default:
                 if kind == .text, case .number = value { sql = "mldeck_num(\(sql))"; kind = .number }
-                let (placeholder, bound) = try literal(value, for: kind, field: field, numericText: false)
+                let (placeholder, bound) = try literal(value, for: kind, field: field, numericText: false,
+                                                       at: field.valueColumns.first ?? field.column)
                 args.append(bound)
                 return "(\(sql) \(op.rawValue) \(placeholder))"
             }
@@ -151,11 +157,12 @@ struct RunFilterCompiler {
         return op == .equal ? "(\(column) GLOB ?)" : "(\(column) IS NULL OR NOT \(column) GLOB ?)"
     }
 
-    func literal(_ value: FilterValue, for kind: FieldKind, field: FilterField, numericText: Bool) throws -> (String, DatabaseValueConvertible?) {
+    /// The bound value for `value` compared with a field of `kind`; `column` is where the value is written.
+    func literal(_ value: FilterValue, for kind: FieldKind, field: FilterField, numericText: Bool, at column: Int?) throws -> (String, DatabaseValueConvertible?) {
         switch (kind, value) {
         case (.number, .number(let n)): return ("?", n)
         case (.number, .string(let s)):
-            guard let n = Double(s) else { throw error("\(field) is a number; compare it with a number, not '\(s)'") }
+            guard let n = Double(s) else { throw error("\(field) is a number; compare it with a number, not '\(s)'", at: column) }
             return ("?", n)
         case (.number, .bool(let b)): return ("?", b ? 1.0 : 0.0)
         case (.text, .string(let s)):
@@ -165,9 +172,9 @@ struct RunFilterCompiler {
         case (.text, .bool(let b)): return ("?", b ? "true" : "false")
         case (.time, .number(let ms)): return ("?", ms / 1000)
         case (.time, .string(let s)):
-            guard let seconds = Self.parseDate(s) else { throw error("'\(s)' is not a date (use 2026-11-28 or 2026-11-28T14:00:00Z)") }
+            guard let seconds = Self.parseDate(s) else { throw error("'\(s)' is not a date (use 2026-11-28 or 2026-11-28T14:00:00Z)", at: column) }
             return ("?", seconds)
-        case (.time, .bool): throw error("\(field) is a time; compare it with a date")
+        case (.time, .bool): throw error("\(field) is a time; compare it with a date", at: column)
         }
     }
 
@@ -208,10 +215,10 @@ struct RunFilterCompiler {
             case "start_time": return ("r.start_time", .time)
             case "end_time": return ("r.end_time", .time)
             case "duration": return ("(COALESCE(r.end_time, \(now)) - r.start_time)", .number)
-            default: throw error("unknown attribute \(field.name)")
+            default: throw error("unknown attribute \(field.name)", at: field.column)
             }
         default:
-            throw error("'\(field)' only has a meaning in pipeline conditions, not when listing runs")
+            throw error("'\(field)' only has a meaning in pipeline conditions, not when listing runs", at: field.column)
         }
     }
 }

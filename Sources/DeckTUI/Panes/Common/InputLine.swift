@@ -7,7 +7,8 @@ public struct InputLine {
     public var state: CommandLineState
     /// Whether the line has the keyboard (draws the cursor).
     public var editing: Bool
-    /// A message and its 1-based column in the text, shown on the next row when there is room.
+    /// A message and its 1-based column in the text, shown on the next row when there is room
+    /// (column 0: the message has no place in the text, and no caret is drawn).
     public var error: (message: String, column: Int)?
     /// Text shown at the right end (e.g. `1,234 of 100,000 runs`).
     public var trailing: String?
@@ -46,16 +47,22 @@ public struct InputLine {
         if let trailing {
             region.put(trailing, at: Point(x: region.width - trailing.displayWidth - 1, y: 0), style: theme[.textDim])
         }
-        if let error, region.height > 1 {
-            let caretX = textX + max(0, String(chars.prefix(max(0, error.column - 1))).displayWidth - shift)
+        if let error, region.height > 1, error.column < 1 {
             region.fill(Rect(x: 0, y: 1, width: region.width, height: 1), style: theme[.text])
-            region.set("^", x: min(caretX, region.width - 1), y: 1, style: theme[.error])
-            let msgX = caretX + 2 + error.message.displayWidth < region.width ? caretX + 2 : 0
-            if msgX == 0 {
-                region.put(error.message, at: Point(x: textX, y: 1), style: theme[.error])
-                region.set("^", x: min(caretX, region.width - 1), y: 1, style: theme[.error])
+            region.put(error.message, at: Point(x: textX, y: 1), style: theme[.error])
+        } else if let error, region.height > 1 {
+            // The caret under the column; the message right of it, or left of it when only
+            // that fits, never under the caret.
+            let caretX = min(textX + max(0, String(chars.prefix(max(0, error.column - 1))).displayWidth - shift), region.width - 1)
+            region.fill(Rect(x: 0, y: 1, width: region.width, height: 1), style: theme[.text])
+            region.set("^", x: caretX, y: 1, style: theme[.error])
+            let w = error.message.displayWidth
+            let right = region.width - (caretX + 2), left = caretX - 1 - textX
+            if w <= right || right >= left {
+                region.put(error.message.truncated(toWidth: max(0, right)), at: Point(x: caretX + 2, y: 1), style: theme[.error])
             } else {
-                region.put(error.message, at: Point(x: msgX, y: 1), style: theme[.error])
+                let shown = error.message.truncated(toWidth: left)
+                region.put(shown, at: Point(x: caretX - 1 - shown.displayWidth, y: 1), style: theme[.error])
             }
         }
     }

@@ -41,7 +41,7 @@ public final class DatasetDiffView: View {
         guard let d = diff else { return [] }
         var out: [(String, ThemeSlot)] = []
         out.append(("\(d.old.reference) → \(d.new.reference)\(d.identical ? "  (identical content)" : "")", .title))
-        out.append(("“\(d.old.message)” → “\(d.new.message)”", .textDim))
+        if !d.old.message.isEmpty || !d.new.message.isEmpty { out.append(("“\(d.old.message)” → “\(d.new.message)”", .textDim)) }
         out.append(("", .text))
         if let t = d.table {
             out.append(("Rows", .title))
@@ -55,23 +55,12 @@ public final class DatasetDiffView: View {
             for c in t.columnsRemoved { out.append(("  − \(c)", .diffRemoved)) }
             for c in t.columnsRetyped { out.append(("  ~ \(c.column): \(c.old.rawValue) → \(c.new.rawValue)", .diffChanged)) }
             if let p = t.profileDiff {
-                let changed = p.columns.filter(\.changed)
+                // The same list as `mldeck datasets diff`: a column that only follows the row count is unchanged.
+                let changed = ColumnChange.list(p, rowDelta: t.new.rows - t.old.rows)
                 out.append(("Statistics (\(changed.count) of \(p.columns.count) columns changed)", .title))
+                let width = min(24, changed.map(\.column.displayWidth).max() ?? 0)
                 for c in changed {
-                    var parts: [String] = []
-                    func stat(_ name: String, _ s: StatChange) {
-                        guard s.changed else { return }
-                        let o = s.old.map(DisplayFormat.number) ?? "–", n = s.new.map(DisplayFormat.number) ?? "–"
-                        var text = "\(name) \(o) → \(n)"
-                        if let delta = s.delta, let old = s.old, old != 0, name == "mean" || name == "median" {
-                            text += " (\(DisplayFormat.delta(delta / abs(old) * 100))%)"
-                        }
-                        parts.append(text)
-                    }
-                    stat("mean", c.mean); stat("median", c.median); stat("missing", c.missing); stat("distinct", c.distinct)
-                    if !c.topAdded.isEmpty { parts.append("new top: \(c.topAdded.prefix(3).joined(separator: ", "))") }
-                    if parts.isEmpty { stat("min", c.min); stat("max", c.max); stat("std", c.std) }
-                    out.append(("  \(c.name.padded(toWidth: 18))  \(parts.joined(separator: " · "))", .diffChanged))
+                    out.append(("  \(c.column.padded(toWidth: width))  \(c.text(number: DisplayFormat.number))", .diffChanged))
                 }
             }
             if !t.changedRows.isEmpty {

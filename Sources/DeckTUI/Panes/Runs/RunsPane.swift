@@ -83,7 +83,7 @@ public final class RunsPane: Pane {
 
     public func render(into region: Region, theme: Theme) {
         let now = context.now()
-        let err = source.error.map { ($0.message, $0.column) }
+        let err = source.error.map { ($0.message, $0.column ?? 0) }
         let line = InputLine(prompt: "/ ", state: filterLine, editing: editingFilter, error: err, trailing: statusText)
         if !editingFilter && filterLine.text.isEmpty {
             region.fill(Rect(x: 0, y: 0, width: region.width, height: 1), style: theme[.text])
@@ -248,14 +248,16 @@ public final class RunsPane: Pane {
         }
     }
 
-    /// Shows `newColumns` (kept ones stay in their place, new ones are added in the given order)
-    /// and remembers the choice for this workspace.
+    /// Shows `newColumns` (kept ones stay in their place, new ones are added in the given order,
+    /// the last one added scrolled into view) and remembers the choice for this workspace.
     public func setColumns(_ newColumns: [RunColumn]) {
         var result = columns.filter { newColumns.contains($0) }
         for c in newColumns where !result.contains(c) { result.append(c) }
+        let added = result.lastIndex { !columns.contains($0) }
         columns = result
         columnsChosen = true
         state.columnOffset = 0
+        state.revealColumn = added
         context.updateSettings { $0.runs.columns = result.map(\.description) }
     }
 

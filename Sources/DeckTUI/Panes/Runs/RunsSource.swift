@@ -18,10 +18,11 @@ public final class RunsSource {
         public init(filter: String = "", order: [RunOrder] = []) { self.filter = filter; self.order = order }
     }
 
-    /// A query that failed: the message and the 1-based column in the filter (1 when unknown).
+    /// A query that failed: the message and the 1-based column in the filter (nil when the
+    /// failure is not the filter's, such as a busy database: no caret is drawn).
     public struct QueryError: Sendable, Equatable {
         public var message: String
-        public var column: Int
+        public var column: Int?
     }
 
     enum Message: Sendable {
@@ -85,7 +86,7 @@ public final class RunsSource {
         if !newQuery.filter.allSatisfy(\.isWhitespace) {
             do { _ = try FilterExpression.parse(newQuery.filter) } catch let e as FilterError {
                 error = QueryError(message: e.message, column: e.column); version += 1; return
-            } catch { self.error = QueryError(message: "\(error)", column: 1); version += 1; return }
+            } catch { self.error = QueryError(message: "\(error)", column: nil); version += 1; return }
         }
         error = nil
         generation = worker.nextGeneration()
@@ -149,7 +150,7 @@ public final class RunsSource {
             } catch let e as FilterError {
                 mailbox.post(.failed(generation: gen, QueryError(message: e.message, column: e.column)))
             } catch {
-                mailbox.post(.failed(generation: gen, QueryError(message: "\(error)", column: 1)))
+                mailbox.post(.failed(generation: gen, QueryError(message: "\(error)", column: nil)))
             }
         }
     }

@@ -66,6 +66,11 @@ public struct Table {
         let widths = columnWidths(available: avail, visible: visible, sort: state.sort)
         let frozen = min(frozenColumns, columns.count)
         let scrollable = columns.count - frozen
+        if let c = state.revealColumn, c >= frozen, c < columns.count {
+            state.columnOffset = Self.offset(revealing: c, from: state.columnOffset, widths: widths, frozen: frozen,
+                                             width: region.width - gutter)
+        }
+        state.revealColumn = nil
         state.columnOffset = min(max(0, state.columnOffset), max(0, scrollable - 1))
         // Which columns are shown, left to right, and at which x.
         var placed: [(col: Int, x: Int, width: Int)] = []
@@ -122,6 +127,16 @@ public struct Table {
                 }
             }
         }
+    }
+
+    /// The smallest sideways offset, no further left than needed, that shows scrollable column
+    /// `c` whole in `width` columns (or as its first column when it is wider than the room).
+    static func offset(revealing c: Int, from current: Int, widths: [Int], frozen: Int, width: Int) -> Int {
+        var offset = min(max(0, current), c - frozen)
+        let frozenWidth = widths.prefix(frozen).reduce(0) { $0 + $1 + 1 }
+        func end(_ o: Int) -> Int { frozenWidth + widths[(frozen + o)...c].reduce(0) { $0 + $1 + 1 } - 1 }
+        while offset < c - frozen && end(offset) > width { offset += 1 }
+        return offset
     }
 
     /// A cell's own colour on the selection background (selection attributes added).

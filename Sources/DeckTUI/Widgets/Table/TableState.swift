@@ -7,6 +7,8 @@ public struct TableState: Sendable, Equatable {
     public var top: Int = 0
     /// How many scrollable (non-frozen) columns are scrolled off to the left.
     public var columnOffset: Int = 0
+    /// A column to scroll sideways into view at the next render (then cleared), e.g. one just added.
+    public var revealColumn: Int? = nil
     public var sort: TableSort? = nil
     /// Marked row indices (e.g. runs to compare).
     public var marked: Set<Int> = []

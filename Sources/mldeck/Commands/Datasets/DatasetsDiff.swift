@@ -64,7 +64,7 @@ enum DatasetDiffText {
             out.append("  duplicate keys: \(t.duplicateKeysOld) old, \(t.duplicateKeysNew) new (matched in order of appearance)")
         }
         if let p = t.profileDiff {
-            let changed = p.columns.compactMap { statLine($0, rowDelta: delta) }
+            let changed = ColumnChange.list(p, rowDelta: delta).map { ($0.column, $0.text(number: Formatting.number)) }
             if !changed.isEmpty {
                 out.append("\nColumn statistics that changed (old → new)")
                 let width = changed.map(\.0.count).max() ?? 0
@@ -81,22 +81,6 @@ enum DatasetDiffText {
         if !t.addedRows.isEmpty { out.append("\nAdded rows (first \(t.addedRows.count) of \(t.rowsAdded))"); out += t.addedRows.map(row) }
         if !t.removedRows.isEmpty { out.append("\nRemoved rows (first \(t.removedRows.count) of \(t.rowsRemoved))"); out += t.removedRows.map(row) }
         return out
-    }
-
-    /// One column's changed statistics on a line; count is left out when it only follows the row count.
-    static func statLine(_ c: ColumnStatDelta, rowDelta: Int) -> (String, String)? {
-        guard c.changed else { return nil }
-        var parts: [String] = []
-        if c.oldType != c.newType { parts.append("type \(c.oldType.rawValue) → \(c.newType.rawValue)") }
-        let onlyRows = c.count.delta == Double(rowDelta) && !c.missing.changed
-        let named: [(String, StatChange)] = [("count", c.count), ("missing", c.missing), ("distinct", c.distinct), ("min", c.min),
-                                             ("max", c.max), ("mean", c.mean), ("std", c.std), ("median", c.median)]
-        for (name, change) in named where change.changed && !(name == "count" && onlyRows) {
-            parts.append("\(name) \(DatasetText.stat(change.old)) → \(DatasetText.stat(change.new))")
-        }
-        if !c.topAdded.isEmpty { parts.append("new top values: " + c.topAdded.prefix(3).joined(separator: ", ")) }
-        if !c.topRemoved.isEmpty { parts.append("gone from top: " + c.topRemoved.prefix(3).joined(separator: ", ")) }
-        return parts.isEmpty ? nil : (c.name, parts.joined(separator: ", "))
     }
 
     static func row(_ r: TableDiffReport.RowRef) -> String {
