@@ -105,4 +105,14 @@ final class PipelineCachingTests: XCTestCase {
             XCTAssertTrue(text.contains("mldeck.yaml:4:") && text.contains("make.deps") && text.contains("no file 'nothere.py'"), text)
         }
     }
+
+    /// A step that is never cached (deploy) leaves no manifest behind: a run leaves no orphan
+    /// objects for `gc` to find.
+    func testARunLeavesNoOrphanObjects() throws {
+        let ws = try PipelineTestWorkspace(yaml: PipelineYAML.standard(deploy: "metrics.auc > 0.5"))
+        XCTAssertEqual(try ws.run("p").deployed.count, 1)
+        XCTAssertEqual(try ws.run("p", noCache: true).status, .finished)
+        let report = try StoreChecker(store: ws.store).check()
+        XCTAssertEqual(report.orphaned.map(\.object), [], "\(report.orphaned)")
+    }
 }

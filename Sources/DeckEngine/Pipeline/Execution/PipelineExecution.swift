@@ -343,7 +343,8 @@ public final class PipelineExecution: @unchecked Sendable {
         let now = Date().timeIntervalSince1970
         sink.metrics(step: step.name, output.metrics.map { MetricPoint(key: $0.key, value: $0.value, step: 0, timestamp: now) })
         do {
-            let (manifest, manifestID) = try StepCacheKeys.store(output, directory: outputDirectory, objects: store.objects)
+            let (manifest, manifestID) = try StepCacheKeys.store(output, directory: outputDirectory, objects: store.objects,
+                                                                 keepManifest: runner.cacheable && cacheKey != nil)
             try store.recordStepOutputs(run: run, files: manifest.files.compactMap { f in
                 ObjectID(hex: f.object).map { StoredFile(path: "steps/\(step.name)/\(f.path)", object: $0, size: f.size) }
             }, cacheKey: runner.cacheable ? cacheKey : nil, manifest: manifestID, pipeline: pipeline.name, step: step.name)

@@ -81,8 +81,10 @@ enum StepCacheKeys {
         return ObjectID.of(Data(parts.joined(separator: "\n").utf8)).hex
     }
 
-    /// Stores the outputs' files as objects, then the manifest; returns the manifest and its id.
-    static func store(_ output: StepOutput, directory: URL, objects: ObjectStore) throws -> (StepManifest, ObjectID) {
+    /// Stores the outputs' files as objects, then the manifest; returns the manifest and its id
+    /// (nil when `keepManifest` is false: a step that is never cached has nothing to point at its
+    /// manifest, which would be an orphan in the object store after every run).
+    static func store(_ output: StepOutput, directory: URL, objects: ObjectStore, keepManifest: Bool = true) throws -> (StepManifest, ObjectID?) {
         let batch = ObjectWriteBatch(store: objects)
         var files: [StepManifest.File] = []
         for path in output.files {
@@ -94,7 +96,7 @@ enum StepCacheKeys {
         var series: [String: [[Double]]] = [:]
         for p in output.series { series[p.key, default: []].append([Double(p.step), p.value]) }
         let manifest = StepManifest(files: files, metrics: output.metrics, series: series, facts: output.facts, notices: output.notices)
-        let id = try batch.put(try manifest.jsonData())
+        let id = keepManifest ? try batch.put(try manifest.jsonData()) : nil
         try batch.commit()
         return (manifest, id)
     }
