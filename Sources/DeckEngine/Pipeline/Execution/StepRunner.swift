@@ -177,18 +177,10 @@ public enum StepError: Error, CustomStringConvertible {
         case .badArgument(let step, let key, let expected, let found): return "step '\(step)': with.\(key): expected \(expected), found \(found)"
         case .missingInput(let step, let what): return "step '\(step)': \(what)"
         case .failed(let step, let message): return "step '\(step)': \(message)"
-        case .timedOut(let step, let seconds): return "step '\(step)' timed out after \(DurationText.format(seconds)) (timeout:)"
+        case .timedOut(let step, let seconds): return "step '\(step)' timed out after \(TimeText.duration(seconds)) (timeout:)"
         case .commandFailed(let step, let status, let signal):
             if let signal { return "step '\(step)': the command was killed by signal \(signal)" }
             return "step '\(step)': the command exited with status \(status)"
         }
-    }
-}
-
-extension DurationText {
-    static func format(_ seconds: Double) -> String {
-        if seconds < 60 { return String(format: seconds == seconds.rounded() ? "%.0fs" : "%.1fs", seconds) }
-        if seconds < 3600 { return String(format: "%.0fm%02.0fs", (seconds / 60).rounded(.down), seconds.truncatingRemainder(dividingBy: 60)) }
-        return String(format: "%.1fh", seconds / 3600)
     }
 }

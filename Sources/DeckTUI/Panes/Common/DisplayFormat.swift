@@ -2,33 +2,22 @@
 import Glibc
 #endif
 import DeckML
+import DeckStore
 import Foundation
 
 /// Short, allocation-light formatting for table cells: durations, local times, sizes, numbers.
 /// Thread-safe (no shared formatter objects), so data sources may format off the UI thread.
 public enum DisplayFormat {
     /// 0.012 → `12ms`, 2.5 → `2.5s`, 65 → `1m05s`, 3723 → `1h02m`, 90000 → `1d01h`.
+    /// A negative or unknown duration (a clock set wrong) is `-` in a cell; see ``TimeText``.
     public static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "-" }
-        if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
-        if seconds < 60 { return CompactNumber.fixed(seconds, 1) + "s" }
-        let s = CheckedInteger.clamped(seconds)
-        if s < 3600 { return "\(s / 60)m" + two(s % 60) + "s" }
-        if s < 86400 { return "\(s / 3600)h" + two((s % 3600) / 60) + "m" }
-        return "\(s / 86400)d" + two((s % 86400) / 3600) + "h"
+        return TimeText.duration(seconds)
     }
 
     /// Local time `2026-11-28 14:03` (seconds since 1970).
     public static func time(_ seconds: Double, withSeconds: Bool = false) -> String {
-        // Beyond ±10^15 s (some 30 million years) the calendar year no longer fits `tm`.
-        guard seconds.isFinite, abs(seconds) < 1e15 else { return "-" }
-        var t = time_t(CheckedInteger.clamped(seconds))
-        var parts = tm()
-        localtime_r(&t, &parts)
-        var s = "\(parts.tm_year + 1900)-" + two(Int(parts.tm_mon) + 1) + "-" + two(Int(parts.tm_mday))
-        s += " " + two(Int(parts.tm_hour)) + ":" + two(Int(parts.tm_min))
-        if withSeconds { s += ":" + two(Int(parts.tm_sec)) }
-        return s
+        TimeText.localTime(seconds, withSeconds: withSeconds) ?? "-"
     }
 
     /// How long ago, compactly: `12s ago`, `5m ago`, `3h ago`, `4d ago`.
@@ -69,5 +58,4 @@ public enum DisplayFormat {
         return (value > 0 ? "+" : "") + CompactNumber.format(value)
     }
 
-    private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 }
