@@ -175,37 +175,3 @@ enum MetricsJSON {
         return out
     }
 }
-
-/// Splits a command line into arguments as a POSIX shell would for plain words and quotes
-/// (no variables, globs or redirections: use `shell: true` for those).
-public enum CommandLineSplitter {
-    public struct Problem: Error, CustomStringConvertible {
-        public var description: String
-    }
-
-    public static func split(_ line: String) throws -> [String] {
-        var args: [String] = [], current = "", inWord = false
-        var quote: Character?
-        var escape = false
-        for c in line {
-            if escape { current.append(c); escape = false; inWord = true; continue }
-            if let q = quote {
-                if c == q { quote = nil }
-                else if c == "\\" && q == "\"" { escape = true }
-                else { current.append(c) }
-                continue
-            }
-            switch c {
-            case "\\": escape = true
-            case "'", "\"": quote = c; inWord = true
-            case " ", "\t", "\n":
-                if inWord { args.append(current); current = ""; inWord = false }
-            default: current.append(c); inWord = true
-            }
-        }
-        if quote != nil { throw Problem(description: "unclosed quote in command: \(line)") }
-        if inWord { args.append(current) }
-        guard !args.isEmpty else { throw Problem(description: "empty command") }
-        return args
-    }
-}
