@@ -3,10 +3,10 @@ import DeckEngine
 import DeckStore
 import Foundation
 
-/// `mldeck pipelines list|show NAME`
+/// `mldeck pipelines list|show NAME|builtins`
 struct PipelinesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "pipelines", abstract: "The pipelines of mldeck.yaml.",
-                                                    subcommands: [PipelinesList.self, PipelinesShow.self], defaultSubcommand: PipelinesList.self)
+                                                    subcommands: [PipelinesList.self, PipelinesShow.self, PipelinesBuiltins.self], defaultSubcommand: PipelinesList.self)
 }
 
 /// A pipeline as `pipelines list|show --json` prints it.
