@@ -68,6 +68,23 @@ final class BuiltinCatalogTests: XCTestCase {
         }
     }
 
+    /// A runner's literal fallback (`context.int("seed") ?? 42`) is the default the catalog shows.
+    func testTheRunnersLiteralDefaultsAreTheCatalogs() throws {
+        let runners = ["SplitStep": "split", "EvaluateStep": "evaluate", "RegisterStep": "register", "DeployStep": "deploy"]
+        let pattern = try NSRegularExpression(pattern: #"context\.(?:string|int|double|bool)\("([A-Za-z_]+)"\) \?\? ("[^"]*"|[0-9.]+|true|false)"#)
+        var checked = 0
+        for (file, builtin) in runners {
+            let text = try String(contentsOf: Self.root.appendingPathComponent("Sources/DeckEngine/Pipeline/Builtins/\(file).swift"), encoding: .utf8)
+            for m in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                guard let k = Range(m.range(at: 1), in: text), let v = Range(m.range(at: 2), in: text) else { continue }
+                let key = String(text[k]), literal = text[v].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                XCTAssertEqual(BuiltinCatalog.entry(builtin)?.option(key)?.defaultText, literal, "\(file): with.\(key) falls back to \(literal)")
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThanOrEqual(checked, 6)
+    }
+
     func testRequiredKeysAndRunnersComeFromTheCatalog() throws {
         XCTAssertEqual(BuiltinCatalog.entry("split")?.required, ["target"])
         XCTAssertEqual(BuiltinCatalog.entry("register")?.required, ["model"])
