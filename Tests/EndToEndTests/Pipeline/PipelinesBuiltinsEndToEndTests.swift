@@ -32,4 +32,24 @@ final class PipelinesBuiltinsEndToEndTests: XCTestCase {
         let target = try XCTUnwrap((split["options"] as? [[String: Any]])?.first { $0["key"] as? String == "target" })
         XCTAssertEqual(target["required"] as? Bool, true)
     }
+
+    func testShowDescribesTheBuiltinsAPipelineUsesFromTheCatalog() throws {
+        let workspace = try CLI.makeWorkspace()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        let yaml = """
+            pipelines:
+              p:
+                dataset: data.csv
+                steps:
+                  prepare: {uses: split, with: {target: y}}
+                  train: {uses: xgboost, needs: [prepare]}
+                  again: {uses: xgboost, needs: [prepare]}
+            """
+        try yaml.write(to: workspace.appendingPathComponent("mldeck.yaml"), atomically: true, encoding: .utf8)
+        let result = try CLI.run(["pipelines", "show", "p"], in: workspace)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("Built-ins  (their options: mldeck pipelines builtins)"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("  split    train / validation / test split"), result.stdout)
+        XCTAssertEqual(result.stdout.components(separatedBy: "  xgboost  gradient-boosted trees").count, 2, result.stdout)
+    }
 }

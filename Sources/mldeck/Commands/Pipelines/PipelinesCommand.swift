@@ -86,6 +86,14 @@ struct PipelinesShow: ParsableCommand {
             table.add(["  " + s.name, s.action.kind, s.needs.joined(separator: ","), s.condition ?? "", detail])
         }
         print(table.render())
+        var used: [String] = []
+        for s in p.steps { if case .builtin(let name) = s.action, !used.contains(name) { used.append(name) } }
+        let entries = used.compactMap(BuiltinCatalog.entry)
+        if !entries.isEmpty {
+            print("\nBuilt-ins  (their options: mldeck pipelines builtins)")
+            let width = entries.map(\.name.count).max() ?? 0
+            for e in entries { print("  \(e.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(e.summary)") }
+        }
         if !p.triggers.isEmpty {
             print("\nTriggers")
             for t in p.triggers { print("  on \(t.on)" + t.options.sorted { $0.key < $1.key }.map { "  \($0.key)=\($0.value)" }.joined()) }
