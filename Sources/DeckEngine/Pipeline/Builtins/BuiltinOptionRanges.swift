@@ -49,10 +49,9 @@ public enum BuiltinOptionRanges {
     static let anyNumber = Range.number(lower: -.greatestFiniteMagnitude, upper: .greatestFiniteMagnitude)
     static let int32 = Range.whole(0...Int(Int32.max))
 
-    /// Options of the `xgboost` and `linear` steps.
-    static let train: [String: Range] = [
-        "rounds": rounds, "num_boost_round": rounds, "n_estimators": rounds, "early_stopping_rounds": rounds,
-        "nthread": threads, "n_jobs": threads,
+    /// XGBoost parameters of the `xgboost` and `linear` steps that take numbers (the steps' own
+    /// options carry their ranges in ``BuiltinCatalog``).
+    static let xgboost: [String: Range] = [
         "eta": .number(lower: 0, upper: 1), "learning_rate": .number(lower: 0, upper: 1),
         "gamma": .nonNegative, "min_split_loss": .nonNegative, "max_depth": .whole(0...1_000),
         "min_child_weight": .nonNegative, "max_delta_step": .nonNegative,
@@ -69,19 +68,10 @@ public enum BuiltinOptionRanges {
         "tweedie_variance_power": .number(lower: 1, upper: 2, includesLower: false, includesUpper: false),
     ]
 
-    /// Numeric options by built-in.
-    public static let byBuiltin: [String: [String: Range]] = [
-        "split": [
-            "test_size": .number(lower: 0, upper: 1, includesUpper: false),
-            "validation_size": .number(lower: 0, upper: 1, includesUpper: false),
-            "seed": .whole(0...Int.max), "max_onehot": .whole(0...10_000),
-        ],
-        "xgboost": train,
-        "linear": train,
-        "evaluate": ["threshold": .number(lower: 0, upper: 1)],
-        "register": [:],
-        "deploy": [:],
-    ]
+    /// Numeric options by built-in, read from ``BuiltinCatalog``.
+    public static let byBuiltin: [String: [String: Range]] = Dictionary(uniqueKeysWithValues: BuiltinCatalog.entries.map { entry in
+        (entry.name, Dictionary(entry.options.compactMap { o in o.range.map { (o.key, $0) } }, uniquingKeysWith: { first, _ in first }))
+    })
 
     /// The range of `key` of the built-in `builtin`; nil when the option is not numeric.
     public static func range(builtin: String, key: String) -> Range? { byBuiltin[builtin]?[key] }

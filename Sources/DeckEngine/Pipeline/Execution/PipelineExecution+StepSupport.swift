@@ -23,19 +23,12 @@ extension PipelineExecution {
         return ConditionContext(metrics: metrics, params: params, tags: tags, production: production, productionVersion: productionVersion)
     }
 
-    /// The runner of a step.
-    static func runner(for step: StepSpec) -> StepRunner {
+    /// The runner of a step, from ``BuiltinCatalog`` for a built-in; an unknown built-in throws
+    /// ``BuiltinCatalogError/unknownBuiltin(_:known:)``.
+    static func runner(for step: StepSpec) throws -> StepRunner {
         switch step.action {
         case .command: return CommandStepRunner()
-        case .builtin(let name):
-            switch name {
-            case "split": return SplitStep()
-            case "xgboost": return TrainStep(linear: false)
-            case "linear": return TrainStep(linear: true)
-            case "evaluate": return EvaluateStep()
-            case "register": return RegisterStep()
-            default: return DeployStep()
-            }
+        case .builtin(let name): return try BuiltinCatalog.runner(name)
         }
     }
 }

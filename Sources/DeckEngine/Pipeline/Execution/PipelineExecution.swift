@@ -78,7 +78,7 @@ public final class PipelineExecution: @unchecked Sendable {
         }
         mark("validated")
         let deps = try hashDeps(pipeline)
-        let codeHash = ObjectID.of(Data((pipeline.raw.plain.canonical + deps.values.flatMap { $0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "\n")).utf8)).hex
+        let codeHash = PipelineCodeHash.of(pipeline, dependencies: deps)
         mark("dataset resolved")
         let git = GitInfo(root: store.workspace.root)
         let run = try createOrTakeOverRun(pipeline: pipeline, params: params, dataset: dataset, codeHash: codeHash, gitCommit: git.commit)
@@ -259,7 +259,8 @@ public final class PipelineExecution: @unchecked Sendable {
                                   logURL: runDirectory.appendingPathComponent("logs/\(step.name).log"), upstream: upstream,
                                   graph: graph, cancellation: stepToken, tables: tables, sink: sink,
                                   gracePeriod: request.gracePeriod, timeout: step.timeout)
-        let runner = PipelineExecution.runner(for: step)
+        let runner: StepRunner
+        do { runner = try PipelineExecution.runner(for: step) } catch { return fail(finish, "step '\(step.name)': \(error)") }
         let transitive = graph.upstream(of: step.name).compactMap { upstream[$0] }
 
         // cache

@@ -38,7 +38,7 @@ public struct PipelineValidator {
             // built-in and its arguments
             if case .builtin(let name) = step.action {
                 if let entry = BuiltinCatalog.entry(name) {
-                    for (key, _) in step.with where !entry.keys.contains(key) && !entry.passThrough {
+                    for (key, _) in step.with where !entry.keys.contains(key) {
                         let hint = Suggestion.closest(to: key, in: entry.keys).map { " (did you mean `\($0)`?)" } ?? ""
                         add(step.keyLocations["with." + key], "\(stepPath).with.\(key)",
                             "`\(name)` does not take `\(key)`\(hint); it takes: \(entry.keys.prefix(16).joined(separator: ", "))\(entry.keys.count > 16 ? ", … (XGBoost parameters)" : "")")
@@ -113,13 +113,7 @@ public struct PipelineValidator {
     func checkUpstream(_ name: String, step: StepSpec, graph: PipelineGraph, pipeline: PipelineSpec, path: String,
                        add: (ConfigLocation?, String, String) -> Void) {
         let upstream = graph.upstream(of: step.name).compactMap { pipeline.step($0)?.action.kind }
-        let required: [String: ([String], String)] = [
-            "xgboost": (["split"], "a `split` step"), "linear": (["split"], "a `split` step"),
-            "evaluate": (["xgboost", "linear"], "an `xgboost` or `linear` step"),
-            "register": (["xgboost", "linear"], "an `xgboost` or `linear` step"),
-            "deploy": (["register"], "a `register` step"),
-        ]
-        if let (kinds, what) = required[name], !upstream.contains(where: kinds.contains) {
+        if let (kinds, what) = BuiltinCatalog.entry(name)?.upstream, !upstream.contains(where: kinds.contains) {
             add(step.keyLocations["needs"] ?? step.keyLocations["uses"], "\(path).needs", "`\(name)` needs \(what) among the steps it needs (directly or not)")
         }
     }

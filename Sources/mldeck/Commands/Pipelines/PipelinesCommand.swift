@@ -3,10 +3,10 @@ import DeckEngine
 import DeckStore
 import Foundation
 
-/// `mldeck pipelines list|show NAME`
+/// `mldeck pipelines list|show NAME|builtins`
 struct PipelinesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "pipelines", abstract: "The pipelines of mldeck.yaml.",
-                                                    subcommands: [PipelinesList.self, PipelinesShow.self], defaultSubcommand: PipelinesList.self)
+                                                    subcommands: [PipelinesList.self, PipelinesShow.self, PipelinesBuiltins.self], defaultSubcommand: PipelinesList.self)
 }
 
 /// A pipeline as `pipelines list|show --json` prints it.
@@ -86,6 +86,14 @@ struct PipelinesShow: ParsableCommand {
             table.add(["  " + s.name, s.action.kind, s.needs.joined(separator: ","), s.condition ?? "", detail])
         }
         print(table.render())
+        var used: [String] = []
+        for s in p.steps { if case .builtin(let name) = s.action, !used.contains(name) { used.append(name) } }
+        let entries = used.compactMap(BuiltinCatalog.entry)
+        if !entries.isEmpty {
+            print("\nBuilt-ins  (their options: mldeck pipelines builtins)")
+            let width = entries.map(\.name.count).max() ?? 0
+            for e in entries { print("  \(e.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(e.summary)") }
+        }
         if !p.triggers.isEmpty {
             print("\nTriggers")
             for t in p.triggers { print("  on \(t.on)" + t.options.sorted { $0.key < $1.key }.map { "  \($0.key)=\($0.value)" }.joined()) }
