@@ -1,7 +1,8 @@
 import ArgumentParser
 
-/// The root command: `mldeck SUBCOMMAND`.
-struct MLDeckCommand: ParsableCommand {
+/// The root command: `mldeck SUBCOMMAND`. It is async (see ``MLDeckMain``); subcommands may be
+/// synchronous `ParsableCommand`s or `AsyncParsableCommand`s.
+struct MLDeckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mldeck",
         abstract: "A terminal MLOps workbench: datasets, pipelines, experiment tracking, model registry.",

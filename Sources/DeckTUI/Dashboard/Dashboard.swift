@@ -120,9 +120,16 @@ public final class Dashboard {
     }
 
     /// Takes over the terminal until the user quits; returns the signal that ended it (0 for `q`).
-    public func run() throws -> Int32 {
+    /// The loop runs on the main actor and suspends between input waits (see ``AppRunner``).
+    public func run() async throws -> Int32 {
+        try await makeRunner().run()
+    }
+
+    /// A runner for this dashboard's app that polls for store changes between keys; tests drive
+    /// its ``AppRunner/loop(input:backend:)`` without a terminal.
+    public func makeRunner() -> AppRunner {
         let runner = AppRunner(model: app)
         runner.tickHook = { [weak self] in self?.pollChanges() ?? false }
-        return try runner.run()
+        return runner
     }
 }

@@ -8,7 +8,7 @@ import Glibc
 
 /// `mldeck [dashboard] [--workspace DIR] [--theme NAME] [--read-only]`: the terminal dashboard.
 /// It is the default subcommand, so `mldeck` alone opens it.
-struct DashboardCommand: ParsableCommand {
+struct DashboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard",
         abstract: "Open the terminal dashboard (the default when no command is given).",
@@ -28,29 +28,31 @@ struct DashboardCommand: ParsableCommand {
     /// Keys for `--headless`, comma-separated in key-binding spelling (`j,j,enter,]`).
     @Option(name: .long, help: .hidden) var keys: String?
 
-    func run() throws {
-        let store = try global.openStore()
+    func run() async throws {
+        let global = self.global
         let themeName = theme ?? ProcessInfo.processInfo.environment["MLDECK_THEME"]
-        try DashboardLauncher.open(store: store, theme: themeName, readOnly: readOnly, headless: headless, keys: keys,
-                                   reexecArguments: CommandLine.arguments)
+        try await DashboardLauncher.open(store: { try global.openStore() }, theme: themeName, readOnly: readOnly,
+                                         headless: headless, keys: keys, reexecArguments: CommandLine.arguments)
     }
 }
 
-/// Shared by `mldeck dashboard` and `mldeck demo`.
+/// Shared by `mldeck dashboard` and `mldeck demo`. Runs on the main actor: the dashboard's loop
+/// suspends between input waits, so other main-actor work is not starved.
+@MainActor
 enum DashboardLauncher {
+    /// - Parameter store: opens the workspace's store (called on the main actor).
     /// - Parameter reexecArguments: the command line that opens this dashboard again (used once to
     ///   restart with `SWIFT_BACKTRACE=interactive=no`).
-    static func open(store: DeckStore, theme: String?, readOnly: Bool, headless: String?, keys: String?,
-                     reexecArguments: [String]) throws {
+    static func open(store openStore: @Sendable () throws -> DeckStore, theme: String?, readOnly: Bool,
+                     headless: String?, keys: String?, reexecArguments: [String]) async throws {
+        let store = try openStore()
         // A workspace that cannot be written is browsed read-only (promote and cancel are off).
         let readOnly = readOnly || store.isReadOnly
         if let headless {
             let parts = headless.lowercased().split(separator: "x").compactMap { Int($0) }
             guard parts.count == 2 else { throw ValidationError("--headless takes WIDTHxHEIGHT, e.g. 120x35") }
-            let text = try MainActor.assumeIsolated {
-                try HeadlessDashboard.run(store: store, size: Size(width: parts[0], height: parts[1]), theme: theme,
-                                          readOnly: readOnly, keys: keys ?? "")
-            }
+            let text = try HeadlessDashboard.run(store: store, size: Size(width: parts[0], height: parts[1]), theme: theme,
+                                                 readOnly: readOnly, keys: keys ?? "")
             print(text)
             return
         }
@@ -60,17 +62,15 @@ enum DashboardLauncher {
         reexecWithoutInteractiveBacktrace(reexecArguments)
         // Warnings on stderr would land on the dashboard's screen: damaged records are just skipped there.
         store.onDamagedRecord = nil
-        let signal = try MainActor.assumeIsolated { () throws -> Int32 in
-            let dashboard = Dashboard(store: store, options: Dashboard.Options(theme: theme, readOnly: readOnly))
-            return try dashboard.run()
-        }
+        let dashboard = Dashboard(store: store, options: Dashboard.Options(theme: theme, readOnly: readOnly))
+        let signal = try await dashboard.run()
         if signal != 0 { Foundation.exit(128 + signal) }
     }
 
     /// Swift's crash backtracer stops at an interactive prompt when it sees a terminal; restart
     /// once with `SWIFT_BACKTRACE=interactive=no` (which the runtime reads at start) unless the
     /// user chose a setting.
-    static func reexecWithoutInteractiveBacktrace(_ args: [String]) {
+    nonisolated static func reexecWithoutInteractiveBacktrace(_ args: [String]) {
         guard getenv("SWIFT_BACKTRACE") == nil, !args.isEmpty else { return }
         setenv("SWIFT_BACKTRACE", "interactive=no", 1)
         var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) }

@@ -8,7 +8,7 @@ import Glibc
 
 /// `mldeck demo [DIR] [--no-tui]`: builds a demo workspace (data in three versions, the churn
 /// pipeline, a sweep of XGBoost runs, a registered model) and opens the dashboard on it.
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Build a demo workspace in a few seconds (no network) and open the dashboard on it.",
@@ -32,7 +32,7 @@ struct DemoCommand: ParsableCommand {
         return URL(fileURLWithPath: base).appendingPathComponent("mldeck/demo")
     }
 
-    func run() throws {
+    func run() async throws {
         // XGBoost's OpenMP threads spin-wait unless OMP_WAIT_POLICY=passive is set when the
         // process starts; on a busy machine that makes training several times slower. Restart
         // once with it (and with SWIFT_BACKTRACE=interactive=no for the dashboard that follows).
@@ -56,11 +56,11 @@ struct DemoCommand: ParsableCommand {
             print(summary.root.path)
             return
         }
-        let store = try DeckStore.open(Workspace(root: summary.root))
+        let root = summary.root
         let themeName = theme ?? ProcessInfo.processInfo.environment["MLDECK_THEME"]
         var again = [CommandLine.arguments.first ?? "mldeck", "dashboard", "--workspace", summary.root.path]
         if let themeName { again += ["--theme", themeName] }
         if readOnly { again.append("--read-only") }
-        try DashboardLauncher.open(store: store, theme: themeName, readOnly: readOnly, headless: nil, keys: nil, reexecArguments: again)
+        try await DashboardLauncher.open(store: { try DeckStore.open(Workspace(root: root)) }, theme: themeName, readOnly: readOnly, headless: nil, keys: nil, reexecArguments: again)
     }
 }
