@@ -12,9 +12,9 @@ import Glibc
 /// A cached copy is never trusted by its size alone: before it is first used in a process it is
 /// checked against the chunk hashes it was built from (``CachedContentCheck``), and rebuilt when it
 /// does not match. Checking costs one read and SHA-256 of the file (about 1 GB/s), small beside
-/// training on it; it is remembered per process by the file's identity (inode, size, mtime, ctime),
-/// so a pipeline that asks for the same version several times reads it once, and a file changed
-/// since is checked again.
+/// training on it; it is remembered by the file's identity (inode, size, mtime, ctime) in this
+/// process and, through a ``CacheCheckStamp``, in the next ones, so a cached re-run does not read
+/// the file again; a file changed since is checked again.
 public struct DatasetMaterializer: Sendable {
     public let store: DeckStore
 
@@ -57,7 +57,10 @@ public struct DatasetMaterializer: Sendable {
         try reader.exportFile(hash: record.contentID, isRecipe: record.contentKind == .recipe, size: record.logicalBytes, to: url.path)
         chmod(url.path, 0o444)
         // Just written from verified chunks.
-        if let identity = FileIdentity(path: url.path) { VerifiedCacheEntries.shared.insert(url.path, identity) }
+        if let identity = FileIdentity(path: url.path) {
+            VerifiedCacheEntries.shared.insert(url.path, identity)
+            stamps.record(url.path, identity)
+        }
         return url
     }
 
@@ -68,11 +71,20 @@ public struct DatasetMaterializer: Sendable {
         let isFile = record.format != .directory
         guard let identity = FileIdentity(path: path) else { return false }
         if isFile && VerifiedCacheEntries.shared.contains(path, identity) { return true }
+        if isFile && stamps.isCurrent(path, identity) {
+            VerifiedCacheEntries.shared.insert(path, identity)
+            return true
+        }
         guard CachedContentCheck.mismatch(cached: path, kind: record.contentKind, hash: record.contentID,
                                           size: record.logicalBytes, objects: store.objects) == nil else { return false }
-        if isFile { VerifiedCacheEntries.shared.insert(path, identity) }
+        if isFile {
+            VerifiedCacheEntries.shared.insert(path, identity)
+            stamps.record(path, identity)
+        }
         return true
     }
+
+    var stamps: CacheCheckStamp { CacheCheckStamp(cacheDirectory: cacheDirectory) }
 }
 
 /// Cached copies checked in this process, with the identity they had when checked.
