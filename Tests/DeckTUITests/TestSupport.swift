@@ -33,3 +33,12 @@ let themesDirectory: String = {
     // The dev package symlinks the tests; fall back to the main tree.
     return "/work/main/themes"
 }()
+
+extension View {
+    /// Sends a key as the app does (binding action first, then `handle`); the effect, if any.
+    @discardableResult
+    func press(_ key: Key) -> Effect? {
+        if case .effect(let e) = perform(key) { return e }
+        return nil
+    }
+}

@@ -74,21 +74,34 @@ public final class AppModel {
     /// Whether the screen is smaller than ``minimumSize``.
     public var isTooSmall: Bool { size.width < minimumSize.width || size.height < minimumSize.height }
 
-    /// Global bindings (shown in the footer after the view's own).
+    /// Global bindings (shown in the footer after the view's own), each with its action. A view's
+    /// binding for the same key wins; when its action has nothing to do, the global one runs.
     public var globalBindings: [KeyBinding] {
         var b = [
-            KeyBinding("?", "Show keys", footer: "help", group: "Global", shownInFooter: true),
-            KeyBinding(":", "Command line (:runs, :theme NAME, :q)", footer: "cmd", group: "Global", shownInFooter: true),
-            KeyBinding("q", "Quit", footer: "quit", group: "Global", shownInFooter: true),
-            KeyBinding("ctrl-c", "Quit", group: "Global"),
-            KeyBinding("tab", "Next pane", group: "Global"),
-            KeyBinding("shift-tab", "Previous pane", group: "Global"),
+            KeyBinding("?", "Show keys", footer: "help", group: "Global", shownInFooter: true) { [weak self] in
+                self?.showHelp()
+            },
+            KeyBinding(":", "Command line (:runs, :theme NAME, :q)", footer: "cmd", group: "Global", shownInFooter: true) { [weak self] in
+                guard let self else { return nil }
+                self.overlay = .commandLine(CommandLineState(history: self.commandHistory))
+                return .redraw
+            },
+            KeyBinding("q", "Quit", footer: "quit", group: "Global", shownInFooter: true) { .quit },
+            KeyBinding("ctrl-c", "Quit (works everywhere, also over dialogs)", group: "Global") { .quit },
+            KeyBinding("tab", "Next pane", group: "Global") { [weak self] in
+                guard let self else { return nil }
+                return .switchPane((self.activePane + 1) % self.panes.count)
+            },
+            KeyBinding("shift-tab", "Previous pane", group: "Global") { [weak self] in
+                guard let self else { return nil }
+                return .switchPane((self.activePane - 1 + self.panes.count) % self.panes.count)
+            },
         ]
         for (i, p) in panes.enumerated() where i < 9 {
-            b.append(KeyBinding(.char(Character(String(i + 1))), "Go to \(p.tabTitle)", group: "Panes"))
+            b.append(KeyBinding(.char(Character(String(i + 1))), "Go to \(p.tabTitle)", group: "Panes") { .switchPane(i) })
         }
         if !stacks[activePane].isEmpty {
-            b.insert(KeyBinding("esc", "Back", footer: "back", group: "Global", shownInFooter: true), at: 0)
+            b.insert(KeyBinding("esc", "Back", footer: "back", group: "Global", shownInFooter: true) { .pop }, at: 0)
         }
         return b
     }
@@ -110,6 +123,7 @@ public final class AppModel {
     public func send(_ key: Key) {
         needsRedraw = true
         if key == .resize { return }
+        // Ctrl-C quits from any state, before overlays see keys (its global binding lists it).
         if key == .ctrl("c") { quitRequested = true; return }
         switch overlay {
         case .dialog(var dialog, let then):
@@ -154,26 +168,12 @@ public final class AppModel {
             key = .mouse(MouseEvent(m.kind, x: m.x - c.x, y: m.y - c.y))
         }
         let view = topView
-        if let b = view.bindings.first(where: { $0.key == key }), let reason = b.refusal(readOnly: readOnly) {
-            toast(Toast(reason, kind: .error, duration: 4))
-            return
-        }
-        if let effect = view.handle(key) { apply(effect); return }
-        if view.capturesText, case .char = key { return }
-        handleGlobal(key)
-    }
-
-    private func handleGlobal(_ key: Key) {
-        switch key {
-        case .char("q"): quitRequested = true
-        case .char("?"): overlay = .help(HelpOverlay(bindings: allBindings, readOnly: readOnly))
-        case .char(":"): overlay = .commandLine(CommandLineState(history: commandHistory))
-        case .escape: if !stacks[activePane].isEmpty { stacks[activePane].removeLast() }
-        case .tab: switchPane((activePane + 1) % panes.count)
-        case .backTab: switchPane((activePane - 1 + panes.count) % panes.count)
-        case .char(let c):
-            if let d = c.wholeNumberValue, d >= 1, d <= panes.count { switchPane(d - 1) }
-        default: break
+        switch view.perform(key, readOnly: readOnly) {
+        case .effect(let effect): apply(effect)
+        case .refused(let reason): toast(Toast(reason, kind: .error, duration: 4))
+        case .unused:
+            if view.capturesText, case .char = key { return }
+            if let global = globalBindings.binding(for: key), let action = global.action, let e = action() { apply(e) }
         }
     }
 
@@ -202,6 +202,12 @@ public final class AppModel {
             overlay = .commandLine(line)
         case .batch(let es): for e in es { apply(e) }
         }
+    }
+
+    /// Opens the `?` cheatsheet of the current context's bindings.
+    private func showHelp() -> Effect {
+        overlay = .help(HelpOverlay(bindings: allBindings, readOnly: readOnly))
+        return .redraw
     }
 
     /// Uses `theme`, degraded to ``colorDepth``.
@@ -251,11 +257,7 @@ public final class AppModel {
         var list: [AppCommand] = [
             AppCommand("q", summary: "Quit") { _ in .quit },
             AppCommand("quit", summary: "Quit") { _ in .quit },
-            AppCommand("help", summary: "Show keys") { [weak self] _ in
-                guard let self else { return nil }
-                self.overlay = .help(HelpOverlay(bindings: self.allBindings, readOnly: self.readOnly))
-                return .redraw
-            },
+            AppCommand("help", summary: "Show keys") { [weak self] _ in self?.showHelp() },
         ]
         for (i, p) in panes.enumerated() {
             for name in p.commandNames {

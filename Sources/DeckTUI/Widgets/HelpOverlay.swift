@@ -25,14 +25,14 @@ public struct HelpOverlay: Sendable, Equatable {
 
     /// The lines of the cheatsheet: (text, slot).
     public func lines(width: Int) -> [(String, ThemeSlot)] {
-        let keyW = min(12, _groups.flatMap(\.bindings).map { $0.key.description.displayWidth }.max() ?? 4)
+        let keyW = min(12, _groups.flatMap(\.bindings).map { $0.keysText.displayWidth }.max() ?? 4)
         var out: [(String, ThemeSlot)] = []
         for (gi, g) in _groups.enumerated() {
             if gi > 0 { out.append(("", .text)) }
             out.append((g.name, .title))
             for b in g.bindings {
                 let refusal = b.refusal(readOnly: readOnly)
-                var text = b.key.description.padded(toWidth: keyW) + "  " + b.description
+                var text = b.keysText.padded(toWidth: keyW) + "  " + b.description
                 if let refusal { text += "  (\(refusal))" }
                 out.append((text, refusal == nil ? .text : .disabled))
             }

@@ -55,28 +55,59 @@ public struct ScrollTextState: Sendable, Equatable {
         if line < top || line >= top + visibleRows { top = max(0, line - visibleRows / 2) }
     }
 
-    /// Scrolling keys: ↑/↓/j/k, PgUp/PgDn, ctrl-u/d, g/G (G also turns follow on), ←/→, n/N.
-    /// Returns whether the key was used.
+    /// Scrolling keys of ``TextNavigation/all`` (↑/↓/j/k, PgUp/PgDn, ctrl-u/d, g/G — G also
+    /// turns follow on — ←/→, n/N) and the mouse wheel. Returns whether the key was used.
     public mutating func handle(_ key: Key, lineCount: Int) -> Bool {
+        if let nav = TextNavigation.all.first(where: { $0.keys.contains(key) }) {
+            nav.apply(&self, lineCount)
+            return true
+        }
         let maxTop = max(0, lineCount - visibleRows)
         switch key {
-        case .down, .char("j"): top = min(top + 1, maxTop)
-        case .up, .char("k"): top = max(0, top - 1); follow = false
-        case .pageDown, .char(" "), .ctrl("f"): top = min(top + visibleRows, maxTop)
-        case .pageUp, .ctrl("b"): top = max(0, top - visibleRows); follow = false
-        case .ctrl("d"): top = min(top + visibleRows / 2, maxTop)
-        case .ctrl("u"): top = max(0, top - visibleRows / 2); follow = false
-        case .home, .char("g"): top = 0; follow = false
-        case .end, .char("G"): top = maxTop; follow = true
-        case .right, .char("l"): left += 8
-        case .left, .char("h"): left = max(0, left - 8)
-        case .char("n"): nextMatch()
-        case .char("N"): previousMatch()
         case .mouse(let m) where m.kind == .wheelDown: top = min(top + 3, maxTop)
         case .mouse(let m) where m.kind == .wheelUp: top = max(0, top - 3); follow = false
         default: return false
         }
         return true
+    }
+}
+
+/// The keys that scroll a text (a log, a detail page), declared once: ``ScrollTextState`` applies
+/// them and ``KeyBinding/textNavigation(group:except:perform:)`` lists them.
+public struct TextNavigation: Sendable {
+    public var keys: [Key]
+    public var description: String
+    let apply: @Sendable (inout ScrollTextState, _ lineCount: Int) -> Void
+
+    private static func maxTop(_ s: ScrollTextState, _ lines: Int) -> Int { max(0, lines - s.visibleRows) }
+
+    /// Every scrolling key, in the order help lists them.
+    public static let all: [TextNavigation] = [
+        TextNavigation(keys: [.char("j"), .down], description: "Scroll down") { s, n in s.top = min(s.top + 1, maxTop(s, n)) },
+        TextNavigation(keys: [.char("k"), .up], description: "Scroll up") { s, _ in s.top = max(0, s.top - 1); s.follow = false },
+        TextNavigation(keys: [.pageDown, .char(" "), .ctrl("f")], description: "Page down") { s, n in s.top = min(s.top + s.visibleRows, maxTop(s, n)) },
+        TextNavigation(keys: [.pageUp, .ctrl("b")], description: "Page up") { s, _ in s.top = max(0, s.top - s.visibleRows); s.follow = false },
+        TextNavigation(keys: [.ctrl("d")], description: "Half a page down") { s, n in s.top = min(s.top + s.visibleRows / 2, maxTop(s, n)) },
+        TextNavigation(keys: [.ctrl("u")], description: "Half a page up") { s, _ in s.top = max(0, s.top - s.visibleRows / 2); s.follow = false },
+        TextNavigation(keys: [.char("g"), .home], description: "Top") { s, _ in s.top = 0; s.follow = false },
+        TextNavigation(keys: [.char("G"), .end], description: "Bottom (and follow new lines)") { s, n in s.top = maxTop(s, n); s.follow = true },
+        TextNavigation(keys: [.char("l"), .right], description: "Scroll right") { s, _ in s.left += 8 },
+        TextNavigation(keys: [.char("h"), .left], description: "Scroll left") { s, _ in s.left = max(0, s.left - 8) },
+        TextNavigation(keys: [.char("n")], description: "Next match") { s, _ in s.nextMatch() },
+        TextNavigation(keys: [.char("N")], description: "Previous match") { s, _ in s.previousMatch() },
+    ]
+}
+
+extension KeyBinding {
+    /// Bindings for ``TextNavigation/all``; `perform` applies the pressed key to the view's text.
+    /// Keys in `except` are left out (`n`/`N` where there is no search).
+    public static func textNavigation(group: String = "Navigation", except: Set<Key> = [],
+                                      perform: @escaping @MainActor @Sendable (Key) -> Effect?) -> [KeyBinding] {
+        TextNavigation.all.compactMap { nav in
+            let keys = nav.keys.filter { !except.contains($0) }
+            guard let first = keys.first else { return nil }
+            return KeyBinding(first, nav.description, group: group, also: Array(keys.dropFirst())) { perform(first) }
+        }
     }
 }
 

@@ -45,7 +45,7 @@ final class RunDetailViewTests: XCTestCase {
             context.now = { clock }
             let view = RunDetailView(context: context, runID: id, name: "epsilon")
             view.waitForLoad()
-            _ = view.handle(.char("]"))
+            _ = view.press(.char("]"))
             XCTAssertEqual(view.tab, .log)
             var canvas = renderView(view)
             XCTAssertTrue(canvas.text.contains("[1] train-auc:0.6"))
@@ -56,10 +56,10 @@ final class RunDetailViewTests: XCTestCase {
             canvas = renderView(view)
             let p = try XCTUnwrap(canvas.find("[2] ERROR"))
             XCTAssertEqual(canvas.style(at: p).fg, Theme.defaultTheme[.error].fg)
-            _ = view.handle(.char("/"))
+            _ = view.press(.char("/"))
             XCTAssertTrue(view.capturesText)
-            for c in "train" { _ = view.handle(.char(c)) }
-            _ = view.handle(.enter)
+            for c in "train" { _ = view.press(.char(c)) }
+            _ = view.press(.enter)
             canvas = renderView(view)
             XCTAssertTrue(canvas.text.contains("1/2"), canvas.text)
         }
@@ -77,13 +77,13 @@ final class RunDetailViewTests: XCTestCase {
                                          RunStepItem(name: "train", state: "RUNNING")] }
             let view = RunDetailView(context: context, runID: runs["beta"]!.id, name: "beta")
             view.waitForLoad()
-            _ = view.handle(.char("]")); _ = view.handle(.char("]"))
+            _ = view.press(.char("]")); _ = view.press(.char("]"))
             XCTAssertEqual(view.tab, .steps)
             var text = renderView(view).text
             XCTAssertTrue(text.contains("prepare"), text)
             XCTAssertTrue(text.contains("hit"), text)
             XCTAssertTrue(text.contains("1.5s"), text)
-            _ = view.handle(.char("]"))
+            _ = view.press(.char("]"))
             text = renderView(view).text
             XCTAssertTrue(text.contains("model/model.json"), text)
             XCTAssertTrue(text.contains("2.0 KiB"), text)

@@ -32,7 +32,7 @@ final class RunEvaluationTabTests: XCTestCase {
         try logEvaluation(store, run: runs["beta"]!)
         try MainActor.assumeIsolated {
             let view = RunDetailView(context: PaneContext(store: store), runID: runs["beta"]!.id, name: "beta")
-            for _ in 0..<4 { _ = view.handle(.char("]")) }
+            for _ in 0..<4 { _ = view.press(.char("]")) }
             XCTAssertEqual(view.tab, .evaluation)
             view.waitForEvaluation()
             guard case .loaded(let panel)? = view.evaluation else { return XCTFail("evaluation not loaded: \(String(describing: view.evaluation))") }
@@ -65,7 +65,7 @@ final class RunEvaluationTabTests: XCTestCase {
         let runs = try seedRuns(store)
         MainActor.assumeIsolated {
             let view = RunDetailView(context: PaneContext(store: store), runID: runs["alpha"]!.id, name: "alpha")
-            for _ in 0..<4 { _ = view.handle(.char("]")) }
+            for _ in 0..<4 { _ = view.press(.char("]")) }
             view.waitForEvaluation()
             XCTAssertTrue(renderView(view).text.contains("This run has no evaluation"))
         }

@@ -31,12 +31,24 @@ public final class ChoiceListView: View {
     public var chosenInOrder: [Int] { items.indices.filter { chosen.contains($0) } }
 
     public var bindings: [KeyBinding] {
-        var b = [KeyBinding("enter", multiple ? "Apply" : "Choose", footer: multiple ? "apply" : "choose", group: title, shownInFooter: true)]
+        var b = [KeyBinding("enter", multiple ? "Apply" : "Choose", footer: multiple ? "apply" : "choose", group: title, shownInFooter: true) { [unowned self] in
+            .batch([.pop, self.onDone(self) ?? .redraw])
+        }]
         if multiple {
-            b.append(KeyBinding("space", "Show or hide", footer: "toggle", group: title, shownInFooter: true))
-            b.append(KeyBinding("a", "Show all / none", group: title))
+            b.append(KeyBinding("space", "Show or hide", footer: "toggle", group: title, shownInFooter: true) { [unowned self] in
+                if self.chosen.contains(self.state.selected) { self.chosen.remove(self.state.selected) } else { self.chosen.insert(self.state.selected) }
+                return .redraw
+            })
+            b.append(KeyBinding("a", "Show all / none", group: title) { [unowned self] in
+                self.chosen = self.chosen.count == self.items.count ? [] : Set(self.items.indices)
+                return .redraw
+            })
+        } else {
+            b.append(KeyBinding("space", "Nothing to toggle in a single choice", group: title) { .redraw })
         }
-        return b
+        return b + KeyBinding.tableNavigation { [unowned self] key in
+            self.state.handle(key, rowCount: self.items.count, columnCount: 1) ? .redraw : nil
+        }
     }
 
     public func render(into region: Region, theme: Theme) {
@@ -52,22 +64,8 @@ public final class ChoiceListView: View {
         table.render(into: region.sub(Rect(x: 0, y: 2, width: region.width, height: region.height - 2)), state: &state, theme: theme)
     }
 
+    /// The mouse (the keys are ``bindings``).
     public func handle(_ key: Key) -> Effect? {
-        switch key {
-        case .enter:
-            let done = onDone
-            return .batch([.pop, done(self) ?? .redraw])
-        case .char(" ") where multiple:
-            if chosen.contains(state.selected) { chosen.remove(state.selected) } else { chosen.insert(state.selected) }
-            return .redraw
-        case .char(" "):
-            return .redraw
-        case .char("a") where multiple:
-            chosen = chosen.count == items.count ? [] : Set(items.indices)
-            return .redraw
-        default:
-            if state.handle(key, rowCount: items.count, columnCount: 1) { return .redraw }
-            return nil
-        }
+        state.handle(key, rowCount: items.count, columnCount: 1) ? .redraw : nil
     }
 }

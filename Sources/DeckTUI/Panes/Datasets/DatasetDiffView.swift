@@ -34,7 +34,11 @@ public final class DatasetDiffView: View {
     /// Waits for the diff (tests).
     public func waitForDiff() { worker.drain(); _ = tick() }
 
-    public var bindings: [KeyBinding] { [KeyBinding("j", "Scroll down", group: "Diff"), KeyBinding("k", "Scroll up", group: "Diff")] }
+    public var bindings: [KeyBinding] {
+        KeyBinding.textNavigation(group: "Diff", except: [.char("n"), .char("N")]) { [unowned self] key in
+            self.scroll.handle(key, lineCount: self.lines().count) ? .redraw : nil
+        }
+    }
 
     /// The report as (text, slot) lines.
     public func lines() -> [(String, ThemeSlot)] {
@@ -99,6 +103,7 @@ public final class DatasetDiffView: View {
         ScrollText(lines: l.map(\.0), lineSlot: { i, _ in slots[i] }).render(into: region, state: &scroll, theme: theme)
     }
 
+    /// The mouse wheel (the keys are ``bindings``).
     public func handle(_ key: Key) -> Effect? {
         scroll.handle(key, lineCount: lines().count) ? .redraw : nil
     }

@@ -35,7 +35,9 @@ public final class DatasetVersionView: View {
     public var selectedColumn: ColumnProfile? { columns.indices.contains(state.selected) ? columns[state.selected] : nil }
 
     public var bindings: [KeyBinding] {
-        [KeyBinding("j", "Next column", group: "Version"), KeyBinding("k", "Previous column", group: "Version")]
+        KeyBinding.tableNavigation(group: "Columns") { [unowned self] key in
+            self.state.handle(key, rowCount: self.columns.count, columnCount: 5) ? .redraw : nil
+        }
     }
 
     public func render(into region: Region, theme: Theme) {
@@ -78,6 +80,7 @@ public final class DatasetVersionView: View {
         }
     }
 
+    /// The mouse (the keys are ``bindings``).
     public func handle(_ key: Key) -> Effect? {
         state.handle(key, rowCount: columns.count, columnCount: 5) ? .redraw : nil
     }

@@ -48,11 +48,24 @@ public final class DatasetVersionsView: View {
 
     public var bindings: [KeyBinding] {
         [
-            KeyBinding("enter", "Schema and column statistics", footer: "open", group: "Dataset", shownInFooter: true),
+            KeyBinding("enter", "Schema and column statistics", footer: "open", group: "Dataset", shownInFooter: true) { [unowned self] in
+                guard let v = self.selectedVersion else { return nil }
+                return .push(DatasetVersionView(context: self.context, reference: v.reference))
+            },
             KeyBinding("d", "Diff two versions (marked, or the selected one and its parent)", footer: "diff", group: "Dataset", shownInFooter: true,
-                       disabledReason: diffPair() == nil ? "mark two versions with space (this one has no parent)" : nil),
-            KeyBinding("space", "Mark / unmark the version", footer: "mark", group: "Dataset", shownInFooter: true),
-        ]
+                       disabledReason: diffPair() == nil ? "mark two versions with space (this one has no parent)" : nil) { [unowned self] in
+                guard let pair = self.diffPair() else { return nil }
+                return .push(DatasetDiffView(context: self.context, dataset: self.dataset, old: pair.old, new: pair.new))
+            },
+            KeyBinding("space", "Mark / unmark the version", footer: "mark", group: "Dataset", shownInFooter: true) { [unowned self] in
+                guard let v = self.selectedVersion else { return nil }
+                if self.markedNumbers.contains(v.number) { self.markedNumbers.remove(v.number) } else { self.markedNumbers.insert(v.number) }
+                self.state.move(by: 1, rowCount: self.versions.count)
+                return .redraw
+            },
+        ] + KeyBinding.tableNavigation { [unowned self] key in
+            self.state.handle(key, rowCount: self.versions.count, columnCount: 9) ? .redraw : nil
+        }
     }
 
     public func render(into region: Region, theme: Theme) {
@@ -76,22 +89,9 @@ public final class DatasetVersionsView: View {
         }.render(into: region, state: &state, theme: theme)
     }
 
+    /// The mouse (the keys are ``bindings``).
     public func handle(_ key: Key) -> Effect? {
-        switch key {
-        case .enter:
-            guard let v = selectedVersion else { return nil }
-            return .push(DatasetVersionView(context: context, reference: v.reference))
-        case .char(" "):
-            guard let v = selectedVersion else { return nil }
-            if markedNumbers.contains(v.number) { markedNumbers.remove(v.number) } else { markedNumbers.insert(v.number) }
-            state.move(by: 1, rowCount: versions.count)
-            return .redraw
-        case .char("d"):
-            guard let pair = diffPair() else { return nil }
-            return .push(DatasetDiffView(context: context, dataset: dataset, old: pair.old, new: pair.new))
-        default:
-            return state.handle(key, rowCount: versions.count, columnCount: 9) ? .redraw : nil
-        }
+        state.handle(key, rowCount: versions.count, columnCount: 9) ? .redraw : nil
     }
 
     public func tick() -> Bool {

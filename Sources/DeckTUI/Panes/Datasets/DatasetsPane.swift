@@ -32,7 +32,12 @@ public final class DatasetsPane: Pane {
     public func waitForLoad() { loader.waitForLoad() }
 
     public var bindings: [KeyBinding] {
-        [KeyBinding("enter", "Open the dataset's versions", footer: "versions", group: "Datasets", shownInFooter: true)]
+        [KeyBinding("enter", "Open the dataset's versions", footer: "versions", group: "Datasets", shownInFooter: true) { [unowned self] in
+            guard self.datasets.indices.contains(self.state.selected) else { return nil }
+            return .push(DatasetVersionsView(context: self.context, dataset: self.datasets[self.state.selected].name))
+        }] + KeyBinding.tableNavigation { [unowned self] key in
+            self.state.handle(key, rowCount: self.datasets.count, columnCount: 9) ? .redraw : nil
+        }
     }
 
     public func render(into region: Region, theme: Theme) {
@@ -55,14 +60,9 @@ public final class DatasetsPane: Pane {
         }.render(into: region, state: &state, theme: theme)
     }
 
+    /// The mouse (the keys are ``bindings``).
     public func handle(_ key: Key) -> Effect? {
-        switch key {
-        case .enter:
-            guard datasets.indices.contains(state.selected) else { return nil }
-            return .push(DatasetVersionsView(context: context, dataset: datasets[state.selected].name))
-        default:
-            return state.handle(key, rowCount: datasets.count, columnCount: 9) ? .redraw : nil
-        }
+        state.handle(key, rowCount: datasets.count, columnCount: 9) ? .redraw : nil
     }
 
     public func tick() -> Bool {

@@ -64,12 +64,28 @@ public final class ModelVersionsView: View {
         return [
             KeyBinding("p", "Promote the version to production", footer: "promote", group: "Model", shownInFooter: true, dangerous: true,
                        disabledReason: promoting.map { "v\($0) is being promoted" }
-                           ?? (sel == nil ? "no version selected" : (isProduction ? "this version is already in production" : nil))),
-            KeyBinding("space", "Mark / unmark the version", footer: "mark", group: "Model", shownInFooter: true),
+                           ?? (sel == nil ? "no version selected" : (isProduction ? "this version is already in production" : nil))) { [unowned self] in
+                guard let v = self.selectedVersion else { return nil }
+                return .confirm(self.promotionDialog(v)) { [weak self] outcome in
+                    guard outcome == .pressed("confirm"), let self else { return nil }
+                    return self.promote(v)
+                }
+            },
+            KeyBinding("space", "Mark / unmark the version", footer: "mark", group: "Model", shownInFooter: true) { [unowned self] in
+                guard let v = self.selectedVersion else { return nil }
+                if self.markedVersions.contains(v.version) { self.markedVersions.remove(v.version) } else { self.markedVersions.insert(v.version) }
+                self.state.move(by: 1, rowCount: self.versions.count)
+                return .redraw
+            },
             KeyBinding("c", "Compare the marked versions", group: "Model",
                        disabledReason: markedVersions.count < 2 ? "mark two or more versions with space first" : "Compare arrives with the Compare pane"),
-            KeyBinding("J", "Scroll the details down", group: "Model"), KeyBinding("K", "Scroll the details up", group: "Model"),
-        ]
+            KeyBinding("J", "Scroll the details down", group: "Model") { [unowned self] in self.detailState.top += 1; return .redraw },
+            KeyBinding("K", "Scroll the details up", group: "Model") { [unowned self] in
+                self.detailState.top = max(0, self.detailState.top - 1); return .redraw
+            },
+        ] + KeyBinding.tableNavigation { [unowned self] key in
+            self.state.handle(key, rowCount: self.versions.count, columnCount: 8) ? .redraw : nil
+        }
     }
 
     public func render(into region: Region, theme: Theme) {
@@ -135,27 +151,11 @@ public final class ModelVersionsView: View {
         return out
     }
 
+    /// The mouse (the keys are ``bindings``).
     public func handle(_ key: Key) -> Effect? {
-        switch key {
-        case .char("p"):
-            guard let v = selectedVersion else { return nil }
-            return .confirm(promotionDialog(v)) { [weak self] outcome in
-                guard outcome == .pressed("confirm"), let self else { return nil }
-                return self.promote(v)
-            }
-        case .char(" "):
-            guard let v = selectedVersion else { return nil }
-            if markedVersions.contains(v.version) { markedVersions.remove(v.version) } else { markedVersions.insert(v.version) }
-            state.move(by: 1, rowCount: versions.count)
-            return .redraw
-        case .char("J"): detailState.top += 1; return .redraw
-        case .char("K"): detailState.top = max(0, detailState.top - 1); return .redraw
-        default:
-            return state.handle(key, rowCount: versions.count, columnCount: 8) ? .redraw : nil
-        }
+        state.handle(key, rowCount: versions.count, columnCount: 8) ? .redraw : nil
     }
 
-    /// The confirmation: what moves, and each metric against the current production version.
     public func promotionDialog(_ v: ModelVersionRecord) -> ModalDialog {
         var body = ""
         if let p = production {

@@ -31,7 +31,12 @@ public final class ModelsPane: Pane {
     public func waitForLoad() { loader.waitForLoad() }
 
     public var bindings: [KeyBinding] {
-        [KeyBinding("enter", "Open the model's versions", footer: "versions", group: "Models", shownInFooter: true)]
+        [KeyBinding("enter", "Open the model's versions", footer: "versions", group: "Models", shownInFooter: true) { [unowned self] in
+            guard self.models.indices.contains(self.state.selected) else { return nil }
+            return .push(ModelVersionsView(context: self.context, model: self.models[self.state.selected].name))
+        }] + KeyBinding.tableNavigation { [unowned self] key in
+            self.state.handle(key, rowCount: self.models.count, columnCount: 7) ? .redraw : nil
+        }
     }
 
     /// The metrics a model is summed up by, most telling first: classifiers by `auc`, regressors
@@ -66,14 +71,9 @@ public final class ModelsPane: Pane {
         }.render(into: region, state: &state, theme: theme)
     }
 
+    /// The mouse (the keys are ``bindings``).
     public func handle(_ key: Key) -> Effect? {
-        switch key {
-        case .enter:
-            guard models.indices.contains(state.selected) else { return nil }
-            return .push(ModelVersionsView(context: context, model: models[state.selected].name))
-        default:
-            return state.handle(key, rowCount: models.count, columnCount: 7) ? .redraw : nil
-        }
+        state.handle(key, rowCount: models.count, columnCount: 7) ? .redraw : nil
     }
 
     public func tick() -> Bool {

@@ -132,20 +132,51 @@ public final class RunDetailView: View {
                     KeyBinding("esc", "Cancel", footer: "cancel", group: "Search", shownInFooter: true)]
         }
         var b = [
-            KeyBinding("]", "Next tab", footer: "next tab", group: "Run", shownInFooter: true),
-            KeyBinding("[", "Previous tab", group: "Run"),
+            KeyBinding("]", "Next tab", footer: "next tab", group: "Run", shownInFooter: true) { [unowned self] in
+                self.tab = Tab(rawValue: (self.tab.rawValue + 1) % Tab.allCases.count) ?? .overview
+                return .redraw
+            },
+            KeyBinding("[", "Previous tab", group: "Run") { [unowned self] in
+                self.tab = Tab(rawValue: (self.tab.rawValue + Tab.allCases.count - 1) % Tab.allCases.count) ?? .overview
+                return .redraw
+            },
         ]
         switch tab {
         case .overview:
-            b.append(KeyBinding("m", "Next metric", footer: "metric", group: "Run", shownInFooter: true,
-                                disabledReason: groups.count < 2 ? "this run has one metric or none" : nil))
-            b.append(KeyBinding("M", "Previous metric", group: "Run"))
+            let single = groups.count < 2 ? "this run has one metric or none" : nil
+            b.append(KeyBinding("m", "Next metric", footer: "metric", group: "Run", shownInFooter: true, disabledReason: single) { [unowned self] in
+                self.groupIndex = (self.groupIndex + 1) % max(1, self.groups.count); self.loadSeries(); return .redraw
+            })
+            b.append(KeyBinding("M", "Previous metric", group: "Run", disabledReason: single) { [unowned self] in
+                self.groupIndex = (self.groupIndex + self.groups.count - 1) % max(1, self.groups.count); self.loadSeries(); return .redraw
+            })
+            b += KeyBinding.textNavigation(except: [.char("n"), .char("N")]) { [unowned self] key in
+                self.infoState.handle(key, lineCount: self.details.map { self.infoLines($0).count } ?? 0) ? .redraw : nil
+            }
         case .log:
-            b.append(KeyBinding("/", "Search the log", footer: "search", group: "Log", shownInFooter: true))
-            b.append(KeyBinding("n", "Next match", group: "Log"))
-            b.append(KeyBinding("N", "Previous match", group: "Log"))
-            b.append(KeyBinding("G", "Follow the end", footer: "follow", group: "Log", shownInFooter: true))
-        case .steps, .artifacts, .evaluation: break
+            b.append(KeyBinding("/", "Search the log", footer: "search", group: "Log", shownInFooter: true) { [unowned self] in
+                self.searching = true; self.searchLine.setText("", completer: { _ in [] }); return .redraw
+            })
+            b.append(KeyBinding("esc", "Clear the search", group: "Log") { [unowned self] in
+                guard self.logState.query != nil else { return nil }
+                self.logState.search("", in: self.log.lines); return .redraw
+            })
+            b += KeyBinding.textNavigation(group: "Log") { [unowned self] key in
+                self.logState.handle(key, lineCount: self.log.lines.count) ? .redraw : nil
+            }.map { nav in
+                var nav = nav
+                if nav.key == .char("G") { nav.footerLabel = "follow"; nav.shownInFooter = true }
+                return nav
+            }
+        case .steps:
+            b += KeyBinding.tableNavigation { [unowned self] key in
+                self.stepsState.handle(key, rowCount: self.steps.count, columnCount: 5) ? .redraw : nil
+            }
+        case .artifacts:
+            b += KeyBinding.tableNavigation { [unowned self] key in
+                self.artifactsState.handle(key, rowCount: self.details?.artifacts.count ?? 0, columnCount: 3) ? .redraw : nil
+            }
+        case .evaluation: break
         }
         return b
     }
@@ -291,6 +322,7 @@ public final class RunDetailView: View {
 
     // MARK: - Keys
 
+    /// The search line's editing keys and the mouse wheel (the other keys are ``bindings``).
     public func handle(_ key: Key) -> Effect? {
         if searching {
             switch searchLine.handle(key, completer: { _ in [] }) {
@@ -305,28 +337,13 @@ public final class RunDetailView: View {
             }
             return .redraw
         }
-        switch key {
-        case .char("]"): tab = Tab(rawValue: (tab.rawValue + 1) % Tab.allCases.count)!; return .redraw
-        case .char("["): tab = Tab(rawValue: (tab.rawValue + Tab.allCases.count - 1) % Tab.allCases.count)!; return .redraw
-        default: break
-        }
+        guard case .mouse = key else { return nil }
         switch tab {
-        case .overview:
-            switch key {
-            case .char("m") where !groups.isEmpty: groupIndex = (groupIndex + 1) % groups.count; loadSeries(); return .redraw
-            case .char("M") where !groups.isEmpty: groupIndex = (groupIndex + groups.count - 1) % groups.count; loadSeries(); return .redraw
-            default: return infoState.handle(key, lineCount: details.map { infoLines($0).count } ?? 0) ? .redraw : nil
-            }
-        case .log:
-            if key == .char("/") { searching = true; searchLine.setText("", completer: { _ in [] }); return .redraw }
-            if key == .escape, logState.query != nil { logState.search("", in: log.lines); return .redraw }
-            return logState.handle(key, lineCount: log.lines.count) ? .redraw : nil
-        case .steps:
-            return stepsState.handle(key, rowCount: steps.count, columnCount: 5) ? .redraw : nil
-        case .artifacts:
-            return artifactsState.handle(key, rowCount: details?.artifacts.count ?? 0, columnCount: 3) ? .redraw : nil
-        case .evaluation:
-            return nil
+        case .overview: return infoState.handle(key, lineCount: details.map { infoLines($0).count } ?? 0) ? .redraw : nil
+        case .log: return logState.handle(key, lineCount: log.lines.count) ? .redraw : nil
+        case .steps: return stepsState.handle(key, rowCount: steps.count, columnCount: 5) ? .redraw : nil
+        case .artifacts: return artifactsState.handle(key, rowCount: details?.artifacts.count ?? 0, columnCount: 3) ? .redraw : nil
+        case .evaluation: return nil
         }
     }
 

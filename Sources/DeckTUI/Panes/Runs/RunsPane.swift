@@ -51,21 +51,46 @@ public final class RunsPane: Pane {
             ]
         }
         return [
-            KeyBinding("enter", "Open the run", footer: "open", group: "Runs", shownInFooter: true),
-            KeyBinding("/", "Filter (metrics.auc > 0.8 and params.depth = '6')", footer: "filter", group: "Runs", shownInFooter: true),
-            KeyBinding("s", "Sort by a column", footer: "sort", group: "Runs", shownInFooter: true),
-            KeyBinding("S", "Reverse the sort", footer: "reverse", group: "Runs", shownInFooter: true),
-            KeyBinding("space", "Mark / unmark the run", footer: "mark", group: "Runs", shownInFooter: true),
-            KeyBinding("C", "Choose columns", footer: "columns", group: "Runs", shownInFooter: true),
+            KeyBinding("enter", "Open the run", footer: "open", group: "Runs", shownInFooter: true) { [unowned self] in
+                guard let row = self.selectedRun else { return nil }
+                return .push(RunDetailView(context: self.context, runID: row.run.id, name: row.run.name))
+            },
+            KeyBinding("/", "Filter (metrics.auc > 0.8 and params.depth = '6')", footer: "filter", group: "Runs", shownInFooter: true) { [unowned self] in
+                self.editingFilter = true
+                self.filterLine.setText(self.filterLine.text, completer: self.completeField)
+                return .redraw
+            },
+            KeyBinding("s", "Sort by a column", footer: "sort", group: "Runs", shownInFooter: true) { [unowned self] in
+                .push(self.sortChooser())
+            },
+            KeyBinding("S", "Reverse the sort", footer: "reverse", group: "Runs", shownInFooter: true) { [unowned self] in
+                if let s = self.sort { self.setSort(s.column, descending: !s.descending) } else { self.setSort(.start, descending: false) }
+                return .redraw
+            },
+            KeyBinding("space", "Mark / unmark the run", footer: "mark", group: "Runs", shownInFooter: true) { [unowned self] in
+                guard let row = self.selectedRun else { return nil }
+                if self.markedIDs.contains(row.run.id) { self.markedIDs.remove(row.run.id) } else { self.markedIDs.insert(row.run.id) }
+                self.state.move(by: 1, rowCount: self.source.rowCount)
+                return .redraw
+            },
+            KeyBinding("C", "Choose columns", footer: "columns", group: "Runs", shownInFooter: true) { [unowned self] in
+                .push(self.columnChooser())
+            },
             KeyBinding("c", "Compare the marked runs", footer: "compare", group: "Runs", shownInFooter: false,
                        disabledReason: markedIDs.count < 2 ? "mark two or more runs with space first" : "Compare arrives with the Compare pane"),
-            KeyBinding("x", "Clear marks", group: "Runs"),
-            KeyBinding("esc", "Clear the filter", group: "Runs"),
-            KeyBinding("j", "Down", group: "Navigation"), KeyBinding("k", "Up", group: "Navigation"),
-            KeyBinding("g", "Top", group: "Navigation"), KeyBinding("G", "Bottom", group: "Navigation"),
-            KeyBinding("pgdn", "Page down", group: "Navigation"), KeyBinding("pgup", "Page up", group: "Navigation"),
-            KeyBinding("h", "Scroll columns left", group: "Navigation"), KeyBinding("l", "Scroll columns right", group: "Navigation"),
-        ]
+            KeyBinding("x", "Clear marks", group: "Runs") { [unowned self] in
+                self.markedIDs = []
+                return .redraw
+            },
+            KeyBinding("esc", "Clear the filter", group: "Runs") { [unowned self] in
+                guard !self.filterLine.text.isEmpty || self.source.error != nil else { return nil }
+                self.filterLine.setText("", completer: { _ in [] })
+                self.applyFilter()
+                return .redraw
+            },
+        ] + KeyBinding.tableNavigation { [unowned self] key in
+            self.state.handle(key, rowCount: self.source.rowCount, columnCount: self.columns.count) ? .redraw : nil
+        }
     }
 
     /// The table for the current columns and rows.
@@ -119,52 +144,20 @@ public final class RunsPane: Pane {
     /// The selected run, when its page is loaded.
     public var selectedRun: RunRow? { source.row(at: state.selected) }
 
+    /// Keys the bindings do not declare: the filter line's editing keys and the mouse.
     public func handle(_ key: Key) -> Effect? {
         if editingFilter { return handleFilterKey(key) }
-        switch key {
-        case .char("/"):
-            editingFilter = true
-            filterLine.setText(filterLine.text, completer: completeField)
-            return .redraw
-        case .escape:
-            guard !filterLine.text.isEmpty || source.error != nil else { return nil }
-            filterLine.setText("", completer: { _ in [] })
-            applyFilter()
-            return .redraw
-        case .enter:
-            guard let row = selectedRun else { return nil }
-            return .push(RunDetailView(context: context, runID: row.run.id, name: row.run.name))
-        case .char("s"):
-            return .push(sortChooser())
-        case .char("S"):
-            if let s = sort { setSort(s.column, descending: !s.descending) } else { setSort(.start, descending: false) }
-            return .redraw
-        case .char("C"):
-            return .push(columnChooser())
-        case .char(" "):
-            guard let row = selectedRun else { return nil }
-            if markedIDs.contains(row.run.id) { markedIDs.remove(row.run.id) } else { markedIDs.insert(row.run.id) }
-            state.move(by: 1, rowCount: source.rowCount)
-            return .redraw
-        case .char("x"):
-            markedIDs = []
-            return .redraw
-        case .char("c"):
-            return nil
-        case .mouse(let m):
-            let tableY = m.y - (source.error == nil ? 1 : 2)
-            if m.kind == .press || m.kind == .click || m.kind == .doubleClick {
-                let t = table(now: context.now())
-                if let r = t.rowIndex(atLocalY: tableY, state: state) {
-                    state.selected = r
-                    if m.kind == .doubleClick { return handle(.enter) }
-                }
-                return .redraw
+        guard case .mouse(let m) = key else { return nil }
+        let tableY = m.y - (source.error == nil ? 1 : 2)
+        if m.kind == .press || m.kind == .click || m.kind == .doubleClick {
+            let t = table(now: context.now())
+            if let r = t.rowIndex(atLocalY: tableY, state: state) {
+                state.selected = r
+                if m.kind == .doubleClick, let open = bindings.binding(for: .enter)?.action { return open() }
             }
-            return state.handle(key, rowCount: source.rowCount, columnCount: columns.count) ? .redraw : nil
-        default:
-            return state.handle(key, rowCount: source.rowCount, columnCount: columns.count) ? .redraw : nil
+            return .redraw
         }
+        return state.handle(key, rowCount: source.rowCount, columnCount: columns.count) ? .redraw : nil
     }
 
     private func handleFilterKey(_ key: Key) -> Effect? {

@@ -44,20 +44,14 @@ public struct TableState: Sendable, Equatable {
         else { sort = TableSort(column: column, ascending: true) }
     }
 
-    /// Handles the usual table keys: ↑/↓/j/k, PgUp/PgDn, ctrl-u/ctrl-d, g/G/Home/End, ←/→/h/l
-    /// (horizontal scroll), space (mark). Returns whether the key was used.
+    /// Handles the table keys of ``TableNavigation/all`` (↑/↓/j/k, PgUp/PgDn, ctrl-u/ctrl-d,
+    /// g/G/Home/End, ←/→/h/l), space (mark) and the mouse wheel. Returns whether the key was used.
     public mutating func handle(_ key: Key, rowCount: Int, columnCount: Int) -> Bool {
+        if let nav = TableNavigation.all.first(where: { $0.keys.contains(key) }) {
+            nav.apply(&self, rowCount, columnCount)
+            return true
+        }
         switch key {
-        case .down, .char("j"): move(by: 1, rowCount: rowCount)
-        case .up, .char("k"): move(by: -1, rowCount: rowCount)
-        case .pageDown, .ctrl("f"): move(by: visibleRows, rowCount: rowCount)
-        case .pageUp, .ctrl("b"): move(by: -visibleRows, rowCount: rowCount)
-        case .ctrl("d"): move(by: max(1, visibleRows / 2), rowCount: rowCount)
-        case .ctrl("u"): move(by: -max(1, visibleRows / 2), rowCount: rowCount)
-        case .home, .char("g"): move(by: -selected, rowCount: rowCount)
-        case .end, .char("G"): move(by: rowCount, rowCount: rowCount)
-        case .right, .char("l"): columnOffset = min(columnOffset + 1, max(0, columnCount - 2))
-        case .left, .char("h"): columnOffset = max(0, columnOffset - 1)
         case .char(" "): if rowCount > 0 { toggleMark(); move(by: 1, rowCount: rowCount) }
         case .mouse(let m) where m.kind == .wheelDown: move(by: 3, rowCount: rowCount)
         case .mouse(let m) where m.kind == .wheelUp: move(by: -3, rowCount: rowCount)
