@@ -11,8 +11,8 @@ public struct ChartSeries: Sendable {
 
 /// A line chart drawn in braille: each cell holds 2×4 dots, so two samples per cell across and
 /// four levels per cell up. Several series share the plot (a cell takes the colour of the last
-/// series that lit a dot in it). Y-axis labels on the left (top, middle, bottom), an x axis with
-/// optional end labels, and a legend on the top row.
+/// series that lit a dot in it). The y axis is labelled at round-number ticks (``AxisTicks``), each
+/// label on its tick mark; an x axis with optional end labels, and a legend on the top row.
 public struct LineChart {
     public var series: [ChartSeries]
     /// Fixed y bounds; nil fits the data.
@@ -28,7 +28,20 @@ public struct LineChart {
         self.xLabels = xLabels; self.showLegend = showLegend
     }
 
-    /// The y range drawn (data range, widened when flat).
+    /// The y range drawn on a plot `rows` cells tall: the data range (widened when flat) extended
+    /// to the round-number ticks around it, where not fixed by ``yMin``/``yMax``.
+    public func yRange(rows: Int) -> (Double, Double) {
+        let t = ticks(rows: rows)
+        return (t.low, t.high)
+    }
+
+    /// The y-axis ticks for a plot `rows` cells tall.
+    public func ticks(rows: Int) -> AxisTicks {
+        let (lo, hi) = yRange()
+        return AxisTicks(low: lo, high: hi, rows: rows, fixLow: yMin != nil, fixHigh: yMax != nil)
+    }
+
+    /// The data range (widened when flat), before widening to ticks.
     public func yRange() -> (Double, Double) {
         let all = series.flatMap(\.values).filter(\.isFinite)
         var lo = yMin ?? all.min() ?? 0
@@ -47,7 +60,7 @@ public struct LineChart {
         var dots = [UInt8](repeating: 0, count: max(0, width * height))
         var owner = [Int](repeating: -1, count: max(0, width * height))
         guard width > 0, height > 0 else { return (dots, owner) }
-        let (lo, hi) = yRange()
+        let (lo, hi) = yRange(rows: height)
         let cols = width * 2, rows = height * 4
         for (si, s) in series.enumerated() {
             let n = s.values.count
@@ -95,18 +108,16 @@ public struct LineChart {
         let bottomRows = xLabels == nil ? 1 : 2
         let plotH = region.height - top - bottomRows
         guard plotH > 0 else { return }
-        let (lo, hi) = yRange()
-        let yLabels = [CompactNumber.format(hi), CompactNumber.format((lo + hi) / 2), CompactNumber.format(lo)]
-        let labelW = min(yLabels.map(\.displayWidth).max() ?? 0, max(0, region.width / 3))
+        let ticks = self.ticks(rows: plotH).labels(rows: plotH)
+        let labelW = min(ticks.map(\.text.displayWidth).max() ?? 0, max(0, region.width / 3))
         let plotX = labelW + 1
         let plotW = region.width - plotX
         guard plotW > 0 else { return }
-        // Y axis with labels at top, middle and bottom.
+        // Y axis with a label on each tick mark.
         region.verticalLine(x: labelW, y: top, length: plotH, "│", style: axis)
-        let labelRows = [top, top + (plotH - 1) / 2, top + plotH - 1]
-        for (i, y) in labelRows.enumerated() where i == 0 || labelRows[i] != labelRows[i - 1] {
-            region.put(yLabels[i], at: Point(x: 0, y: y), style: axis, width: labelW, alignRight: true)
-            region.set("┤", x: labelW, y: y, style: axis)
+        for tick in ticks {
+            region.put(tick.text, at: Point(x: 0, y: top + tick.row), style: axis, width: labelW, alignRight: true)
+            region.set("┤", x: labelW, y: top + tick.row, style: axis)
         }
         // X axis.
         let axisY = top + plotH

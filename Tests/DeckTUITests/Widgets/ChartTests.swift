@@ -13,7 +13,7 @@ final class ChartTests: XCTestCase {
     }
 
     func testLineChartPlotsTwoSamplesPerCellAcross() {
-        let chart = LineChart(series: [ChartSeries("up", values: [0, 1, 2, 3, 4, 5, 6, 7])])
+        let chart = LineChart(series: [ChartSeries("up", values: [0, 1, 2, 3, 4, 5, 6, 7])], yMin: 0, yMax: 7)
         let (dots, owner) = chart.plot(width: 4, height: 1)
         XCTAssertEqual(String(dots.map(BlockGlyphs.braille)), "⣀⠤⠒⠉")
         XCTAssertEqual(owner, [0, 0, 0, 0])
@@ -37,9 +37,11 @@ final class ChartTests: XCTestCase {
         let c = draw(30, 8) { chart.render(into: $0, theme: theme) }
         let lines = c.trimmedLines()
         XCTAssertEqual(lines[0], "━ train  ━ valid")
-        XCTAssertTrue(lines[1].hasPrefix("0.9┤"), lines[1])
-        XCTAssertTrue(lines[3].hasPrefix("0.7┤"), lines[3])
-        XCTAssertTrue(lines[5].hasPrefix("0.5┤"), lines[5])
+        // Round-number ticks (step 0.2), the axis widened to 0.4…1, each label on its tick mark.
+        XCTAssertTrue(lines[1].hasPrefix("  1┤"), lines[1])
+        XCTAssertTrue(lines[2].hasPrefix("0.8┤"), lines[2])
+        XCTAssertTrue(lines[4].hasPrefix("0.6┤"), lines[4])
+        XCTAssertTrue(lines[5].hasPrefix("0.4┤"), lines[5])
         XCTAssertTrue(lines[6].hasPrefix("   └────"), lines[6])
         XCTAssertEqual(lines[7], "    0                      100")
         // Plot cells are braille in the series colours.
@@ -49,6 +51,29 @@ final class ChartTests: XCTestCase {
         let colours = Set(plotted.map { c.style(at: $0).fg })
         XCTAssertEqual(colours, [theme[.chartSeries1].fg, theme[.chartSeries2].fg])
         XCTAssertEqual(c.style(at: Point(x: 0, y: 0)).fg, theme[.chartSeries1].fg)
+    }
+
+    func testEachTickLabelSitsOnTheRowWhereItsValueIsPlotted() {
+        for (values, height) in [([0.51, 0.93], 12), ([-3.2, 17.5], 9), ([1_250.0, 1_900], 20), ([0.0, 1], 6)] {
+            let ticks = LineChart(series: [ChartSeries("s", values: values)]).ticks(rows: height)
+            XCTAssertLessThanOrEqual(ticks.low, values[0]); XCTAssertGreaterThanOrEqual(ticks.high, values[1])
+            for (row, text) in ticks.labels(rows: height) {
+                guard let value = ticks.values.first(where: { CompactNumber.format($0) == text }) else { return XCTFail(text) }
+                // A round number: a whole multiple of the step.
+                XCTAssertEqual((value / ticks.step).rounded(), value / ticks.step, accuracy: 1e-9, "\(text) is not a tick")
+                // A flat series at the tick's value lights dots in the tick's row and no other.
+                let chart = LineChart(series: [ChartSeries("range", values: values), ChartSeries("flat", values: [value, value])],
+                                      yMin: ticks.low, yMax: ticks.high)
+                let (dots, owner) = chart.plot(width: 4, height: height)
+                let flatRows = Set(dots.indices.filter { dots[$0] != 0 && owner[$0] == 1 }.map { $0 / 4 })
+                XCTAssertEqual(flatRows, [row], "tick \(text) of \(values) on \(height) rows")
+            }
+            XCTAssertGreaterThanOrEqual(ticks.labels(rows: height).count, 2)
+        }
+        XCTAssertEqual(AxisTicks.roundStep(0.17), 0.2, accuracy: 1e-12)
+        XCTAssertEqual(AxisTicks.roundStep(0.24), 0.25, accuracy: 1e-12)
+        XCTAssertEqual(AxisTicks.roundStep(3.1), 5, accuracy: 1e-12)
+        XCTAssertEqual(AxisTicks.roundStep(7), 10, accuracy: 1e-12)
     }
 
     func testFlatSeriesGetsARange() {

@@ -108,6 +108,21 @@ final class TableTests: XCTestCase {
         XCTAssertEqual(t.columnWidths(available: 20, visible: [], sort: nil), [3, 4, 11])
     }
 
+    func testSpareRoomShowsCutHeadersBeforeStretchingANameColumn() {
+        // The Runs table's shape: a flexible name column and metric columns of at most 14.
+        let cols = [TableColumn("Name", width: .flexible(min: 8, max: 32, flex: 2)),
+                    TableColumn("validation-logloss", width: ColumnWidth(min: 6, max: 14), alignment: .right),
+                    TableColumn("auc", width: ColumnWidth(min: 6, max: 14), alignment: .right)]
+        let t = Table(columns: cols, rowCount: 1) { _ in [.text("churn-retrain-12"), .text("0.4123"), .text("0.8412")] }
+        let rows: [[TableCell]] = [[.text("churn-retrain-12"), .text("0.4123"), .text("0.8412")]]
+        let wide = t.columnWidths(available: 100, visible: rows, sort: nil)
+        XCTAssertEqual(wide[1], 18, "the metric's full name fits its header")
+        XCTAssertLessThanOrEqual(wide[0], 32, "the name column stops at its maximum")
+        XCTAssertEqual(wide[2], 6)
+        // Without room the header is cut to the column's maximum, and nothing grows.
+        XCTAssertEqual(t.columnWidths(available: 38, visible: rows, sort: nil), [16, 14, 6])
+    }
+
     func testProgressCellAndEmptyTable() {
         let cols = [TableColumn("Run", width: .fixed(3)), TableColumn("Progress", width: .fixed(12))]
         let t = Table(columns: cols, rowCount: 1) { _ in [.text("r1"), .progress(0.5)] }

@@ -29,25 +29,44 @@ public struct Table {
     }
 
     /// Column widths for `available` columns (not counting the gutter), given the visible rows.
+    ///
+    /// Each column takes its content width (header and visible cells) within its ``ColumnWidth``.
+    /// Spare room goes first to columns whose content was cut (a long metric name in its header,
+    /// up to ``fullContentLimit``), then to flexible columns up to their maximum; what is left stays
+    /// empty at the right rather than stretching a name column past its content.
     public func columnWidths(available: Int, visible: [[TableCell]], sort: TableSort?) -> [Int] {
-        var widths = columns.enumerated().map { (i, c) -> Int in
-            var natural = c.title.displayWidth + (sort?.column == i ? 2 : 0)
-            for r in visible where i < r.count { natural = max(natural, r[i].naturalWidth) }
-            return min(max(natural, c.width.min), c.width.max)
+        let natural = columns.enumerated().map { (i, c) -> Int in
+            var n = c.title.displayWidth + (sort?.column == i ? 2 : 0)
+            for r in visible where i < r.count { n = max(n, r[i].naturalWidth) }
+            return n
         }
-        let total = widths.reduce(0, +) + max(0, widths.count - 1)
-        let totalFlex = columns.reduce(0) { $0 + $1.width.flex }
-        if total < available && totalFlex > 0 {
-            var extra = available - total
-            let share = extra
-            for (i, c) in columns.enumerated() where c.width.flex > 0 {
-                let add = share * c.width.flex / totalFlex
-                widths[i] += add; extra -= add
+        var widths = columns.indices.map { min(max(natural[$0], columns[$0].width.min), columns[$0].width.max) }
+        var spare = available - (widths.reduce(0, +) + max(0, widths.count - 1))
+        // 1. Cut content first, left to right (a fixed-width column stays as it is).
+        for i in columns.indices where spare > 0 && natural[i] > widths[i] && columns[i].width.min < columns[i].width.max {
+            let add = min(spare, min(natural[i], Self.fullContentLimit) - widths[i])
+            if add > 0 { widths[i] += add; spare -= add }
+        }
+        // 2. Flexible columns by weight, each up to its maximum.
+        var growable = columns.indices.filter { columns[$0].width.flex > 0 && widths[$0] < columns[$0].width.max }
+        while spare > 0 && !growable.isEmpty {
+            let totalFlex = growable.reduce(0) { $0 + columns[$1].width.flex }
+            let round = spare
+            for i in growable {
+                let add = min(round * columns[i].width.flex / totalFlex, columns[i].width.max - widths[i])
+                widths[i] += add; spare -= add
             }
-            if let last = columns.lastIndex(where: { $0.width.flex > 0 }) { widths[last] += extra }
+            if let last = growable.last(where: { widths[$0] < columns[$0].width.max }) {   // the rounding remainder
+                let add = min(spare, columns[last].width.max - widths[last])
+                widths[last] += add; spare -= add
+            }
+            growable = growable.filter { widths[$0] < columns[$0].width.max }
         }
         return widths
     }
+
+    /// How wide a column may grow to show its whole header or content when there is room.
+    public static let fullContentLimit = 40
 
     /// Draws the table and updates `state` (selection clamped, scrolled into view).
     public func render(into region: Region, state: inout TableState, theme: Theme) {
