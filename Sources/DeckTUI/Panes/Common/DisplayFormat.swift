@@ -52,6 +52,14 @@ public enum DisplayFormat {
         return n < 0 ? "-" + out : out
     }
 
+    /// A share as a percentage: `0%`, `0.3%`, `12%`, `100%`.
+    public static func percent(_ share: Double) -> String {
+        guard share.isFinite else { return "-" }
+        let p = share * 100
+        if p == 0 || p >= 10 { return "\(CheckedInteger.clamped(p.rounded()))%" }
+        return CompactNumber.fixed(p, 1) + "%"
+    }
+
     /// A signed change: `+0.0123`, `-2`, `±0`.
     public static func delta(_ value: Double) -> String {
         if value == 0 { return "±0" }

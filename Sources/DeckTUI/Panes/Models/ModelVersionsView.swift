@@ -123,32 +123,8 @@ public final class ModelVersionsView: View {
     /// The selected version's details, as (text, slot) lines.
     func detailLines() -> [(String, ThemeSlot)] {
         guard let v = selectedVersion else { return [] }
-        var out: [(String, ThemeSlot)] = []
-        var head = "\(v.reference)"
-        if !v.aliases.isEmpty { head += "  [\(v.aliases.joined(separator: ", "))]" }
-        out.append((head, v.aliases.contains("production") ? .aliasProduction : .title))
-        if let d = v.description, !d.isEmpty { out.append((d, .text)) }
-        let deployment = context.deploymentOfModel?(v.model) ?? "–"
-        out.append(("deployment  \(deployment)", .textDim))
-        let prod = production
-        out.append(("metrics     " + v.metrics.sorted { $0.key < $1.key }.map { k, val in
-            var s = "\(k) \(DisplayFormat.number(val))"
-            if let p = prod, p.version != v.version, let pv = p.metrics[k] { s += " (\(DisplayFormat.delta(val - pv)) vs prod)" }
-            return s
-        }.joined(separator: " · "), .text))
-        if !v.params.isEmpty {
-            out.append(("params      " + v.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "), .text))
-        }
-        out.append(("lineage     dataset \(v.datasetReference ?? "-") · run \(v.runID.map { String($0.prefix(8)) } ?? "-") · code \(v.codeHash.map { String($0.prefix(10)) } ?? "-")", .text))
-        out.append(("framework   \(v.framework)\(v.task.map { " · \($0)" } ?? "") · \(v.signature.count) input columns", .textDim))
-        if !history.isEmpty {
-            out.append(("alias history", .title))
-            for h in history.prefix(8) {
-                let move = "\(h.fromVersion.map { "v\($0)" } ?? "–") → \(h.toVersion.map { "v\($0)" } ?? "removed")"
-                out.append(("  \(DisplayFormat.time(h.time))  \(h.alias)  \(move)  by \(h.author)\(h.reason.map { " · \($0)" } ?? "")", .textDim))
-            }
-        }
-        return out
+        return ModelVersionDetail.lines(v, production: production, history: history,
+                                        deployment: context.deploymentOfModel?(v.model))
     }
 
     /// The mouse (the keys are ``bindings``).

@@ -14,10 +14,14 @@ public final class ModelsPane: Pane {
     public var state = TableState()
     private var seenStoreVersion = -1
     private let loader: PaneLoader<[ModelSummary]>
+    /// The selected model's versions and alias moves, for the detail under the list.
+    let detail: SelectionDetail<String, ModelVersionsView.Loaded>
+    var detailState = ScrollTextState()
 
     public init(context: PaneContext) {
         self.context = context
         loader = PaneLoader(label: "models", store: context.store) { try $0.models() }
+        detail = SelectionDetail(label: "model-detail", store: context.store)
         reload()
     }
 
@@ -28,13 +32,45 @@ public final class ModelsPane: Pane {
     }
 
     /// Waits for a queued reload and applies it (tests).
-    public func waitForLoad() { loader.waitForLoad() }
+    public func waitForLoad() {
+        loader.waitForLoad()
+        followSelection()
+        detail.waitForLoad()
+    }
+
+    /// The selected model's name.
+    public var selectedModel: String? { models.indices.contains(state.selected) ? models[state.selected].name : nil }
+
+    /// Asks for the selected model's detail when the selection or the store changed.
+    private func followSelection() {
+        detail.follow(selectedModel, storeVersion: context.storeVersion) { name, store in
+            ModelVersionsView.Loaded(versions: try store.modelVersions(name), history: try store.aliasHistory(model: name, limit: 8))
+        }
+    }
+
+    /// The detail lines under the list: the selected model's production version (or its latest).
+    func detailLines() -> [(String, ThemeSlot)] {
+        guard let name = selectedModel, detail.key == name, let loaded = detail.value else {
+            return selectedModel == nil ? [] : [("Loading…", .textDim)]
+        }
+        let production = loaded.versions.first { $0.aliases.contains("production") }
+        guard let shown = production ?? loaded.versions.first else { return [("No versions", .textDim)] }
+        var lines = ModelVersionDetail.lines(shown, production: production, history: loaded.history,
+                                             deployment: context.deploymentOfModel?(name))
+        if production == nil { lines.insert(("no production version yet: the latest is shown", .warning), at: 0) }
+        return lines
+    }
 
     public var bindings: [KeyBinding] {
         [KeyBinding("enter", "Open the model's versions", footer: "versions", group: "Models", shownInFooter: true) { [unowned self] in
             guard self.models.indices.contains(self.state.selected) else { return nil }
             return .push(ModelVersionsView(context: self.context, model: self.models[self.state.selected].name))
-        }] + KeyBinding.tableNavigation { [unowned self] key in
+        },
+        KeyBinding("J", "Scroll the detail down", group: "Models") { [unowned self] in self.detailState.top += 1; return .redraw },
+        KeyBinding("K", "Scroll the detail up", group: "Models") { [unowned self] in
+            self.detailState.top = max(0, self.detailState.top - 1); return .redraw
+        },
+        ] + KeyBinding.tableNavigation { [unowned self] key in
             self.state.handle(key, rowCount: self.models.count, columnCount: 7) ? .redraw : nil
         }
     }
@@ -57,6 +93,7 @@ public final class ModelsPane: Pane {
         cols.append(TableColumn("Latest metric", width: ColumnWidth(min: 13, max: 20), alignment: .right))
         cols.append(TableColumn("Updated", width: .fixed(16)))
         let items = models
+        let listRegion = ListWithDetail.listRegion(region, rowCount: items.count)
         Table(columns: cols, rowCount: items.count,
               emptyText: "No models yet: a pipeline's register step adds them (try mldeck demo)") { i in
             let m = items[i]
@@ -68,7 +105,15 @@ public final class ModelsPane: Pane {
             cells.append(.text(Self.headline(m.latestMetrics).map { "\($0.key) \(DisplayFormat.number($0.value))" } ?? "-"))
             cells.append(.text(m.updatedAt.map { DisplayFormat.time($0) } ?? "-", .textDim))
             return cells
-        }.render(into: region, state: &state, theme: theme)
+        }.render(into: listRegion, state: &state, theme: theme)
+        renderDetail(into: region, below: listRegion.height, theme: theme)
+    }
+
+    /// The selected item's detail under the list (scrolled with J/K).
+    private func renderDetail(into region: Region, below listHeight: Int, theme: Theme) {
+        let lines = detailLines()
+        let slots = lines.map(\.1)
+        ListWithDetail.renderDetail(lines.map(\.0), slots: slots, into: region, below: listHeight, state: &detailState, theme: theme)
     }
 
     /// The mouse (the keys are ``bindings``).
@@ -78,6 +123,9 @@ public final class ModelsPane: Pane {
 
     public func tick() -> Bool {
         if context.storeVersion != seenStoreVersion { reload() }
-        return loader.apply()
+        var changed = loader.apply()
+        followSelection()
+        if detail.apply() { changed = true }
+        return changed
     }
 }
