@@ -2,7 +2,9 @@ import DeckStore
 import Foundation
 
 /// Run listings in memory: the filter is parsed by DeckStore's parser and evaluated by its
-/// in-memory ``FilterEvaluator`` (the SQLite store compiles it to SQL instead).
+/// in-memory ``FilterEvaluator`` (the SQLite store compiles it to SQL instead). Times compare as
+/// MLflow's milliseconds since 1970 only (not as date strings), and `sweep` is not known: enough
+/// for the engine's own queries (`lastRun(ofPipeline:)`, metric and param filters).
 extension InMemoryStore {
     public func listRuns(_ query: RunQuery) throws -> [RunRow] {
         var rows = try matching(query)
