@@ -78,7 +78,7 @@ public struct DatasetAddResult: Sendable, Encodable {
 public enum DatasetAdder {
     /// Adds `request.path` as a new version of `request.name`.
     /// - Parameter afterRead: a test hook called after each read of the source's bytes (path, bytes so far).
-    public static func add(_ request: DatasetAddRequest, to store: DeckStore,
+    public static func add(_ request: DatasetAddRequest, to store: any DatasetStore,
                            events: (@Sendable (DatasetAddEvent) -> Void)? = nil,
                            afterRead: (@Sendable (String, Int64) -> Void)? = nil) throws -> DatasetAddResult {
         let started = Date()
@@ -151,6 +151,10 @@ public enum DatasetAdder {
                 profile = try TableProfiler.profile(path: path, read: fromStored)
             } catch {
                 _ = sync.wait()
+                // A refused table leaves no orphan chunks: nothing records them (gc collects them
+                // instead when another add holds the maintenance lock).
+                lock?.release()
+                _ = try? store.discardUnrecordedObjects(Set(content.objects.keys).union([content.contentHash]))
                 throw error
             }
             profileSeconds = Date().timeIntervalSince(profileStart)

@@ -20,12 +20,12 @@ public enum DatasetDiffer {
     }
 
     /// Compares the versions `old` and `new` name.
-    public static func diff(_ old: DatasetReference, _ new: DatasetReference, in store: DeckStore, options: Options = Options()) throws -> DatasetDiff {
+    public static func diff(_ old: DatasetReference, _ new: DatasetReference, in store: any DatasetStore, options: Options = Options()) throws -> DatasetDiff {
         try diff(store.datasetVersion(old), store.datasetVersion(new), in: store, options: options)
     }
 
     /// Compares two recorded versions (loaded with their profiles, as `datasetVersion` returns them).
-    public static func diff(_ old: DatasetVersionRecord, _ new: DatasetVersionRecord, in store: DeckStore, options: Options = Options()) throws -> DatasetDiff {
+    public static func diff(_ old: DatasetVersionRecord, _ new: DatasetVersionRecord, in store: any DatasetStore, options: Options = Options()) throws -> DatasetDiff {
         var notes: [String] = []
         let storage = try storageDiff(old, new, in: store)
         var table: TableDiffReport?
@@ -64,7 +64,7 @@ public enum DatasetDiffer {
         return []
     }
 
-    static func storageDiff(_ old: DatasetVersionRecord, _ new: DatasetVersionRecord, in store: DeckStore) throws -> StorageDiff {
+    static func storageDiff(_ old: DatasetVersionRecord, _ new: DatasetVersionRecord, in store: any DatasetStore) throws -> StorageDiff {
         let reader = DatasetContentReader(objects: store.objects)
         let a = try reader.referencedObjects(kind: old.contentKind, hash: old.contentID, size: old.logicalBytes)
         let b = try reader.referencedObjects(kind: new.contentKind, hash: new.contentID, size: new.logicalBytes)

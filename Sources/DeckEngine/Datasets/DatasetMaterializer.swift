@@ -16,9 +16,9 @@ import Glibc
 /// process and, through a ``CacheCheckStamp``, in the next ones, so a cached re-run does not read
 /// the file again; a file changed since is checked again.
 public struct DatasetMaterializer: Sendable {
-    public let store: DeckStore
+    public let store: any DatasetStore
 
-    public init(store: DeckStore) { self.store = store }
+    public init(store: any DatasetStore) { self.store = store }
 
     /// `.mldeck/cache/datasets/`.
     public var cacheDirectory: URL {

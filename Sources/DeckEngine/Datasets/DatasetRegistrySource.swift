@@ -4,9 +4,9 @@ import Foundation
 /// The registry as a pipeline's ``DatasetSource``: `NAME`, `NAME@V`, `NAME@sha256:…` resolve to a
 /// version and its materialized file.
 public struct DatasetRegistrySource: DatasetSource {
-    public let store: DeckStore
+    public let store: any DatasetStore
 
-    public init(store: DeckStore) { self.store = store }
+    public init(store: any DatasetStore) { self.store = store }
 
     public func resolve(_ reference: String) throws -> ResolvedDataset {
         let record: DatasetVersionRecord

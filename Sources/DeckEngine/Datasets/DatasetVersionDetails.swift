@@ -16,7 +16,7 @@ public struct DatasetVersionDetails: Sendable, Encodable {
     public var usedByRuns: [String]
 
     /// Loads the version `reference` names, with its profile and dependents.
-    public static func load(_ reference: DatasetReference, from store: DeckStore) throws -> DatasetVersionDetails {
+    public static func load(_ reference: DatasetReference, from store: any DatasetStore) throws -> DatasetVersionDetails {
         let record = try store.datasetVersion(reference)
         return DatasetVersionDetails(version: record, profile: try profile(of: record), skipped: try skippedRows(of: record),
                                      usedByModels: try store.datasetDependents(record), usedByRuns: try store.datasetRuns(record))

@@ -10,11 +10,11 @@ public enum RunCanceller {
     /// - Parameter wait: seconds to wait for the owner to record the end.
     /// - Throws: ``TrackingError/runEnded(run:status:)`` when it had already ended.
     @discardableResult
-    public static func cancel(_ reference: String, store: DeckStore, wait: Double = 15,
+    public static func cancel(_ reference: String, store: any TrackingStore, wait: Double = 15,
                               by user: String = ProcessInfo.processInfo.userName) throws -> RunRecord {
         let record = try store.resolveRun(reference)
         guard !record.status.isFinal else { throw TrackingError.runEnded(run: record.id, status: record.status) }
-        let handle = RunHandle(rowID: record.rowID, id: record.id)
+        let handle = record.handle
         if let owner = try store.runOwner(handle), owner.host == ProcessIdentity.hostName, owner.isAlive {
             kill(owner.pid, SIGTERM)
             let deadline = Date().addingTimeInterval(wait)

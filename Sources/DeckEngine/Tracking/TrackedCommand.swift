@@ -41,13 +41,13 @@ public final class TrackedCommand: @unchecked Sendable {
         public var problems: [MetricsLine.Problem]
     }
 
-    let store: DeckStore
+    let store: any TrackingStore
     let options: Options
     private let lock = NSLock()
     private var cancelled = false
     private var problems: [MetricsLine.Problem] = []
 
-    public init(store: DeckStore, options: Options) {
+    public init(store: any TrackingStore, options: Options) {
         self.store = store
         self.options = options
     }

@@ -1,8 +1,10 @@
 import GRDB
 
 extension DeckStore {
-    /// The error to show a user for `error`: SQLite's busy, read-only and corruption errors become
-    /// ``WorkspaceError`` sentences about the workspace at `path`; other errors are returned as they are.
+    /// The error to show a user for `error`: every SQLite error becomes a ``WorkspaceError``
+    /// sentence about the workspace at `path` with its category (busy and locked → `busy`,
+    /// corrupt → `corrupt`, read-only, full disk, I/O → `unavailable`, constraint → `conflict`);
+    /// errors that are not SQLite's are returned as they are.
     /// SQL text and GRDB error descriptions never reach the user through this.
     public static func userFacing(_ error: Error, workspace path: String, busyTimeout: Double = 30) -> Error {
         guard let db = error as? DatabaseError else { return error }
@@ -13,12 +15,22 @@ extension DeckStore {
         case .SQLITE_CANTOPEN: return WorkspaceError.cannotOpen(path: path, reason: "SQLite cannot open the database file or its -wal/-shm files")
         case .SQLITE_FULL: return WorkspaceError.cannotOpen(path: path, reason: "the disk is full")
         case .SQLITE_IOERR: return WorkspaceError.cannotOpen(path: path, reason: "a disk read or write failed")
-        default: return error
+        case .SQLITE_CONSTRAINT:
+            return WorkspaceError.databaseFailed(path: path, reason: "the write conflicts with a record already there (try again; `mldeck fsck` checks the store)", category: .conflict)
+        case .SQLITE_TOOBIG, .SQLITE_RANGE, .SQLITE_MISMATCH:
+            return WorkspaceError.databaseFailed(path: path, reason: "a value is too large or of the wrong kind for the store", category: .invalidArgument)
+        default:
+            return WorkspaceError.databaseFailed(path: path, reason: "SQLite error \(db.resultCode.rawValue)", category: .unavailable)
         }
     }
 
     /// ``userFacing(_:workspace:busyTimeout:)`` for this store.
     func userFacing(_ error: Error) -> Error {
         Self.userFacing(error, workspace: workspace.root.path, busyTimeout: busyTimeout)
+    }
+
+    /// A read whose SQLite errors come out as ``userFacing(_:)`` errors (with a category).
+    func readMapped<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try database.read(body) } catch let error as DatabaseError { throw userFacing(error) }
     }
 }

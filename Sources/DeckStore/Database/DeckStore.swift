@@ -22,8 +22,8 @@ public final class DeckStore: @unchecked Sendable {
     public let workspace: Workspace
     /// The content-addressed object store under `.mldeck/objects/`.
     public let objects: ObjectStore
-    /// The database connection pool.
-    public let database: DatabasePool
+    /// The database connection pool (internal: no GRDB type is part of DeckStore's public face).
+    let database: DatabasePool
     /// True when the store was opened read-only: every write throws ``WorkspaceError/readOnly(path:)``.
     public let isReadOnly: Bool
     /// Seconds a write waits for another process's write lock before ``WorkspaceError/busy(path:seconds:)``.
@@ -102,7 +102,7 @@ public final class DeckStore: @unchecked Sendable {
             throw WorkspaceError.notADatabase(path: displayPath, detail: "SQLite cannot read it as a database")
         } catch {
             let mapped = userFacing(error, workspace: root, busyTimeout: busyTimeout)
-            if mapped is WorkspaceError { throw mapped }
+            if let specific = mapped as? WorkspaceError, !specific.isGenericDatabaseFailure { throw mapped }
             throw WorkspaceError.cannotOpen(path: displayPath, reason: "SQLite could not open it")
         }
     }
@@ -135,7 +135,7 @@ public final class DeckStore: @unchecked Sendable {
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction (commits on return, rolls back on throw).
     /// Throws ``WorkspaceError/readOnly(path:)`` on a read-only store and
     /// ``WorkspaceError/busy(path:seconds:)`` when another process holds the write lock past the busy timeout.
-    public func writeImmediate<T>(_ body: (Database) throws -> T) throws -> T {
+    func writeImmediate<T>(_ body: (Database) throws -> T) throws -> T {
         try requireWritable()
         do {
             return try database.writeWithoutTransaction { db in

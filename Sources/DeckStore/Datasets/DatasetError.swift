@@ -72,3 +72,17 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+
+extension DatasetError: CategorizedError {
+    /// What kind of failure this is (a server maps it to a status without reading the message).
+    public var category: ErrorCategory {
+        switch self {
+        case .datasetNotFound, .versionNotFound, .sourceNotFound: return .notFound
+        case .invalidName, .invalidReference, .ambiguousHash, .unsupportedSource, .invalidTag: return .invalidArgument
+        case .destinationExists: return .alreadyExists
+        case .hasDependents, .changedWhileRead: return .conflict
+        case .malformedObject, .unsafePath, .verificationFailed: return .corrupt
+        case .io: return .unavailable
+        }
+    }
+}

@@ -109,6 +109,20 @@ public struct DatasetVersionRecord: Codable, Sendable, Equatable {
     }
 }
 
+extension DatasetVersionRecord {
+    /// The record of `draft` recorded as version `number` after `parent` (for store implementations).
+    public init(draft: DatasetVersionDraft, number: Int, parent: Int?) {
+        let c = draft.content
+        dataset = draft.name; self.number = number; contentHash = c.contentHash.hex; contentKind = c.kind
+        self.parent = parent; message = draft.message; tags = draft.tags; author = draft.author
+        createdAt = draft.createdAt; sourcePath = draft.sourcePath; format = draft.format
+        logicalBytes = c.logicalBytes; storedBytes = c.newBytes; objectCount = c.objects.count
+        chunkCount = c.chunkCount; fileCount = c.fileCount; rows = draft.rows; columns = draft.columns
+        schema = draft.schema; keyColumns = draft.keyColumns; naTokens = draft.naTokens
+        skippedRows = draft.skippedRows; profileJSON = draft.profileJSON; skippedJSON = draft.skippedJSON
+    }
+}
+
 /// A dataset and its latest version, for lists.
 public struct DatasetSummary: Codable, Sendable, Equatable {
     public var name: String
@@ -120,6 +134,11 @@ public struct DatasetSummary: Codable, Sendable, Equatable {
     public var storedBytes: Int64
     /// The latest version (nil when every version was removed).
     public var latest: DatasetVersionRecord?
+
+    public init(name: String, createdAt: Double, versionCount: Int, storedBytes: Int64, latest: DatasetVersionRecord?) {
+        self.name = name; self.createdAt = createdAt; self.versionCount = versionCount
+        self.storedBytes = storedBytes; self.latest = latest
+    }
 
     enum CodingKeys: String, CodingKey {
         case name, createdAt = "created_at", versionCount = "version_count", storedBytes = "stored_bytes", latest

@@ -11,7 +11,7 @@ extension DeckStore {
 
     /// Every dataset with its latest version, by name.
     public func datasets() throws -> [DatasetSummary] {
-        try database.read { db in
+        try readMapped { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT d.id, d.name, d.created_at, COUNT(v.id), COALESCE(SUM(v.stored_bytes), 0), MAX(v.number)
                 FROM datasets d LEFT JOIN dataset_versions v ON v.dataset_id = d.id
@@ -41,7 +41,7 @@ extension DeckStore {
     /// The versions of a dataset, oldest first. Profiles are loaded only when `includeProfiles`.
     public func datasetVersions(_ name: String, includeProfiles: Bool = false) throws -> [DatasetVersionRecord] {
         try DatasetName.validate(name)
-        return try database.read { db in
+        return try readMapped { db in
             guard try Int64.fetchOne(db, sql: "SELECT id FROM datasets WHERE name = ?", arguments: [name]) != nil else {
                 throw DatasetError.datasetNotFound(name)
             }
@@ -52,17 +52,12 @@ extension DeckStore {
 
     /// The version a reference names (`NAME`, `NAME@3`, `NAME@sha256:9f2c`), with its profile.
     public func datasetVersion(_ reference: DatasetReference) throws -> DatasetVersionRecord {
-        try database.read { db in try Self.resolve(reference, in: db) }
-    }
-
-    /// Parses and resolves a reference such as `churn@3`.
-    public func datasetVersion(_ reference: String) throws -> DatasetVersionRecord {
-        try datasetVersion(try DatasetReference(parsing: reference))
+        try readMapped { db in try Self.resolve(reference, in: db) }
     }
 
     /// The latest version of a dataset, or nil when it has none (or does not exist).
     public func latestDatasetVersion(named name: String) throws -> DatasetVersionRecord? {
-        try database.read { db in
+        try readMapped { db in
             try Self.fetchVersions(db, where: "d.name = ?", arguments: [name], order: "v.number DESC", limit: 1, profiles: true).first
         }
     }
@@ -125,13 +120,13 @@ extension DeckStore {
     /// Model versions trained on this version (`model_versions.dataset_name` / `dataset_version_number`),
     /// as `MODEL@VERSION`. Empty when the model registry has no such table.
     public func datasetDependents(_ record: DatasetVersionRecord) throws -> [String] {
-        try database.read { db in try Self.dependents(record, in: db) }
+        try readMapped { db in try Self.dependents(record, in: db) }
     }
 
     /// Runs that recorded this version as their dataset (`runs.dataset_version` = `NAME@N`), newest
     /// first, as `RUNID-PREFIX NAME`.
     public func datasetRuns(_ record: DatasetVersionRecord, limit: Int = 50) throws -> [String] {
-        try database.read { db in
+        try readMapped { db in
             try Row.fetchAll(db, sql: "SELECT uuid, name FROM runs WHERE dataset_version = ? AND deleted = 0 ORDER BY start_time DESC LIMIT ?",
                              arguments: [record.reference, limit]).map { "\(($0[0] as String).prefix(8)) \($0[1] as String)" }
         }
@@ -152,7 +147,7 @@ extension DeckStore {
 
     /// Every object referenced by some dataset version, with its size.
     public func datasetObjectReferences() throws -> [(object: ObjectID, size: Int64, reference: String)] {
-        try database.read { db in
+        try readMapped { db in
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT o.object, o.size, d.name || '@' || v.number FROM dataset_version_objects o
                 JOIN dataset_versions v ON v.id = o.version_id JOIN datasets d ON d.id = v.dataset_id

@@ -24,7 +24,8 @@ public struct StoreChecker {
             report.damaged += try checker.damagedRecords()
         } catch {
             let mapped = store.userFacing(error)
-            problems.append(mapped is WorkspaceError ? "the records cannot be read: \(mapped)" : "the records cannot be read (the database is damaged)")
+            let specific = (mapped as? WorkspaceError).map { !$0.isGenericDatabaseFailure } ?? false
+            problems.append(specific ? "the records cannot be read: \(mapped)" : "the records cannot be read (the database is damaged)")
             report = FsckReport(objectsChecked: 0, bytesChecked: 0, referencedObjects: 0, missing: [], corrupt: [], orphaned: [],
                                 orphanedCount: 0, orphanedBytes: 0, damaged: [], staleTemporaryFiles: staleTemporaryFiles().count)
         }

@@ -21,7 +21,7 @@ struct ModelVersionFilterContext: FilterContext {
     }
 }
 
-extension DeckStore {
+extension ModelStore {
     /// The version with the best value of `metric` among those matching `filter` (a filter
     /// expression over `metrics.`, `params.`, `version`, `task`, `dataset`). Lower is better for
     /// loss-like metrics (`rmse`, `mae`, `mape`, `logloss`, names ending in `loss` or `error`)
@@ -29,7 +29,7 @@ extension DeckStore {
     public func bestModelVersion(model: String, metric: String, filter: String? = nil, higherIsBetter: Bool? = nil) throws -> ModelVersionRecord {
         let expression = try filter.map(FilterExpression.parse)
         let evaluator = FilterEvaluator()
-        let higher = higherIsBetter ?? !Self.isLossLike(metric)
+        let higher = higherIsBetter ?? !DeckStore.isLossLike(metric)
         let candidates = try modelVersions(model).filter { version in
             guard let value = version.metrics[metric], !value.isNaN else { return false }
             guard let expression else { return true }
@@ -45,7 +45,9 @@ extension DeckStore {
         }
         return best
     }
+}
 
+extension DeckStore {
     /// True for metrics where lower is better.
     public static func isLossLike(_ metric: String) -> Bool {
         let m = metric.lowercased()

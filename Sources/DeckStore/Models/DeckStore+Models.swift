@@ -126,7 +126,7 @@ extension DeckStore {
 
     /// Every model with its version count, latest version and aliases, by name.
     public func models() throws -> [ModelSummary] {
-        try database.read { db in
+        try readMapped { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT m.id, m.name, m.description, m.created_at, COUNT(v.id), MAX(v.version), MAX(v.created_at)
                 FROM models m LEFT JOIN model_versions v ON v.model_id = m.id GROUP BY m.id ORDER BY m.name
@@ -150,7 +150,7 @@ extension DeckStore {
 
     /// Every version of a model, newest first, with metrics, params, lineage and aliases.
     public func modelVersions(_ model: String) throws -> [ModelVersionRecord] {
-        try database.read { db in
+        try readMapped { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM models WHERE name = ?", arguments: [model]) else {
                 throw ModelRegistryError.unknownModel(model, known: try String.fetchAll(db, sql: "SELECT name FROM models ORDER BY name"))
             }
@@ -160,7 +160,7 @@ extension DeckStore {
 
     /// Resolves `NAME`, `NAME@3`, `NAME@production` to a version.
     public func modelVersion(_ reference: ModelReference) throws -> ModelVersionRecord {
-        try database.read { db in
+        try readMapped { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM models WHERE name = ?", arguments: [reference.model]) else {
                 throw ModelRegistryError.unknownModel(reference.model, known: try String.fetchAll(db, sql: "SELECT name FROM models ORDER BY name"))
             }
@@ -188,20 +188,9 @@ extension DeckStore {
         }
     }
 
-    /// The version an alias points at, or nil when the model or the alias does not exist.
-    public func modelVersion(model: String, alias: String) throws -> ModelVersionRecord? {
-        do { return try modelVersion(ModelReference(model: model, selector: .alias(alias))) }
-        catch let error as ModelRegistryError {
-            switch error {
-            case .unknownModel, .unknownAlias: return nil
-            default: throw error
-            }
-        }
-    }
-
     /// The history of a model's alias moves, newest first (one alias, or all of them).
     public func aliasHistory(model: String, alias: String? = nil, limit: Int? = nil) throws -> [AliasHistoryEntry] {
-        try database.read { db in
+        try readMapped { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM models WHERE name = ?", arguments: [model]) else {
                 throw ModelRegistryError.unknownModel(model, known: try String.fetchAll(db, sql: "SELECT name FROM models ORDER BY name"))
             }
@@ -218,7 +207,7 @@ extension DeckStore {
 
     /// The versions registered by a run (usually one).
     public func modelVersions(registeredBy runID: String) throws -> [ModelVersionRecord] {
-        try database.read { db in
+        try readMapped { db in
             let names = try Row.fetchAll(db, sql: "SELECT m.name, m.id FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.run_id = ? GROUP BY m.id", arguments: [runID])
             return try names.flatMap { row in
                 try versionRecords(db, model: row[0], whereSQL: "v.model_id = ? AND v.run_id = ?", arguments: [row[1] as Int64, runID])

@@ -30,3 +30,14 @@ public enum ModelRegistryError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+
+extension ModelRegistryError: CategorizedError {
+    /// What kind of failure this is (a server maps it to a status without reading the message).
+    public var category: ErrorCategory {
+        switch self {
+        case .badReference, .invalidName: return .invalidArgument
+        case .unknownModel, .unknownVersion, .unknownAlias, .noVersions, .noMatchingVersion: return .notFound
+        case .missingObject: return .corrupt
+        }
+    }
+}

@@ -28,3 +28,13 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+extension ObjectStoreError: CategorizedError {
+    /// What kind of failure this is (a server maps it to a status without reading the message).
+    public var category: ErrorCategory {
+        switch self {
+        case .missing, .corrupt: return .corrupt   // a recorded object that is gone or damaged
+        case .io, .readOnly: return .unavailable
+        }
+    }
+}

@@ -6,14 +6,9 @@ extension DeckStore {
     /// Records the steps of a run as PENDING (one transaction), replacing any earlier rows.
     public func recordSteps(_ steps: [RunStepRecord], run: RunHandle) throws {
         try writeImmediate { db in
-            try db.execute(sql: "DELETE FROM run_steps WHERE run_id = ?", arguments: [run.rowID])
+            try db.execute(sql: "DELETE FROM run_steps WHERE run_id = ?", arguments: [try row(of: run, in: db)])
             for step in steps { try upsertStep(step, run: run, in: db) }
         }
-    }
-
-    /// Writes one step's current state.
-    public func updateStep(_ step: RunStepRecord, run: RunHandle) throws {
-        try writeImmediate { db in try upsertStep(step, run: run, in: db) }
     }
 
     /// Writes several steps' states in one transaction.
@@ -30,13 +25,13 @@ extension DeckStore {
                 start_time = excluded.start_time, end_time = excluded.end_time, cache_hit = excluded.cache_hit,
                 cache_key = excluded.cache_key, reason = excluded.reason, attempts = excluded.attempts, progress = excluded.progress
             """)
-        try statement.execute(arguments: [run.rowID, step.name, step.position, step.kind, step.status.rawValue, step.startTime,
+        try statement.execute(arguments: [try row(of: run, in: db), step.name, step.position, step.kind, step.status.rawValue, step.startTime,
                                           step.endTime, step.cacheHit, step.cacheKey, step.reason, step.attempts, step.progress])
     }
 
     /// The steps of a run in pipeline order (empty for runs that are not pipeline runs).
     public func runSteps(_ runID: String) throws -> [RunStepRecord] {
-        try database.read { db in
+        try readMapped { db in
             try Row.fetchAll(db, sql: """
                 SELECT s.name, s.position, s.kind, s.status, s.start_time, s.end_time, s.cache_hit, s.cache_key, s.reason, s.attempts, s.progress
                 FROM run_steps s JOIN runs r ON r.id = s.run_id WHERE r.uuid = ? ORDER BY s.position
@@ -53,7 +48,7 @@ extension DeckStore {
             try db.execute(sql: """
                 UPDATE run_steps SET status = ?, reason = COALESCE(reason, ?), end_time = CASE WHEN start_time IS NULL THEN NULL ELSE ? END
                 WHERE run_id = ? AND status IN ('PENDING', 'RUNNING')
-                """, arguments: [status.rawValue, reason, Date().timeIntervalSince1970, run.rowID])
+                """, arguments: [status.rawValue, reason, Date().timeIntervalSince1970, try row(of: run, in: db)])
         }
     }
 
@@ -61,7 +56,7 @@ extension DeckStore {
 
     /// The manifest object cached under `key`, when there is one and its object is present.
     public func cachedStepManifest(key: String) throws -> ObjectID? {
-        let hex = try database.read { db in try String.fetchOne(db, sql: "SELECT manifest_object FROM step_cache WHERE key = ?", arguments: [key]) }
+        let hex = try readMapped { db in try String.fetchOne(db, sql: "SELECT manifest_object FROM step_cache WHERE key = ?", arguments: [key]) }
         guard let hex, let id = ObjectID(hex: hex), objects.contains(id) else { return nil }
         return id
     }
@@ -91,7 +86,7 @@ extension DeckStore {
     /// Records a running step's progress (0…1), e.g. training rounds done.
     public func updateStepProgress(run: RunHandle, step: String, progress: Double) throws {
         try writeImmediate { db in
-            try db.execute(sql: "UPDATE run_steps SET progress = ? WHERE run_id = ? AND name = ?", arguments: [progress, run.rowID, step])
+            try db.execute(sql: "UPDATE run_steps SET progress = ? WHERE run_id = ? AND name = ?", arguments: [progress, try row(of: run, in: db), step])
         }
     }
 }

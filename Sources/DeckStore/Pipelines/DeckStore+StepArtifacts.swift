@@ -23,7 +23,7 @@ extension DeckStore {
                 INSERT INTO artifacts(run_id, path, object, size, created_at) VALUES (?,?,?,?,?)
                 ON CONFLICT DO UPDATE SET object = excluded.object, size = excluded.size
                 """)
-            for f in files { try statement.execute(arguments: [run.rowID, f.path, f.object.hex, f.size, now]) }
+            for f in files { try statement.execute(arguments: [try row(of: run, in: db), f.path, f.object.hex, f.size, now]) }
             if let cacheKey, let manifest {
                 try db.execute(sql: """
                     INSERT INTO step_cache(key, manifest_object, pipeline, step, run_id, created_at) VALUES (?,?,?,?,?,?)

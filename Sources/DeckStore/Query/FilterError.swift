@@ -27,3 +27,10 @@ public struct FilterError: Error, CustomStringConvertible, Equatable, Sendable {
         return "\(indent)\(shown)\n\(indent)\(caret)"
     }
 }
+
+extension FilterError: CategorizedError {
+    /// What kind of failure this is (a server maps it to a status without reading the message).
+    public var category: ErrorCategory {
+        .invalidArgument
+    }
+}

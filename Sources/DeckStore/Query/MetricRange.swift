@@ -22,10 +22,12 @@ struct MetricRange {
     func condition(alias: String) -> String { "\(alias).last \(op.rawValue) ?" }
 
     /// The value bound to the `?` of ``condition(alias:)``.
-    var arguments: [DatabaseValueConvertible?] { [value] }
+    var arguments: [SQLArgument] { [.real(value)] }
 
     /// How many runs fall in the range, counting at most `cap`.
-    func count(keyID: Int64, cap: Int, in db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM metric_summary INDEXED BY metric_summary_by_value WHERE key_id = \(keyID) AND \(condition(alias: "metric_summary")) LIMIT \(cap))", arguments: StatementArguments(arguments)) ?? 0
+    func count(keyID: Int64, cap: Int, dialect: any SQLDialect, in db: Database) throws -> Int {
+        let table = "metric_summary\(dialect.indexHint("metric_summary_by_value"))"
+        let sql = "SELECT COUNT(*) FROM (SELECT 1 FROM \(table) WHERE key_id = \(keyID) AND \(condition(alias: "metric_summary"))\(dialect.page(limit: cap, offset: 0)))"
+        return try Int.fetchOne(db, sql: sql, arguments: DeckStore.bind(arguments)) ?? 0
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Turns a ``FilterExpression`` into SQL over `runs r` (joined with `experiments e`).
 ///
@@ -11,14 +10,16 @@ struct RunFilterCompiler {
     let keyID: (String) throws -> Int64?
     let expressionText: String
     let now: Double
+    /// The database's spelling of pattern matching, text-to-number and the like.
+    var dialect: any SQLDialect = SQLiteDialect()
 
     enum FieldKind { case number, text, time }
 
     /// The filter as one parenthesised SQL condition and its bound arguments. Chains of AND / OR
     /// come out flat (`(a OR b OR c)`) and `NOT NOT x` as `x`, so the SQL nests no deeper than the
     /// filter's parentheses: SQLite's parser has a fixed stack.
-    func compile(_ e: FilterExpression) throws -> (sql: String, arguments: [DatabaseValueConvertible?]) {
-        var args: [DatabaseValueConvertible?] = []
+    func compile(_ e: FilterExpression) throws -> (sql: String, arguments: [SQLArgument]) {
+        var args: [SQLArgument] = []
         let (sql, precedence) = try build(e, &args)
         return (precedence == .atom ? sql : "(\(sql))", args)
     }
@@ -61,7 +62,7 @@ struct RunFilterCompiler {
 
     static let chunk = 200
 
-    func build(_ e: FilterExpression, _ args: inout [DatabaseValueConvertible?]) throws -> (String, Precedence) {
+    func build(_ e: FilterExpression, _ args: inout [SQLArgument]) throws -> (String, Precedence) {
         switch e {
         case .and, .or:
             let isOr: Bool
@@ -86,7 +87,7 @@ struct RunFilterCompiler {
     }
 
     /// A single condition, in parentheses.
-    func buildCondition(_ e: FilterExpression, _ args: inout [DatabaseValueConvertible?]) throws -> String {
+    func buildCondition(_ e: FilterExpression, _ args: inout [SQLArgument]) throws -> String {
         switch e {
         case .and, .or, .not:
             let (sql, _) = try build(e, &args)
@@ -110,8 +111,8 @@ struct RunFilterCompiler {
             var (a, kindA) = try fieldSQL(left, &args)
             var (b, kindB) = try fieldSQL(right, &args)
             if kindA != kindB {
-                if kindA == .text { a = "mldeck_num(\(a))"; kindA = .number }
-                if kindB == .text { b = "mldeck_num(\(b))"; kindB = .number }
+                if kindA == .text { a = dialect.textAsNumber(a); kindA = .number }
+                if kindB == .text { b = dialect.textAsNumber(b); kindB = .number }
             }
             return "(\(a) \(op.rawValue) \(b))"
         case .compare(let field, let op, let value):
@@ -121,14 +122,15 @@ struct RunFilterCompiler {
             switch op {
             case .like, .notLike:
                 guard case .string(let pattern) = value else { throw error("LIKE needs a quoted pattern", at: field.valueColumns.first ?? field.column) }
-                args.append(LikePattern.glob(fromLike: pattern))
-                return "(\(op == .notLike ? "NOT " : "")\(sql) GLOB ?)"
+                let (match, argument) = dialect.caseSensitiveLike(sql, pattern: pattern, negated: op == .notLike)
+                args.append(argument)
+                return match
             case .ilike, .notILike:
                 guard case .string(let pattern) = value else { throw error("ILIKE needs a quoted pattern", at: field.valueColumns.first ?? field.column) }
-                args.append(pattern)
-                return "(\(sql) \(op == .notILike ? "NOT " : "")LIKE ?)"
+                args.append(.text(pattern))
+                return dialect.caseInsensitiveLike(sql, negated: op == .notILike)
             default:
-                if kind == .text, case .number = value { sql = "mldeck_num(\(sql))"; kind = .number }
+                if kind == .text, case .number = value { sql = dialect.textAsNumber(sql); kind = .number }
                 let (placeholder, bound) = try literal(value, for: kind, field: field, numericText: false,
                                                        at: field.valueColumns.first ?? field.column)
                 args.append(bound)
@@ -139,41 +141,43 @@ struct RunFilterCompiler {
 
     /// `dataset = 'churn'` names the data set, so it matches every version of it (`churn@1`,
     /// `churn@2`, …); `dataset = 'churn@2'` still matches that version only.
-    func datasetByName(_ field: FilterField, _ op: FilterOperator, _ value: FilterValue, _ args: inout [DatabaseValueConvertible?]) -> String? {
+    func datasetByName(_ field: FilterField, _ op: FilterOperator, _ value: FilterValue, _ args: inout [SQLArgument]) -> String? {
         guard field.namespace == "attributes", field.name == "dataset", op == .equal || op == .notEqual,
               case .string(let name) = value, !name.contains("@") else { return nil }
-        args.append(name)
-        args.append(LikePattern.globEscaped(name) + "@*")
-        let match = "(r.dataset_version = ? OR r.dataset_version GLOB ?)"
+        args.append(.text(name))
+        let (versions, argument) = dialect.hasPrefix("r.dataset_version", name + "@")
+        args.append(argument)
+        let match = "(r.dataset_version = ? OR \(versions))"
         return op == .equal ? match : "(NOT \(match))"
     }
 
     /// `parent = 'ID'` and `sweep = 'ID'` take a run id or a unique-enough prefix of one (as
     /// `runs show` does): `parent = '3f2a'` matches the children of the run whose id starts 3f2a.
-    func runByIDPrefix(_ field: FilterField, _ op: FilterOperator, _ value: FilterValue, _ args: inout [DatabaseValueConvertible?]) -> String? {
+    func runByIDPrefix(_ field: FilterField, _ op: FilterOperator, _ value: FilterValue, _ args: inout [SQLArgument]) -> String? {
         guard field.namespace == "attributes", ["parent", "sweep"].contains(field.name), op == .equal || op == .notEqual,
               case .string(let id) = value, let column = try? fieldSQL(field, &args).0 else { return nil }
-        args.append(LikePattern.globEscaped(id.lowercased()) + "*")
-        return op == .equal ? "(\(column) GLOB ?)" : "(\(column) IS NULL OR NOT \(column) GLOB ?)"
+        let (match, argument) = dialect.hasPrefix(column, id.lowercased())
+        args.append(argument)
+        return op == .equal ? "(\(match))" : "(\(column) IS NULL OR NOT \(match))"
     }
 
     /// The bound value for `value` compared with a field of `kind`; `column` is where the value is written.
-    func literal(_ value: FilterValue, for kind: FieldKind, field: FilterField, numericText: Bool, at column: Int?) throws -> (String, DatabaseValueConvertible?) {
+    func literal(_ value: FilterValue, for kind: FieldKind, field: FilterField, numericText: Bool, at column: Int?) throws -> (String, SQLArgument) {
         switch (kind, value) {
-        case (.number, .number(let n)): return ("?", n)
+        case (.number, .number(let n)): return ("?", .real(n))
         case (.number, .string(let s)):
             guard let n = Double(s) else { throw error("\(field) is a number; compare it with a number, not '\(s)'", at: column) }
-            return ("?", n)
-        case (.number, .bool(let b)): return ("?", b ? 1.0 : 0.0)
+            return ("?", .real(n))
+        case (.number, .bool(let b)): return ("?", .real(b ? 1.0 : 0.0))
         case (.text, .string(let s)):
-            return ("?", field.namespace == "attributes" && field.name == "status" ? s.uppercased() : s)
+            return ("?", .text(field.namespace == "attributes" && field.name == "status" ? s.uppercased() : s))
         case (.text, .number(let n)):
-            return numericText ? ("?", FilterValue.number(n).description) : ("?", n)
-        case (.text, .bool(let b)): return ("?", b ? "true" : "false")
-        case (.time, .number(let ms)): return ("?", ms / 1000)
+            return numericText ? ("?", .text(FilterValue.number(n).description)) : ("?", .real(n))
+        case (.text, .bool(let b)): return ("?", .text(b ? "true" : "false"))
+        case (.time, .number(let ms)): return ("?", .real(ms / 1000))
         case (.time, .string(let s)):
             guard let seconds = Self.parseDate(s) else { throw error("'\(s)' is not a date (use 2026-11-28 or 2026-11-28T14:00:00Z)", at: column) }
-            return ("?", seconds)
+            return ("?", .real(seconds))
         case (.time, .bool): throw error("\(field) is a time; compare it with a date", at: column)
         }
     }
@@ -186,7 +190,7 @@ struct RunFilterCompiler {
         return (try? minute.parse(text))?.timeIntervalSince1970
     }
 
-    func fieldSQL(_ field: FilterField, _ args: inout [DatabaseValueConvertible?]) throws -> (String, FieldKind) {
+    func fieldSQL(_ field: FilterField, _ args: inout [SQLArgument]) throws -> (String, FieldKind) {
         switch field.namespace {
         case "metrics", "params", "tags":
             guard let id = try keyID(field.name) else { return ("NULL", field.namespace == "metrics" ? .number : .text) }

@@ -94,10 +94,11 @@ extension DeckStore {
         try database.read { db in
             let (whereSQL, args, expression) = try whereClauseAndFilter(query, in: db)
             let ranges = expression.map(MetricRange.conjuncts) ?? []
+            let dialect = SQLiteDialect()
             let compiler = RunFilterCompiler(keyID: { try self.keyCache.existingID(for: $0, in: db) },
-                                             expressionText: "", now: Date().timeIntervalSince1970)
+                                             expressionText: "", now: Date().timeIntervalSince1970, dialect: dialect)
             let base = "SELECT \(Self.runColumns) FROM runs r JOIN experiments e ON e.id = r.experiment_id"
-            func orderClause(_ keys: ArraySlice<RunOrder>, _ orderArgs: inout [DatabaseValueConvertible?]) throws -> String {
+            func orderClause(_ keys: ArraySlice<RunOrder>, _ orderArgs: inout [SQLArgument]) throws -> String {
                 var order: [String] = []
                 for key in keys {
                     let (sql, _) = try compiler.fieldSQL(key.field, &orderArgs)
@@ -106,23 +107,18 @@ extension DeckStore {
                 }
                 return (order + ["r.start_time DESC", "r.id DESC"]).joined(separator: ", ")
             }
-            func page(_ limit: Int?, _ offset: Int) -> String {
-                var sql = ""
-                if let limit { sql += " LIMIT \(limit)" } else if offset > 0 { sql += " LIMIT -1" }
-                if offset > 0 { sql += " OFFSET \(offset)" }
-                return sql
-            }
+            func page(_ limit: Int?, _ offset: Int) -> String { dialect.page(limit: limit, offset: offset) }
 
             // Drive from the most selective metric range when it is small: seek those runs by id.
             var driver = ""
-            var driverArgs: [DatabaseValueConvertible?] = []
+            var driverArgs: [SQLArgument] = []
             var smallest = Int.max
             for range in ranges {
                 guard let keyID = try keyCache.existingID(for: range.key, in: db) else { continue }
-                let count = try range.count(keyID: keyID, cap: 20_000, in: db)
+                let count = try range.count(keyID: keyID, cap: 20_000, dialect: dialect, in: db)
                 if count < 20_000 && count < smallest {
                     smallest = count
-                    driver = " AND r.id IN (SELECT run_id FROM metric_summary m INDEXED BY metric_summary_by_value WHERE m.key_id = \(keyID) AND \(range.condition(alias: "m")))"
+                    driver = " AND r.id IN (SELECT run_id FROM metric_summary m\(dialect.indexHint("metric_summary_by_value")) WHERE m.key_id = \(keyID) AND \(range.condition(alias: "m")))"
                     driverArgs = range.arguments
                 }
             }
@@ -133,7 +129,7 @@ extension DeckStore {
             if let first, let walk = walkable, sameKeyRange || smallest >= 2_000,
                let keyID = try keyCache.existingID(for: first.field.name, in: db) {
                 // Part 1: runs that have the key, walked through its (key_id, value) index in order.
-                var orderArgs: [DatabaseValueConvertible?] = []
+                var orderArgs: [SQLArgument] = []
                 let rest = try orderClause(query.orderBy.dropFirst(), &orderArgs)
                 let direction = first.descending ? "DESC" : "ASC"
                 // A range on the same metric (`metrics.m > 0.99 … order by metrics.m`) bounds the walk.
@@ -141,30 +137,30 @@ extension DeckStore {
                 let bounds = sameKey.map { " AND " + $0.condition(alias: "o") }.joined()
                 let boundArgs = sameKey.flatMap(\.arguments)
                 let withKey = """
-                    SELECT \(Self.runColumns) FROM \(walk.table) o INDEXED BY \(walk.index)
+                    SELECT \(Self.runColumns) FROM \(walk.table) o\(dialect.indexHint(walk.index))
                     CROSS JOIN runs r ON r.id = o.run_id JOIN experiments e ON e.id = r.experiment_id
                     WHERE o.key_id = \(keyID) AND o.\(walk.column) IS NOT NULL\(bounds) AND \(whereSQL)
                     ORDER BY o.\(walk.column) \(direction), \(rest)
                     """
                 runs = try Row.fetchAll(db, sql: withKey + page(query.limit, query.offset),
-                                        arguments: StatementArguments(boundArgs + args + orderArgs)).compactMap(listedRunRecord)
+                                        arguments: Self.bind(boundArgs + args + orderArgs)).compactMap(listedRunRecord)
                 if sameKey.isEmpty && (query.limit == nil || runs.count < query.limit!) {
                     // Part 2: runs without the key come last.
                     var skipped = 0
                     if query.offset > 0 && runs.isEmpty {
-                        skipped = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(withKey))", arguments: StatementArguments(boundArgs + args + orderArgs)) ?? 0
+                        skipped = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(withKey))", arguments: Self.bind(boundArgs + args + orderArgs)) ?? 0
                     }
                     let missing = "\(base) WHERE \(whereSQL) AND NOT EXISTS (SELECT 1 FROM \(walk.table) m WHERE m.run_id = r.id AND m.key_id = \(keyID) AND m.\(walk.column) IS NOT NULL) ORDER BY \(rest)"
                     let remaining = query.limit.map { $0 - runs.count }
                     let offset = runs.isEmpty ? max(0, query.offset - skipped) : 0
                     runs += try Row.fetchAll(db, sql: missing + page(remaining, offset),
-                                             arguments: StatementArguments(args + orderArgs)).compactMap(listedRunRecord)
+                                             arguments: Self.bind(args + orderArgs)).compactMap(listedRunRecord)
                 }
             } else {
-                var orderArgs: [DatabaseValueConvertible?] = []
+                var orderArgs: [SQLArgument] = []
                 let order = try orderClause(query.orderBy[...], &orderArgs)
                 runs = try Row.fetchAll(db, sql: "\(base) WHERE \(whereSQL)\(driver) ORDER BY \(order)" + page(query.limit, query.offset),
-                                        arguments: StatementArguments(args + driverArgs + orderArgs)).compactMap(listedRunRecord)
+                                        arguments: Self.bind(args + driverArgs + orderArgs)).compactMap(listedRunRecord)
             }
             let ids = runs.map(\.rowID)
             let params = try keyValues(table: "params", runs: ids, in: db)
@@ -184,38 +180,50 @@ extension DeckStore {
             return try database.read { db in
                 let (whereSQL, args) = try whereClause(query, in: db)
                 return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE \(whereSQL)",
-                                        arguments: StatementArguments(args)) ?? 0
+                                        arguments: Self.bind(args)) ?? 0
             }
         } catch let error as DatabaseError { throw RunQueryError(error, filter: query.filter) }
     }
 
-    func whereClause(_ query: RunQuery, in db: Database) throws -> (String, [DatabaseValueConvertible?]) {
+    func whereClause(_ query: RunQuery, in db: Database) throws -> (String, [SQLArgument]) {
         let (sql, args, _) = try whereClauseAndFilter(query, in: db)
         return (sql, args)
     }
 
-    func whereClauseAndFilter(_ query: RunQuery, in db: Database) throws -> (String, [DatabaseValueConvertible?], FilterExpression?) {
+    func whereClauseAndFilter(_ query: RunQuery, in db: Database) throws -> (String, [SQLArgument], FilterExpression?) {
         var clauses: [String] = []
-        var args: [DatabaseValueConvertible?] = []
+        var args: [SQLArgument] = []
         switch query.deleted {
         case .exclude: clauses.append("r.deleted = 0")
         case .only: clauses.append("r.deleted = 1")
         case .include: break
         }
-        if let experiment = query.experiment { clauses.append("e.name = ?"); args.append(experiment) }
+        if let experiment = query.experiment { clauses.append("e.name = ?"); args.append(.text(experiment)) }
         if let parent = query.parentRunID {
-            clauses.append("r.parent_run_id = (SELECT id FROM runs WHERE uuid = ?)"); args.append(parent)
+            clauses.append("r.parent_run_id = (SELECT id FROM runs WHERE uuid = ?)"); args.append(.text(parent))
         }
         var parsed: FilterExpression?
         if let filter = query.filter, !filter.allSatisfy(\.isWhitespace) {
             let expression = try FilterExpression.parse(filter)
             parsed = expression
             let compiler = RunFilterCompiler(keyID: { try self.keyCache.existingID(for: $0, in: db) },
-                                             expressionText: filter, now: Date().timeIntervalSince1970)
+                                             expressionText: filter, now: Date().timeIntervalSince1970, dialect: SQLiteDialect())
             let (sql, filterArgs) = try compiler.compile(expression)
             clauses.append(sql); args += filterArgs
         }
         return (clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), args, parsed)
+    }
+}
+
+extension DeckStore {
+    /// GRDB's arguments for the values a compiled filter binds.
+    static func bind(_ arguments: [SQLArgument]) -> StatementArguments {
+        StatementArguments(arguments.map { argument -> DatabaseValueConvertible in
+            switch argument {
+            case .real(let value): return value
+            case .text(let value): return value
+            }
+        })
     }
 }
 

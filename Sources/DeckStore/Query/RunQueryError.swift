@@ -9,7 +9,7 @@ public enum RunQueryError: Error, CustomStringConvertible, Equatable {
     case databaseFailed(filter: String?, reason: String)
 
     /// The user-facing error for a database error met while running the query for `filter`.
-    public init(_ error: DatabaseError, filter: String?) {
+    init(_ error: DatabaseError, filter: String?) {
         let message = (error.message ?? "").lowercased()
         if let filter, message.contains("parser stack overflow") || message.contains("expression tree is too large")
             || message.contains("too many sql variables") {
@@ -34,6 +34,16 @@ public enum RunQueryError: Error, CustomStringConvertible, Equatable {
             return "the filter is too complex for the database: its parentheses nest too deeply (AND inside OR inside AND …, some 30 levels at most) or it has too many values; simplify it, for example by joining conditions with AND / OR at one level. Filter: \(shown)"
         case .databaseFailed(let filter, let reason):
             return "cannot list runs\(filter.map { " matching '\($0.count > 80 ? String($0.prefix(77)) + "…" : $0)'" } ?? ""): \(reason)"
+        }
+    }
+}
+
+extension RunQueryError: CategorizedError {
+    /// What kind of failure this is (a server maps it to a status without reading the message).
+    public var category: ErrorCategory {
+        switch self {
+        case .filterTooComplex: return .invalidArgument
+        case .databaseFailed: return .unavailable
         }
     }
 }

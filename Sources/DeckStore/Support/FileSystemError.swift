@@ -147,3 +147,10 @@ public struct FileSystemError: Error, CustomStringConvertible, Equatable, Sendab
         }
     }
 }
+
+extension FileSystemError: CategorizedError {
+    /// What kind of failure this is (a server maps it to a status without reading the message).
+    public var category: ErrorCategory {
+        .unavailable
+    }
+}

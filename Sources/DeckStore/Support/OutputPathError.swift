@@ -30,3 +30,14 @@ public enum OutputPathError: Error, CustomStringConvertible, Equatable, Sendable
         }
     }
 }
+
+extension OutputPathError: CategorizedError {
+    /// What kind of failure this is (a server maps it to a status without reading the message).
+    public var category: ErrorCategory {
+        switch self {
+        case .exists: return .alreadyExists
+        case .workspaceState, .specialFile, .linkInPath: return .invalidArgument
+        case .foreignContent, .changed: return .conflict
+        }
+    }
+}

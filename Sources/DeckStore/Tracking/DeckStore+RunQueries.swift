@@ -20,13 +20,15 @@ extension DeckStore {
         let start: Double = try r.value(6, "start time")
         let end: Double? = try r.optional(7, "end time")
         guard start.isFinite, end?.isFinite ?? true else { throw RecordDamage(reference: reference, reason: "its start or end time is not a finite number") }
-        return RunRecord(rowID: try r.value(0, "row id"), id: try r.value(1, "id"), name: try r.value(2, "name"),
+        var record = RunRecord(id: try r.value(1, "id"), name: try r.value(2, "name"),
                          experiment: try r.value(3, "experiment"), status: status, statusReason: try r.optional(5, "status reason"),
                          startTime: start, endTime: end, exitCode: try r.optional(8, "exit code"), exitSignal: try r.optional(9, "exit signal"),
                          command: try r.optional(10, "command"), pipeline: try r.optional(11, "pipeline"), deleted: try r.value(12, "deleted flag"),
                          lineage: RunLineage(datasetVersion: try r.optional(13, "dataset version"), codeHash: try r.optional(14, "code hash"),
                                              gitCommit: try r.optional(15, "git commit"), gitDirty: try r.optional(16, "git dirty flag"),
                                              parentRunID: try r.optional(17, "parent run"), trigger: try r.optional(18, "trigger")))
+        record.rowID = try r.value(0, "row id")
+        return record
     }
 
     /// ``runRecord(_:)`` for a listing: a damaged run is skipped (nil) and reported to ``onDamagedRecord``.
@@ -48,7 +50,7 @@ extension DeckStore {
 
     /// Finds a run by full id, unique id prefix, or name (the newest run of that name).
     public func resolveRun(_ reference: String) throws -> RunRecord {
-        try database.read { db in try resolveRun(reference, in: db) }
+        try readMapped { db in try resolveRun(reference, in: db) }
     }
 
     func resolveRun(_ reference: String, in db: Database) throws -> RunRecord {
@@ -77,15 +79,9 @@ extension DeckStore {
         throw TrackingError.runNotFound(reference)
     }
 
-    /// A write handle on an existing run.
-    public func handle(for reference: String) throws -> RunHandle {
-        let run = try resolveRun(reference)
-        return RunHandle(rowID: run.rowID, id: run.id)
-    }
-
     /// Params, tags, metric summaries and artifacts of one run.
     public func runDetails(_ reference: String) throws -> RunDetails {
-        try database.read { db in
+        try readMapped { db in
             let run = try resolveRun(reference, in: db)
             let params = try keyValues(table: "params", runs: [run.rowID], in: db)[run.rowID] ?? [:]
             let tags = try keyValues(table: "tags", runs: [run.rowID], in: db)[run.rowID] ?? [:]
@@ -131,10 +127,10 @@ extension DeckStore {
 
     /// The full series of one metric of a run, ordered by step (then by logging order).
     public func metricSeries(run: RunHandle, key: String) throws -> [SeriesPoint] {
-        try database.read { db in
+        try readMapped { db in
             guard let keyID = try keyCache.existingID(for: key, in: db) else { return [] }
             var points: [SeriesPoint] = []
-            let blobs = try Data.fetchCursor(db, sql: "SELECT points FROM metric_chunks WHERE run_id = ? AND key_id = ? ORDER BY seq", arguments: [run.rowID, keyID])
+            let blobs = try Data.fetchCursor(db, sql: "SELECT points FROM metric_chunks WHERE run_id = ? AND key_id = ? ORDER BY seq", arguments: [try row(of: run, in: db), keyID])
             var seq = 0
             while let blob = try blobs.next() {
                 seq += 1
@@ -153,7 +149,7 @@ extension DeckStore {
 
     /// Experiments with their run counts.
     public func experiments() throws -> [ExperimentSummary] {
-        try database.read { db in
+        try readMapped { db in
             try Row.fetchAll(db, sql: """
                 SELECT e.name, e.created_at, COUNT(r.id), SUM(r.status = 'RUNNING'), MAX(r.start_time)
                 FROM experiments e LEFT JOIN runs r ON r.experiment_id = e.id AND r.deleted = 0
@@ -171,21 +167,20 @@ public struct ExperimentSummary: Codable, Sendable, Equatable {
     public var running: Int
     public var lastRunStart: Double?
 
+    public init(name: String, createdAt: Double, runs: Int, running: Int, lastRunStart: Double?) {
+        self.name = name; self.createdAt = createdAt; self.runs = runs; self.running = running; self.lastRunStart = lastRunStart
+    }
+
     enum CodingKeys: String, CodingKey { case name, createdAt = "created_at", runs, running, lastRunStart = "last_run_start" }
 }
 
 extension DeckStore {
     /// The process that owns a run, when it has one.
     public func runOwner(_ run: RunHandle) throws -> ProcessIdentity? {
-        try database.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT owner_pid, owner_token, owner_host FROM runs WHERE id = ?", arguments: [run.rowID]),
+        try readMapped { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT owner_pid, owner_token, owner_host FROM runs WHERE id = ?", arguments: [try row(of: run, in: db)]),
                   let pid: Int32 = row[0] else { return nil }
             return ProcessIdentity(pid: pid, token: row[1] ?? "", host: row[2] ?? "")
         }
-    }
-
-    /// The run's log file (written live while it runs).
-    public func logURL(of runID: String) -> URL {
-        workspace.runDirectory(runID).appendingPathComponent("log")
     }
 }

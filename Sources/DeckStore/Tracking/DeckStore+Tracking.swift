@@ -4,7 +4,7 @@ import GRDB
 extension DeckStore {
     /// The id of the named experiment, creating it when needed.
     @discardableResult
-    public func experimentID(named name: String) throws -> Int64 {
+    func experimentID(named name: String) throws -> Int64 {
         try writeImmediate { db in try experimentID(named: name, in: db) }
     }
 
@@ -13,11 +13,6 @@ extension DeckStore {
         if let id = try Int64.fetchOne(find, arguments: [name]) { return id }
         try db.execute(sql: "INSERT INTO experiments(name, created_at) VALUES (?, ?)", arguments: [name, Date().timeIntervalSince1970])
         return db.lastInsertedRowID
-    }
-
-    /// Creates a run with its first params, tags and metrics, in one transaction.
-    public func createRun(_ start: RunStart) throws -> RunHandle {
-        try createRuns([start])[0]
     }
 
     /// Creates several runs in one transaction (imports, sweeps, benchmarks).
@@ -93,12 +88,13 @@ extension DeckStore {
     }
 
     func insertParams(_ params: [String: String], run: RunHandle, in db: Database) throws {
+        let runRow = try row(of: run, in: db)
         let insert = try db.cachedStatement(sql: "INSERT INTO params(run_id, key_id, value) VALUES (?,?,?) ON CONFLICT DO NOTHING")
         let read = try db.cachedStatement(sql: "SELECT value FROM params WHERE run_id = ? AND key_id = ?")
         for (key, value) in params.sorted(by: { $0.key < $1.key }) {
             let keyID = try keyCache.id(for: key, in: db)
-            try insert.execute(arguments: [run.rowID, keyID, value])
-            if db.changesCount == 0, let old = try String.fetchOne(read, arguments: [run.rowID, keyID]), old != value {
+            try insert.execute(arguments: [runRow, keyID, value])
+            if db.changesCount == 0, let old = try String.fetchOne(read, arguments: [runRow, keyID]), old != value {
                 throw TrackingError.paramChanged(run: run.id, key: key, old: old, new: value)
             }
         }
@@ -108,7 +104,7 @@ extension DeckStore {
     public func setTags(_ tags: [String: String], run: RunHandle) throws {
         guard !tags.isEmpty else { return }
         for key in tags.keys { try Self.validateKey(key) }
-        try writeImmediate { db in try upsertTags(tags, run: run.rowID, in: db) }
+        try writeImmediate { db in try upsertTags(tags, run: try row(of: run, in: db), in: db) }
     }
 
     func upsertTags(_ tags: [String: String], run: Int64, in db: Database) throws {
@@ -124,7 +120,8 @@ extension DeckStore {
         for p in points { byKey[p.key, default: []].append(SeriesPoint(step: p.step, value: p.value, timestamp: p.timestamp)) }
         for key in byKey.keys { try Self.validateKey(key) }
         try writeImmediate { db in
-            for (key, series) in byKey { try appendSeries(series, key: key, run: run.rowID, in: db) }
+            let runRow = try row(of: run, in: db)
+            for (key, series) in byKey { try appendSeries(series, key: key, run: runRow, in: db) }
         }
     }
 
@@ -154,7 +151,7 @@ extension DeckStore {
         let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int64) ?? 0
         try writeImmediate { db in
             try db.execute(sql: "INSERT INTO artifacts(run_id, path, object, size, created_at) VALUES (?,?,?,?,?) ON CONFLICT DO UPDATE SET object = excluded.object, size = excluded.size",
-                           arguments: [run.rowID, path, id.hex, size, Date().timeIntervalSince1970])
+                           arguments: [try row(of: run, in: db), path, id.hex, size, Date().timeIntervalSince1970])
         }
         return ArtifactRecord(path: path, object: id, size: size)
     }
@@ -168,7 +165,7 @@ extension DeckStore {
             try db.execute(sql: """
                 UPDATE runs SET status = ?, status_reason = ?, end_time = ?, exit_code = ?, exit_signal = ?
                 WHERE id = ? AND status IN ('RUNNING', 'QUEUED')
-                """, arguments: [status.rawValue, reason, endTime ?? Date().timeIntervalSince1970, exitCode, signal, run.rowID])
+                """, arguments: [status.rawValue, reason, endTime ?? Date().timeIntervalSince1970, exitCode, signal, try row(of: run, in: db)])
             return db.changesCount > 0
         }
     }
@@ -178,7 +175,7 @@ extension DeckStore {
         let now = Date().timeIntervalSince1970
         try writeImmediate { db in
             try db.execute(sql: "UPDATE runs SET status = 'RUNNING', start_time = ?, owner_pid = ?, owner_token = ?, owner_host = ?, heartbeat = ? WHERE id = ? AND status = 'QUEUED'",
-                           arguments: [now, owner.pid, owner.token, owner.host, now, run.rowID])
+                           arguments: [now, owner.pid, owner.token, owner.host, now, try row(of: run, in: db)])
         }
     }
 
@@ -187,21 +184,21 @@ extension DeckStore {
     public func setQueuedRunOwner(_ run: RunHandle, owner: ProcessIdentity) throws {
         try writeImmediate { db in
             try db.execute(sql: "UPDATE runs SET owner_pid = ?, owner_token = ?, owner_host = ? WHERE id = ? AND status = 'QUEUED'",
-                           arguments: [owner.pid, owner.token, owner.host, run.rowID])
+                           arguments: [owner.pid, owner.token, owner.host, try row(of: run, in: db)])
         }
     }
 
     /// Records that the owner is alive (other hosts judge a run by its heartbeat).
     public func heartbeat(_ run: RunHandle) throws {
         try writeImmediate { db in
-            try db.execute(sql: "UPDATE runs SET heartbeat = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, run.rowID])
+            try db.execute(sql: "UPDATE runs SET heartbeat = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, try row(of: run, in: db)])
         }
     }
 
     /// Sets or clears the soft-delete flag.
     public func setDeleted(_ deleted: Bool, run: RunHandle) throws {
         try writeImmediate { db in
-            try db.execute(sql: "UPDATE runs SET deleted = ? WHERE id = ?", arguments: [deleted, run.rowID])
+            try db.execute(sql: "UPDATE runs SET deleted = ? WHERE id = ?", arguments: [deleted, try row(of: run, in: db)])
         }
     }
 
@@ -212,7 +209,7 @@ extension DeckStore {
                 UPDATE runs SET dataset_version = COALESCE(?, dataset_version), code_hash = COALESCE(?, code_hash),
                     git_commit = COALESCE(?, git_commit), git_dirty = COALESCE(?, git_dirty), trigger = COALESCE(?, trigger)
                 WHERE id = ?
-                """, arguments: [lineage.datasetVersion, lineage.codeHash, lineage.gitCommit, lineage.gitDirty, lineage.trigger, run.rowID])
+                """, arguments: [lineage.datasetVersion, lineage.codeHash, lineage.gitCommit, lineage.gitDirty, lineage.trigger, try row(of: run, in: db)])
         }
     }
 
@@ -221,6 +218,14 @@ extension DeckStore {
 
     /// True when `key` may name a metric, param or tag (1 to ``maximumKeyLength`` bytes).
     public static func isValidKey(_ key: String) -> Bool { !key.isEmpty && key.utf8.count <= maximumKeyLength }
+
+    /// The row id of `run`: the one the handle carries, or looked up by the run's id.
+    func row(of run: RunHandle, in db: Database) throws -> Int64 {
+        if let row = run.rowID { return row }
+        let find = try db.cachedStatement(sql: "SELECT id FROM runs WHERE uuid = ?")
+        guard let row = try Int64.fetchOne(find, arguments: [run.id]) else { throw TrackingError.runNotFound(run.id) }
+        return row
+    }
 
     static func validateKey(_ key: String) throws {
         guard isValidKey(key) else { throw TrackingError.invalidKey(key) }

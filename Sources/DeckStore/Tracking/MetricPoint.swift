@@ -35,5 +35,9 @@ public struct MetricSummary: Codable, Sendable, Equatable {
     public var max: Double
     public var count: Int
 
+    public init(key: String, last: Double, lastStep: Int64, min: Double, max: Double, count: Int) {
+        self.key = key; self.last = last; self.lastStep = lastStep; self.min = min; self.max = max; self.count = count
+    }
+
     enum CodingKeys: String, CodingKey { case key, last, lastStep = "last_step", min, max, count }
 }

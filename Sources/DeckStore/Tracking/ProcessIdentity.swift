@@ -11,6 +11,8 @@ public struct ProcessIdentity: Sendable, Equatable {
     public var token: String
     public var host: String
 
+    public init(pid: Int32, token: String, host: String) { self.pid = pid; self.token = token; self.host = host }
+
     /// The identity of the calling process.
     public static var current: ProcessIdentity {
         let pid = getpid()

@@ -27,8 +27,8 @@ public struct RunLineage: Codable, Sendable, Equatable {
 
 /// A run's own fields (the `runs` row), as the CLI's `--json` and the dashboard show it.
 public struct RunRecord: Codable, Sendable, Equatable {
-    /// Internal row id; not part of the JSON.
-    public var rowID: Int64
+    /// The SQLite implementation's row id (0 from other implementations); not public, not in the JSON.
+    var rowID: Int64 = 0
     /// 32 hex digits, as MLflow's run ids.
     public var id: String
     public var name: String
@@ -57,10 +57,13 @@ public struct RunRecord: Codable, Sendable, Equatable {
         case deleted, lineage, duration = "duration_s"
     }
 
-    public init(rowID: Int64, id: String, name: String, experiment: String, status: RunStatus, statusReason: String?,
+    /// A handle for writing to this run.
+    public var handle: RunHandle { rowID > 0 ? RunHandle(rowID: rowID, id: id) : RunHandle(id: id) }
+
+    public init(id: String, name: String, experiment: String, status: RunStatus, statusReason: String?,
                 startTime: Double, endTime: Double?, exitCode: Int?, exitSignal: Int?, command: String?,
                 pipeline: String?, deleted: Bool, lineage: RunLineage) {
-        self.rowID = rowID; self.id = id; self.name = name; self.experiment = experiment; self.status = status
+        self.id = id; self.name = name; self.experiment = experiment; self.status = status
         self.statusReason = statusReason; self.startTime = startTime; self.endTime = endTime
         self.exitCode = exitCode; self.exitSignal = exitSignal; self.command = command
         self.pipeline = pipeline; self.deleted = deleted; self.lineage = lineage
@@ -121,6 +124,8 @@ public struct ArtifactRecord: Codable, Sendable, Equatable {
     public var path: String
     public var object: ObjectID
     public var size: Int64
+
+    public init(path: String, object: ObjectID, size: Int64) { self.path = path; self.object = object; self.size = size }
 }
 
 /// Everything `mldeck runs show` prints.
@@ -130,4 +135,8 @@ public struct RunDetails: Codable, Sendable {
     public var tags: [String: String]
     public var metrics: [MetricSummary]
     public var artifacts: [ArtifactRecord]
+
+    public init(run: RunRecord, params: [String: String], tags: [String: String], metrics: [MetricSummary], artifacts: [ArtifactRecord]) {
+        self.run = run; self.params = params; self.tags = tags; self.metrics = metrics; self.artifacts = artifacts
+    }
 }

@@ -26,10 +26,18 @@ public struct RunStart: Sendable {
     }
 }
 
-/// A handle on a run for writing: the public id and the internal row id.
+/// A handle on a run for writing, keyed by the run's id. Two handles on one run are equal.
 public struct RunHandle: Sendable, Hashable {
-    public let rowID: Int64
+    /// The run's id (32 hex digits).
     public let id: String
+    /// The SQLite implementation's row id when it made the handle (saves a lookup); never public.
+    let rowID: Int64?
 
-    public init(rowID: Int64, id: String) { self.rowID = rowID; self.id = id }
+    /// A handle on the run with this id (any store implementation resolves it by id).
+    public init(id: String) { self.id = id; self.rowID = nil }
+
+    init(rowID: Int64, id: String) { self.rowID = rowID; self.id = id }
+
+    public static func == (a: RunHandle, b: RunHandle) -> Bool { a.id == b.id }
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 }

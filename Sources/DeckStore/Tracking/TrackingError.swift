@@ -29,3 +29,14 @@ public enum TrackingError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+
+extension TrackingError: CategorizedError {
+    /// What kind of failure this is (a server maps it to a status without reading the message).
+    public var category: ErrorCategory {
+        switch self {
+        case .runNotFound, .artifactNotFound: return .notFound
+        case .ambiguousRun, .invalidKey, .invalidValue: return .invalidArgument
+        case .paramChanged, .runEnded: return .conflict
+        }
+    }
+}

@@ -26,6 +26,9 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
     case databaseCorrupt(path: String)
     /// A stored record cannot be read back (named by `reference`, e.g. `dataset churn@2`).
     case damagedRecord(reference: String, reason: String)
+    /// The database refused an operation for a reason without a sentence of its own (a broken
+    /// constraint, an internal SQLite error); `category` says which kind of failure it is.
+    case databaseFailed(path: String, reason: String, category: ErrorCategory)
 
     /// How to recover from a missing, empty or foreign database, without deleting anything.
     static let recovery = "Restore .mldeck/mldeck.sqlite from a backup (with its -wal file, if there is one). To start over with an empty store, move the old folder aside (`mv .mldeck .mldeck.broken`) and run `mldeck init`; the objects in .mldeck.broken/objects stay readable."
@@ -56,6 +59,30 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
             return "the database of the workspace \(path) is damaged (SQLite reports corruption); run `mldeck fsck` to see what is affected, and restore .mldeck/mldeck.sqlite from a backup"
         case .damagedRecord(let reference, let reason):
             return "\(reference) is damaged (\(reason)); run `mldeck fsck` to list every damaged record"
+        case .databaseFailed(let path, let reason, _):
+            return "the workspace database \(path) refused the operation: \(reason)"
         }
+    }
+}
+
+extension WorkspaceError: CategorizedError {
+    /// What kind of failure this is (a server maps it to a status without reading the message).
+    public var category: ErrorCategory {
+        switch self {
+        case .notFound: return .notFound
+        case .alreadyExists: return .alreadyExists
+        case .busy: return .busy
+        case .databaseMissing, .databaseEmpty, .notADatabase, .databaseCorrupt, .damagedRecord: return .corrupt
+        case .newerSchema, .networkFileSystem, .cannotOpen, .readOnly: return .unavailable
+        case .databaseFailed(_, _, let category): return category
+        }
+    }
+}
+
+extension WorkspaceError {
+    /// True for ``databaseFailed(path:reason:category:)``: SQLite failed without a reason of its own.
+    var isGenericDatabaseFailure: Bool {
+        if case .databaseFailed = self { return true }
+        return false
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 public enum PipelineEnvironment {
     /// The dataset source of a workspace: the dataset registry for names (`churn`, `churn@3`)
     /// and plain files for paths (`data/churn.csv`).
-    public static func datasetSource(for store: DeckStore) -> DatasetSource {
+    public static func datasetSource(for store: any DatasetStore) -> DatasetSource {
         WorkspaceDatasetSource(files: FileDatasetSource(root: store.workspace.root,
                                                         cacheDirectory: store.workspace.stateDirectory.appendingPathComponent("cache")),
                                registry: DatasetRegistrySource(store: store))

@@ -14,7 +14,7 @@ extension PipelineExecution {
         if let existing = request.existingRunID {
             let record = try store.resolveRun(existing)
             guard record.status == .queued else { throw PipelineRunError.runNotQueued(record.id, status: record.status) }
-            let handle = RunHandle(rowID: record.rowID, id: record.id)
+            let handle = record.handle
             try store.startQueuedRun(handle)
             try store.logParams(params, run: handle)
             try store.updateLineage(lineage, run: handle)

@@ -11,7 +11,7 @@ import Foundation
 /// ``cancel(reason:)`` (e.g. from a SIGINT handler) stops running commands' process groups and
 /// built-ins at their next round; the run ends `KILLED`.
 public final class PipelineExecution: @unchecked Sendable {
-    public let store: DeckStore
+    public let store: any WorkspaceStore
     public let config: WorkspaceConfig
     public let request: PipelineRunRequest
     public let datasets: DatasetSource
@@ -28,7 +28,7 @@ public final class PipelineExecution: @unchecked Sendable {
     private var runHandle: RunHandle?
 
     /// Prepares a run; nothing happens until ``run()``.
-    public init(store: DeckStore, config: WorkspaceConfig, request: PipelineRunRequest, datasets: DatasetSource? = nil,
+    public init(store: any WorkspaceStore, config: WorkspaceConfig, request: PipelineRunRequest, datasets: DatasetSource? = nil,
                 observer: (@Sendable (PipelineEvent) -> Void)? = nil) {
         self.store = store
         self.config = config

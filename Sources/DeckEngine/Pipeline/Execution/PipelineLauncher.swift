@@ -39,12 +39,12 @@ public enum PipelineLauncher {
 
     /// Creates the QUEUED run of a launch (params: the pipeline's defaults with the overrides),
     /// checking the pipeline and params first.
-    public static func queue(_ launch: Launch, store: DeckStore, config: WorkspaceConfig, owner: ProcessIdentity? = nil) throws -> RunHandle {
+    public static func queue(_ launch: Launch, store: any TrackingStore, config: WorkspaceConfig, owner: ProcessIdentity? = nil) throws -> RunHandle {
         try queue([launch], store: store, config: config, owner: owner)[0]
     }
 
     /// Creates several QUEUED runs in one transaction.
-    public static func queue(_ launches: [Launch], store: DeckStore, config: WorkspaceConfig, owner: ProcessIdentity? = nil) throws -> [RunHandle] {
+    public static func queue(_ launches: [Launch], store: any TrackingStore, config: WorkspaceConfig, owner: ProcessIdentity? = nil) throws -> [RunHandle] {
         let starts = try launches.map { launch -> RunStart in
             guard let pipeline = config.pipeline(launch.pipeline) else {
                 throw PipelineRunError.unknownPipeline(launch.pipeline, known: config.pipelines.map(\.name), file: config.file)
@@ -89,7 +89,7 @@ public enum PipelineLauncher {
     /// Queues the run and starts its process detached; returns the run id at once. Its console
     /// output goes to `.mldeck/runs/ID/console`.
     @discardableResult
-    public static func launchDetached(_ launch: Launch, store: DeckStore, config: WorkspaceConfig,
+    public static func launchDetached(_ launch: Launch, store: any TrackingStore, config: WorkspaceConfig,
                                       executable: String = currentExecutable) throws -> String {
         let run = try queue(launch, store: store, config: config)
         try start(run, arguments: arguments(for: launch, runID: run.id, workspace: store.workspace, executable: executable), store: store)
@@ -100,7 +100,7 @@ public enum PipelineLauncher {
     /// owner, so a process that dies before taking the run over (a crash, `kill -9`, a bad
     /// configuration) leaves a `FAILED` run with the reason, not a `QUEUED` one: the reaper of the
     /// next store open marks it, or this process when it is still alive then (the dashboard).
-    public static func start(_ run: RunHandle, arguments: [String], store: DeckStore) throws {
+    public static func start(_ run: RunHandle, arguments: [String], store: any TrackingStore) throws {
         let directory = store.workspace.runDirectory(run.id)
         let console = directory.appendingPathComponent("console")
         do {

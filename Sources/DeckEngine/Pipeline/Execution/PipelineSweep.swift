@@ -64,7 +64,7 @@ public final class PipelineSweep: @unchecked Sendable {
         public var notices: [String]
     }
 
-    let store: DeckStore
+    let store: any WorkspaceStore
     let config: WorkspaceConfig
     let base: PipelineLauncher.Launch
     let plan: SweepPlan
@@ -76,7 +76,7 @@ public final class PipelineSweep: @unchecked Sendable {
     private let active = LockedBox<[String: ChildProcess]>([:])
 
     /// - Parameter parentRunID: a QUEUED parent to take over (a detached sweep); nil creates one.
-    public init(store: DeckStore, config: WorkspaceConfig, base: PipelineLauncher.Launch, plan: SweepPlan, concurrency: Int = 1,
+    public init(store: any WorkspaceStore, config: WorkspaceConfig, base: PipelineLauncher.Launch, plan: SweepPlan, concurrency: Int = 1,
                 parentRunID: String? = nil, executable: String = PipelineLauncher.currentExecutable,
                 observer: (@Sendable (Event) -> Void)? = nil) {
         self.store = store; self.config = config; self.base = base; self.plan = plan; self.parentRunID = parentRunID
@@ -100,7 +100,7 @@ public final class PipelineSweep: @unchecked Sendable {
     }
 
     /// Creates the parent run, QUEUED, for a detached sweep; checks the pipeline and params first.
-    public static func queueParent(base: PipelineLauncher.Launch, plan: SweepPlan, store: DeckStore, config: WorkspaceConfig) throws -> RunHandle {
+    public static func queueParent(base: PipelineLauncher.Launch, plan: SweepPlan, store: any WorkspaceStore, config: WorkspaceConfig) throws -> RunHandle {
         let pipeline = try check(base: base, plan: plan, config: config)
         return try store.createRun(parentStart(pipeline: pipeline, base: base, plan: plan, status: .queued, owner: nil))
     }
@@ -138,7 +138,7 @@ public final class PipelineSweep: @unchecked Sendable {
         if let parentRunID {
             let record = try store.resolveRun(parentRunID)
             guard record.status == .queued else { throw PipelineRunError.runNotQueued(record.id, status: record.status) }
-            parent = RunHandle(rowID: record.rowID, id: record.id)
+            parent = record.handle
             try store.startQueuedRun(parent)
         } else {
             parent = try store.createRun(Self.parentStart(pipeline: pipeline, base: base, plan: plan, status: .running, owner: .current))

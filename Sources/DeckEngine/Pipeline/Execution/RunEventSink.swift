@@ -11,7 +11,7 @@ final class RunEventSink: @unchecked Sendable {
     private var runLog: FileHandle?
     private var stepLogs: [String: FileHandle] = [:]
     private var logDirectory: URL
-    private var store: DeckStore?
+    private var store: (any TrackingStore)?
     private var run: RunHandle?
     private var pending: [MetricPoint] = []
     private var lastFlush = Date().timeIntervalSince1970
@@ -24,7 +24,7 @@ final class RunEventSink: @unchecked Sendable {
     }
 
     /// Starts writing to the run's log and metrics.
-    func attach(store: DeckStore, run: RunHandle, runLog: URL, stepLogs: URL) {
+    func attach(store: any TrackingStore, run: RunHandle, runLog: URL, stepLogs: URL) {
         lock.lock(); defer { lock.unlock() }
         self.store = store; self.run = run; self.logDirectory = stepLogs
         if !FileManager.default.fileExists(atPath: runLog.path) { _ = FileManager.default.createFile(atPath: runLog.path, contents: nil) }

@@ -56,7 +56,7 @@ public struct StepResult: Sendable {
 
 /// Everything a running step may use.
 final class StepContext: @unchecked Sendable {
-    let store: DeckStore
+    let store: any WorkspaceStore
     let run: RunHandle
     let pipeline: PipelineSpec
     let step: StepSpec
@@ -75,7 +75,7 @@ final class StepContext: @unchecked Sendable {
     /// Seconds; nil for no limit.
     let timeout: Double?
 
-    init(store: DeckStore, run: RunHandle, pipeline: PipelineSpec, step: StepSpec, arguments: [(key: String, value: ConfigValue)],
+    init(store: any WorkspaceStore, run: RunHandle, pipeline: PipelineSpec, step: StepSpec, arguments: [(key: String, value: ConfigValue)],
          params: [String: String], dataset: ResolvedDataset?, outputDirectory: URL, logURL: URL, upstream: [String: StepResult],
          graph: PipelineGraph, cancellation: CancellationToken, tables: TableCache, sink: RunEventSink, gracePeriod: Double, timeout: Double?) {
         self.store = store; self.run = run; self.pipeline = pipeline; self.step = step; self.arguments = arguments

@@ -40,7 +40,7 @@ public struct EvaluationReport: Codable, Sendable {
 
     /// The evaluation a run recorded: its `steps/STEP/evaluation.json` artifact (the first
     /// evaluate step by path), or nil when it has none or the file cannot be read.
-    public static func load(from store: DeckStore, artifacts: [ArtifactRecord]) -> (step: String, report: EvaluationReport)? {
+    public static func load(from store: any StoreBase, artifacts: [ArtifactRecord]) -> (step: String, report: EvaluationReport)? {
         let candidates = artifacts.filter { $0.path.hasPrefix("steps/") && $0.path.hasSuffix("/" + fileName) }
             .sorted { $0.path < $1.path }
         for artifact in candidates {

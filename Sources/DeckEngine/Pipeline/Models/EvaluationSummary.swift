@@ -46,7 +46,7 @@ public struct EvaluationSummary: Encodable, Sendable, Equatable {
     }
 
     /// The summary of a run's evaluation, or nil when the run recorded none.
-    public static func load(from store: DeckStore, artifacts: [ArtifactRecord]) -> EvaluationSummary? {
+    public static func load(from store: any StoreBase, artifacts: [ArtifactRecord]) -> EvaluationSummary? {
         EvaluationReport.load(from: store, artifacts: artifacts).map { EvaluationSummary(step: $0.step, report: $0.report) }
     }
 }

@@ -27,7 +27,7 @@ public struct LoadedModel: Sendable {
 
     /// Loads a version's model and preprocessing from the object store.
     /// - Throws: ``ModelLoadError`` naming the version.
-    public static func load(store: DeckStore, version: ModelVersionRecord, threads: Int? = nil) throws(ModelLoadError) -> LoadedModel {
+    public static func load(store: any StoreBase, version: ModelVersionRecord, threads: Int? = nil) throws(ModelLoadError) -> LoadedModel {
         guard let preprocessing = version.preprocessingObject else { throw .noPreprocessing(model: version.reference) }
         let spec: PreprocessingSpec
         do { spec = try PreprocessingSpec.decode(try store.objects.read(preprocessing)) } catch {

@@ -16,7 +16,7 @@ public enum ModelExporter {
     /// and only when it is empty or an earlier export (never a folder with other files, nor the
     /// workspace's `.mldeck/`). Returns the paths of the files in their final place.
     @discardableResult
-    public static func export(_ version: ModelVersionRecord, store: DeckStore, to directory: URL, force: Bool = false) throws -> [URL] {
+    public static func export(_ version: ModelVersionRecord, store: any StoreBase, to directory: URL, force: Bool = false) throws -> [URL] {
         let target = try SafeOutput.prepare(directory.path, kind: .folder, force: force, workspaceState: store.workspace.stateDirectory)
         let temporary = URL(fileURLWithPath: target.temporary, isDirectory: true)
         var names: [String] = []

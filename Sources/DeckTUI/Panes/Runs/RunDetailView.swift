@@ -114,7 +114,7 @@ public final class RunDetailView: View {
     /// Queues the read of the current group's series; the chart keeps the last ones until then.
     func loadSeries() {
         guard let d = details, groups.indices.contains(groupIndex) else { series = []; return }
-        let handle = RunHandle(rowID: d.run.rowID, id: d.run.id)
+        let handle = d.run.handle
         let keys = groups[groupIndex].keys
         seriesLoader.load { store in
             keys.map { key in

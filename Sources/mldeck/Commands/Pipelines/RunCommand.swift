@@ -80,7 +80,7 @@ struct RunCommand: ParsableCommand {
         guard let runId, !(error is ExitCode), let store = try? global.openStore(),
               let record = try? store.resolveRun(runId), record.status == .queued else { return }
         let reason = UserMessage.text(for: DeckStore.userFacing(error, workspace: store.workspace.root.path))
-        _ = try? store.finishRun(RunHandle(rowID: record.rowID, id: record.id), status: .failed, reason: "not started: \(reason)")
+        _ = try? store.finishRun(record.handle, status: .failed, reason: "not started: \(reason)")
     }
 
     func execute() throws {

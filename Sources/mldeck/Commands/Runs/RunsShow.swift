@@ -38,7 +38,7 @@ struct RunsShow: ParsableCommand {
     func run() throws {
         let store = try global.openStore()
         let details = try store.runDetails(runReference)
-        let handle = RunHandle(rowID: details.run.rowID, id: details.run.id)
+        let handle = details.run.handle
         let tail = LogTail.lastLines(of: store.logURL(of: details.run.id), count: logLines)
         let steps = (try? store.runSteps(details.run.id)) ?? []
         let evaluation = EvaluationSummary.load(from: store, artifacts: details.artifacts)

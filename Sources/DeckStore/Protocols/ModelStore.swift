@@ -1,0 +1,65 @@
+import Foundation
+
+/// The model registry: numbered versions per model, aliases (`staging`, `production`) and the
+/// history of every alias move. Alias names are case-insensitive (kept in lower case).
+public protocol ModelStore: StoreBase {
+    /// Registers the next version of `new.model` (creating the model on first use), refusing
+    /// objects that are not in the object store (``ModelRegistryError/missingObject(model:object:role:)``);
+    /// optionally points `alias` at it in the same transaction. Returns the version as recorded.
+    @discardableResult
+    func registerModelVersion(_ new: NewModelVersion, alias: String?, author: String, reason: String?) throws -> ModelVersionRecord
+    /// Points `alias` at `version`, recording who, when, from → to and why; nil when it already pointed there.
+    @discardableResult
+    func setModelAlias(model: String, alias: String, version: Int, author: String, reason: String?) throws -> AliasHistoryEntry?
+    /// Removes an alias (recorded in the history); false when it did not exist.
+    @discardableResult
+    func removeModelAlias(model: String, alias: String, author: String, reason: String?) throws -> Bool
+    /// Every model with its version count, latest version and aliases, by name.
+    func models() throws -> [ModelSummary]
+    /// Every version of a model, newest first (``ModelRegistryError/unknownModel(_:known:)`` for an unknown model).
+    func modelVersions(_ model: String) throws -> [ModelVersionRecord]
+    /// Resolves `NAME`, `NAME@3`, `NAME@production` to a version.
+    func modelVersion(_ reference: ModelReference) throws -> ModelVersionRecord
+    /// The history of a model's alias moves, newest first (one alias or all).
+    func aliasHistory(model: String, alias: String?, limit: Int?) throws -> [AliasHistoryEntry]
+    /// The versions registered by a run.
+    func modelVersions(registeredBy runID: String) throws -> [ModelVersionRecord]
+}
+
+extension ModelStore {
+    /// Registers a version under the current user, optionally moving `alias` to it.
+    @discardableResult
+    public func registerModelVersion(_ new: NewModelVersion, alias: String? = nil, reason: String? = nil) throws -> ModelVersionRecord {
+        try registerModelVersion(new, alias: alias, author: DeckStore.defaultAuthor, reason: reason)
+    }
+
+    /// Moves an alias under the current user.
+    @discardableResult
+    public func setModelAlias(model: String, alias: String, version: Int, reason: String? = nil) throws -> AliasHistoryEntry? {
+        try setModelAlias(model: model, alias: alias, version: version, author: DeckStore.defaultAuthor, reason: reason)
+    }
+
+    /// The version an alias points at, or nil when the model or the alias does not exist.
+    public func modelVersion(model: String, alias: String) throws -> ModelVersionRecord? {
+        do { return try modelVersion(ModelReference(model: model, selector: .alias(alias))) }
+        catch let error as ModelRegistryError {
+            switch error {
+            case .unknownModel, .unknownAlias: return nil
+            default: throw error
+            }
+        }
+    }
+}
+
+extension ModelStore {
+    /// Removes an alias under the current user.
+    @discardableResult
+    public func removeModelAlias(model: String, alias: String, reason: String? = nil) throws -> Bool {
+        try removeModelAlias(model: model, alias: alias, author: DeckStore.defaultAuthor, reason: reason)
+    }
+
+    /// The history of a model's alias moves, newest first.
+    public func aliasHistory(model: String, alias: String? = nil) throws -> [AliasHistoryEntry] {
+        try aliasHistory(model: model, alias: alias, limit: nil)
+    }
+}
