@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 
 /// Whether a candidate version should replace the version an alias points at, judged by one
 /// metric in its direction (``DeckStore/isLossLike(_:)``): `models promote --best-by` and a
@@ -94,6 +95,38 @@ public struct PromotionDecision: Sendable, Equatable, Codable {
 }
 
 extension DeckStore {
+    /// Points `alias` of `model` at `version` only when that version is better by `metric` than
+    /// the one the alias points at (or `force`), judging and moving in one `BEGIN IMMEDIATE`
+    /// transaction so that no other process moves the alias in between. Returns the decision and
+    /// the recorded move (nil when nothing moved). `reason` makes the alias history's reason from
+    /// the decision.
+    public func promoteIfBetter(model: String, version: Int, alias: String = DeckStore.servingAlias, metric: String,
+                                higherIsBetter: Bool? = nil, force: Bool = false, author: String = DeckStore.defaultAuthor,
+                                runID: String? = nil, reason: (PromotionDecision) -> String?) throws -> (decision: PromotionDecision, move: AliasHistoryEntry?) {
+        let alias = Self.aliasKey(alias)
+        try Self.validateModelName(alias)
+        let now = Date().timeIntervalSince1970
+        return try writeImmediate { db in
+            let row = try versionRowID(model: model, version: version, in: db)
+            guard let candidate = try Row.fetchOne(db, sql: "SELECT model_id, metrics FROM model_versions WHERE id = ?", arguments: [row]) else {
+                throw ModelRegistryError.unknownVersion(model: model, version: version, latest: nil)
+            }
+            let modelID: Int64 = candidate[0]
+            let current = try Row.fetchOne(db, sql: """
+                SELECT v.version, v.metrics FROM model_aliases a JOIN model_versions v ON v.id = a.version_id WHERE a.model_id = ? AND a.alias = ?
+                """, arguments: [modelID, alias])
+            let candidateMetrics: [String: Double] = RegistryJSON.decode(candidate[1]) ?? [:]
+            let currentMetrics: [String: Double]? = current.flatMap { RegistryJSON.decode($0[1]) }
+            let decision = PromotionDecision(model: model, alias: alias, metric: metric, higherIsBetter: higherIsBetter ?? !Self.isLossLike(metric),
+                                             candidate: version, candidateValue: candidateMetrics[metric],
+                                             current: current.map { $0[0] }, currentValue: currentMetrics?[metric])
+            if decision.verdict == .alreadyThere || (decision.verdict == .notBetter && !force) { return (decision, nil) }
+            let move = try moveAlias(modelID: modelID, model: model, alias: alias, toVersionRow: row, toVersion: version, author: author,
+                                     reason: reason(decision), runID: runID, now: now, in: db)
+            return (decision, move)
+        }
+    }
+
     /// Judges `candidate` against the version `alias` of its model points at now, by `metric`.
     public func judgePromotion(of candidate: ModelVersionRecord, alias: String = DeckStore.servingAlias, metric: String,
                                higherIsBetter: Bool? = nil) throws -> PromotionDecision {

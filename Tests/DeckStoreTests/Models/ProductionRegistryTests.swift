@@ -62,6 +62,25 @@ final class ProductionRegistryTests: XCTestCase {
                        "v2 auc 0.853012 is not better than production v1 auc 0.853034; production stays at v1")
     }
 
+    /// Judging and moving happen in one transaction; a worse candidate moves nothing unless forced.
+    func testPromoteIfBetterMovesOnlyABetterVersion() throws {
+        try register(0.80); try register(0.90)
+        try store.setModelAlias(model: "m", alias: "production", version: 2)
+        let refused = try store.promoteIfBetter(model: "m", version: 1, metric: "auc") { _ in "should not be used" }
+        XCTAssertEqual(refused.decision.verdict, .notBetter)
+        XCTAssertNil(refused.move)
+        XCTAssertEqual(try store.modelVersion(model: "m", alias: "production")?.version, 2)
+        let forced = try store.promoteIfBetter(model: "m", version: 1, metric: "auc", force: true, runID: "run-1") { "forced: \($0.message)" }
+        XCTAssertEqual(forced.move?.toVersion, 1)
+        XCTAssertEqual(try store.aliasHistory(model: "m", alias: "production").first?.reason,
+                       "forced: v1 auc 0.8000 is not better than production v2 auc 0.9000; production stays at v2")
+        XCTAssertEqual(try store.deployments(model: "m", currentOnly: true).first?.runID, "run-1")
+        let better = try store.promoteIfBetter(model: "m", version: 2, metric: "auc") { $0.message }
+        XCTAssertEqual(better.decision.verdict, .promote)
+        XCTAssertEqual(better.move?.fromVersion, 1)
+        XCTAssertEqual(try store.promoteIfBetter(model: "m", version: 2, metric: "auc") { $0.message }.decision.verdict, .alreadyThere)
+    }
+
     func testProductionMovesRecordDeploymentsFromWhenToWhen() throws {
         try register(0.8); try register(0.9)
         try store.setModelAlias(model: "m", alias: "staging", version: 1)

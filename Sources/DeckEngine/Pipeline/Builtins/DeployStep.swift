@@ -31,30 +31,30 @@ struct DeployStep: StepRunner {
             context.notice(message)
             return output
         }
-        var why = context.step.condition.map { ": \($0)" } ?? ""
+        let why = context.step.condition.map { ": \($0)" } ?? ""
         let force = try context.bool("force") ?? false
+        let reasonPrefix = "deployed by run \(context.run.id.prefix(8))"
+        let move: AliasHistoryEntry?
         if let metric = source.output.facts["metric"] {
-            let candidate = try context.store.modelVersion(ModelReference(model: model, selector: .version(version)))
-            let decision = try context.store.judgePromotion(of: candidate, alias: alias, metric: metric)
+            let (decision, moved) = try context.store.promoteIfBetter(
+                model: model, version: version, alias: alias, metric: metric, force: force, runID: context.run.id) { decision in
+                "\(reasonPrefix): \(decision.message)\(decision.verdict == .notBetter ? " (forced)" : "")"
+            }
             switch decision.verdict {
             case .notBetter where !force:
                 context.log(decision.message)
                 context.notice("\(model): \(decision.message)")
                 output.declined = decision.message
                 return output
-            case .notBetter:
-                context.log(decision.message + " — deployed anyway (force: true)")
-                why = ": \(decision.message) (forced)"
-            case .alreadyThere:
-                context.log(decision.message)
-                context.notice("\(model): \(decision.message); nothing to deploy")
-            case .promote:
-                context.log(decision.message)
-                why = ": \(decision.message)"
+            case .notBetter: context.log(decision.message + " — deployed anyway (force: true)")
+            case .alreadyThere: context.notice("\(model): \(decision.message); nothing to deploy")
+            case .promote: context.log(decision.message)
             }
+            move = moved
+        } else {
+            move = try context.store.setModelAlias(model: model, alias: alias, version: version, reason: reasonPrefix + why, runID: context.run.id)
         }
-        let reason = "deployed by run \(context.run.id.prefix(8))\(why)"
-        if let move = try context.store.setModelAlias(model: model, alias: alias, version: version, reason: reason, runID: context.run.id) {
+        if let move {
             let from = move.fromVersion.map { "\($0) → " } ?? ""
             context.log("\(model)@\(alias): \(from)\(version)")
             output.facts["deployed"] = "\(model)@\(alias) → \(version)"

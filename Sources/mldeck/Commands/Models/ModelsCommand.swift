@@ -121,26 +121,29 @@ struct ModelsPromote: ParsableCommand {
             var model: String; var alias: String; var version: Int; var changed: Bool; var move: AliasHistoryEntry?
             var decision: PromotionDecision?
         }
-        var why = reason
         var decision: PromotionDecision?
         let target: Int
+        let move: AliasHistoryEntry?
         if let bestBy {
             let best = try store.bestModelVersion(model: model, metric: bestBy, filter: try `where`.map(ModelVersionFilter.init))
             target = best.version
-            let judged = try store.judgePromotion(of: best, alias: alias, metric: bestBy)
+            let policy = `where`.map { " where \($0)" } ?? ""
+            let (judged, moved) = try store.promoteIfBetter(model: model, version: best.version, alias: alias, metric: bestBy, force: force) { judged in
+                reason ?? "best by \(bestBy)\(policy): \(judged.message)\(judged.verdict == .notBetter ? " (forced)" : "")"
+            }
             decision = judged
+            move = moved
             if judged.verdict == .notBetter && !force {
                 if output.json { return try JSONOutput.print(Out(model: model, alias: alias, version: judged.current ?? target, changed: false, decision: judged)) }
                 print("\(model): \(judged.message) (--force moves it anyway)")
                 return
             }
-            why = why ?? "best by \(bestBy)\(`where`.map { " where \($0)" } ?? ""): \(judged.message)\(judged.verdict == .notBetter ? " (forced)" : "")"
         } else if let version {
             target = version
+            move = try store.setModelAlias(model: model, alias: alias, version: target, reason: reason)
         } else {
             throw ValidationError("give a version, or --best-by METRIC")
         }
-        let move = try store.setModelAlias(model: model, alias: alias, version: target, reason: why)
         if output.json { return try JSONOutput.print(Out(model: model, alias: alias, version: target, changed: move != nil, move: move, decision: decision)) }
         if let decision, decision.verdict == .promote { print("\(model): \(decision.message)") }
         if let move {
