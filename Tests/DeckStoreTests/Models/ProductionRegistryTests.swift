@@ -1,5 +1,6 @@
 import DeckStore
 import Foundation
+import GRDB
 import XCTest
 
 /// Model version tags, the promotion judgement (both numbers, the metric's direction) and the
@@ -79,6 +80,28 @@ final class ProductionRegistryTests: XCTestCase {
         XCTAssertEqual(better.decision.verdict, .promote)
         XCTAssertEqual(better.move?.fromVersion, 1)
         XCTAssertEqual(try store.promoteIfBetter(model: "m", version: 2, metric: "auc") { $0.message }.decision.verdict, .alreadyThere)
+    }
+
+    /// A workspace made before deployments were recorded (schema v3) gains the tables, and its
+    /// current `production` alias becomes an open deployment.
+    func testMigrationRecordsTheCurrentProductionOfAnOlderWorkspace() throws {
+        try register(0.8); try register(0.9)
+        try store.setModelAlias(model: "m", alias: "production", version: 2)
+        try store.setModelAlias(model: "m", alias: "staging", version: 1)
+        let path = store.workspace.databaseURL.path
+        store = nil
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "DROP TABLE deployments; DROP TABLE model_version_tags")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4-model-tags-deployments'")
+        }
+        try queue.close()
+        store = try DeckStore.open(try Workspace.locate(from: root, explicit: root.path))
+        let records = try store.deployments(model: "m")
+        XCTAssertEqual(records.map(\.version), [2])
+        XCTAssertEqual(records.map(\.alias), ["production"])
+        XCTAssertNil(records.first?.endedAt)
+        XCTAssertEqual(try store.modelVersions("m").map(\.tags), [[:], [:]])
     }
 
     func testProductionMovesRecordDeploymentsFromWhenToWhen() throws {

@@ -9,7 +9,8 @@ import GRDB
 ///   (NULL when no running server is bound to it: the alias pointed at it), and who made it (the
 ///   run that deployed it, or the person who moved the alias). Rows are only ever inserted and
 ///   then closed once; a move of a served alias closes the open rows and opens new ones in the same
-///   transaction as the move.
+///   transaction as the move. An existing `production` alias becomes an open deployment from
+///   its last move, so a workspace made before this migration starts with its current deployment.
 enum ProductionRegistryMigration {
     static func migrate(_ db: Database) throws {
         try db.execute(sql: """
@@ -33,6 +34,9 @@ enum ProductionRegistryMigration {
             );
             CREATE INDEX deployments_by_model ON deployments(model_id, alias, started_at);
             CREATE INDEX deployments_open ON deployments(model_id, alias) WHERE ended_at IS NULL;
+            INSERT INTO deployments(model_id, version, alias, started_at, author, reason)
+                SELECT a.model_id, v.version, a.alias, a.updated_at, 'mldeck', 'production when deployments began to be recorded'
+                FROM model_aliases a JOIN model_versions v ON v.id = a.version_id WHERE a.alias = 'production';
             """)
     }
 }
