@@ -38,7 +38,7 @@ struct DeployStep: StepRunner {
         if let metric = source.output.facts["metric"] {
             let (decision, moved) = try context.store.promoteIfBetter(
                 model: model, version: version, alias: alias, metric: metric, force: force, runID: context.run.id) { decision in
-                "\(reasonPrefix): \(decision.message)\(decision.verdict == .notBetter ? " (forced)" : "")"
+                "\(reasonPrefix)\(why): \(decision.message)\(decision.verdict == .notBetter ? " (forced)" : "")"
             }
             switch decision.verdict {
             case .notBetter where !force:
