@@ -129,12 +129,12 @@ extension InMemoryStore: ModelStore {
                 signature: new.signature, metrics: new.metrics, params: new.params, datasetName: new.datasetName,
                 datasetVersionNumber: new.datasetVersionNumber, datasetHash: new.datasetHash, codeHash: new.codeHash,
                 description: new.description, aliases: []))
-            if let alias { _ = try setModelAlias(model: new.model, alias: alias, version: version, author: author, reason: reason) }
+            if let alias { _ = try setModelAlias(model: new.model, alias: alias, version: version, author: author, reason: reason, runID: new.runID) }
             return try modelVersion(ModelReference(model: new.model, selector: .version(version)))
         }
     }
 
-    public func setModelAlias(model: String, alias: String, version: Int, author: String, reason: String?) throws -> AliasHistoryEntry? {
+    public func setModelAlias(model: String, alias: String, version: Int, author: String, reason: String?, runID: String?) throws -> AliasHistoryEntry? {
         try locked {
             guard let versions = modelVersionsByName[model] else { throw ModelRegistryError.unknownModel(model, known: modelVersionsByName.keys.sorted()) }
             guard versions.contains(where: { $0.version == version }) else {
@@ -221,5 +221,18 @@ extension InMemoryStore: ModelStore {
 
     public func modelVersions(registeredBy runID: String) throws -> [ModelVersionRecord] {
         locked { modelVersionsByName.values.joined().filter { $0.runID == runID }.map(withAliases) }
+    }
+
+    /// Judges and moves under ``promotionLock``: promotions are serialised against each other
+    /// (the SQLite store also holds off every other writer; this fake's other writes are each atomic).
+    public func promoteIfBetter(model: String, version: Int, alias: String, metric: String, higherIsBetter: Bool?, force: Bool,
+                                author: String, runID: String?, reason: (PromotionDecision) -> String?) throws -> (decision: PromotionDecision, move: AliasHistoryEntry?) {
+        promotionLock.lock()
+        defer { promotionLock.unlock() }
+        let candidate = try modelVersion(ModelReference(model: model, selector: .version(version)))
+        let decision = try judgePromotion(of: candidate, alias: alias, metric: metric, higherIsBetter: higherIsBetter)
+        if decision.verdict == .alreadyThere || (decision.verdict == .notBetter && !force) { return (decision, nil) }
+        let move = try setModelAlias(model: model, alias: alias, version: version, author: author, reason: reason(decision), runID: runID)
+        return (decision, move)
     }
 }

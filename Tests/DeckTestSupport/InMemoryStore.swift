@@ -49,6 +49,9 @@ public final class InMemoryStore: @unchecked Sendable {
 
     public func requireWritable() throws {}
 
+    /// Serialises ``promoteIfBetter`` (judge, then move) against other promotions.
+    let promotionLock = NSLock()
+
     func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }

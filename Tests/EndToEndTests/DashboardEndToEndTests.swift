@@ -28,7 +28,7 @@ final class DashboardEndToEndTests: XCTestCase {
     func testVisitsTheThreePanesAndHelp() throws {
         try open()
         XCTAssertTrue(tmux.lastScreen.contains("1 Runs"))
-        XCTAssertTrue(tmux.lastScreen.contains("23 runs"))
+        XCTAssertTrue(tmux.lastScreen.contains("24 runs"))
         try tmux.press("2")
         tmux.waitFor("Re-export after the fiber price rise")
         try tmux.press("3")
@@ -86,6 +86,9 @@ final class DashboardEndToEndTests: XCTestCase {
 
     func testOpenARunAndSeeItsCurves() throws {
         try open()
+        // The newest run is the demo's production pipeline (select, deploy: no curves); the next is a training run.
+        tmux.waitFor("production")
+        try tmux.press("j")
         try tmux.press("Enter")
         tmux.waitFor("━ train-auc")
         let braille = tmux.lastScreen.unicodeScalars.filter { (0x2801...0x28FF).contains($0.value) }.count
@@ -98,7 +101,7 @@ final class DashboardEndToEndTests: XCTestCase {
         try tmux.press("]")
         tmux.waitFor("evaluate")
         try tmux.press("Escape")
-        tmux.waitFor("23 runs")
+        tmux.waitFor("24 runs")
     }
 
     func testDatasetVersionAndDiff() throws {
@@ -165,6 +168,6 @@ final class DashboardEndToEndTests: XCTestCase {
         let result = try CLI.run(["track", "--workspace", workspace.path, "--name", "from-the-cli", "--quiet", "--", "true"])
         XCTAssertEqual(result.status, 0, result.stderr)
         tmux.waitFor("from-the-cli", timeout: 5)
-        XCTAssertTrue(tmux.lastScreen.contains("24 runs"))
+        XCTAssertTrue(tmux.lastScreen.contains("25 runs"))
     }
 }

@@ -1,5 +1,6 @@
 /// The `mldeck.yaml` of the demo workspace: the churn pipeline (split, XGBoost, evaluate,
-/// register, deploy when better than production).
+/// register, deploy when better than production) and the production pipeline (select the best
+/// version by a policy, deploy it when it beats production; monthly schedule).
 enum DemoPipelineYAML {
     static let text = """
     # mldeck.yaml of the demo workspace (made by `mldeck demo`).
@@ -17,6 +18,15 @@ enum DemoPipelineYAML {
           evaluate: {uses: evaluate, needs: [train]}
           register: {uses: register, needs: [evaluate], with: {model: churn-model}}
           deploy:   {uses: deploy, needs: [register], if: "metrics.auc > production.metrics.auc"}
+      # The production pipeline: no dataset, no training. It picks the best registered version by
+      # a policy and deploys it only when it beats the current production version.
+      # Try: mldeck run production      then: mldeck models deployments churn-model
+      production:
+        steps:
+          pick: {uses: select, with: {model: churn-model, best_by: auc, where: "metrics.auc >= 0.8 and dataset = 'churn'"}}
+          ship: {uses: deploy, needs: [pick]}
+        triggers:
+          - {on: schedule, cron: "0 6 1 * *"}
 
     """
 }

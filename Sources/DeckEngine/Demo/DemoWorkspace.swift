@@ -3,8 +3,8 @@ import Foundation
 
 /// The demo builder wired to the registries: the three data files become versions 1–3 of the
 /// dataset `churn` (keyed by `customer_id`), and the best sweep runs and the retrained runs
-/// become versions of `churn-model`, with `production` on the best sweep model and `staging` on
-/// the newest retrained one.
+/// become versions of `churn-model`, with `staging` on the newest retrained one; then the
+/// `production` pipeline runs once and deploys the best version by its policy.
 public enum DemoWorkspace {
     static let messages = ["Initial export: 3,000 customers", "Add 500 November sign-ups",
                            "Re-export after the fiber price rise (drifted)"]
@@ -35,7 +35,7 @@ public enum DemoWorkspace {
             for (i, run) in picks.enumerated() {
                 let object = try store.objects.putFile(at: run.modelFile)
                 let hash = dataset?.first { $0.number == run.datasetVersion }?.contentHash
-                let alias: String? = i == 2 ? "production" : (i == picks.count - 1 && i > 2 ? "staging" : nil)
+                let alias: String? = i == picks.count - 1 && i > 2 ? "staging" : nil
                 let v = try store.registerModelVersion(NewModelVersion(
                     model: "churn-model", modelObject: object, task: "binary", signature: signature,
                     metrics: ["auc": run.validationAUC, "logloss": run.validationLogLoss, "accuracy": run.accuracy],
@@ -44,8 +44,22 @@ public enum DemoWorkspace {
                     alias: alias, author: "demo", reason: alias.map { _ in "set by mldeck demo" })
                 notes.append("model     \(v.reference)\(alias.map { " (\($0))" } ?? "")  auc \(String(format: "%.4f", run.validationAUC))  from \(run.name)")
             }
+            notes += try runProductionPipeline(store)
             return notes
         }
         return b
+    }
+
+    /// Runs the demo's `production` pipeline once (select the best version by its policy, deploy
+    /// it), so the workspace starts with a production version and a recorded deployment.
+    static func runProductionPipeline(_ store: DeckStore) throws -> [String] {
+        let config = try PipelineEnvironment.loadConfig(store.workspace)
+        let request = PipelineRunRequest(pipeline: "production", maxParallel: 1, commandLine: "mldeck run production")
+        let outcome = try PipelineExecution(store: store, config: config, request: request).run()
+        guard outcome.status == .finished else {
+            return ["production pipeline: \(outcome.status.rawValue.lowercased())\(outcome.reason.map { ": \($0)" } ?? "")"]
+        }
+        let moved = outcome.deployed.first ?? outcome.steps.compactMap(\.reason).first ?? "nothing deployed"
+        return ["deployed  \(moved)  by the production pipeline (run \(outcome.runID.prefix(8)); mldeck models deployments churn-model)"]
     }
 }

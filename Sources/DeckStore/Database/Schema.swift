@@ -11,6 +11,7 @@ enum Schema {
         migrator.registerMigration("v1-tracking", migrate: TrackingMigration.migrate)
         migrator.registerMigration("v2-datasets", migrate: DatasetsMigration.migrate)
         migrator.registerMigration("v3-models", migrate: ModelsMigration.migrate)
+        migrator.registerMigration("v4-model-tags-deployments", migrate: ProductionRegistryMigration.migrate)
         return migrator
     }
 }

@@ -1,54 +1,41 @@
 import Foundation
 
-/// A model version seen by a filter: `metrics.X`, `params.X`, `version`, `task`, `dataset`.
-struct ModelVersionFilterContext: FilterContext {
-    let version: ModelVersionRecord
-
-    func value(of field: FilterField) -> FilterValue? {
-        switch field.namespace {
-        case "metrics": return version.metrics[field.name].map { .number($0) }
-        case "params": return version.params[field.name].map { .string($0) }
-        case "attributes":
-            switch field.name {
-            case "version": return .number(Double(version.version))
-            case "task": return version.task.map { .string($0) }
-            case "dataset": return version.datasetReference.map { .string($0) }
-            case "run_id", "id": return version.runID.map { .string($0) }
-            default: return nil
-            }
-        default: return nil
-        }
-    }
-}
-
 extension ModelStore {
-    /// The version with the best value of `metric` among those matching `filter` (a filter
-    /// expression over `metrics.`, `params.`, `version`, `task`, `dataset`). Lower is better for
-    /// loss-like metrics (`rmse`, `mae`, `mape`, `logloss`, names ending in `loss` or `error`)
-    /// unless `higherIsBetter` says otherwise.
+    /// The version with the best value of `metric` among those matching `filter` (a
+    /// ``ModelVersionFilter`` over `metrics.`, `params.`, `tags.`, `dataset`, `version`, …).
+    /// Lower is better for loss-like metrics (``isLossLike(_:)``) unless `higherIsBetter` says
+    /// otherwise; of equal values the newest version wins.
     public func bestModelVersion(model: String, metric: String, filter: String? = nil, higherIsBetter: Bool? = nil) throws -> ModelVersionRecord {
-        let expression = try filter.map(FilterExpression.parse)
-        let evaluator = FilterEvaluator()
+        let parsed = try filter.map(ModelVersionFilter.init)
+        return try bestModelVersion(model: model, metric: metric, filter: parsed, higherIsBetter: higherIsBetter)
+    }
+
+    /// ``bestModelVersion(model:metric:filter:higherIsBetter:)`` with a filter already checked.
+    public func bestModelVersion(model: String, metric: String, filter: ModelVersionFilter?, higherIsBetter: Bool? = nil) throws -> ModelVersionRecord {
         let higher = higherIsBetter ?? !DeckStore.isLossLike(metric)
-        let candidates = try modelVersions(model).filter { version in
-            guard let value = version.metrics[metric], !value.isNaN else { return false }
-            guard let expression else { return true }
-            return evaluator.evaluate(expression, in: ModelVersionFilterContext(version: version))
-        }
-        let best = candidates.max { a, b in
-            let x = a.metrics[metric]!, y = b.metrics[metric]!
-            if x == y { return a.version < b.version }
-            return higher ? x < y : x > y
+        let versions = try modelVersions(model)
+        var best: (version: ModelVersionRecord, value: Double)?
+        for version in versions {
+            guard let value = version.metrics[metric], !value.isNaN else { continue }
+            if let filter, !filter.matches(version) { continue }
+            guard let current = best else { best = (version, value); continue }
+            let better = value == current.value ? version.version > current.version.version : (higher ? value > current.value : value < current.value)
+            if better { best = (version, value) }
         }
         guard let best else {
-            throw ModelRegistryError.noMatchingVersion(model: model, filter: "metric '\(metric)'" + (filter.map { " and \($0)" } ?? ""))
+            let withMetric = versions.filter { $0.metrics[metric].map { !$0.isNaN } ?? false }.count
+            let what = filter.map { "\($0.text) with a value of '\(metric)'" } ?? "metric '\(metric)'"
+            let detail = versions.isEmpty ? "it has no versions"
+                : "\(versions.count) version\(versions.count == 1 ? "" : "s"), \(withMetric == 0 ? "none" : "\(withMetric)") with '\(metric)'"
+            throw ModelRegistryError.noMatchingVersion(model: model, filter: "\(what) (\(detail))")
         }
-        return best
+        return best.version
     }
 }
 
 extension DeckStore {
-    /// True for metrics where lower is better.
+    /// True for metrics where lower is better (`rmse`, `mae`, `mape`, `mse`, `logloss`, names
+    /// ending in `loss` or `error`); higher is better for the rest (AUC, accuracy, F1, R², …).
     public static func isLossLike(_ metric: String) -> Bool {
         let m = metric.lowercased()
         return ["rmse", "mae", "mape", "mse", "logloss", "mlogloss"].contains(m) || m.hasSuffix("loss") || m.hasSuffix("error")

@@ -36,18 +36,19 @@ extension DeckStore {
                                  new.codeHash, new.description])
             if let alias {
                 _ = try moveAlias(modelID: modelID, model: new.model, alias: alias, toVersionRow: db.lastInsertedRowID, toVersion: next,
-                              author: author, reason: reason, now: now, in: db)
+                              author: author, reason: reason, runID: new.runID, now: now, in: db)
             }
             return next
         }
         return try modelVersion(ModelReference(model: new.model, selector: .version(version)))
     }
 
-    /// Points `alias` of `model` at `version`, recording time, author, from → to and reason.
+    /// Points `alias` of `model` at `version`, recording time, author, from → to and reason (and,
+    /// for a served alias, the deployment, with `runID` when a pipeline run moves it).
     /// Returns the history entry, or nil when the alias already pointed there (nothing recorded).
     @discardableResult
-    public func setModelAlias(model: String, alias: String, version: Int, author: String = DeckStore.defaultAuthor,
-                              reason: String? = nil) throws -> AliasHistoryEntry? {
+    public func setModelAlias(model: String, alias: String, version: Int, author: String,
+                              reason: String?, runID: String?) throws -> AliasHistoryEntry? {
         let alias = Self.aliasKey(alias)
         try Self.validateModelName(alias)
         let now = Date().timeIntervalSince1970
@@ -60,7 +61,7 @@ extension DeckStore {
                 throw ModelRegistryError.unknownVersion(model: model, version: version, latest: latest)
             }
             return try moveAlias(modelID: modelID, model: model, alias: alias, toVersionRow: row, toVersion: version,
-                                 author: author, reason: reason, now: now, in: db)
+                                 author: author, reason: reason, runID: runID, now: now, in: db)
         }
     }
 
@@ -79,12 +80,14 @@ extension DeckStore {
             try db.execute(sql: "DELETE FROM model_aliases WHERE model_id = ? AND alias = ?", arguments: [modelID, alias])
             try db.execute(sql: "INSERT INTO alias_history(model_id, alias, from_version, to_version, time, author, reason) VALUES (?,?,?,?,?,?,?)",
                            arguments: [modelID, alias, from, nil as Int?, now, author, reason])
+            try deploymentsFollowAlias(modelID: modelID, model: model, alias: alias, toVersion: nil, runID: nil, author: author,
+                                       reason: reason, now: now, in: db)
             return true
         }
     }
 
     func moveAlias(modelID: Int64, model: String, alias: String, toVersionRow: Int64, toVersion: Int, author: String,
-                   reason: String?, now: Double, in db: Database) throws -> AliasHistoryEntry? {
+                   reason: String?, runID: String? = nil, now: Double, in db: Database) throws -> AliasHistoryEntry? {
         let from = try Int.fetchOne(db, sql: """
             SELECT v.version FROM model_aliases a JOIN model_versions v ON v.id = a.version_id WHERE a.model_id = ? AND a.alias = ?
             """, arguments: [modelID, alias])
@@ -95,6 +98,8 @@ extension DeckStore {
             """, arguments: [modelID, alias, toVersionRow, now])
         try db.execute(sql: "INSERT INTO alias_history(model_id, alias, from_version, to_version, time, author, reason) VALUES (?,?,?,?,?,?,?)",
                        arguments: [modelID, alias, from, toVersion, now, author, reason])
+        try deploymentsFollowAlias(modelID: modelID, model: model, alias: alias, toVersion: toVersion, runID: runID, author: author,
+                                   reason: reason, now: now, in: db)
         return AliasHistoryEntry(model: model, alias: alias, fromVersion: from, toVersion: toVersion, time: now, author: author, reason: reason)
     }
 
@@ -112,7 +117,8 @@ extension DeckStore {
     }
 
     /// Alias names are case-insensitive (`Production` is `production`): kept in lower case.
-    static func aliasKey(_ alias: String) -> String { alias.lowercased() }
+    /// The stored form of an alias name (aliases are case-insensitive).
+    public static func aliasKey(_ alias: String) -> String { alias.lowercased() }
 
     static func validateModelName(_ name: String) throws {
         guard !name.isEmpty, name.utf8.count <= 200 else { throw ModelRegistryError.invalidName(name, reason: "must be 1 to 200 characters") }
@@ -227,6 +233,7 @@ extension DeckStore {
         for row in try Row.fetchAll(db, sql: "SELECT version_id, alias FROM model_aliases WHERE model_id = ? ORDER BY alias", arguments: [modelID]) {
             aliases[row[0], default: []].append(row[1])
         }
+        let tags = try versionTags(db, modelID: modelID)
         return rows.map { row in
             let rowID: Int64 = row[0]
             return ModelVersionRecord(
@@ -234,7 +241,8 @@ extension DeckStore {
                 modelObject: ObjectID(hex: row[6]) ?? ObjectID.of(Data()), preprocessingObject: (row[7] as String?).flatMap(ObjectID.init(hex:)),
                 referenceObject: (row[8] as String?).flatMap(ObjectID.init(hex:)), signature: RegistryJSON.decode(row[9]) ?? [],
                 metrics: RegistryJSON.decode(row[10]) ?? [:], params: RegistryJSON.decode(row[11]) ?? [:], datasetName: row[12],
-                datasetVersionNumber: row[13], datasetHash: row[14], codeHash: row[15], description: row[16], aliases: aliases[rowID] ?? [])
+                datasetVersionNumber: row[13], datasetHash: row[14], codeHash: row[15], description: row[16], aliases: aliases[rowID] ?? [],
+                tags: tags[rowID] ?? [:])
         }
     }
 }

@@ -69,6 +69,8 @@ public struct ModelVersionRecord: Codable, Sendable, Equatable {
     public var description: String?
     /// Aliases pointing at this version now (`production`, `staging`, …), sorted.
     public var aliases: [String]
+    /// Free key/value tags (`mldeck models tag`), which `--where` filters on as `tags.KEY`.
+    public var tags: [String: String]
 
     /// `NAME@VERSION`.
     public var reference: String { "\(model)@\(version)" }
@@ -82,18 +84,18 @@ public struct ModelVersionRecord: Codable, Sendable, Equatable {
         case model, version, createdAt = "created_at", runID = "run_id", task, framework
         case modelObject = "model_object", preprocessingObject = "preprocessing_object", referenceObject = "reference_object"
         case signature, metrics, params, datasetName = "dataset_name", datasetVersionNumber = "dataset_version_number"
-        case datasetHash = "dataset_hash", codeHash = "code_hash", description, aliases
+        case datasetHash = "dataset_hash", codeHash = "code_hash", description, aliases, tags
     }
 
     public init(model: String, version: Int, createdAt: Double, runID: String?, task: String?, framework: String,
                 modelObject: ObjectID, preprocessingObject: ObjectID?, referenceObject: ObjectID?, signature: [SignatureColumn],
                 metrics: [String: Double], params: [String: String], datasetName: String?, datasetVersionNumber: Int?,
-                datasetHash: String?, codeHash: String?, description: String?, aliases: [String]) {
+                datasetHash: String?, codeHash: String?, description: String?, aliases: [String], tags: [String: String] = [:]) {
         self.model = model; self.version = version; self.createdAt = createdAt; self.runID = runID; self.task = task
         self.framework = framework; self.modelObject = modelObject; self.preprocessingObject = preprocessingObject
         self.referenceObject = referenceObject; self.signature = signature; self.metrics = metrics; self.params = params
         self.datasetName = datasetName; self.datasetVersionNumber = datasetVersionNumber; self.datasetHash = datasetHash
-        self.codeHash = codeHash; self.description = description; self.aliases = aliases
+        self.codeHash = codeHash; self.description = description; self.aliases = aliases; self.tags = tags
     }
 
     public init(from decoder: Decoder) throws {
@@ -116,6 +118,7 @@ public struct ModelVersionRecord: Codable, Sendable, Equatable {
         codeHash = try c.decodeIfPresent(String.self, forKey: .codeHash)
         description = try c.decodeIfPresent(String.self, forKey: .description)
         aliases = try c.decode([String].self, forKey: .aliases)
+        tags = try c.decodeIfPresent([String: String].self, forKey: .tags) ?? [:]
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -138,6 +141,7 @@ public struct ModelVersionRecord: Codable, Sendable, Equatable {
         try c.encodeIfPresent(codeHash, forKey: .codeHash)
         try c.encodeIfPresent(description, forKey: .description)
         try c.encode(aliases, forKey: .aliases)
+        try c.encode(tags, forKey: .tags)
     }
 }
 

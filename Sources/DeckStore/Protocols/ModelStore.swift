@@ -8,9 +8,11 @@ public protocol ModelStore: StoreBase {
     /// optionally points `alias` at it in the same transaction. Returns the version as recorded.
     @discardableResult
     func registerModelVersion(_ new: NewModelVersion, alias: String?, author: String, reason: String?) throws -> ModelVersionRecord
-    /// Points `alias` at `version`, recording who, when, from → to and why; nil when it already pointed there.
+    /// Points `alias` at `version`, recording who, when, from → to, why and the run that did it
+    /// (a pipeline's deploy step); nil when it already pointed there. Moving the serving alias
+    /// records a deployment.
     @discardableResult
-    func setModelAlias(model: String, alias: String, version: Int, author: String, reason: String?) throws -> AliasHistoryEntry?
+    func setModelAlias(model: String, alias: String, version: Int, author: String, reason: String?, runID: String?) throws -> AliasHistoryEntry?
     /// Removes an alias (recorded in the history); false when it did not exist.
     @discardableResult
     func removeModelAlias(model: String, alias: String, author: String, reason: String?) throws -> Bool
@@ -24,6 +26,11 @@ public protocol ModelStore: StoreBase {
     func aliasHistory(model: String, alias: String?, limit: Int?) throws -> [AliasHistoryEntry]
     /// The versions registered by a run.
     func modelVersions(registeredBy runID: String) throws -> [ModelVersionRecord]
+    /// Points `alias` at `version` only when it is better by `metric` than the version the alias
+    /// points at now (or `force`), judging and moving atomically (no other writer moves the alias
+    /// in between). `reason` makes the alias history's reason from the decision.
+    func promoteIfBetter(model: String, version: Int, alias: String, metric: String, higherIsBetter: Bool?, force: Bool,
+                         author: String, runID: String?, reason: (PromotionDecision) -> String?) throws -> (decision: PromotionDecision, move: AliasHistoryEntry?)
 }
 
 extension ModelStore {
@@ -35,8 +42,9 @@ extension ModelStore {
 
     /// Moves an alias under the current user.
     @discardableResult
-    public func setModelAlias(model: String, alias: String, version: Int, reason: String? = nil) throws -> AliasHistoryEntry? {
-        try setModelAlias(model: model, alias: alias, version: version, author: DeckStore.defaultAuthor, reason: reason)
+    public func setModelAlias(model: String, alias: String, version: Int, author: String = DeckStore.defaultAuthor,
+                              reason: String? = nil) throws -> AliasHistoryEntry? {
+        try setModelAlias(model: model, alias: alias, version: version, author: author, reason: reason, runID: nil)
     }
 
     /// The version an alias points at, or nil when the model or the alias does not exist.

@@ -71,6 +71,12 @@ public indirect enum FilterExpression: Hashable, Sendable {
         try FilterParser(source: text).parse()
     }
 
+    /// Parses `text` with its own set of bare attributes (model versions have `version`, `task`, …
+    /// where runs have `status`, `start_time`, …).
+    public static func parse(_ text: String, attributes: Set<String>) throws -> FilterExpression {
+        try FilterParser(source: text, attributes: attributes).parse()
+    }
+
     /// Every field the expression mentions.
     public var fields: Set<FilterField> {
         switch self {

@@ -18,6 +18,8 @@ struct FilterParser {
     static let maxLength = 262_144
 
     let source: String
+    /// The attributes that may be written bare (`status`); ``FilterField/attributes`` for runs.
+    var attributes: Set<String> = FilterField.attributes
 
     func parse() throws -> FilterExpression {
         guard !source.allSatisfy(\.isWhitespace) else { throw FilterError("empty filter", column: 1, expression: source) }
@@ -26,7 +28,7 @@ struct FilterParser {
             throw FilterError("the filter is \(length) characters long; the limit is \(Self.maxLength)",
                               column: Self.maxLength + 1, expression: source)
         }
-        var state = State(tokens: try FilterLexer(source: source).tokens(), source: source)
+        var state = State(tokens: try FilterLexer(source: source).tokens(), source: source, attributes: attributes)
         let expression = try state.parseOr()
         guard case .end = state.peek.kind else {
             throw state.error("unexpected \(state.peek.display) (expected AND, OR or the end)", at: state.peek)
@@ -44,6 +46,7 @@ struct FilterParser {
     struct State {
         var tokens: [FilterToken]
         let source: String
+        let attributes: Set<String>
         var index = 0
         /// Parentheses and `NOT`s open around the current token.
         var depth = 0
@@ -115,8 +118,8 @@ struct FilterParser {
             }
             if parts.count == 1 {
                 let name = parts[0].lowercased()
-                guard FilterField.attributes.contains(name) else {
-                    throw error("unknown field '\(parts[0])': use metrics.\(parts[0]), params.\(parts[0]), tags.\(parts[0]) or an attribute (\(FilterField.attributes.sorted().joined(separator: ", ")))", at: token)
+                guard attributes.contains(name) else {
+                    throw error("unknown field '\(parts[0])': use metrics.\(parts[0]), params.\(parts[0]), tags.\(parts[0]) or an attribute (\(attributes.sorted().joined(separator: ", ")))", at: token)
                 }
                 return FilterField(namespace: "attributes", name: name, column: token.column)
             }
@@ -130,8 +133,8 @@ struct FilterParser {
                 throw error("unknown namespace '\(parts[0])' (expected metrics, params, tags or attributes)", at: token)
             }
             let name = parts.dropFirst().joined(separator: ".")
-            if namespace == "attributes" && !FilterField.attributes.contains(name.lowercased()) {
-                throw error("unknown attribute '\(name)' (known: \(FilterField.attributes.sorted().joined(separator: ", ")))", at: token)
+            if namespace == "attributes" && !attributes.contains(name.lowercased()) {
+                throw error("unknown attribute '\(name)' (known: \(attributes.sorted().joined(separator: ", ")))", at: token)
             }
             let full = (prefix + [namespace]).joined(separator: ".")
             return FilterField(namespace: full, name: namespace == "attributes" ? name.lowercased() : name, column: token.column)
@@ -147,7 +150,7 @@ struct FilterParser {
                 if case .path = peek.kind {
                     return .compareFields(field, op, try fieldOf(next()))
                 }
-                if case .identifier(let word) = peek.kind, FilterField.attributes.contains(word.lowercased()) {
+                if case .identifier(let word) = peek.kind, attributes.contains(word.lowercased()) {
                     return .compareFields(field, op, try fieldOf(next()))
                 }
                 field.valueColumns = [peek.column]

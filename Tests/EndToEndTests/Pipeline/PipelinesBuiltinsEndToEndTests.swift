@@ -19,7 +19,7 @@ final class PipelinesBuiltinsEndToEndTests: XCTestCase {
         let result = try CLI.run(["pipelines", "builtins", "--json"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
-        XCTAssertEqual(list.compactMap { $0["name"] as? String }, ["split", "xgboost", "linear", "evaluate", "register", "deploy"])
+        XCTAssertEqual(list.compactMap { $0["name"] as? String }, ["split", "xgboost", "linear", "evaluate", "register", "select", "deploy"])
         let xgboost = try XCTUnwrap(list.first { $0["name"] as? String == "xgboost" })
         let options = try XCTUnwrap(xgboost["options"] as? [[String: Any]])
         let rounds = try XCTUnwrap(options.first { $0["key"] as? String == "rounds" })

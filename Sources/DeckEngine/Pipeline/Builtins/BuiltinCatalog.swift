@@ -118,11 +118,19 @@ public enum BuiltinCatalog {
                 Option("alias", .text, default: "none", "an alias to point at the new version (e.g. staging)"),
                 Option("description", .text, default: "none", "kept with the version"),
               ], upstream: (["xgboost", "linear"], "an `xgboost` or `linear` step"), makeRunner: { RegisterStep() }),
-        Entry(name: "deploy", summary: "move the model's `production` alias to the version this run registered",
+        Entry(name: "select", summary: "pick a registered version for `deploy`: the best by a metric among those matching `where:`, or an alias's",
               options: [
-                Option("alias", .text, default: "production", "the alias moved to the version this run's register step produced"),
-                Option("model", .text, default: "the pipeline's register model", "accepted; the model moved is the one the register step upstream produced"),
-              ], upstream: (["register"], "a `register` step"), makeRunner: { DeployStep() }),
+                Option("model", .text, default: "(required)", required: true, "the model's name in the registry"),
+                Option("best_by", .text, default: "none", "the metric to pick by (lower is better for loss, rmse, mae, …; higher for the rest)"),
+                Option("where", .text, default: "every version", "a policy: metrics.X, params.X, tags.X, dataset ('churn' or 'churn@2'), version"),
+                Option("alias", .text, default: "none", "pick the version this alias points at instead (not with best_by)"),
+              ], upstream: nil, makeRunner: { SelectStep() }),
+        Entry(name: "deploy", summary: "move the model's `production` alias to the version this run registered or selected",
+              options: [
+                Option("alias", .text, default: "production", "the alias moved to the version the upstream register or select step produced"),
+                Option("model", .text, default: "the pipeline's register model", "accepted; the model moved is the one the upstream step produced"),
+                Option("force", .boolean, default: "false", "deploy a selected version even when it is not better than the alias's current one"),
+              ], upstream: (["register", "select"], "a `register` or `select` step"), makeRunner: { DeployStep() }),
     ]
 
     /// Built-in names.

@@ -1,42 +1,67 @@
 import DeckStore
 import Foundation
 
-/// `uses: deploy`: moves the model's `production` alias (or `with: {alias:}`) to the version this
-/// run registered, recording the reason `deployed by run X: <condition>`. Serving follows the
-/// alias. Never cached: it acts on the registry as it is now. It acts only on a version that the
-/// upstream `register` produced in this run: a `register` served from the cache produced nothing
-/// new, and moving the alias to the version it once produced would undo a later promotion.
+/// `uses: deploy`: moves the model's `production` alias (or `with: {alias:}`) to the version its
+/// upstream `register` or `select` step produced in this run — never to whatever is latest —
+/// recording the reason `deployed by run X: …` and the deployment. Serving follows the alias.
+/// Never cached: it acts on the registry as it is now.
+///
+/// - After `register`: a `register` served from the cache produced nothing new, and moving the
+///   alias to the version it once produced would undo a later promotion, so nothing moves. Guard
+///   it with `if:` (`metrics.auc > production.metrics.auc`) to deploy only a better model.
+/// - After `select … best_by: METRIC`: a version that is not better by that metric than the one the
+///   alias points at is not deployed; the step ends skipped and says so with both numbers
+///   (`with: {force: true}` deploys it anyway).
 struct DeployStep: StepRunner {
     var cacheable: Bool { false }
 
     func run(_ context: StepContext) throws -> StepOutput {
         let name = context.step.name
-        guard let registered = context.upstreamResult(kinds: ["register"]),
-              let model = registered.output.facts["model"], let version = registered.output.facts["version"].flatMap(Int.init) else {
-            throw StepError.missingInput(step: name, what: "needs a register step upstream")
+        guard let source = context.upstreamResult(kinds: ["register", "select"]),
+              let model = source.output.facts["model"], let version = source.output.facts["version"].flatMap(Int.init) else {
+            throw StepError.missingInput(step: name, what: "needs a register or select step upstream that produced a version in this run")
         }
-        let alias = try context.string("alias") ?? "production"
-        guard registered.status != .cached else {
-            let message = "step '\(registered.name)' was served from the cache, so this run registered no new version of "
+        let alias = (try context.string("alias") ?? "production").lowercased()
+        var output = StepOutput()
+        output.facts = ["model": model, "alias": alias]
+        if source.kind == "register" && source.status == .cached {
+            let message = "step '\(source.name)' was served from the cache, so this run registered no new version of "
                 + "\(model); \(model)@\(alias) is left as it is (run with --force to register and deploy again)"
             context.log(message)
             context.notice(message)
-            var output = StepOutput()
-            output.facts = ["model": model, "alias": alias]
             return output
         }
         let why = context.step.condition.map { ": \($0)" } ?? ""
-        let reason = "deployed by run \(context.run.id.prefix(8))\(why)"
-        var output = StepOutput()
-        if let move = try context.store.setModelAlias(model: model, alias: alias, version: version, reason: reason) {
+        let force = try context.bool("force") ?? false
+        let reasonPrefix = "deployed by run \(context.run.id.prefix(8))"
+        let move: AliasHistoryEntry?
+        if let metric = source.output.facts["metric"] {
+            let (decision, moved) = try context.store.promoteIfBetter(
+                model: model, version: version, alias: alias, metric: metric, higherIsBetter: nil, force: force,
+                author: DeckStore.defaultAuthor, runID: context.run.id) { decision in
+                "\(reasonPrefix)\(why): \(decision.message)\(decision.verdict == .notBetter ? " (forced)" : "")"
+            }
+            switch decision.verdict {
+            case .notBetter where !force:
+                context.log(decision.message)
+                context.notice("\(model): \(decision.message)")
+                output.declined = decision.message
+                return output
+            case .notBetter: context.log(decision.message + " — deployed anyway (force: true)")
+            case .alreadyThere: context.notice("\(model): \(decision.message); nothing to deploy")
+            case .promote: context.log(decision.message)
+            }
+            move = moved
+        } else {
+            move = try context.store.setModelAlias(model: model, alias: alias, version: version, author: DeckStore.defaultAuthor, reason: reasonPrefix + why, runID: context.run.id)
+        }
+        if let move {
             let from = move.fromVersion.map { "\($0) → " } ?? ""
             context.log("\(model)@\(alias): \(from)\(version)")
             output.facts["deployed"] = "\(model)@\(alias) → \(version)"
         } else {
             context.log("\(model)@\(alias) already points at version \(version)")
         }
-        output.facts["model"] = model
-        output.facts["alias"] = alias
         output.facts["version"] = "\(version)"
         return output
     }

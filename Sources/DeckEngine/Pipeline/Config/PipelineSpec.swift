@@ -121,9 +121,10 @@ public struct TriggerSpec: Sendable, Equatable, Codable {
 
     /// The trigger kinds MLDeck knows.
     public static let kinds: Set<String> = ["dataset-update", "schedule", "code-change", "drift", "quality", "manual"]
-    /// Keys each kind accepts besides `on`.
+    /// Keys each kind accepts besides `on`: its own, and `debounce` (every kind: firings closer
+    /// than this are merged into one run).
     public static let optionKeys: [String: Set<String>] = [
-        "dataset-update": ["dataset"], "schedule": ["cron"], "code-change": ["paths"],
-        "drift": ["model", "alias"], "quality": ["model", "alias", "metric", "threshold"], "manual": [],
+        "dataset-update": ["dataset", "debounce"], "schedule": ["cron", "catch_up", "debounce"], "code-change": ["paths", "debounce"],
+        "drift": ["model", "alias", "debounce"], "quality": ["model", "alias", "metric", "threshold", "debounce"], "manual": ["debounce"],
     ]
 }

@@ -144,12 +144,21 @@ public struct PipelineSpecParser {
         let allowed = TriggerSpec.optionKeys[on] ?? []
         for (key, keyAt, item) in pairs where key != "on" {
             guard allowed.contains(key) else { throw unknownKey(key, at: keyAt, path: path, known: ["on"] + allowed.sorted()) }
-            options[key] = try scalar(item, path + "." + key, "text")
+            switch key {
+            case "debounce": options[key] = String(try duration(item, path + "." + key))
+            case "catch_up": options[key] = try bool(item, path + "." + key) ? "true" : "false"
+            default: options[key] = try scalar(item, path + "." + key, "text")
+            }
         }
         if on == "schedule" {
             guard let cron = options["cron"] else { throw error(at, path, "a schedule trigger needs `cron:` (e.g. \"0 3 * * *\")") }
-            guard cron.split(separator: " ", omittingEmptySubsequences: true).count == 5 else {
+            let fields = cron.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count == 5 else {
                 throw error(value["cron"]?.location, path + ".cron", "expected five cron fields (minute hour day month weekday), found '\(cron)'")
+            }
+            let allowedCharacters = CharacterSet(charactersIn: "0123456789*,/-").union(.letters)
+            if let bad = fields.first(where: { !$0.unicodeScalars.allSatisfy(allowedCharacters.contains) }) {
+                throw error(value["cron"]?.location, path + ".cron", "'\(bad)' is not a cron field (digits, *, ',', '-', '/' or names such as MON, JAN)")
             }
         }
         return TriggerSpec(on: on, options: options, location: at)

@@ -341,6 +341,7 @@ public final class PipelineExecution: @unchecked Sendable {
             }
         }
         guard var output else { return fail(finish, "\(lastError.map { "\($0)" } ?? "no output")") }
+        if let declined = output.declined { return (finish(.skipped, reason: declined), nil) }
         let now = Date().timeIntervalSince1970
         sink.metrics(step: step.name, output.metrics.map { MetricPoint(key: $0.key, value: $0.value, step: 0, timestamp: now) })
         do {

@@ -14,6 +14,9 @@ public struct StepOutput: Sendable {
     public var facts: [String: String] = [:]
     /// Notices shown to the user.
     public var notices: [String] = []
+    /// Set when the step chose not to act (a `deploy` whose candidate is not better): the step
+    /// ends `SKIPPED` with this reason, and the steps after it do not run.
+    public var declined: String?
 
     public init() {}
 }

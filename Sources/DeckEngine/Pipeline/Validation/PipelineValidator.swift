@@ -48,6 +48,7 @@ public struct PipelineValidator {
                     }
                     checkUpstream(name, step: step, graph: graph, pipeline: pipeline, path: stepPath, add: add)
                     if name == "evaluate" { checkEvaluateMetrics(step, path: stepPath, add: add) }
+                    if name == "select" { checkSelect(step, params: params, path: stepPath, add: add) }
                 } else {
                     let hint = Suggestion.closest(to: name, in: BuiltinCatalog.names).map { " (did you mean '\($0)'?)" } ?? ""
                     add(step.keyLocations["uses"], "\(stepPath).uses", "unknown built-in '\(name)'\(hint); built-ins: \(BuiltinCatalog.names.joined(separator: ", "))")
@@ -114,7 +115,8 @@ public struct PipelineValidator {
                        add: (ConfigLocation?, String, String) -> Void) {
         let upstream = graph.upstream(of: step.name).compactMap { pipeline.step($0)?.action.kind }
         if let (kinds, what) = BuiltinCatalog.entry(name)?.upstream, !upstream.contains(where: kinds.contains) {
-            add(step.keyLocations["needs"] ?? step.keyLocations["uses"], "\(path).needs", "`\(name)` needs \(what) among the steps it needs (directly or not)")
+            add(step.keyLocations["needs"] ?? step.keyLocations["uses"], "\(path).needs",
+                "`\(name)` needs \(what) among the steps it needs (directly or not); step '\(step.name)' has none")
         }
     }
 

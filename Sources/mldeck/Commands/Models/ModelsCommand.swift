@@ -9,7 +9,8 @@ import Foundation
 struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models", abstract: "The model registry: versions, aliases, export, batch scoring.",
-        subcommands: [ModelsList.self, ModelsShow.self, ModelsPromote.self, ModelsAlias.self, ModelsExport.self, ModelsPredict.self],
+        subcommands: [ModelsList.self, ModelsShow.self, ModelsPromote.self, ModelsAlias.self, ModelsTag.self, ModelsDeployments.self,
+                      ModelsExport.self, ModelsPredict.self],
         defaultSubcommand: ModelsList.self)
 }
 
@@ -52,12 +53,14 @@ struct ModelsShow: ParsableCommand {
             let history = try store.aliasHistory(model: ref.model)
             if output.json { return try JSONOutput.print(ModelJSON(name: ref.model, versions: versions, aliasHistory: history)) }
             print("Model \(ref.model)  (\(versions.count) versions)")
-            var table = TextTable(headers: ["  VERSION", "CREATED", "ALIASES", "DATASET", "RUN", "METRICS"])
+            let tagged = versions.contains { !$0.tags.isEmpty }
+            var table = TextTable(headers: ["  VERSION", "CREATED", "ALIASES", "DATASET", "RUN", "METRICS"] + (tagged ? ["TAGS"] : []))
             table.rightAligned = [0]
             for v in versions {
                 table.add(["  \(v.version)", Formatting.time(v.createdAt), v.aliases.joined(separator: ","), v.datasetReference ?? "-",
                            v.runID.map { String($0.prefix(8)) } ?? "-",
-                           v.metrics.sorted { $0.key < $1.key }.prefix(5).map { "\($0.key) \(Formatting.number($0.value))" }.joined(separator: "  ")])
+                           v.metrics.sorted { $0.key < $1.key }.prefix(5).map { "\($0.key) \(Formatting.number($0.value))" }.joined(separator: "  ")]
+                          + (tagged ? [v.tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")] : []))
             }
             print(table.render())
             if !history.isEmpty {
@@ -81,6 +84,10 @@ struct ModelsShow: ParsableCommand {
         }
         print("\nInputs (\(v.signature.count))")
         print("  " + v.signature.map { "\($0.name):\($0.type)" }.joined(separator: "  "))
+        if !v.tags.isEmpty {
+            print("\nTags")
+            for (k, t) in v.tags.sorted(by: { $0.key < $1.key }) { print("  \(k) = \(t)") }
+        }
         if !v.params.isEmpty {
             print("\nParams")
             for (k, p) in v.params.sorted(by: { $0.key < $1.key }) { print("  \(k) = \(p)") }
@@ -98,32 +105,51 @@ struct ModelsPromote: ParsableCommand {
     @Option(name: .long, help: "The alias (production, staging, …).") var alias: String
     @Option(name: .long, help: "Why (kept in the alias history).") var reason: String?
     @Option(name: .long, help: "Pick the version with the best value of this metric.") var bestBy: String?
-    @Option(name: .long, help: "Only versions matching this filter (with --best-by), e.g. \"metrics.auc > 0.8\".") var `where`: String?
+    @Option(name: .long, help: "Only versions matching this filter (with --best-by): metrics.X, params.X, tags.X, dataset ('churn' or 'churn@2'), version; e.g. \"metrics.auc > 0.8 and dataset = 'churn'\".") var `where`: String?
+    @Flag(name: .long, help: "With --best-by: move the alias even when the best version is not better than the alias's current one.") var force = false
 
     func validate() throws {
         if version == nil && bestBy == nil { throw ValidationError("give a version, or --best-by METRIC") }
+        if `where` != nil && bestBy == nil { throw ValidationError("--where chooses among versions for --best-by; add --best-by METRIC") }
         if version != nil && bestBy != nil { throw ValidationError("give either a version or --best-by, not both") }
     }
 
     func run() throws {
         let store = try global.openStore()
         let alias = self.alias.lowercased()  // alias names are case-insensitive
-        var target = version
-        var why = reason
+        struct Out: Encodable {
+            var model: String; var alias: String; var version: Int; var changed: Bool; var move: AliasHistoryEntry?
+            var decision: PromotionDecision?
+        }
+        var decision: PromotionDecision?
+        let target: Int
+        let move: AliasHistoryEntry?
         if let bestBy {
-            let best = try store.bestModelVersion(model: model, metric: bestBy, filter: `where`)
+            let best = try store.bestModelVersion(model: model, metric: bestBy, filter: try `where`.map(ModelVersionFilter.init))
             target = best.version
-            why = why ?? "best by \(bestBy) (\(Formatting.number(best.metrics[bestBy] ?? .nan)))\(`where`.map { " where \($0)" } ?? "")"
-        }
-        let move = try store.setModelAlias(model: model, alias: alias, version: target!, reason: why)
-        if output.json {
-            struct Out: Encodable { var model: String; var alias: String; var version: Int; var changed: Bool; var move: AliasHistoryEntry? }
-            return try JSONOutput.print(Out(model: model, alias: alias, version: target!, changed: move != nil, move: move))
-        }
-        if let move {
-            print("\(model)@\(alias): \(move.fromVersion.map(String.init) ?? "∅") → \(target!)")
+            let policy = `where`.map { " where \($0)" } ?? ""
+            let (judged, moved) = try store.promoteIfBetter(model: model, version: best.version, alias: alias, metric: bestBy, force: force) { judged in
+                reason ?? "best by \(bestBy)\(policy): \(judged.message)\(judged.verdict == .notBetter ? " (forced)" : "")"
+            }
+            decision = judged
+            move = moved
+            if judged.verdict == .notBetter && !force {
+                if output.json { return try JSONOutput.print(Out(model: model, alias: alias, version: judged.current ?? target, changed: false, decision: judged)) }
+                print("\(model): \(judged.message) (--force moves it anyway)")
+                return
+            }
+        } else if let version {
+            target = version
+            move = try store.setModelAlias(model: model, alias: alias, version: target, reason: reason)
         } else {
-            print("\(model)@\(alias) already points at version \(target!)")
+            throw ValidationError("give a version, or --best-by METRIC")
+        }
+        if output.json { return try JSONOutput.print(Out(model: model, alias: alias, version: target, changed: move != nil, move: move, decision: decision)) }
+        if let decision, decision.verdict == .promote { print("\(model): \(decision.message)") }
+        if let move {
+            print("\(model)@\(alias): \(move.fromVersion.map(String.init) ?? "∅") → \(target)")
+        } else {
+            print("\(model)@\(alias) already points at version \(target)")
         }
     }
 }

@@ -17,7 +17,7 @@ final class BuiltinCatalogTests: XCTestCase {
 
     /// A value `option` accepts.
     func sample(_ option: BuiltinCatalog.Option) -> String {
-        if let known = ["metrics": "auc", "split": "test", "task": "binary", "objective": "binary:logistic"][option.key] { return known }
+        if let known = ["metrics": "auc", "split": "test", "task": "binary", "objective": "binary:logistic", "where": "version >= 1"][option.key] { return known }
         switch option.range {
         case .whole(let r)?: return String(r.lowerBound)
         case .number(let lower, let upper, _, _)?:
@@ -52,7 +52,7 @@ final class BuiltinCatalogTests: XCTestCase {
     /// that each key is an option of the built-in(s) the runner serves.
     func testEveryKeyARunnerReadsIsDeclared() throws {
         let runners = ["SplitStep": ["split"], "TrainStep": ["xgboost", "linear"], "EvaluateStep": ["evaluate"],
-                       "RegisterStep": ["register"], "DeployStep": ["deploy"]]
+                       "RegisterStep": ["register"], "DeployStep": ["deploy"], "SelectStep": ["select"]]
         let pattern = try NSRegularExpression(pattern: #"context\.(?:string|int|double|bool|stringList|argument)\("([A-Za-z_]+)"\)"#)
         for (file, builtins) in runners {
             let url = Self.root.appendingPathComponent("Sources/DeckEngine/Pipeline/Builtins/\(file).swift")
@@ -94,6 +94,7 @@ final class BuiltinCatalogTests: XCTestCase {
         XCTAssertTrue(try PipelineExecution.runner(for: step("evaluate")) is EvaluateStep)
         XCTAssertTrue(try PipelineExecution.runner(for: step("register", with: "{model: m}")) is RegisterStep)
         XCTAssertTrue(try PipelineExecution.runner(for: step("deploy")) is DeployStep)
+        XCTAssertTrue(try PipelineExecution.runner(for: step("select", with: "{model: m, best_by: auc}")) is SelectStep)
     }
 
     func testAnUnknownKindIsATypedErrorNeverADeploy() throws {
