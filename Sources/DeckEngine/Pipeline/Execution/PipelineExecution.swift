@@ -15,6 +15,8 @@ public final class PipelineExecution: @unchecked Sendable {
     public let config: WorkspaceConfig
     public let request: PipelineRunRequest
     public let datasets: DatasetSource
+    /// Where `run:` steps' commands execute.
+    public let executor: any StepExecutor
     /// The run's events; finishes when the run ends.
     public let events: AsyncStream<PipelineEvent>
     let sink: RunEventSink
@@ -29,11 +31,12 @@ public final class PipelineExecution: @unchecked Sendable {
 
     /// Prepares a run; nothing happens until ``run()``.
     public init(store: DeckStore, config: WorkspaceConfig, request: PipelineRunRequest, datasets: DatasetSource? = nil,
-                observer: (@Sendable (PipelineEvent) -> Void)? = nil) {
+                executor: any StepExecutor = LocalStepExecutor(), observer: (@Sendable (PipelineEvent) -> Void)? = nil) {
         self.store = store
         self.config = config
         self.request = request
         self.datasets = datasets ?? PipelineEnvironment.datasetSource(for: store)
+        self.executor = executor
         var continuation: AsyncStream<PipelineEvent>.Continuation!
         events = AsyncStream(bufferingPolicy: .bufferingNewest(10_000)) { continuation = $0 }
         sink = RunEventSink(continuation: continuation, observer: observer,
@@ -258,7 +261,7 @@ public final class PipelineExecution: @unchecked Sendable {
                                   dataset: dataset, outputDirectory: outputDirectory,
                                   logURL: runDirectory.appendingPathComponent("logs/\(step.name).log"), upstream: upstream,
                                   graph: graph, cancellation: stepToken, tables: tables, sink: sink,
-                                  gracePeriod: request.gracePeriod, timeout: step.timeout)
+                                  executor: executor, gracePeriod: request.gracePeriod, timeout: step.timeout)
         let runner: StepRunner
         do { runner = try PipelineExecution.runner(for: step) } catch { return fail(finish, "step '\(step.name)': \(error)") }
         let transitive = graph.upstream(of: step.name).compactMap { upstream[$0] }

@@ -71,16 +71,20 @@ final class StepContext: @unchecked Sendable {
     let cancellation: CancellationToken
     let tables: TableCache
     let sink: RunEventSink
+    /// Where `run:` commands execute.
+    let executor: any StepExecutor
     let gracePeriod: Double
     /// Seconds; nil for no limit.
     let timeout: Double?
 
     init(store: DeckStore, run: RunHandle, pipeline: PipelineSpec, step: StepSpec, arguments: [(key: String, value: ConfigValue)],
          params: [String: String], dataset: ResolvedDataset?, outputDirectory: URL, logURL: URL, upstream: [String: StepResult],
-         graph: PipelineGraph, cancellation: CancellationToken, tables: TableCache, sink: RunEventSink, gracePeriod: Double, timeout: Double?) {
+         graph: PipelineGraph, cancellation: CancellationToken, tables: TableCache, sink: RunEventSink, executor: any StepExecutor,
+         gracePeriod: Double, timeout: Double?) {
         self.store = store; self.run = run; self.pipeline = pipeline; self.step = step; self.arguments = arguments
         self.params = params; self.dataset = dataset; self.outputDirectory = outputDirectory; self.logURL = logURL
         self.upstream = upstream; self.graph = graph; self.cancellation = cancellation; self.tables = tables; self.sink = sink
+        self.executor = executor
         self.gracePeriod = gracePeriod; self.timeout = timeout
     }
 
