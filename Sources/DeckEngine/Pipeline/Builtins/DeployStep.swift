@@ -15,7 +15,7 @@ struct DeployStep: StepRunner {
               let model = registered.output.facts["model"], let version = registered.output.facts["version"].flatMap(Int.init) else {
             throw StepError.missingInput(step: name, what: "needs a register step upstream")
         }
-        let alias = try context.string("alias") ?? "production"
+        let alias = try context.stringOrDefault("alias")
         guard registered.status != .cached else {
             let message = "step '\(registered.name)' was served from the cache, so this run registered no new version of "
                 + "\(model); \(model)@\(alias) is left as it is (run with --force to register and deploy again)"
