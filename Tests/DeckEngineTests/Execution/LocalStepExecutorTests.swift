@@ -65,6 +65,16 @@ final class LocalStepExecutorTests: XCTestCase {
         XCTAssertEqual(FileManager.default.currentDirectoryPath, ours)
     }
 
+    /// The job holds no descriptor of ours, even one opened without close-on-exec.
+    func testTheJobInheritsNoDescriptorOfOurs() throws {
+        let leaked = open("/dev/null", O_RDONLY)
+        XCTAssertGreaterThan(leaked, 2)
+        defer { close(leaked) }
+        let (exit, reports) = try run(StepJob(name: "t", arguments: ["/bin/sh", "-c", "ls /proc/$$/fd"]))
+        XCTAssertTrue(exit.succeeded)
+        XCTAssertEqual(reports.lines.map { $0.trimmingCharacters(in: .newlines) }.sorted(), ["0", "1", "2"])
+    }
+
     func testATimeoutStopsTheWholeGroupAndIsReported() throws {
         let started = Date()
         // The grandchild `sleep` is in the job's group and is stopped with it.
