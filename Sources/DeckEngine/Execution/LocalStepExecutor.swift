@@ -53,9 +53,9 @@ final class LocalStepHandle: StepHandle, @unchecked Sendable {  // mutable state
         Thread { [self] in
             var lines = OutputLines()
             child.drainOutput { bytes in
-                for line in lines.append(bytes) { deliver(.line(line)) }
+                if let text = lines.append(bytes) { deliver(.output(text)) }
             }
-            if let last = lines.finish() { deliver(.line(last)) }
+            if let last = lines.finish() { deliver(.output(last)) }
             drained.signal()
         }.start()
         if let seconds = limits.timeout {

@@ -6,7 +6,7 @@ import Foundation
 /// (`CommandStepRunner`):
 ///
 /// - the `MLDECK_*` environment the command sees (``environment(run:workspace:metricsFile:outputDirectory:params:)``);
-/// - the command's output lines, handed to ``Outlets/line`` (the caller tees them to its log and terminal);
+/// - the command's output, handed to ``Outlets/line`` in whole lines (the caller tees them to its log and terminal);
 /// - the metrics file, followed while the command runs: metrics, params, tags and artifacts are
 ///   recorded in the store, bad lines are reported with their place and counted in a tag;
 /// - optionally the run's heartbeat and activity mark, when this command is the whole run.
@@ -32,18 +32,23 @@ public final class RunRecorder: @unchecked Sendable {  // mutable state guarded 
         /// Beat the run's heartbeat (every 10 s) and touch its activity mark (every second):
         /// true when this command is the whole run, so a killed recorder's run is reaped.
         public var keepsRunAlive: Bool
+        /// Keep every metric point in ``Recording/series`` (a pipeline step caches them; `track`
+        /// does not need them and may see millions).
+        public var keepsSeries: Bool
 
         public init(store: DeckStore, run: RunHandle, metricsFile: URL, outputDirectory: URL, lookupFolder: URL,
-                    skippedLinesTag: String, knownParams: [String: String] = [:], pollInterval: Double = 0.1, keepsRunAlive: Bool = false) {
+                    skippedLinesTag: String, knownParams: [String: String] = [:], pollInterval: Double = 0.1,
+                    keepsRunAlive: Bool = false, keepsSeries: Bool = true) {
             self.store = store; self.run = run; self.metricsFile = metricsFile; self.outputDirectory = outputDirectory
             self.lookupFolder = lookupFolder; self.skippedLinesTag = skippedLinesTag; self.knownParams = knownParams
-            self.pollInterval = pollInterval; self.keepsRunAlive = keepsRunAlive
+            self.pollInterval = pollInterval; self.keepsRunAlive = keepsRunAlive; self.keepsSeries = keepsSeries
         }
     }
 
     /// Where what the recorder sees goes. Each is called from one of the recorder's threads.
     public struct Outlets: Sendable {
-        /// One output line of the command, with its terminator when it had one.
+        /// The command's output: whole lines with their terminators, as the executor reports them
+        /// (``StepReport/output(_:)``; ``lines(of:)`` splits them).
         public var line: @Sendable (String) -> Void
         /// A message of the recorder's own (`mldeck: metrics file line 3, …`), without a newline.
         public var note: @Sendable (String) -> Void
@@ -59,7 +64,7 @@ public final class RunRecorder: @unchecked Sendable {  // mutable state guarded 
     /// What the command did.
     public struct Recording: Sendable {
         public var exit: StepExit
-        /// Every metric point read from the metrics file, in order.
+        /// Every metric point read from the metrics file, in order (when ``Settings/keepsSeries``).
         public var series: [MetricPoint]
         /// The metrics-file lines that were skipped, with why.
         public var problems: [MetricsLine.Problem]
@@ -76,12 +81,8 @@ public final class RunRecorder: @unchecked Sendable {  // mutable state guarded 
         return environment
     }
 
-    /// `line` without its `\n`, `\r\n` or `\r`.
-    public static func withoutTerminator(_ line: String) -> String {
-        var text = Substring(line)
-        while let last = text.last, last == "\n" || last == "\r" || last == "\r\n" { text = text.dropLast() }
-        return String(text)
-    }
+    /// The lines of output text without their terminators.
+    public static func lines(of output: String) -> [String] { OutputLines.split(output) }
 
     public let settings: Settings
     let outlets: Outlets
@@ -135,7 +136,7 @@ public final class RunRecorder: @unchecked Sendable {  // mutable state guarded 
         let line = outlets.line
         let started: any StepHandle
         do {
-            started = try executor.start(job) { report in if case .line(let text) = report { line(text) } }
+            started = try executor.start(job) { report in if case .output(let text) = report { line(text) } }
         } catch {
             stopFollowing()
             throw error
@@ -156,7 +157,10 @@ public final class RunRecorder: @unchecked Sendable {  // mutable state guarded 
         guard !batch.isEmpty else { return }
         let store = settings.store, run = settings.run
         for problem in batch.problems { outlets.note("mldeck: \(problem)") }
-        lock.lock(); problems += batch.problems; series += batch.points; lock.unlock()
+        lock.lock()
+        problems += batch.problems
+        if settings.keepsSeries { series += batch.points }
+        lock.unlock()
         var tags = batch.tags
         if !batch.problems.isEmpty { tags[settings.skippedLinesTag] = String(skipped) }
         var writes: [() throws -> Void] = [{ try store.logParams(batch.params, run: run) }, { try store.setTags(tags, run: run) }]

@@ -87,11 +87,11 @@ public struct StepExit: Codable, Sendable, Equatable {
 }
 
 /// What an executor reports while a job runs, in order: state changes, the command's output
-/// lines (stdout and stderr together), and last its exit.
+/// lines (stdout and stderr together, in batches of whole lines), and last its exit.
 public enum StepReport: Sendable, Equatable {
     case state(StepJobState)
-    /// One line of output with its terminator (`\n`, or `\r` for a progress bar redrawing
-    /// itself); a last line without one comes as it is.
-    case line(String)
+    /// Output as it came: one or more whole lines, each with its terminator (`\n`, `\r\n`, or
+    /// `\r` for a progress bar redrawing itself); a last line without one comes alone at the end.
+    case output(String)
     case exited(StepExit)
 }

@@ -39,8 +39,7 @@ public enum StepJobFile {
         }
     }
 
-    /// Runs the job in `jobPath` with `executor`, appending each output line to `logPath` as it
-    /// comes and writing the exit to `resultPath` as JSON when the job ended; returns the exit.
+    /// Runs the job in `jobPath` with `executor`, appending its output to `logPath` as it comes and writing the exit to `resultPath` as JSON when the job ended; returns the exit.
     /// The two paths belong to the caller that wrote the job (they are created or replaced).
     public static func run(jobPath: String, logPath: String, resultPath: String,
                            executor: any StepExecutor = LocalStepExecutor(), cancellation: CancellationToken? = nil) throws -> StepExit {
@@ -50,7 +49,7 @@ public enum StepJobFile {
         }
         defer { try? log.close() }
         let exit = try executor.run(job, cancellation: cancellation) { report in
-            if case .line(let line) = report { try? log.write(contentsOf: Data(line.utf8)) }
+            if case .output(let text) = report { try? log.write(contentsOf: Data(text.utf8)) }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

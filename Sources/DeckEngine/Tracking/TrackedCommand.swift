@@ -73,7 +73,7 @@ public final class TrackedCommand: @unchecked Sendable {
         let recorder = RunRecorder(
             settings: .init(store: store, run: handle, metricsFile: metricsURL, outputDirectory: outputDirectory,
                             lookupFolder: currentFolder, skippedLinesTag: Self.skippedLinesTag, knownParams: options.params,
-                            pollInterval: options.pollInterval, keepsRunAlive: true),
+                            pollInterval: options.pollInterval, keepsRunAlive: true, keepsSeries: false),
             outlets: .init(line: { line in
                 let data = Data(line.utf8)
                 if echo { _ = data.withUnsafeBytes { fwriteAll(1, $0.bindMemory(to: UInt8.self)) } }

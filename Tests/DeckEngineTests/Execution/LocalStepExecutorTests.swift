@@ -12,7 +12,12 @@ final class LocalStepExecutorTests: XCTestCase {
         private var items: [StepReport] = []
         func add(_ report: StepReport) { lock.lock(); items.append(report); lock.unlock() }
         var all: [StepReport] { lock.lock(); defer { lock.unlock() }; return items }
-        var lines: [String] { all.compactMap { if case .line(let l) = $0 { return l } else { return nil } } }
+        /// The output reports' texts.
+        var chunks: [String] { all.compactMap { if case .output(let text) = $0 { return text } else { return nil } } }
+        /// The whole output.
+        var text: String { chunks.joined() }
+        /// The output's lines without terminators.
+        var lines: [String] { OutputLines.split(text) }
     }
 
     func run(_ job: StepJob, cancellation: CancellationToken? = nil) throws -> (StepExit, Reports) {
@@ -31,25 +36,28 @@ final class LocalStepExecutorTests: XCTestCase {
         XCTAssertTrue(text.contains("\"working_directory\"") && text.contains("\"timeout_s\""), text)
     }
 
-    func testLinesKeepTheirTerminatorsAndTheExitIsReported() throws {
-        let job = StepJob(name: "t", arguments: ["/bin/sh", "-c", "printf 'one\\ntwo\\r\\n50%%\\r100%%\\rlast'; echo err >&2; exit 3"])
+    func testOutputComesInWholeLinesAndTheExitIsReported() throws {
+        let job = StepJob(name: "t", arguments: ["/bin/sh", "-c", "printf 'one\\ntwo\\r\\n50%%\\r'; sleep 0.2; printf '100%%\\rlast'; exit 3"])
         let (exit, reports) = try run(job)
         XCTAssertEqual(exit, StepExit(exitCode: 3))
         XCTAssertEqual(exit.shellStatus, 3)
-        XCTAssertEqual(reports.lines.joined(), "one\ntwo\r\n50%\r100%\rlasterr\n")
-        XCTAssertEqual(Array(reports.lines.prefix(4)), ["one\n", "two\r\n", "50%\r", "100%\r"])
+        XCTAssertEqual(reports.text, "one\ntwo\r\n50%\r100%\rlast")
+        // Each report ends at a line end; a `\r` at the end of a read waits for the next byte.
+        XCTAssertEqual(reports.chunks, ["one\ntwo\r\n", "50%\r100%\r", "last"])
+        XCTAssertEqual(reports.lines, ["one", "two", "50%", "100%", "last"])
         XCTAssertEqual(reports.all.first, .state(.running))
         XCTAssertEqual(Array(reports.all.suffix(2)), [.state(.ended), .exited(exit)])
     }
 
     func testOutputLinesSplitAcrossChunks() {
         var lines = OutputLines()
-        func feed(_ text: String) -> [String] { Array(text.utf8).withUnsafeBytes { lines.append($0) } }
-        XCTAssertEqual(feed("ab"), [])
-        XCTAssertEqual(feed("c\r"), [])           // a `\r` at the end waits: it may be `\r\n`
-        XCTAssertEqual(feed("\nd\re"), ["abc\r\n", "d\r"])
+        func feed(_ text: String) -> String? { Array(text.utf8).withUnsafeBytes { lines.append($0) } }
+        XCTAssertNil(feed("ab"))
+        XCTAssertNil(feed("c\r"))           // a `\r` at the end waits: it may be `\r\n`
+        XCTAssertEqual(feed("\nd\re"), "abc\r\nd\r")
         XCTAssertEqual(lines.finish(), "e")
         XCTAssertNil(lines.finish())
+        XCTAssertEqual(OutputLines.split("a\r\nb\n\n50%\rc"), ["a", "b", "", "50%", "c"])
     }
 
     func testTheJobsFolderAndEnvironmentAreItsOwn() throws {
@@ -61,7 +69,7 @@ final class LocalStepExecutorTests: XCTestCase {
                           inheritEnvironment: false, workingDirectory: folder.path)
         let (exit, reports) = try run(job)
         XCTAssertTrue(exit.succeeded)
-        XCTAssertEqual(reports.lines, [folder.path + "\n", "[][x y]\n"])
+        XCTAssertEqual(reports.lines, [folder.path, "[][x y]"])
         XCTAssertEqual(FileManager.default.currentDirectoryPath, ours)
     }
 
@@ -72,7 +80,7 @@ final class LocalStepExecutorTests: XCTestCase {
         defer { close(leaked) }
         let (exit, reports) = try run(StepJob(name: "t", arguments: ["/bin/sh", "-c", "ls /proc/$$/fd"]))
         XCTAssertTrue(exit.succeeded)
-        XCTAssertEqual(reports.lines.map { $0.trimmingCharacters(in: .newlines) }.sorted(), ["0", "1", "2"])
+        XCTAssertEqual(reports.lines.sorted(), ["0", "1", "2"])
     }
 
     func testATimeoutStopsTheWholeGroupAndIsReported() throws {
@@ -96,7 +104,7 @@ final class LocalStepExecutorTests: XCTestCase {
         let (exit, reports) = try run(job, cancellation: token)
         XCTAssertTrue(exit.stopped)
         XCTAssertEqual(exit.signal, SIGKILL)
-        XCTAssertEqual(reports.lines, ["ready\n"])
+        XCTAssertEqual(reports.text, "ready\n")
         XCTAssertLessThan(Date().timeIntervalSince(started), 5)
     }
 

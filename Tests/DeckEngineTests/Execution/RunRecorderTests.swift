@@ -46,7 +46,7 @@ final class RunRecorderTests: XCTestCase {
         let recording = try recorder.record(job, executor: LocalStepExecutor())
 
         XCTAssertTrue(recording.exit.succeeded)
-        XCTAssertEqual(collected.allLines, ["run \(run.id) depth 6 unbuffered 1\n", "done\n"])
+        XCTAssertEqual(RunRecorder.lines(of: collected.allLines.joined()), ["run \(run.id) depth 6 unbuffered 1", "done"])
         XCTAssertEqual(recording.series.map(\.value), [0.5, 0.25])
         XCTAssertEqual(recording.problems.map(\.line), [4])
         XCTAssertEqual(collected.allNotes.count, 2, "\(collected.allNotes)")
@@ -77,10 +77,8 @@ final class RunRecorderTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(started), 5)
     }
 
-    func testTerminatorsAreTakenOff() {
-        XCTAssertEqual(RunRecorder.withoutTerminator("a\r\n"), "a")
-        XCTAssertEqual(RunRecorder.withoutTerminator("50%\r"), "50%")
-        XCTAssertEqual(RunRecorder.withoutTerminator("x\n"), "x")
-        XCTAssertEqual(RunRecorder.withoutTerminator("last"), "last")
+    func testOutputIsCutIntoLinesWithoutTerminators() {
+        XCTAssertEqual(RunRecorder.lines(of: "a\r\n50%\rx\n"), ["a", "50%", "x"])
+        XCTAssertEqual(RunRecorder.lines(of: "last"), ["last"])
     }
 }

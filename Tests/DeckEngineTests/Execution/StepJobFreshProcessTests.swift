@@ -68,7 +68,7 @@ final class StepJobFreshProcessTests: XCTestCase {
         let hereJob = try job(output: hereOutput)
         let lines = LocalStepExecutorTests.Reports()
         let hereExit = try LocalStepExecutor().run(hereJob) { lines.add($0) }
-        let hereLog = lines.lines.joined()
+        let hereLog = lines.text
 
         // There: the same job (but for its output folder) through JSON, in a fresh process.
         let thereOutput = folder.appendingPathComponent("out-there")

@@ -48,7 +48,7 @@ struct CommandStepRunner: StepRunner {
         let recorder = RunRecorder(
             settings: .init(store: context.store, run: context.run, metricsFile: metricsURL, outputDirectory: context.outputDirectory,
                             lookupFolder: root, skippedLinesTag: TrackedCommand.skippedLinesTag + "." + name),
-            outlets: .init(line: { line in sink.log(step: name, line: RunRecorder.withoutTerminator(line)) },
+            outlets: .init(line: { output in for line in RunRecorder.lines(of: output) { sink.log(step: name, line: line) } },
                            note: { note in sink.log(step: name, line: note) },
                            metrics: { points in sink.metrics(step: name, points) }))
         let recording = try recorder.record(job, executor: context.executor, cancellation: context.cancellation)
