@@ -58,6 +58,7 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 2)
         posix_spawn_file_actions_addclose(&actions, pipeFDs[1])
         if let directory { try ChildProcess.setDirectory(&actions, directory) }
+        ChildProcess.closeOtherDescriptors(&actions)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -95,6 +96,20 @@ public final class ChildProcess: @unchecked Sendable {
     /// path would race). `posix_spawn_file_actions_addchdir_np` is glibc 2.29+, looked up at run time.
     static func setDirectory(_ actions: inout posix_spawn_file_actions_t, _ directory: String) throws {
         guard let function = addChdirFunction, function(&actions, directory) == 0 else { throw SpawnError.noChdir(directory: directory) }
+    }
+
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let addCloseFromFunction: AddCloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
+
+    /// Makes the child start with descriptors 0–2 only: it must not hold open what this process
+    /// inherited or opened (a caller's pipe would stay open until the child ends, so a script
+    /// reading `mldeck run --detach`'s output would wait for the whole run). Uses glibc 2.34's
+    /// `posix_spawn_file_actions_addclosefrom_np` when the C library has it (looked up at run time).
+    static func closeOtherDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        _ = addCloseFromFunction?(&actions, 3)
     }
 
     /// Blocks until the child ends.

@@ -110,6 +110,34 @@ final class PipelineCommandStepTests: XCTestCase {
         XCTAssertEqual(retried.steps[0].attempts, 2)
     }
 
+    /// A step that times out is retried like a failed one: `retries: 1` makes two attempts, each
+    /// stopped by the timeout, and a second attempt that is fast enough succeeds.
+    func testATimedOutStepIsRetried() throws {
+        let ws = try PipelineTestWorkspace(yaml: """
+            pipelines:
+              slow:
+                steps:
+                  s: {run: "sh -c 'echo attempt >> attempts.txt; sleep 30'", timeout: 0.5, retries: 1, cache: false}
+              once:
+                steps:
+                  s: {run: "sh -c 'test -f slow-once && exit 0; touch slow-once; sleep 30'", timeout: 0.5, retries: 1, cache: false}
+            """)
+        let start = Date()
+        let slow = try ws.run("slow")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 15)
+        XCTAssertEqual(slow.status, .failed)
+        XCTAssertEqual(slow.steps[0].attempts, 2)
+        XCTAssertTrue(slow.steps[0].reason?.contains("timed out after") == true, slow.steps[0].reason ?? "")
+        let attempts = try String(contentsOf: ws.root.appendingPathComponent("attempts.txt"), encoding: .utf8)
+        XCTAssertEqual(attempts, "attempt\nattempt\n")
+        let log = try String(contentsOf: ws.store.workspace.runDirectory(slow.runID).appendingPathComponent("logs/s.log"), encoding: .utf8)
+        XCTAssertTrue(log.contains("retrying (attempt 2 of 2) after: step 's' timed out"), log)
+
+        let once = try ws.run("once")
+        XCTAssertEqual(once.status, .finished, once.reason ?? "")
+        XCTAssertEqual(once.steps[0].attempts, 2)
+    }
+
     func testCancellationStopsTheProcessGroup() throws {
         let ws = try PipelineTestWorkspace(yaml: """
             pipelines:

@@ -21,7 +21,7 @@ struct DeployStep: StepRunner {
               let model = source.output.facts["model"], let version = source.output.facts["version"].flatMap(Int.init) else {
             throw StepError.missingInput(step: name, what: "needs a register or select step upstream that produced a version in this run")
         }
-        let alias = (try context.string("alias") ?? "production").lowercased()
+        let alias = try context.stringOrDefault("alias").lowercased()
         var output = StepOutput()
         output.facts = ["model": model, "alias": alias]
         if source.kind == "register" && source.status == .cached {
@@ -32,7 +32,7 @@ struct DeployStep: StepRunner {
             return output
         }
         let why = context.step.condition.map { ": \($0)" } ?? ""
-        let force = try context.bool("force") ?? false
+        let force = try context.boolOrDefault("force")
         let reasonPrefix = "deployed by run \(context.run.id.prefix(8))"
         let move: AliasHistoryEntry?
         if let metric = source.output.facts["metric"] {

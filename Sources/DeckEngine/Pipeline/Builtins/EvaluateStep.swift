@@ -53,7 +53,7 @@ struct EvaluateStep: StepRunner, StepFinalizer {
         guard let dataset = context.dataset else { throw StepError.missingInput(step: name, what: "the pipeline has no dataset:") }
         let table = try context.tables.table(dataset.path)
         let split = try SplitFile.read(splitResult.outputDirectory)
-        let part = try context.string("split") ?? "test"
+        let part = try context.stringOrDefault("split")
         let rows: [Int]
         switch part {
         case "test": rows = split.test

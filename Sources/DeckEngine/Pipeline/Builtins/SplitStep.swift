@@ -25,7 +25,7 @@ struct SplitStep: StepRunner {
         }
         let options = PreprocessingFitter.Options(
             target: target, features: try context.stringList("features"), exclude: try context.stringList("exclude") ?? [],
-            task: task, maxOneHot: try context.int("max_onehot") ?? 32, keepIDs: try context.bool("keep_ids") ?? false,
+            task: task, maxOneHot: try context.intOrDefault("max_onehot"), keepIDs: try context.boolOrDefault("keep_ids"),
             timeColumn: try context.string("time_column"), idColumn: try context.string("id"))
         let fitter = PreprocessingFitter(options: options)
         let (inferredTask, inferredClasses) = try fitter.inferTask(table)
@@ -44,8 +44,8 @@ struct SplitStep: StepRunner {
         if usable.count < table.rowCount { output.notices.append("\(table.rowCount - usable.count) rows without a '\(target)' value left out") }
 
         let validationSize = try context.double("validation_size") ?? (Self.validationIsUsed(context) ? 0.1 : 0)
-        let fractions = SplitFractions(validation: validationSize, test: try context.double("test_size") ?? 0.2)
-        let seed = UInt64(max(0, try context.int("seed") ?? 42))
+        let fractions = SplitFractions(validation: validationSize, test: try context.doubleOrDefault("test_size"))
+        let seed = UInt64(max(0, try context.intOrDefault("seed")))
         let stratify = try context.bool("stratify") ?? (inferredTask != .regression)
         var local: DatasetSplit
         if let timeColumn = options.timeColumn {

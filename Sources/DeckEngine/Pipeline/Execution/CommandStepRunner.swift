@@ -6,8 +6,9 @@ import Glibc
 #endif
 
 /// `run:` steps: any command, started without a shell (unless `shell: true`) in the workspace
-/// folder, in its own process group, with the MLDeck environment. Its output goes to the step's
-/// log; JSON lines it appends to `MLDECK_METRICS_FILE` are recorded live; `outs` and the
+/// folder through the run's ``StepExecutor`` and recorded by a ``RunRecorder``, with the MLDeck
+/// environment plus `MLDECK_STEP`, `MLDECK_PIPELINE`, `MLDECK_DATASET[_PATH]` and
+/// `MLDECK_INPUT_<STEP>`. Its output goes to the step's log; JSON lines it appends to `MLDECK_METRICS_FILE` are recorded live; `outs` and the
 /// `metrics:` file are looked up in `MLDECK_OUTPUT_DIR` first, then in the workspace, and stored
 /// with the run. Cancellation sends SIGTERM to its group, then SIGKILL after the grace period.
 struct CommandStepRunner: StepRunner {
@@ -20,90 +21,56 @@ struct CommandStepRunner: StepRunner {
         let arguments = shell ? ["/bin/sh", "-c", command] : try CommandLineSplitter.split(command)
         let root = context.store.workspace.root
         let metricsURL = context.logURL.deletingLastPathComponent().appendingPathComponent("\(step.name).metrics.jsonl")
-        try FileManager.default.createDirectory(at: metricsURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: metricsURL.path, contents: nil)
 
-        var environment = ProcessInfo.processInfo.environment
-        environment["MLDECK_RUN_ID"] = context.run.id
-        environment["MLDECK_WORKSPACE"] = root.path
-        environment["MLDECK_METRICS_FILE"] = metricsURL.path
-        environment["MLDECK_OUTPUT_DIR"] = context.outputDirectory.path
+        var environment = RunRecorder.environment(run: context.run.id, workspace: root, metricsFile: metricsURL,
+                                                  outputDirectory: context.outputDirectory, params: context.params)
         environment["MLDECK_STEP"] = step.name
         environment["MLDECK_PIPELINE"] = context.pipeline.name
-        environment["PYTHONUNBUFFERED"] = "1"
+        var inputs: [String] = []
         if let dataset = context.dataset {
             environment["MLDECK_DATASET"] = dataset.label
             environment["MLDECK_DATASET_PATH"] = dataset.path.path
+            inputs.append(dataset.path.path)
         }
         for (upstreamName, result) in context.upstream where context.graph.upstream(of: step.name).contains(upstreamName) {
             environment["MLDECK_INPUT_" + ShellQuoting.environmentName(upstreamName)] = result.outputDirectory.path
+            inputs.append(result.outputDirectory.path)
         }
-        for (key, value) in context.params { environment["MLDECK_PARAM_" + ShellQuoting.environmentName(key)] = value }
         for (key, value) in step.environment { environment[key] = try Interpolation.apply(value, params: context.params) }
+        let job = StepJob(name: "\(context.run.id)/\(step.name)", arguments: arguments, environment: environment,
+                          workingDirectory: root.path, inputs: inputs.sorted(),
+                          outputs: [context.outputDirectory.path, metricsURL.path],
+                          limits: .init(timeout: context.timeout, gracePeriod: context.gracePeriod))
 
         context.log("$ \(command)")
-        let child = try ChildProcess(arguments: arguments, environment: environment, directory: root.path)
-        let grace = context.gracePeriod
-        let stopper = context.cancellation.onCancel {
-            child.signalGroup(SIGTERM)
-            DispatchQueue.global().asyncAfter(deadline: .now() + grace) { child.signalGroup(SIGKILL) }
-        }
-        defer { context.cancellation.remove(stopper) }
-
-        let drained = DispatchSemaphore(value: 0)
         let name = step.name
         let sink = context.sink
-        Thread {
-            var pending: [UInt8] = []
-            child.drainOutput { bytes in
-                pending.append(contentsOf: bytes)
-                while let newline = pending.firstIndex(of: 0x0A) {
-                    sink.log(step: name, line: String(decoding: pending[..<newline], as: UTF8.self))
-                    pending.removeSubrange(...newline)
-                }
-            }
-            if !pending.isEmpty { sink.log(step: name, line: String(decoding: pending, as: UTF8.self)) }
-            drained.signal()
-        }.start()
-
-        let follower = MetricsFileFollower(url: metricsURL)
-        let series = LockedBox<[MetricPoint]>([])
-        let finished = DispatchSemaphore(value: 0)
-        let polled = DispatchSemaphore(value: 0)
-        let poller = Thread {
-            while finished.wait(timeout: .now() + 0.1) == .timedOut {
-                let batch = follower.poll()
-                series.with { $0 += batch.points }
-                Self.record(batch, skipped: follower.skippedLines, context: context)
-            }
-            let batch = follower.poll(final: true)
-            series.with { $0 += batch.points }
-            Self.record(batch, skipped: follower.skippedLines, context: context)
-            polled.signal()
-        }
-        poller.start()
-        let termination = child.wait()
-        child.stopDraining(after: 1)
-        drained.wait()
-        finished.signal()
-        polled.wait()  // the poller's last read
+        let recorder = RunRecorder(
+            settings: .init(store: context.store, run: context.run, metricsFile: metricsURL, outputDirectory: context.outputDirectory,
+                            lookupFolder: root, skippedLinesTag: TrackedCommand.skippedLinesTag + "." + name),
+            outlets: .init(line: { output in for line in RunRecorder.lines(of: output) { sink.log(step: name, line: line) } },
+                           note: { note in sink.log(step: name, line: note) },
+                           metrics: { points in sink.metrics(step: name, points) }))
+        let recording = try recorder.record(job, executor: context.executor, cancellation: context.cancellation)
 
         if context.cancellation.isCancelled { throw CancellationError() }
-        switch termination {
-        case .exited(0): break
-        case .exited(let code): throw StepError.commandFailed(step: step.name, status: code, signal: nil)
-        case .signaled(let sig): throw StepError.commandFailed(step: step.name, status: 128 + sig, signal: sig)
-        }
+        let exit = recording.exit
+        if exit.timedOut { throw StepError.timedOut(step: step.name, seconds: context.timeout ?? 0) }
+        if let signal = exit.signal { throw StepError.commandFailed(step: step.name, status: 128 + signal, signal: signal) }
+        if let code = exit.exitCode, code != 0 { throw StepError.commandFailed(step: step.name, status: code, signal: nil) }
 
         var output = StepOutput()
-        output.series = series.with { $0 }
+        output.series = recording.series
         for out in step.outs {
             output.files += try collect(out, context: context, what: "outs")
         }
         if let metricsFile = step.metricsFile {
             let files = try collect(metricsFile, context: context, what: "metrics")
             output.files += files
-            let data = try InputFile.read(context.outputDirectory.appendingPathComponent(files[0]).path)
+            guard let file = files.first else {
+                throw StepError.failed(step: step.name, message: "metrics: '\(metricsFile)' is a folder with no file in it")
+            }
+            let data = try InputFile.read(context.outputDirectory.appendingPathComponent(file).path)
             output.metrics = try MetricsJSON.flatten(data, file: metricsFile, step: step.name)
         }
         output.files = Array(Set(output.files)).sorted()
@@ -133,27 +100,6 @@ struct CommandStepRunner: StepRunner {
             return fm.fileExists(atPath: inOutput.appendingPathComponent(f).path, isDirectory: &d) && !d.boolValue
         }
         return files.map { path + "/" + $0 }.sorted()
-    }
-
-    /// Records one poll of the step's metrics file: skipped lines are logged with their place and
-    /// counted in the tag `mldeck.skipped_metric_lines.STEP`; params and tags are written
-    /// separately, so a failure of one does not lose the other.
-    static func record(_ batch: MetricsFileFollower.Batch, skipped: Int, context: StepContext) {
-        guard !batch.isEmpty else { return }
-        for problem in batch.problems { context.log("mldeck: \(problem)") }
-        context.sink.metrics(step: context.step.name, batch.points)
-        var tags = batch.tags
-        if !batch.problems.isEmpty { tags[TrackedCommand.skippedLinesTag + "." + context.step.name] = String(skipped) }
-        do { try context.store.logParams(batch.params, run: context.run) } catch { context.log("mldeck: \(error)") }
-        do { try context.store.setTags(tags, run: context.run) } catch { context.log("mldeck: \(error)") }
-        for path in batch.artifacts {
-            let candidates = [context.outputDirectory.appendingPathComponent(path), WorkspacePath.resolve(path, in: context.store.workspace.root)]
-            guard let file = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-                context.log("mldeck: artifact '\(path)' not found (looked in MLDECK_OUTPUT_DIR and the workspace)")
-                continue
-            }
-            _ = try? context.store.logArtifact(run: context.run, path: path, file: file)
-        }
     }
 }
 

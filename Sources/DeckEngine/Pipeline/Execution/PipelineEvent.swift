@@ -1,7 +1,7 @@
 import DeckStore
 
-/// What happens during a pipeline run, published within the process as an `AsyncStream` (and to
-/// a synchronous observer). Other processes read the same facts from the store: `run_steps`,
+/// What happens during a pipeline run, told within the process to the observer given to
+/// ``PipelineExecution`` (the CLI's progress printer). Other processes read the same facts from the store: `run_steps`,
 /// the metric series and the run's log.
 public enum PipelineEvent: Sendable, Equatable {
     /// The run exists (its id) with its steps in order.

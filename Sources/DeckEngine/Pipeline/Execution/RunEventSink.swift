@@ -1,11 +1,10 @@
 import DeckStore
 import Foundation
 
-/// Publishes a run's events (the `AsyncStream`, an observer), writes log lines to the run's log
+/// Publishes a run's events to its observer (the CLI's progress printer), writes log lines to the run's log
 /// and each step's log, and records metrics in the store in batches (at most every 0.2 s) so a
 /// dashboard in another process sees curves grow.
 final class RunEventSink: @unchecked Sendable {
-    private let continuation: AsyncStream<PipelineEvent>.Continuation
     private let observer: (@Sendable (PipelineEvent) -> Void)?
     private let lock = NSLock()
     private var runLog: FileHandle?
@@ -17,8 +16,7 @@ final class RunEventSink: @unchecked Sendable {
     private var lastFlush = Date().timeIntervalSince1970
     private(set) var notices: [String] = []
 
-    init(continuation: AsyncStream<PipelineEvent>.Continuation, observer: (@Sendable (PipelineEvent) -> Void)?, logDirectory: URL) {
-        self.continuation = continuation
+    init(observer: (@Sendable (PipelineEvent) -> Void)?, logDirectory: URL) {
         self.observer = observer
         self.logDirectory = logDirectory
     }
@@ -33,7 +31,6 @@ final class RunEventSink: @unchecked Sendable {
     }
 
     func emit(_ event: PipelineEvent) {
-        continuation.yield(event)
         observer?(event)
     }
 
@@ -95,6 +92,4 @@ final class RunEventSink: @unchecked Sendable {
         stepLogs = [:]
         lock.unlock()
     }
-
-    func finish() { continuation.finish() }
 }

@@ -74,16 +74,20 @@ final class StepContext: @unchecked Sendable {
     let cancellation: CancellationToken
     let tables: TableCache
     let sink: RunEventSink
+    /// Where `run:` commands execute.
+    let executor: any StepExecutor
     let gracePeriod: Double
     /// Seconds; nil for no limit.
     let timeout: Double?
 
     init(store: any WorkspaceStore, run: RunHandle, pipeline: PipelineSpec, step: StepSpec, arguments: [(key: String, value: ConfigValue)],
          params: [String: String], dataset: ResolvedDataset?, outputDirectory: URL, logURL: URL, upstream: [String: StepResult],
-         graph: PipelineGraph, cancellation: CancellationToken, tables: TableCache, sink: RunEventSink, gracePeriod: Double, timeout: Double?) {
+         graph: PipelineGraph, cancellation: CancellationToken, tables: TableCache, sink: RunEventSink, executor: any StepExecutor,
+         gracePeriod: Double, timeout: Double?) {
         self.store = store; self.run = run; self.pipeline = pipeline; self.step = step; self.arguments = arguments
         self.params = params; self.dataset = dataset; self.outputDirectory = outputDirectory; self.logURL = logURL
         self.upstream = upstream; self.graph = graph; self.cancellation = cancellation; self.tables = tables; self.sink = sink
+        self.executor = executor
         self.gracePeriod = gracePeriod; self.timeout = timeout
     }
 
@@ -142,6 +146,46 @@ final class StepContext: @unchecked Sendable {
             throw StepError.badArgument(step: step.name, key: key, expected: "a whole number", found: "'\(text)'")
         }
         return n
+    }
+
+    /// The default the built-in catalog gives `key` for this step's built-in (``BuiltinCatalog``),
+    /// read as a value: the one place a runner's fallback comes from.
+    func catalogDefault(_ key: String) throws -> String {
+        guard case .builtin(let name) = step.action, let option = BuiltinCatalog.entry(name)?.option(key) else {
+            throw StepError.failed(step: step.name, message: "with.\(key) is not an option of this step in the built-in catalog")
+        }
+        return option.defaultText
+    }
+
+    private func badDefault(_ key: String, _ expected: String) throws -> Never {
+        throw StepError.failed(step: step.name, message: "the built-in catalog's default of with.\(key) ('\(try catalogDefault(key))') is not \(expected)")
+    }
+
+    /// `with.KEY`, else the catalog's default.
+    func stringOrDefault(_ key: String) throws -> String { try string(key) ?? catalogDefault(key) }
+
+    /// `with.KEY` as a whole number, else the catalog's default.
+    func intOrDefault(_ key: String) throws -> Int {
+        if let given = try int(key) { return given }
+        guard let value = CheckedInteger.parse(try catalogDefault(key)) else { try badDefault(key, "a whole number") }
+        return value
+    }
+
+    /// `with.KEY` as a number, else the catalog's default.
+    func doubleOrDefault(_ key: String) throws -> Double {
+        if let given = try double(key) { return given }
+        guard let value = Double(try catalogDefault(key)), value.isFinite else { try badDefault(key, "a number") }
+        return value
+    }
+
+    /// `with.KEY` as true or false, else the catalog's default.
+    func boolOrDefault(_ key: String) throws -> Bool {
+        if let given = try bool(key) { return given }
+        switch try catalogDefault(key) {
+        case "true": return true
+        case "false": return false
+        default: try badDefault(key, "true or false")
+        }
     }
 
     func bool(_ key: String) throws -> Bool? {

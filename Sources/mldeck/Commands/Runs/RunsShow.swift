@@ -61,10 +61,11 @@ struct RunsShow: ParsableCommand {
         if !lineage.isEmpty { print("  lineage     \(lineage.joined(separator: "  "))") }
         if !steps.isEmpty {
             print("\nSteps")
-            var table = TextTable(headers: ["  STEP", "STATUS", "DURATION", "NOTE"])
+            var table = TextTable(headers: ["  STEP", "STATUS", "DURATION", "CACHED", "NOTE"])
             for step in steps {
                 let status = step.status.rawValue + (step.attempts > 1 ? " (\(step.attempts) attempts)" : "")
-                table.add(["  " + step.name, status, step.duration().map { Formatting.duration($0) } ?? "-", step.reason ?? ""])
+                table.add(["  " + step.name, status, step.duration().map { Formatting.duration($0) } ?? "-",
+                           step.cacheHit ? "yes" : "no", step.reason ?? ""])
             }
             print(table.render())
         }

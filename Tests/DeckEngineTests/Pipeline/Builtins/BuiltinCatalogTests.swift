@@ -1,4 +1,7 @@
 @testable import DeckEngine
+import DeckML
+import DeckStore
+import DeckTestSupport
 import Foundation
 import XCTest
 
@@ -53,7 +56,7 @@ final class BuiltinCatalogTests: XCTestCase {
     func testEveryKeyARunnerReadsIsDeclared() throws {
         let runners = ["SplitStep": ["split"], "TrainStep": ["xgboost", "linear"], "EvaluateStep": ["evaluate"],
                        "RegisterStep": ["register"], "DeployStep": ["deploy"], "SelectStep": ["select"]]
-        let pattern = try NSRegularExpression(pattern: #"context\.(?:string|int|double|bool|stringList|argument)\("([A-Za-z_]+)"\)"#)
+        let pattern = try NSRegularExpression(pattern: #"context\.(?:string|int|double|bool|stringList|argument)(?:OrDefault)?\("([A-Za-z_]+)"\)"#)
         for (file, builtins) in runners {
             let url = Self.root.appendingPathComponent("Sources/DeckEngine/Pipeline/Builtins/\(file).swift")
             let text = try String(contentsOf: url, encoding: .utf8)
@@ -68,21 +71,53 @@ final class BuiltinCatalogTests: XCTestCase {
         }
     }
 
-    /// A runner's literal fallback (`context.int("seed") ?? 42`) is the default the catalog shows.
-    func testTheRunnersLiteralDefaultsAreTheCatalogs() throws {
-        let runners = ["SplitStep": "split", "EvaluateStep": "evaluate", "RegisterStep": "register", "DeployStep": "deploy"]
-        let pattern = try NSRegularExpression(pattern: #"context\.(?:string|int|double|bool)\("([A-Za-z_]+)"\) \?\? ("[^"]*"|[0-9.]+|true|false)"#)
+    /// A runner's fallback comes from the catalog (`context.intOrDefault("seed")`), never from a
+    /// literal of its own (`context.int("seed") ?? 42`), and each such default reads as a value.
+    func testTheRunnersDefaultsComeFromTheCatalog() throws {
+        let runners = ["SplitStep": "split", "EvaluateStep": "evaluate", "RegisterStep": "register", "DeployStep": "deploy", "TrainStep": "xgboost"]
+        let literal = try NSRegularExpression(pattern: #"context\.(?:string|int|double|bool)\("([A-Za-z_]+)"\) \?\? ("[^"]*"|[0-9.]+|true|false)\b"#)
+        let fromCatalog = try NSRegularExpression(pattern: #"context\.(string|int|double|bool)OrDefault\("([A-Za-z_]+)"\)"#)
         var checked = 0
         for (file, builtin) in runners {
             let text = try String(contentsOf: Self.root.appendingPathComponent("Sources/DeckEngine/Pipeline/Builtins/\(file).swift"), encoding: .utf8)
-            for m in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            let range = NSRange(text.startIndex..., in: text)
+            for m in literal.matches(in: text, range: range) {
+                XCTFail("\(file): \(Range(m.range, in: text).map { String(text[$0]) } ?? "") — read the default from the catalog (…OrDefault)")
+            }
+            for m in fromCatalog.matches(in: text, range: range) {
                 guard let k = Range(m.range(at: 1), in: text), let v = Range(m.range(at: 2), in: text) else { continue }
-                let key = String(text[k]), literal = text[v].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-                XCTAssertEqual(BuiltinCatalog.entry(builtin)?.option(key)?.defaultText, literal, "\(file): with.\(key) falls back to \(literal)")
+                let kind = String(text[k]), key = String(text[v])
+                let value = try XCTUnwrap(BuiltinCatalog.entry(builtin)?.option(key)?.defaultText, "\(file): \(builtin) has no option \(key)")
+                switch kind {
+                case "int": XCTAssertNotNil(CheckedInteger.parse(value), "\(builtin).\(key) default '\(value)'")
+                case "double": XCTAssertNotNil(Double(value), "\(builtin).\(key) default '\(value)'")
+                case "bool": XCTAssertTrue(["true", "false"].contains(value), "\(builtin).\(key) default '\(value)'")
+                default: XCTAssertFalse(value.contains(" ") || value.hasPrefix("(") || value == "none", "\(builtin).\(key) default '\(value)'")
+                }
                 checked += 1
             }
         }
         XCTAssertGreaterThanOrEqual(checked, 6)
+    }
+
+    /// The values the split step uses when `with:` is empty are the catalog's.
+    func testAStepContextFallsBackToTheCatalogsValues() throws {
+        let workspace = try TemporaryWorkspace(prefix: "mldeck-catalog")
+        defer { workspace.cleanup() }
+        let run = try workspace.store.createRun(RunStart(name: "c"))
+        let spec = try step("split", with: "{target: y, seed: 7}")
+        let config = try PipelineSpecParser(file: "mldeck.yaml").parse(try ConfigLoader.parse("pipelines:\n  p:\n    steps:\n      s: {uses: split, with: {target: y}}\n", file: "mldeck.yaml"))
+        let pipeline = try XCTUnwrap(config.pipeline("p"))
+        let context = StepContext(store: workspace.store, run: run, pipeline: pipeline, step: spec, arguments: spec.with, params: [:],
+                                  dataset: nil, outputDirectory: workspace.root, logURL: workspace.root.appendingPathComponent("log"),
+                                  upstream: [:], graph: PipelineGraph(pipeline), cancellation: CancellationToken(), tables: TableCache(),
+                                  sink: RunEventSink(observer: nil, logDirectory: workspace.root), executor: LocalStepExecutor(),
+                                  gracePeriod: 1, timeout: nil)
+        XCTAssertEqual(try context.intOrDefault("seed"), 7)
+        XCTAssertEqual(try context.intOrDefault("max_onehot"), 32)
+        XCTAssertEqual(try context.doubleOrDefault("test_size"), 0.2)
+        XCTAssertEqual(try context.boolOrDefault("keep_ids"), false)
+        XCTAssertThrowsError(try context.intOrDefault("task"))
     }
 
     func testRequiredKeysAndRunnersComeFromTheCatalog() throws {
