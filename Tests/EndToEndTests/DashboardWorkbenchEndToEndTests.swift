@@ -85,6 +85,8 @@ final class DashboardWorkbenchEndToEndTests: XCTestCase {
         tmux.waitFor("■ KILLED", timeout: 40)
         let store = try DeckStore.open(Workspace(root: workspace))
         XCTAssertEqual(try store.lastRun(ofPipeline: "churn")?.status, .killed)
+        // Once its end is seen (within a poll), quitting no longer asks.
+        tmux.waitUntil("the end seen") { _ in usleep(500_000); return true }
         try tmux.press("q")
         tmux.waitFor("__MLDECK_EXIT_0__")
     }
