@@ -165,6 +165,35 @@ final class PipelinesPaneTests: XCTestCase {
         }
     }
 
+    func testRReRunsARunWithItsParamsAndAnEndedRunToasts() throws {
+        let store = try workspace()
+        let recorder = Recorder()
+        let old = try store.createRun(RunStart(name: "old", experiment: "churn", status: .finished, pipeline: "churn",
+                                               params: ["max_depth": "3", "eta": "0.1", "objective": "binary"], owner: nil,
+                                               startTime: 1_700_000_000))
+        try MainActor.assumeIsolated {
+            let dash = Self.dashboard(store, recorder: recorder)
+            HeadlessDashboard.settle(dash, canvas: Canvas(size: dash.app.size))
+            XCTAssertEqual(dash.runs.selectedRun?.run.id, old.id)
+            dash.app.send(.char("R"))
+            let launcher = try XCTUnwrap(dash.app.topView as? LauncherView)
+            launcher.waitForLoad()
+            XCTAssertEqual(launcher.form?.fields.first?.text, "3", "the run's params fill the form")
+            dash.app.send(.enter)
+            Self.settleLaunch(dash)
+            XCTAssertEqual(recorder.launches.first?.1, ["max_depth": "3"])
+            let started = try XCTUnwrap(dash.launches.inFlight.keys.first)
+            // Looking elsewhere when it ends: a toast says so, and quitting no longer asks.
+            dash.app.apply(.switchPane(1))
+            let record = try store.resolveRun(started)
+            try store.finishRun(RunHandle(rowID: record.rowID, id: record.id), status: .finished)
+            dash.context.storeChanged()
+            _ = dash.tick(); Self.settleLaunch(dash)
+            XCTAssertEqual(dash.app.currentToast?.message, "run launched ended FINISHED")
+            XCTAssertNil(dash.launches.quitWarning)
+        }
+    }
+
     func testLaunchingIsRefusedReadOnly() throws {
         let store = try workspace()
         let recorder = Recorder()

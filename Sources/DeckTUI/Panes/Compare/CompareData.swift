@@ -40,7 +40,11 @@ public struct CompareData: Sendable {
         }
         var comparison = RunComparison(details)
         comparison.names = labels
-        let curveKeys = Set(details.flatMap { $0.metrics.filter { $0.count > 1 }.map(\.key) }).sorted()
+        // Validation curves first: they are the ones compared most.
+        let curveKeys = Set(details.flatMap { $0.metrics.filter { $0.count > 1 }.map(\.key) }).sorted { a, b in
+            let va = a.hasPrefix("validation"), vb = b.hasPrefix("validation")
+            return va != vb ? va : a < b
+        }
         let rocs = details.map { EvaluationReport.load(from: store, artifacts: $0.artifacts)?.report.charts?.roc }
         return CompareData(comparison: comparison, records: details.map(\.run), labels: labels, curveKeys: curveKeys, rocs: rocs, missing: missing)
     }
