@@ -1,4 +1,7 @@
+import DeckEngine
+import DeckML
 import DeckStore
+import Foundation
 import XCTest
 @testable import DeckTUI
 
@@ -85,6 +88,34 @@ final class ComparePaneTests: XCTestCase {
             XCTAssertFalse(canvas.text.contains("run-00 "), "scrolled past the first item")
             // The row names stay.
             XCTAssertTrue(Self.line(canvas, starting: "auc ↑").contains("0.745 ★"), canvas.text)
+        }
+    }
+
+    /// A binary evaluation with charts, as the evaluate step records it.
+    static func logEvaluation(_ store: DeckStore, run: RunHandle) throws {
+        let labels = RunEvaluationTabTests.labels, probabilities = RunEvaluationTabTests.probabilities
+        let report = EvaluationReport(split: "test", rows: labels.count, result: try Evaluator.binary(labels: labels, probabilities: probabilities),
+                                      classes: ["stays", "leaves"], charts: EvaluationCharts.binary(labels: labels, probabilities: probabilities))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("evaluation-\(UUID()).json")
+        try report.jsonData().write(to: file)
+        try store.logArtifact(run: run, path: "steps/evaluate/evaluation.json", file: file)
+    }
+
+    func testROCCurvesAreOverlaidWhenTheEvaluationsRecordedThem() throws {
+        let store = try makeTestStore()
+        let runs = try seedRuns(store)
+        try Self.logEvaluation(store, run: runs["alpha"]!)
+        try Self.logEvaluation(store, run: runs["beta"]!)
+        MainActor.assumeIsolated {
+            let pane = Self.compare(store, [runs["alpha"]!, runs["beta"]!])
+            XCTAssertEqual(pane.data?.rocs.map { $0 != nil }, [true, true])
+            XCTAssertEqual(pane.curveKey, "validation-auc", "validation curves come first")
+            let canvas = renderView(pane, width: 140, height: 40)
+            XCTAssertTrue(canvas.text.contains("ROC curves"), canvas.text)
+            XCTAssertTrue(canvas.text.contains("false positive rate"))
+            // Without two evaluations there is no ROC chart.
+            let single = Self.compare(store, [runs["alpha"]!, runs["gamma"]!])
+            XCTAssertFalse(renderView(single, width: 140, height: 40).text.contains("ROC curves"))
         }
     }
 
