@@ -63,6 +63,12 @@ final class DashboardWorkbenchEndToEndTests: XCTestCase {
         let last = try XCTUnwrap(store.lastRun(ofPipeline: "churn"))
         XCTAssertEqual(try store.runDetails(last.id).params["max_depth"], "3")
         XCTAssertEqual(last.status, .finished)
+        // R re-runs it: the launcher opens with its params.
+        try tmux.press("R")
+        tmux.waitFor("Start a run")
+        tmux.waitFor("-p max_depth=3 -p rounds=15")
+        try tmux.press("Escape")
+        tmux.waitUntil("launcher closed") { !$0.contains("Start a run") }
         try tmux.press("q")
         tmux.waitUntil("quit") { $0.contains("__MLDECK_EXIT_0__") || $0.contains("still in flight") }
         if tmux.lastScreen.contains("still in flight") { try tmux.press("y") }   // its end not seen yet
