@@ -117,6 +117,10 @@ final class PipelinesPaneTests: XCTestCase {
             dash.app.send(.char("L"))
             let launcher = try XCTUnwrap(dash.app.topView as? LauncherView)
             launcher.waitForLoad()
+            dash.app.send(.mouse(MouseEvent(.click, x: 3, y: 1 + 4)))   // eta (content starts on screen row 1)
+            XCTAssertEqual(launcher.form?.focus, 2)
+            dash.app.send(.mouse(MouseEvent(.click, x: 3, y: 1 + 2)))   // the pipeline row
+            XCTAssertEqual(launcher.form?.focus, 0)
             dash.app.send(.down)                     // max_depth
             dash.app.send(.backspace); dash.app.send(.char("q"))
             XCTAssertTrue(dash.app.topView === launcher, "q is typed into the field, not quit")

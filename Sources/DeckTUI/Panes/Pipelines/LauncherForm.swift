@@ -126,6 +126,12 @@ public struct LauncherForm: Sendable, Equatable {
         focus = ((focus + delta) % rows + rows) % rows
     }
 
+    /// Focuses a row (a mouse click): 0 the pipeline, 1…fields.count a param, then the dataset.
+    public mutating func focus(row: Int) {
+        guard (0...datasetRow).contains(row) else { return }
+        focus = row
+    }
+
     /// ←/→ on the pipeline or dataset row chooses; on a true/false field flips it.
     public mutating func choose(by delta: Int) {
         if focus == 0, !pipelines.isEmpty {

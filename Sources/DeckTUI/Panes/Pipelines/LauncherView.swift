@@ -78,6 +78,13 @@ public final class LauncherView: View {
         switch key {
         case .backspace: form?.backspace(); return .redraw
         case .char(let c): form?.type(c); return .redraw
+        case .mouse(let m) where m.kind == .press || m.kind == .click:
+            // Rows: the pipeline on line 2, params from line 3, a blank line, the dataset.
+            guard let form else { return nil }
+            let row = m.y == 4 + form.fields.count ? form.datasetRow : m.y - 2
+            guard (0...form.fields.count).contains(row) || row == form.datasetRow else { return nil }
+            self.form?.focus(row: row)
+            return .redraw
         default: return nil
         }
     }
