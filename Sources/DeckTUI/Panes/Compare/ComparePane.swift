@@ -79,7 +79,11 @@ public final class ComparePane: Pane {
         var changed = false
         if loader.apply() { loadCurves(); changed = true }
         if curveLoader.apply() { curves = curveLoader.value ?? []; changed = true }
-        if context.storeVersion != seenStoreVersion { reload() }
+        // Ended runs do not change: re-read only while one of them is still going.
+        if context.storeVersion != seenStoreVersion {
+            seenStoreVersion = context.storeVersion
+            if data?.records.contains(where: { !$0.status.isFinal }) ?? true { reload() }
+        }
         return changed
     }
 
