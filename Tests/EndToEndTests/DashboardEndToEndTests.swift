@@ -35,6 +35,8 @@ final class DashboardEndToEndTests: XCTestCase {
         tmux.waitFor("churn-model")
         XCTAssertTrue(tmux.lastScreen.contains("v3"), "production is v3")
         try tmux.press("Tab")
+        tmux.waitFor("Nothing to compare yet")
+        try tmux.press("1")
         tmux.waitFor("sweep-churn")
         try tmux.press("?")
         tmux.waitFor("Sort by a column")

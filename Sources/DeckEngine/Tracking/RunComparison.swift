@@ -19,12 +19,18 @@ public struct RunComparison: Encodable, Sendable {
     public var metrics: [Metric]
     /// Each run's evaluation (confusion matrix, AUC, importance), in `runs` order; nil when no run has one.
     public var evaluations: [EvaluationSummary?]?
+    /// Each run's name, in `runs` order (not in the JSON: `runs` holds the ids).
+    public var names: [String]
+    /// Each run's lineage (dataset version, code hash), in `runs` order (not in the JSON).
+    public var lineages: [RunLineage]
 
     enum CodingKeys: String, CodingKey { case runs, differingParams = "differing_params", params, metrics, evaluations }
 
     /// Compares `details` (in that order).
     public init(_ details: [RunDetails]) {
         runs = details.map(\.run.id)
+        names = details.map(\.run.name)
+        lineages = details.map(\.run.lineage)
         allParamKeys = Set(details.flatMap(\.params.keys)).sorted()
         differingParams = allParamKeys.filter { key in Set(details.map { $0.params[key] ?? "\u{0}" }).count > 1 }
         params = Dictionary(uniqueKeysWithValues: allParamKeys.map { key in (key, details.map { $0.params[key] }) })

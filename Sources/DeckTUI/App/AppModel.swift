@@ -48,6 +48,11 @@ public final class AppModel {
     public var backgroundSources: [@MainActor () -> Bool] = []
     /// Shown at the right of the footer while a write is in flight (`⟳ promoting churn-model v3…`).
     public var busyStatus: String? { didSet { if oldValue != busyStatus { needsRedraw = true } } }
+    /// Global keys the application adds (the launcher's `L`), after the built-in ones.
+    public var extraGlobalBindings: [KeyBinding] = []
+    /// When `q` or `:q` quits: a sentence that makes quitting ask first (runs started here are
+    /// still in flight), or nil to quit at once. Ctrl-C always quits at once.
+    public var quitWarning: (() -> String?)?
     /// Tab x ranges from the last render (screen coordinates on row 0), for mouse clicks.
     var tabRanges: [Range<Int>] = []
 
@@ -100,6 +105,7 @@ public final class AppModel {
         for (i, p) in panes.enumerated() where i < 9 {
             b.append(KeyBinding(.char(Character(String(i + 1))), "Go to \(p.tabTitle)", group: "Panes") { .switchPane(i) })
         }
+        b += extraGlobalBindings
         if !stacks[activePane].isEmpty {
             b.insert(KeyBinding("esc", "Back", footer: "back", group: "Global", shownInFooter: true) { .pop }, at: 0)
         }
@@ -173,7 +179,10 @@ public final class AppModel {
         case .refused(let reason): toast(Toast(reason, kind: .error, duration: 4))
         case .unused:
             if view.capturesText, case .char = key { return }
-            if let global = globalBindings.binding(for: key), let action = global.action, let e = action() { apply(e) }
+            if let global = globalBindings.binding(for: key) {
+                if let reason = global.refusal(readOnly: readOnly) { toast(Toast(reason, kind: .error, duration: 4)); return }
+                if let action = global.action, let e = action() { apply(e) }
+            }
         }
     }
 
@@ -185,7 +194,16 @@ public final class AppModel {
         case .push(let v): stacks[activePane].append(v)
         case .pop: if !stacks[activePane].isEmpty { stacks[activePane].removeLast() }
         case .switchPane(let i): switchPane(i)
-        case .quit: quitRequested = true
+        case .quit:
+            if let warning = quitWarning?() {
+                let dialog = ModalDialog.confirm(title: "Quit?", body: warning, confirmLabel: "Quit")
+                overlay = .dialog(dialog) { [weak self] outcome in
+                    if outcome == .pressed("confirm") { self?.quitRequested = true }
+                    return nil
+                }
+            } else {
+                quitRequested = true
+            }
         case .toast(let t): toast(t)
         case .confirm(let d, let then):
             if readOnly && d.dangerous {

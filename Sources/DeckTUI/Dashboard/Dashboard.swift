@@ -17,6 +17,8 @@ public final class Dashboard {
         public var rememberSettings: Bool = true
         public var pageSize: Int = 200
         public var catalog: ThemeCatalog = .standard()
+        /// How runs are started (tests pass a fake; the default spawns `mldeck run` detached).
+        public var starter: RunLaunches.Starter = RunLaunches.detached
         public init(theme: String? = nil, readOnly: Bool = false) { self.theme = theme; self.readOnly = readOnly }
     }
 
@@ -25,6 +27,10 @@ public final class Dashboard {
     public let runs: RunsPane
     public let datasets: DatasetsPane
     public let models: ModelsPane
+    public let compare: ComparePane
+    public let pipelines: PipelinesPane
+    /// Runs started from this dashboard (the launcher, `:run`, `R`).
+    public let launches: RunLaunches
     public private(set) var status = HeaderStatus()
     private let watcher: ChangeWatcher?
     private var lastPoll = 0.0
@@ -42,7 +48,12 @@ public final class Dashboard {
         runs = RunsPane(context: context, pageSize: options.pageSize)
         datasets = DatasetsPane(context: context)
         models = ModelsPane(context: context)
-        let panes: [any Pane] = [runs, datasets, models] + extraPanes(context)
+        compare = ComparePane(context: context)
+        pipelines = PipelinesPane(context: context)
+        launches = RunLaunches(store: store, starter: options.starter)
+        // Pane 5 is Alerts (it arrives with monitoring); Pipelines keeps its place as 6.
+        let alerts = PlaceholderPane(title: "Alerts", message: "Drift and quality alerts arrive with monitoring.")
+        let panes: [any Pane] = [runs, datasets, models, compare, alerts, pipelines] + extraPanes(context)
         app = AppModel(panes: panes, workspace: Dashboard.displayPath(store.workspace.root.path), readOnly: options.readOnly)
         context.attach(to: app)
         watcher = try? store.makeChangeWatcher()
@@ -55,6 +66,7 @@ public final class Dashboard {
             app.setTheme(catalog.load("default").theme)
         }
         app.badges = status.badges
+        wireWorkbench()
         refreshBadges()
     }
 
@@ -101,6 +113,7 @@ public final class Dashboard {
         if context.storeVersion != seenStoreVersion {
             seenStoreVersion = context.storeVersion
             refreshBadges()
+            launches.refresh()
             for hook in onStoreChange { hook() }
         }
         if let n = badgeMailbox.take().last, n != status.runningRuns {

@@ -15,6 +15,8 @@ struct DashboardCommand: AsyncParsableCommand {
         discussion: """
         Keys: 1-6 or Tab switch panes, j/k move, Enter opens, Esc goes back, / filters, s sorts, \
         : runs a command (:runs, :theme NAME, :q), ? lists every key, q quits. \
+        space marks runs and c compares them (pane 4); L launches a run (:run PIPELINE key=value), \
+        R re-runs the selected run, ctrl-k cancels a running one; pane 6 lists the pipelines. \
         Themes: --theme NAME or MLDECK_THEME (bundled: default, light, high-contrast, solarized-dark, \
         gruvbox-dark, monochrome; yours in $XDG_CONFIG_HOME/mldeck/themes). NO_COLOR turns colours off. \
         MLDECK_FRAME_LOG=FILE logs per-frame timings.

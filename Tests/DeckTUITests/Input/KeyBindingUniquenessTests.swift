@@ -19,6 +19,9 @@ final class KeyBindingUniquenessTests: XCTestCase {
             detail.waitForLoad(); _ = detail.tick()
             let models = ModelVersionsView(context: context, model: "churn-model")
             models.waitForLoad(); _ = models.tick()
+            let compare = ComparePane(context: context)
+            compare.show([CompareItem(runID: runs["alpha"]!.id), CompareItem(runID: runs["beta"]!.id)])
+            compare.waitForLoad()
             let versions = DatasetVersionsView(context: context, dataset: "churn")
             versions.waitForLoad(); _ = versions.tick()
             var contexts: [(String, any View)] = [
@@ -28,6 +31,9 @@ final class KeyBindingUniquenessTests: XCTestCase {
                 ("diff", DatasetDiffView(context: context, dataset: "churn", old: 1, new: 2)),
                 ("choice", ChoiceListView(title: "Sort", items: ["a", "b"]) { _ in nil }),
                 ("multiple choice", ChoiceListView(title: "Columns", items: ["a", "b"], multiple: true) { _ in nil }),
+                ("compare", compare), ("compare, empty", ComparePane(context: context)),
+                ("pipelines", PipelinesPane(context: context)),
+                ("launcher", LauncherView(context: context, launches: RunLaunches(store: store))),
             ]
             // The run view has one binding set per tab.
             for tab in RunDetailView.Tab.allCases {
@@ -44,6 +50,14 @@ final class KeyBindingUniquenessTests: XCTestCase {
             }
             let app = AppModel(panes: [runsPane, ModelsPane(context: context)])
             XCTAssertEqual(app.globalBindings.duplicateKeys, [], "the global keys declare a key twice")
+            // The dashboard's global keys (six panes, the launcher's L) are unique, and no view
+            // context that does not capture text shadows L.
+            let dash = Dashboard(store: store, options: { var o = Dashboard.Options(); o.rememberSettings = false; return o }())
+            XCTAssertEqual(dash.app.globalBindings.duplicateKeys, [], "the dashboard's global keys declare a key twice")
+            XCTAssertNotNil(dash.app.globalBindings.binding(for: .char("L")))
+            for (name, view) in contexts where !view.capturesText {
+                XCTAssertNil(view.bindings.binding(for: .char("L")), "\(name) shadows the launcher's L")
+            }
         }
     }
 

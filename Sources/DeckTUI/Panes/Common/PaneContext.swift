@@ -21,6 +21,10 @@ public final class PaneContext {
     /// The deployment state of a model (`serving v3 on :8080`), when serving is available. Called
     /// while drawing: it must answer from memory, never by querying the store.
     public var deploymentOfModel: ((String) -> String?)?
+    /// Opens the Compare pane on these items (set by the dashboard when it has one).
+    public var openCompare: (([CompareItem]) -> Effect?)?
+    /// Opens the run launcher, pre-filled from a run when given (set when pipelines are available).
+    public var openLauncher: ((LaunchPrefill?) -> Effect?)?
     /// The dashboard's own writes (promote), run off the UI thread; see ``attach(to:)``.
     public let writes: StoreWrites
 

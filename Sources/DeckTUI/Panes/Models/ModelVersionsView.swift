@@ -77,8 +77,14 @@ public final class ModelVersionsView: View {
                 self.state.move(by: 1, rowCount: self.versions.count)
                 return .redraw
             },
-            KeyBinding("c", "Compare the marked versions", group: "Model",
-                       disabledReason: markedVersions.count < 2 ? "mark two or more versions with space first" : "Compare arrives with the Compare pane"),
+            KeyBinding("c", "Compare the marked versions", footer: "compare", group: "Model", shownInFooter: markedVersions.count >= 2,
+                       disabledReason: markedVersions.count < 2 ? "mark two or more versions with space first"
+                           : (context.openCompare == nil ? "no Compare pane in this dashboard" : nil)) { [unowned self] in
+                let marked = self.versions.filter { self.markedVersions.contains($0.version) }
+                let items = marked.compactMap { v in v.runID.map { CompareItem(runID: $0, label: "\(self.model) v\(v.version)") } }
+                guard items.count >= 2 else { return .error("the marked versions were not trained by runs: nothing to compare") }
+                return self.context.openCompare?(items)
+            },
             KeyBinding("J", "Scroll the details down", group: "Model") { [unowned self] in self.detailState.top += 1; return .redraw },
             KeyBinding("K", "Scroll the details up", group: "Model") { [unowned self] in
                 self.detailState.top = max(0, self.detailState.top - 1); return .redraw

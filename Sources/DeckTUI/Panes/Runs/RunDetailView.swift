@@ -141,6 +141,8 @@ public final class RunDetailView: View {
                 return .redraw
             },
         ]
+        b.append(RunCancel.binding(context: context, run: details?.run))
+        b.append(RunRelaunch.binding(context: context, run: details?.run))
         switch tab {
         case .overview:
             let single = groups.count < 2 ? "this run has one metric or none" : nil

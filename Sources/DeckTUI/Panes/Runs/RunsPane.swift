@@ -7,7 +7,7 @@ import Foundation
 @MainActor
 public final class RunsPane: Pane {
     public let title = "Runs"
-    public var commandNames: [String] { ["runs", "run"] }
+    public var commandNames: [String] { ["runs"] }
     public let source: RunsSource
     public let context: PaneContext
     public private(set) var columns: [RunColumn]
@@ -76,8 +76,12 @@ public final class RunsPane: Pane {
             KeyBinding("C", "Choose columns", footer: "columns", group: "Runs", shownInFooter: true) { [unowned self] in
                 .push(self.columnChooser())
             },
-            KeyBinding("c", "Compare the marked runs", footer: "compare", group: "Runs", shownInFooter: false,
-                       disabledReason: markedIDs.count < 2 ? "mark two or more runs with space first" : "Compare arrives with the Compare pane"),
+            KeyBinding("c", "Compare the marked runs", footer: "compare", group: "Runs", shownInFooter: markedIDs.count >= 2,
+                       disabledReason: compareDisabledReason) { [unowned self] in
+                self.context.openCompare?(self.markedItems)
+            },
+            RunCancel.binding(context: context, run: selectedRun?.run),
+            RunRelaunch.binding(context: context, run: selectedRun?.run),
             KeyBinding("x", "Clear marks", group: "Runs") { [unowned self] in
                 self.markedIDs = []
                 return .redraw
@@ -91,6 +95,21 @@ public final class RunsPane: Pane {
         ] + KeyBinding.tableNavigation { [unowned self] key in
             self.state.handle(key, rowCount: self.source.rowCount, columnCount: self.columns.count) ? .redraw : nil
         }
+    }
+
+    /// Why `c` does nothing now, or nil.
+    var compareDisabledReason: String? {
+        if markedIDs.count < 2 { return "mark two or more runs with space first" }
+        if markedIDs.count > CompareData.maximumItems { return "Compare takes at most \(CompareData.maximumItems) runs (\(markedIDs.count) marked)" }
+        return context.openCompare == nil ? "no Compare pane in this dashboard" : nil
+    }
+
+    /// The marked runs in table order (those not loaded last, by id).
+    var markedItems: [CompareItem] {
+        var order: [String] = []
+        for row in source.loadedRows where markedIDs.contains(row.run.id) && !order.contains(row.run.id) { order.append(row.run.id) }
+        order += markedIDs.subtracting(order).sorted()
+        return order.map { CompareItem(runID: $0) }
     }
 
     /// The table for the current columns and rows.

@@ -1,0 +1,99 @@
+import DeckStore
+import Foundation
+import XCTest
+
+/// The dashboard as a workbench, in tmux on a copy of the demo workspace: compare two marked
+/// runs, launch a run with a changed param from the launcher and watch it finish, cancel a
+/// running run and see KILLED, quit with runs in flight.
+final class DashboardWorkbenchEndToEndTests: XCTestCase {
+    var workspace: URL!
+    var tmux: DashboardTmux!
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(DashboardTmux.isAvailable, "tmux is not installed")
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: CLI.binary), "build mldeck first (make test does)")
+        workspace = try DemoFixture.copy()
+    }
+
+    override func tearDown() {
+        tmux = nil
+        // Runs started by a test keep going detached: stop them before removing the workspace.
+        if let workspace {
+            if let store = try? DeckStore.open(Workspace(root: workspace)),
+               let running = try? store.listRuns(RunQuery(filter: "status = 'RUNNING' or status = 'QUEUED'")) {
+                for r in running { _ = try? CLI.run(["runs", "cancel", r.run.id, "--workspace", workspace.path]) }
+            }
+            try? FileManager.default.removeItem(at: workspace)
+        }
+    }
+
+    func open() throws {
+        let config = workspace.appendingPathComponent(".config")
+        tmux = try DashboardTmux(arguments: ["--workspace", workspace.path], width: 140, height: 40,
+                                 environment: ["XDG_CONFIG_HOME": config.path, "OMP_NUM_THREADS": "1"])
+        tmux.waitFor("sweep-churn")
+    }
+
+    func testMarkTwoRunsAndCompareThem() throws {
+        try open()
+        try tmux.press("Space", "Space", "c")
+        tmux.waitFor("baseline")
+        tmux.waitFor("★")
+        XCTAssertTrue(tmux.lastScreen.contains("auc ↑"), tmux.lastScreen)
+        XCTAssertTrue(tmux.lastScreen.contains("Lineage"), tmux.lastScreen)
+        try tmux.press("6")
+        tmux.waitFor("Steps of churn")
+        XCTAssertTrue(tmux.lastScreen.contains("└ train"), tmux.lastScreen)
+    }
+
+    func testLaunchWithAChangedParamWatchItFinishThenQuit() throws {
+        try open()
+        try tmux.press("L")
+        tmux.waitFor("Start a run")
+        // max_depth 6 → 3, rounds 120 → 15.
+        try tmux.press("Down", "BSpace")
+        try tmux.type("3")
+        try tmux.press("Down", "Down", "BSpace", "BSpace", "BSpace")
+        try tmux.type("15")
+        tmux.waitFor("-p max_depth=3 -p rounds=15")
+        try tmux.press("Enter")
+        tmux.waitFor("● RUNNING", timeout: 60)
+        tmux.waitFor("✓ FINISHED", timeout: 240)
+        let store = try DeckStore.open(Workspace(root: workspace))
+        let last = try XCTUnwrap(store.lastRun(ofPipeline: "churn"))
+        XCTAssertEqual(try store.runDetails(last.id).params["max_depth"], "3")
+        XCTAssertEqual(last.status, .finished)
+        // R re-runs it: the launcher opens with its params.
+        try tmux.press("R")
+        tmux.waitFor("Start a run")
+        tmux.waitFor("-p max_depth=3 -p rounds=15")
+        try tmux.press("Escape")
+        tmux.waitUntil("launcher closed") { !$0.contains("Start a run") }
+        try tmux.press("q")
+        tmux.waitUntil("quit") { $0.contains("__MLDECK_EXIT_0__") || $0.contains("still in flight") }
+        if tmux.lastScreen.contains("still in flight") { try tmux.press("y") }   // its end not seen yet
+        tmux.waitFor("__MLDECK_EXIT_0__")
+    }
+
+    func testCancelARunningRunAndQuitSaysItKeepsGoing() throws {
+        try open()
+        try tmux.type(":run churn rounds=100000 eta=0.001")
+        try tmux.press("Enter")
+        tmux.waitFor("● RUNNING", timeout: 60)
+        try tmux.press("q")
+        tmux.waitFor("still in flight")
+        XCTAssertTrue(tmux.lastScreen.contains("It keeps"), tmux.lastScreen)
+        try tmux.press("Escape")
+        tmux.waitUntil("quit dialog closed") { !$0.contains("still in flight") }
+        try tmux.press("C-k")
+        tmux.waitFor("It ends KILLED")
+        try tmux.press("y")
+        tmux.waitFor("■ KILLED", timeout: 40)
+        let store = try DeckStore.open(Workspace(root: workspace))
+        XCTAssertEqual(try store.lastRun(ofPipeline: "churn")?.status, .killed)
+        // Once its end is seen (within a poll), quitting no longer asks.
+        tmux.waitUntil("the end seen") { _ in usleep(500_000); return true }
+        try tmux.press("q")
+        tmux.waitFor("__MLDECK_EXIT_0__")
+    }
+}
