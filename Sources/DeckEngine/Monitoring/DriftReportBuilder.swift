@@ -35,6 +35,7 @@ public enum DriftSource: Sendable, Equatable, CustomStringConvertible {
 /// Why a drift report could not be made, in words naming the file or column.
 public enum DriftReportError: Error, CustomStringConvertible, CategorizedError {
     case badSource(String)
+    case input(InputFileError)
     case unreadable(String, reason: String)
     case noCommonColumns(reference: String, current: String)
     case column(String)
@@ -44,6 +45,7 @@ public enum DriftReportError: Error, CustomStringConvertible, CategorizedError {
         switch self {
         case .badSource(let text):
             return "'\(text)' is neither a file nor a dataset version (give a CSV path or NAME@VERSION)"
+        case .input(let error): return "\(error)"
         case .unreadable(let source, let reason): return "\(source): \(reason)"
         case .noCommonColumns(let r, let c): return "\(r) and \(c) have no column in common"
         case .column(let message): return message
@@ -55,6 +57,9 @@ public enum DriftReportError: Error, CustomStringConvertible, CategorizedError {
         switch self {
         case .badSource, .noCommonColumns, .column, .notATable: return .invalidArgument
         case .unreadable: return .unavailable
+        case .input(let error):
+            if case .notFound = error { return .notFound }
+            return .invalidArgument
         }
     }
 }
@@ -75,9 +80,7 @@ public enum DriftReportBuilder {
         let path: String
         switch source {
         case .file(let p):
-            do { try InputFile.checkRegular(p) } catch let error as InputFileError {
-                throw DriftReportError.unreadable(p, reason: "\(error)".replacingOccurrences(of: p + ": ", with: ""))
-            }
+            do { try InputFile.checkRegular(p) } catch let error as InputFileError { throw DriftReportError.input(error) }
             path = p
         case .dataset(let reference):
             guard let store else { throw DriftReportError.badSource(reference.description) }
