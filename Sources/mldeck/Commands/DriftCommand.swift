@@ -83,9 +83,12 @@ enum DriftText {
             if let note = c.note { drifted = "- (\(note))" }
             if !c.unseenCategories.isEmpty { drifted += " (new: \(c.unseenCategories.prefix(3).joined(separator: ", "))\(c.unseenCategories.count > 3 ? ", …" : ""))" }
             table.add([c.column, c.type.rawValue, c.test.rawValue, score,
-                       (c.test.isPValue ? "p < " : "≥ ") + number(c.threshold), drifted, missing])
+                       (c.test == .ks ? "p ≤ " : c.test.isPValue ? "p < " : "≥ ") + number(c.threshold), drifted, missing])
         }
         var out = ["\(reference) (\(report.referenceRows) rows) → \(current) (\(report.currentRows) rows)", "", table.render(), ""]
+        if !report.notCompared.isEmpty {
+            out.append("Not compared (free text or untyped): \(report.notCompared.joined(separator: ", "))")
+        }
         let verdict = report.datasetDrift ? "DRIFT" : "no drift"
         out.append("Dataset: \(verdict) — \(report.driftedColumns) of \(report.columns.count) columns drifted (share \(number(report.shareDrifted)), drift at ≥ \(number(report.driftShare)))")
         return out.joined(separator: "\n")
