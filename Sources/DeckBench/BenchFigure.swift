@@ -50,6 +50,7 @@ public enum BenchSuites {
         "ui": UIBench(),
         "datasets": DatasetsBench(),
         "pipelines": PipelinesBench(),
+        "monitor": MonitorBench(),
     ]
     public static let order = ["tracking", "datasets", "pipelines", "serve", "monitor", "ui"]
 }

@@ -10,7 +10,7 @@ struct MLDeckCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, TrackCommand.self, RunsCommand.self, ExperimentsCommand.self, BenchCommand.self,
             DashboardCommand.self, DemoCommand.self,
-            DatasetsCommand.self, FsckCommand.self, GcCommand.self,
+            DatasetsCommand.self, FsckCommand.self, GcCommand.self, DriftCommand.self,
             RunCommand.self, PipelinesCommand.self, ValidateCommand.self, ModelsCommand.self, InternalCommand.self,
             ServeCommand.self, ServersCommand.self,
         ],
