@@ -2,7 +2,8 @@
 import PackageDescription
 
 /// MLDeck: a terminal MLOps workbench. Targets follow `../shared/DESIGN.md`; arrows only point down:
-/// mldeck → DeckTUI → DeckEngine → (DeckML, DeckStore) → (DeckInput, CXGBoost, CNCurses, GRDB, Crypto).
+/// mldeck → (DeckTUI, DeckServe) → DeckEngine → (DeckML, DeckStore) → (DeckInput, CXGBoost, CNCurses, GRDB, Crypto);
+/// DeckServe → (Hummingbird, ServiceLifecycle, NIOPosix).
 let package = Package(
     name: "MLDeckPackage",
     platforms: [.macOS(.v14)],
@@ -14,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     ],
     targets: [
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
@@ -36,11 +41,20 @@ let package = Package(
         ]),
         /// The dashboard: terminal backend, canvas, widgets, panes, key map, themes.
         .target(name: "DeckTUI", dependencies: ["CNCurses", "DeckEngine", "DeckStore", "DeckML", "DeckInput"]),
+        /// HTTP: the prediction endpoint (`mldeck serve`) and the shared HTTP layer (auth, limits, errors, lifecycle).
+        .target(name: "DeckServe", dependencies: [
+            "DeckEngine", "DeckStore", "DeckML",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         /// The benchmark suites behind `mldeck bench` (figures with targets and reference ratios).
         .target(name: "DeckBench", dependencies: ["DeckStore", "DeckML", "DeckEngine", "DeckTUI"]),
         /// The command line: argument parsing and wiring only.
         .executableTarget(name: "mldeck", dependencies: [
-            "DeckStore", "DeckML", "DeckEngine", "DeckTUI", "DeckBench", "DeckInput",
+            "DeckStore", "DeckML", "DeckEngine", "DeckTUI", "DeckBench", "DeckInput", "DeckServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -50,6 +64,7 @@ let package = Package(
         .testTarget(name: "DeckMLTests", dependencies: ["DeckML"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DeckEngineTests", dependencies: ["DeckEngine", "DeckML", "DeckStore", "DeckTestSupport"]),
         .testTarget(name: "DeckTUITests", dependencies: ["DeckTUI", "DeckTestSupport"]),
+        .testTarget(name: "DeckServeTests", dependencies: ["DeckServe", "DeckEngine", "DeckStore", "DeckML", "DeckTestSupport"]),
         /// Runs the built `mldeck` binary as a user would (CLI, and the dashboard inside tmux).
         .testTarget(name: "EndToEndTests", dependencies: ["DeckStore"]),
     ]

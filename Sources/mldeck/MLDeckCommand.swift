@@ -12,6 +12,7 @@ struct MLDeckCommand: AsyncParsableCommand {
             DashboardCommand.self, DemoCommand.self,
             DatasetsCommand.self, FsckCommand.self, GcCommand.self,
             RunCommand.self, PipelinesCommand.self, ValidateCommand.self, ModelsCommand.self,
+            ServeCommand.self, ServersCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

@@ -19,11 +19,14 @@ public struct GcReport: Codable, Sendable {
     /// Materialized dataset files in `.mldeck/cache/datasets` whose version no longer exists.
     public var removedCacheEntries: Int
     public var graceSeconds: Double
+    /// What trimming the prediction log removed (nil when there is no log, or under `--dry-run`).
+    public var predictionLog: PredictionTrimReport? = nil
 
     enum CodingKeys: String, CodingKey {
         case dryRun = "dry_run", removedObjects = "removed_objects", removedBytes = "removed_bytes"
         case keptRecentOrphans = "kept_recent_orphans", removedTemporaryFiles = "removed_temporary_files"
         case removedCacheEntries = "removed_cache_entries", graceSeconds = "grace_seconds"
+        case predictionLog = "prediction_log"
     }
 }
 

@@ -1,0 +1,178 @@
+import DeckML
+import Foundation
+
+/// The rows of a scoring request before they meet the model: named columns of JSON values
+/// (from one of MLflow's JSON formats) or a table read from a CSV body.
+public enum InputFrame: Sendable {
+    /// Column names and, per column, one value per row.
+    case json(columns: [String], values: [[JSONValue]], rows: Int)
+    /// A CSV body read as a file of that content would be.
+    case table(DataTable)
+
+    /// The column names the client sent.
+    public var columnNames: [String] {
+        switch self {
+        case .json(let columns, _, _): return columns
+        case .table(let table): return table.names
+        }
+    }
+
+    /// Number of rows.
+    public var rowCount: Int {
+        switch self {
+        case .json(_, _, let rows): return rows
+        case .table(let table): return table.rowCount
+        }
+    }
+}
+
+/// Reads a scoring request body in MLflow's formats: `{"dataframe_split": {"columns": […],
+/// "data": [[…]]}}`, `{"dataframe_records": [{…}]}`, `{"instances": [{…}]}`, `{"inputs": …}`
+/// (records, or an object of columns), or CSV with `Content-Type: text/csv`.
+public enum ScoringRequestParser {
+    /// The formats a JSON body may use.
+    public static let formats = ["dataframe_split", "dataframe_records", "instances", "inputs"]
+
+    public static func parse(_ body: [UInt8], contentType: String?) throws(HTTPAPIError) -> InputFrame {
+        let type = (contentType ?? "application/json").lowercased()
+        if type.hasPrefix("text/csv") || type.hasPrefix("application/csv") { return try csv(body) }
+        guard type.hasPrefix("application/json") || type.hasPrefix("application/") || type.hasPrefix("text/json") || type.isEmpty else {
+            throw HTTPAPIError(.unsupportedMediaType, code: "BAD_REQUEST",
+                               "Content-Type \(type) is not supported: send application/json (MLflow's formats) or text/csv")
+        }
+        let value: JSONValue
+        do { value = try JSONParser.parse(body) } catch {
+            throw HTTPAPIError.badRequest(error.description, code: "MALFORMED_REQUEST")
+        }
+        guard case .object(let keys, _) = value else {
+            throw HTTPAPIError.badRequest("the body must be a JSON object with one of: \(formats.joined(separator: ", "))")
+        }
+        let given = keys.filter { formats.contains($0) }
+        guard given.count == 1, let format = given.first, let content = value[format] else {
+            let found = keys.isEmpty ? "none" : keys.joined(separator: ", ")
+            throw HTTPAPIError.badRequest(given.count > 1
+                ? "the body has more than one of \(formats.joined(separator: ", ")): give one"
+                : "the body must have one of \(formats.joined(separator: ", ")) (found: \(found))")
+        }
+        switch format {
+        case "dataframe_split": return try split(content)
+        case "dataframe_records": return try records(content, format: format)
+        default:
+            if case .object = content { return try columnar(content, format: format) }
+            return try records(content, format: format)
+        }
+    }
+
+    static func split(_ content: JSONValue) throws(HTTPAPIError) -> InputFrame {
+        guard case .array(let names)? = content["columns"] else {
+            throw HTTPAPIError.badRequest("dataframe_split needs \"columns\": an array of column names")
+        }
+        var columns: [String] = []
+        for (i, name) in names.enumerated() {
+            guard case .string(let s) = name else { throw HTTPAPIError.badRequest("dataframe_split: column \(i + 1) of \"columns\" is \(name.kindName), not a name") }
+            columns.append(s)
+        }
+        try checkUnique(columns)
+        guard case .array(let data)? = content["data"] else {
+            throw HTTPAPIError.badRequest("dataframe_split needs \"data\": an array of rows (arrays of values)")
+        }
+        var values = [[JSONValue]](repeating: [], count: columns.count)
+        for k in values.indices { values[k].reserveCapacity(data.count) }
+        for (r, row) in data.enumerated() {
+            guard case .array(let cells) = row else { throw HTTPAPIError.badRequest("dataframe_split: row \(r + 1) of \"data\" is \(row.kindName), not an array") }
+            guard cells.count == columns.count else {
+                throw HTTPAPIError.badRequest("dataframe_split: row \(r + 1) has \(cells.count) values for \(columns.count) columns")
+            }
+            for (k, cell) in cells.enumerated() { values[k].append(cell) }
+        }
+        return .json(columns: columns, values: values, rows: data.count)
+    }
+
+    static func records(_ content: JSONValue, format: String) throws(HTTPAPIError) -> InputFrame {
+        let items: [JSONValue]
+        switch content {
+        case .array(let a): items = a
+        case .object: items = [content]
+        default: throw HTTPAPIError.badRequest("\(format) must be an array of records (objects of column: value), not \(content.kindName)")
+        }
+        var columns: [String] = []
+        var position: [String: Int] = [:]
+        var values: [[JSONValue]] = []
+        for (r, item) in items.enumerated() {
+            guard case .object(let keys, let cells) = item else {
+                throw HTTPAPIError.badRequest("\(format): row \(r + 1) is \(item.kindName), not an object of column: value (MLDeck models take named columns)")
+            }
+            for (key, cell) in zip(keys, cells) {
+                let k: Int
+                if let known = position[key] { k = known } else {
+                    k = columns.count
+                    position[key] = k
+                    columns.append(key)
+                    values.append([JSONValue](repeating: .null, count: r))
+                }
+                if values[k].count == r { values[k].append(cell) }   // a repeated key keeps its first value
+            }
+            for k in values.indices where values[k].count == r { values[k].append(.null) }
+        }
+        return .json(columns: columns, values: values, rows: items.count)
+    }
+
+    static func columnar(_ content: JSONValue, format: String) throws(HTTPAPIError) -> InputFrame {
+        guard case .object(let keys, let cells) = content else { return .json(columns: [], values: [], rows: 0) }
+        try checkUnique(keys)
+        if cells.allSatisfy({ if case .array = $0 { return false } else { return true } }) {
+            return try records(content, format: format)   // one row given as an object of scalars
+        }
+        var values: [[JSONValue]] = []
+        var rows: Int?
+        for (key, cell) in zip(keys, cells) {
+            guard case .array(let column) = cell else {
+                throw HTTPAPIError.badRequest("\(format): column '\(key)' is \(cell.kindName); give every column as an array of values")
+            }
+            if let rows, rows != column.count {
+                throw HTTPAPIError.badRequest("\(format): column '\(key)' has \(column.count) values, the columns before it \(rows)")
+            }
+            rows = column.count
+            values.append(column)
+        }
+        return .json(columns: keys, values: values, rows: rows ?? 0)
+    }
+
+    static func checkUnique(_ names: [String]) throws(HTTPAPIError) {
+        var seen = Set<String>()
+        for name in names where !seen.insert(name).inserted {
+            throw HTTPAPIError.badRequest("column '\(name)' is given twice")
+        }
+    }
+
+    static func csv(_ body: [UInt8]) throws(HTTPAPIError) -> InputFrame {
+        let data = Data(body)
+        var options = TableReadOptions(format: .csv)
+        options.threads = 1
+        options.chunkSize = max(4096, min(body.count + 1, 8 << 20))
+        options.byteSource = { _ in MemoryByteSource(data) }
+        do {
+            return .table(try DataTable.load(path: "the CSV body", options: options))
+        } catch {
+            throw HTTPAPIError.badRequest("the CSV body cannot be read: \(error)", code: "MALFORMED_REQUEST")
+        }
+    }
+}
+
+/// Bytes in memory as a ``TableByteSource``.
+final class MemoryByteSource: TableByteSource {
+    private let data: Data
+    private var offset = 0
+
+    init(_ data: Data) { self.data = data }
+
+    func read(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
+        let n = min(count, data.count - offset)
+        guard n > 0 else { return 0 }
+        data.withUnsafeBytes { raw in
+            if let base = raw.baseAddress { buffer.copyMemory(from: base + offset, byteCount: n) }
+        }
+        offset += n
+        return n
+    }
+}

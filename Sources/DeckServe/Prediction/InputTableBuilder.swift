@@ -1,0 +1,105 @@
+import DeckEngine
+import DeckML
+
+/// Turns a request's columns into the table a model scores, checked against its signature: a
+/// missing input column or a value that is not of the column's type is a 400 naming it; columns
+/// the model does not read are ignored and named in the answer's `warnings` (a 400 under
+/// `--strict-columns`), as `mlflow models serve` ignores them.
+public struct InputTableBuilder: Sendable {
+    public let spec: PreprocessingSpec
+    public let strictColumns: Bool
+
+    public init(spec: PreprocessingSpec, strictColumns: Bool) { self.spec = spec; self.strictColumns = strictColumns }
+
+    /// The table (the model's inputs and its id column, when sent) and the warnings to return.
+    public func build(_ frame: InputFrame) throws(HTTPAPIError) -> (table: DataTable, warnings: [String]) {
+        let sent = frame.columnNames
+        let sentSet = Set(sent)
+        let missing = spec.inputs.map(\.name).filter { !sentSet.contains($0) }
+        if !missing.isEmpty {
+            let list = missing.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (missing.count > 10 ? ", …" : "")
+            throw HTTPAPIError.badRequest("missing input column\(missing.count == 1 ? "" : "s") \(list) (\(missing.count) of \(spec.inputs.count) the model needs)")
+        }
+        var known = Set(spec.inputs.map(\.name))
+        if let id = spec.idColumn { known.insert(id) }
+        let extra = sent.filter { !known.contains($0) }
+        var warnings: [String] = []
+        if !extra.isEmpty {
+            let list = extra.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (extra.count > 10 ? ", …" : "")
+            if strictColumns {
+                throw HTTPAPIError.badRequest("column\(extra.count == 1 ? "" : "s") \(list) \(extra.count == 1 ? "is" : "are") not an input of the model (the server runs with --strict-columns)")
+            }
+            warnings.append("ignored column\(extra.count == 1 ? "" : "s") the model does not read: \(list)")
+        }
+        switch frame {
+        case .table(let table):
+            return (table, warnings)
+        case .json(let columns, let values, let rows):
+            var names: [String] = [], types: [ColumnType] = [], built: [DataTable.Column] = []
+            for input in spec.inputs {
+                guard let k = columns.firstIndex(of: input.name) else { continue }
+                names.append(input.name)
+                if input.encoding == .numeric {
+                    types.append(.float)
+                    built.append(.numeric(try numbers(values[k], column: input.name, type: input.type)))
+                } else {
+                    types.append(.categorical)
+                    built.append(try texts(values[k], column: input.name))
+                }
+            }
+            if let id = spec.idColumn, let k = columns.firstIndex(of: id) {
+                names.append(id); types.append(.categorical); built.append(try texts(values[k], column: id))
+            }
+            if names.isEmpty { return (DataTable(names: [], types: [], columns: []), warnings) }
+            _ = rows
+            return (DataTable(names: names, types: types, columns: built), warnings)
+        }
+    }
+
+    /// A numeric input: numbers, booleans (1/0), null (missing), or text that reads as a number,
+    /// boolean or ISO 8601 datetime exactly as in a CSV file.
+    func numbers(_ cells: [JSONValue], column: String, type: String) throws(HTTPAPIError) -> [Double] {
+        var out = [Double](); out.reserveCapacity(cells.count)
+        for (r, cell) in cells.enumerated() {
+            switch cell {
+            case .number(let v): out.append(v)
+            case .bool(let b): out.append(b ? 1 : 0)
+            case .null: out.append(.nan)
+            case .string(let s):
+                if s.isEmpty { out.append(.nan); continue }
+                guard let v = CellValue.number(s) else {
+                    throw HTTPAPIError.badRequest("column '\(column)', row \(r + 1): \(JSONText.quoted(String(s.prefix(60)))) is not a number (the model reads '\(column)' as \(type))")
+                }
+                out.append(v)
+            case .array, .object:
+                throw HTTPAPIError.badRequest("column '\(column)', row \(r + 1): \(cell.kindName) where a value was expected (the model reads '\(column)' as \(type))")
+            }
+        }
+        return out
+    }
+
+    /// A categorical input (or the id column): text as it is, numbers as their shortest text
+    /// (`1`, not `1.0`, as categories of a numeric column are recorded), null or "" missing.
+    func texts(_ cells: [JSONValue], column: String) throws(HTTPAPIError) -> DataTable.Column {
+        var codes = [Int32](); codes.reserveCapacity(cells.count)
+        var categories: [String] = [], position: [String: Int32] = [:]
+        for (r, cell) in cells.enumerated() {
+            let text: String?
+            switch cell {
+            case .string(let s): text = s.isEmpty ? nil : s
+            case .number(let v): text = v.isNaN ? nil : LabelText.number(v)
+            case .bool(let b): text = LabelText.number(b ? 1 : 0)
+            case .null: text = nil
+            case .array, .object:
+                throw HTTPAPIError.badRequest("column '\(column)', row \(r + 1): \(cell.kindName) where a value was expected")
+            }
+            guard let text else { codes.append(-1); continue }
+            if let code = position[text] { codes.append(code); continue }
+            let code = Int32(categories.count)
+            position[text] = code
+            categories.append(text)
+            codes.append(code)
+        }
+        return .categorical(codes: codes, categories: categories)
+    }
+}

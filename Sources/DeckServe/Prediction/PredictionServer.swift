@@ -1,0 +1,198 @@
+import DeckStore
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// `mldeck serve`: the prediction endpoint of one model (a fixed version, or an alias it
+/// follows), on Hummingbird. Routes: `POST /invocations` and `POST /predict` (MLflow's scoring
+/// protocol), `POST /feedback`, `GET /health` (and `/ping`), `GET /version`, `GET /metrics`.
+public final class PredictionServer: @unchecked Sendable {
+    public let store: DeckStore
+    public let options: ServeOptions
+    public let slot: ModelSlot
+    public let metrics = RequestMetrics()
+    public let writer: PredictionLogWriter
+    public let endpoint: PredictionEndpoint
+    let model: String
+    let alias: String?
+    let started = Date()
+    let registry: ServerRegistry
+    private let boundAddress = LockedBox<(host: String, port: Int)?>(nil)
+
+    /// Loads the model (`alias` nil: the fixed `version`) and opens the prediction log.
+    public init(store: DeckStore, version: ModelVersionRecord, alias: String?, options: ServeOptions) throws {
+        self.store = store; self.options = options; self.model = version.model; self.alias = alias
+        slot = ModelSlot(try ServedModel.load(store: store, version: version, alias: alias, strictColumns: options.strictColumns))
+        let log = options.logPredictions ? try PredictionLog.open(store.workspace) : nil
+        writer = PredictionLogWriter(log: log, capacity: options.logQueue, retention: options.retention, writeDelay: options.logWriteDelay)
+        endpoint = PredictionEndpoint(slot: slot, writer: writer)
+        registry = ServerRegistry(workspace: store.workspace)
+    }
+
+    /// The router with every route and the shared HTTP layer (metrics, JSON errors, auth).
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(middleware: JSONErrorMiddleware())
+        if let token = options.token { router.add(middleware: BearerAuthMiddleware(token: token)) }
+        let endpoint = self.endpoint, limit = options.maxBody
+        for path in ["invocations", "predict"] {
+            router.post(RouterPath(stringLiteral: path)) { request, _ -> Response in
+                let started = ContinuousClock.now
+                let body = try await RequestBodyReader.bytes(of: request, limit: limit)
+                let answer = try endpoint.predict(body: body, contentType: request.headers[.contentType], started: started)
+                return Self.json(answer.json, version: answer.version)
+            }
+            router.get(RouterPath(stringLiteral: path)) { _, _ -> Response in
+                throw HTTPAPIError(.methodNotAllowed, code: "BAD_REQUEST", "/\(path) takes POST with the rows to score", headers: [.allow: "POST"])
+            }
+        }
+        router.post("feedback") { [self] request, _ -> Response in
+            let body = try await RequestBodyReader.bytes(of: request, limit: limit)
+            return Self.json(try feedback(body), version: slot.current.version.version)
+        }
+        for path in ["health", "ping"] {
+            router.get(RouterPath(stringLiteral: path)) { [self] _, _ -> Response in
+                let served = slot.current
+                return Self.json("{\"status\":\"ok\",\"model\":\(JSONText.quoted(served.version.model)),\"version\":\(served.version.version)}",
+                                 version: served.version.version)
+            }
+        }
+        router.get("version") { [self] _, _ -> Response in Self.json(versionJSON(), version: slot.current.version.version) }
+        router.get("metrics") { [self] _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.prometheusText(extra: extraMetrics()))))
+        }
+        return router
+    }
+
+    static func json(_ text: String, version: Int) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json", ServeHeaders.modelVersion: "\(version)"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    func versionJSON() -> String {
+        let served = slot.current
+        var json = JSONText()
+        json.raw("{"); json.key("model"); json.string(served.version.model)
+        json.raw(","); json.key("version"); json.raw("\(served.version.version)")
+        json.raw(","); json.key("alias"); json.raw(served.alias.map(JSONText.quoted) ?? "null")
+        json.raw(","); json.key("since"); json.string(ISO8601DateFormatter().string(from: served.since))
+        json.raw("}")
+        return json.text
+    }
+
+    func extraMetrics() -> [String] {
+        let counts = writer.counts
+        let served = slot.current
+        return [
+            "# HELP mldeck_serve_predictions_logged_total Predicted rows written to the prediction log.",
+            "# TYPE mldeck_serve_predictions_logged_total counter",
+            "mldeck_serve_predictions_logged_total \(counts.logged)",
+            "# HELP mldeck_serve_prediction_log_dropped_total Predicted rows not logged (the log writer fell behind or failed).",
+            "# TYPE mldeck_serve_prediction_log_dropped_total counter",
+            "mldeck_serve_prediction_log_dropped_total \(counts.dropped)",
+            "# HELP mldeck_serve_model_version The model version answering now.",
+            "# TYPE mldeck_serve_model_version gauge",
+            "mldeck_serve_model_version{model=\(JSONText.quoted(served.version.model))} \(served.version.version)",
+        ]
+    }
+
+    /// `POST /feedback`: `{"prediction_ids": […], "labels": […]}`, `{"ids": […], "labels": […]}`
+    /// (the caller's ids), or `{"feedback": [{"prediction_id"|"id": …, "label": …}]}`.
+    func feedback(_ body: [UInt8]) throws -> String {
+        let entries = try FeedbackRequest.parse(body, model: slot.current.version.model)
+        guard writer.isEnabled else {
+            throw HTTPAPIError(.conflict, code: "INVALID_STATE", "this server does not log predictions (--no-log), so it keeps no feedback")
+        }
+        guard writer.enqueue(feedback: entries) else {
+            throw HTTPAPIError(.serviceUnavailable, code: "TEMPORARILY_UNAVAILABLE", "the prediction log is behind; send the feedback again shortly")
+        }
+        return "{\"accepted\":\(entries.count)}"
+    }
+
+    /// Runs until SIGTERM/SIGINT (or `servers stop`): then stops accepting, finishes the
+    /// requests in flight, removes its registry entry and flushes the prediction log.
+    /// `announce` is called once listening, with the address.
+    public func run(announce: @escaping @Sendable (String) -> Void) async throws {
+        var logger = Logger(label: "mldeck-serve")
+        logger.logLevel = .error
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, options.threads ?? System.coreCount))
+        let host = options.host
+        let app = Application(
+            router: makeRouter(),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: options.port), serverName: "mldeck", reuseAddress: false),
+            onServerRunning: { [self] channel in
+                let port = channel.localAddress?.port ?? options.port
+                boundAddress.set((host, port))
+                writeRegistry()
+                announce("http://\(host.contains(":") ? "[\(host)]" : host):\(port)")
+            },
+            eventLoopGroupProvider: .shared(group), logger: logger)
+        var services: [any Service] = [writer, RegistryHeartbeat(server: self)]
+        if let alias {
+            services.append(AliasWatcher(store: store, slot: slot, model: model, alias: alias, strictColumns: options.strictColumns,
+                                         interval: options.watchInterval, onSwap: { [self] served in
+                FileHandle.standardError.write(Data("mldeck serve: now serving \(served.version.reference) (\(alias) moved)\n".utf8))
+                writeRegistry()
+            }))
+        }
+        services.append(app)
+        do {
+            try await ServerRunner.run(services, logger: logger)
+        } catch let error as IOError {
+            throw ServeSetupError.cannotBind(address: "\(host):\(options.port)", reason: error.description)
+        }
+        try? await group.shutdownGracefully()
+    }
+
+    /// Writes this server's registry entry (address, version, requests).
+    func writeRegistry() {
+        guard let bound = boundAddress.get() else { return }
+        let served = slot.current
+        let entry = ServerEntry(address: "http://\(bound.host.contains(":") ? "[\(bound.host)]" : bound.host):\(bound.port)",
+                                host: bound.host, port: bound.port, model: model, alias: alias,
+                                version: served.version.version, since: served.since.timeIntervalSince1970,
+                                started: started.timeIntervalSince1970, requests: metrics.requestCount, pid: getpid(),
+                                processStart: ServerRegistry.processStartTime(getpid()) ?? "", hostName: ProcessInfo.processInfo.hostName)
+        try? registry.write(entry)
+    }
+
+    func removeRegistry() {
+        guard let bound = boundAddress.get() else { return }
+        registry.remove(host: bound.host, port: bound.port)
+    }
+}
+
+/// Header names the endpoint sets.
+public enum ServeHeaders {
+    /// The version that answered.
+    public static let modelVersion = HTTPFields.Element.Name("X-Model-Version")!
+}
+
+/// Keeps the registry entry's request count fresh (every second) and removes the entry on stop.
+struct RegistryHeartbeat: Service {
+    let server: PredictionServer
+
+    func run() async throws {
+        var last = -1
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            let now = server.metrics.requestCount
+            if now != last { last = now; server.writeRegistry() }
+        }
+        server.removeRegistry()
+    }
+}
+
+/// A value behind a lock.
+final class LockedBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func get() -> Value { lock.lock(); defer { lock.unlock() }; return value }
+    func set(_ new: Value) { lock.lock(); value = new; lock.unlock() }
+}

@@ -1,0 +1,62 @@
+import DeckEngine
+import DeckStore
+import Foundation
+
+/// The model version a server answers with, ready to score.
+public struct ServedModel: Sendable {
+    public let scorer: ModelScorer
+    public let builder: InputTableBuilder
+    /// The alias the server follows (nil when it serves a fixed version).
+    public let alias: String?
+    /// When this version started answering here.
+    public let since: Date
+
+    public var version: ModelVersionRecord { scorer.model.version }
+
+    public init(model: LoadedModel, alias: String?, strictColumns: Bool, since: Date = Date()) {
+        scorer = ModelScorer(model: model)
+        builder = InputTableBuilder(spec: model.spec, strictColumns: strictColumns)
+        self.alias = alias
+        self.since = since
+    }
+
+    /// Loads `version` for serving: one XGBoost thread per prediction (requests run side by
+    /// side; one row on two threads costs ~5× more).
+    public static func load(store: DeckStore, version: ModelVersionRecord, alias: String?, strictColumns: Bool) throws -> ServedModel {
+        ServedModel(model: try LoadedModel.load(store: store, version: version, threads: 1), alias: alias, strictColumns: strictColumns)
+    }
+}
+
+/// Holds the served model and swaps it atomically: a request takes the model once and keeps
+/// it to the end (the old booster is freed only when the last request holding it finishes).
+public final class ModelSlot: @unchecked Sendable {
+    private let lock = NSLock()
+    private var model: ServedModel
+
+    public init(_ model: ServedModel) { self.model = model }
+
+    public var current: ServedModel { lock.lock(); defer { lock.unlock() }; return model }
+
+    public func swap(_ new: ServedModel) { lock.lock(); model = new; lock.unlock() }
+}
+
+/// Makes prediction ids unique across servers and restarts: a random prefix per server and a
+/// counter (`3f9a2c71-1a`).
+public final class PredictionIDs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next: UInt64 = 1
+    private let prefix: String
+
+    public init() {
+        prefix = String(format: "%08x", UInt32.random(in: 0...UInt32.max))
+    }
+
+    /// `count` new ids.
+    public func make(_ count: Int) -> [String] {
+        lock.lock()
+        let first = next
+        next += UInt64(count)
+        lock.unlock()
+        return (0..<UInt64(count)).map { prefix + "-" + String(first + $0, radix: 16) }
+    }
+}

@@ -1,0 +1,43 @@
+import XCTest
+@testable import DeckServe
+
+final class JSONParserTests: XCTestCase {
+    func parse(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8)) }
+
+    func testValuesAndMemberOrder() throws {
+        let v = try parse(#" {"b": [1, -2.5e3, true, null, "x\u00e9\n"], "a": {"NaN": NaN}, "z": -Infinity} "#)
+        guard case .object(let keys, _) = v else { return XCTFail("not an object") }
+        XCTAssertEqual(keys, ["b", "a", "z"])
+        XCTAssertEqual(v["b"], .array([.number(1), .number(-2500), .bool(true), .null, .string("xé\n")]))
+        if case .number(let n)? = v["a"]?["NaN"] { XCTAssertTrue(n.isNaN) } else { XCTFail("NaN") }
+        XCTAssertEqual(v["z"], .number(-.infinity))
+        XCTAssertEqual(try parse(#""\ud83d\ude00""#), .string("😀"))
+    }
+
+    func testErrorsGiveLineAndColumn() {
+        let cases: [(String, Int, Int, String)] = [
+            ("{\"a\": 1,\n \"b\" 2}", 2, 6, "expected ':'"),
+            ("[1, 2", 1, 6, "not closed"),
+            ("{\"a\": tru}", 1, 7, "unexpected character"),
+            ("[1] x", 1, 5, "after the JSON value"),
+            ("\"é\u{1}\"", 1, 3, "control character"),
+            ("", 1, 1, "unexpected end"),
+            ("[01.]", 1, 5, "digit after '.'"),
+        ]
+        for (text, line, column, reason) in cases {
+            XCTAssertThrowsError(try parse(text), text) { error in
+                guard let e = error as? JSONSyntaxError else { return XCTFail("\(error)") }
+                XCTAssertEqual(e.line, line, "\(text): \(e)")
+                XCTAssertEqual(e.column, column, "\(text): \(e)")
+                XCTAssertTrue(e.reason.contains(reason), "\(text): \(e)")
+            }
+        }
+    }
+
+    func testDeepNestingIsRefusedNotACrash() {
+        XCTAssertThrowsError(try JSONParser.parse([UInt8](repeating: UInt8(ascii: "["), count: 100_000))) { error in
+            XCTAssertTrue("\(error)".contains("nested deeper than 64"), "\(error)")
+        }
+        XCTAssertThrowsError(try JSONParser.parse([0x22, 0xFF, 0x22]))   // not UTF-8
+    }
+}
