@@ -11,7 +11,7 @@ struct MLDeckCommand: AsyncParsableCommand {
             InitCommand.self, TrackCommand.self, RunsCommand.self, ExperimentsCommand.self, BenchCommand.self,
             DashboardCommand.self, DemoCommand.self,
             DatasetsCommand.self, FsckCommand.self, GcCommand.self,
-            RunCommand.self, PipelinesCommand.self, ValidateCommand.self, ModelsCommand.self,
+            RunCommand.self, PipelinesCommand.self, ValidateCommand.self, ModelsCommand.self, ServerCommand.self,
             ServeCommand.self, ServersCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
