@@ -124,3 +124,18 @@ public final class MLflowServer: Sendable {
         }
     }
 }
+
+/// Why `mldeck server` does not start.
+public enum MLflowServerSetupError: Error, CustomStringConvertible, CategorizedError {
+    /// A non-loopback address without a token.
+    case tokenRequired(host: String)
+
+    public var category: ErrorCategory { .invalidArgument }
+
+    public var description: String {
+        switch self {
+        case .tokenRequired(let host):
+            return "binding \(host) makes the tracking server reachable from other machines: give --token T (or set MLDECK_SERVER_TOKEN); MLflow clients then send it from MLFLOW_TRACKING_TOKEN=T. Bind 127.0.0.1 to serve this machine only."
+        }
+    }
+}

@@ -136,7 +136,7 @@ final class MLflowServerEndToEndTests: XCTestCase {
         let workspace = try CLI.makeWorkspace()
         let refused = try CLI.run(["server", "--host", "0.0.0.0", "--port", "0"], in: workspace)
         XCTAssertNotEqual(refused.status, 0)
-        XCTAssertTrue(refused.stderr.contains("--token"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("MLDECK_SERVER_TOKEN"), refused.stderr)
 
         let server = try ServeProcess([], in: workspace, environment: ["MLDECK_SERVER_TOKEN": "s3cret-token-123"], command: "server")
         defer { server.stop() }

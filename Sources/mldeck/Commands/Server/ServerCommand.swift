@@ -25,6 +25,7 @@ struct ServerCommand: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ServeSetupError.badPort(port) }
         guard maxBody > 0 else { throw ServeSetupError.badOption(name: "max-body", value: "\(maxBody)", expected: "a positive byte count") }
         let given = token ?? ProcessInfo.processInfo.environment[Self.tokenVariable]
+        if (given ?? "").isEmpty && !BindPolicy.isLoopback(host) { throw MLflowServerSetupError.tokenRequired(host: host) }
         let bearer = try BindPolicy.token(host: host, given: given, environment: [:])
         let store = try global.openStore()
         let server = try MLflowServer(store: store, host: host, port: port, token: bearer, maxBody: maxBody)
