@@ -6,7 +6,8 @@
 # 3. single rows, 16 connections, 12 s while `production` moves 4 times (zero non-2xx expected).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${1:-$root/.build/release/mldeck}
+bin=$(realpath "${1:-$root/.build/release/mldeck}")
+server=""
 data=${DATA:-/work/shared/data/wa_churn.csv}
 export OMP_WAIT_POLICY=passive
 work=$(mktemp -d /tmp/mldeck-serve-bench.XXXXXX)
@@ -84,7 +85,8 @@ echo "== 1,000-row batches, 4 connections, 20 s"
 wrk -t2 -c4 -d20s --latency -s batch.lua "$address/invocations" | tee batch.txt
 echo "== hot swap: single rows, 16 connections, 12 s, production moves 4 times"
 ( for v in 2 1 2 1; do sleep 2.4; "$bin" models promote churn-model $v --alias production >/dev/null; done ) &
+mover=$!
 wrk -t2 -c16 -d12s --latency -s swap.lua "$address/invocations" | tee swap.txt
-wait %1 2>/dev/null || true
-curl -s "$address/metrics" | grep -E "requests_total|logged_total|dropped_total"
-kill -TERM $server; wait $server; echo "server exit: $?"
+wait $mover || true
+curl -s --max-time 10 "$address/metrics" | grep -E "requests_total|logged_total|dropped_total"
+kill -TERM $server; status=0; wait $server || status=$?; echo "server exit: $status"; server=""

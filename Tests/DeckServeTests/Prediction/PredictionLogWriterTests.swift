@@ -5,7 +5,7 @@ import XCTest
 
 final class PredictionLogWriterTests: XCTestCase {
     func batch(_ n: Int, _ tag: String) -> PredictionBatch {
-        PredictionBatch(model: "m", version: 1, time: 1, latencies: Array(repeating: 0.001, count: n), classes: nil,
+        PredictionBatch(model: "m", version: 1, time: Date().timeIntervalSince1970, latencies: Array(repeating: 0.001, count: n), classes: nil,
                         columns: [LoggedColumn(name: "x", values: .numbers(Array(repeating: 1, count: n)))],
                         rows: (0..<n).map { LoggedPrediction(id: "\(tag)-\($0)", callerID: nil, label: nil, value: 1, probabilities: nil) })
     }

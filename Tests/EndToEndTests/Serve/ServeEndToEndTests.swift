@@ -76,7 +76,7 @@ final class ServeEndToEndTests: XCTestCase {
         XCTAssertEqual(version["alias"] as? String, "production")
         XCTAssertNotNil(version["since"] as? String)
         let metrics = try Curl.request(address + "/metrics")
-        XCTAssertTrue(metrics.body.contains("mldeck_serve_requests_total{status=\"200\"} 10"), metrics.body)
+        XCTAssertTrue(metrics.body.contains("mldeck_serve_requests_total{status=\"200\"} 12"), metrics.body)
         XCTAssertTrue(metrics.body.contains("mldeck_serve_request_duration_seconds_bucket{le=\"+Inf\"}"), metrics.body)
         XCTAssertEqual(server?.stop(), 0)
     }

@@ -100,6 +100,12 @@ final class ServeLifecycleEndToEndTests: XCTestCase {
         XCTAssertNil(labeled.first { $0.callerID == "S2" }?.actual)
         let inputs = try log.inputBatches(model: "shop-churn")
         XCTAssertTrue(inputs.contains { $0.inputs.contains("\"name\":\"age\",\"kind\":\"number\"") }, "\(inputs)")
+
+        // `mldeck gc --retention N` trims the log to the newest N rows.
+        let gc = try XCTUnwrap(CLI.json(["gc", "--retention", "1"], in: workspace) as? [String: Any])
+        XCTAssertEqual((gc["prediction_log"] as? [String: Any])?["removed_predictions"] as? Int, 3, "\(gc)")
+        XCTAssertEqual(try log.counts().predictions, 1)
+        XCTAssertEqual(try CLI.run(["gc", "--retention", "forever"], in: workspace).status, 1)
     }
 
     func testSIGTERMFinishesTheRequestInFlightFlushesTheLogAndExitsZero() throws {

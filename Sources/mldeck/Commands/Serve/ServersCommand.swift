@@ -51,7 +51,7 @@ struct ServersStop: ParsableCommand {
     @Option(name: .long, help: "Seconds to wait for each server to end (default 30).") var timeout: Double = 30
 
     func run() throws {
-        guard timeout.isFinite, timeout > 0 else { throw ServeSetupError.badOption(name: "timeout", value: "\(timeout)", expected: "a positive number of seconds") }
+        guard timeout.isFinite, timeout > 0, timeout <= 3600 else { throw ServeSetupError.badOption(name: "timeout", value: "\(timeout)", expected: "seconds between 0 and 3600") }
         let registry = ServerRegistry(workspace: try Workspace.locate(explicit: global.workspace))
         let entries = try registry.matching(address)
         if entries.isEmpty { print("No servers running."); return }
