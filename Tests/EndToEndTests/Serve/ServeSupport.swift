@@ -13,8 +13,8 @@ final class ServeProcess: @unchecked Sendable {
     var stderr: String { lock.lock(); defer { lock.unlock() }; return String(decoding: err, as: UTF8.self) }
 
     /// Starts `mldeck serve ARGS --port 0` in `workspace` and waits until it listens.
-    init(_ arguments: [String], in workspace: URL, environment: [String: String] = [:], port: Bool = true) throws {
-        process = CLI.start(["serve"] + arguments + (port ? ["--port", "0"] : []), in: workspace, environment: environment)
+    init(_ arguments: [String], in workspace: URL, environment: [String: String] = [:], port: Bool = true, command: String = "serve") throws {
+        process = CLI.start([command] + arguments + (port ? ["--port", "0"] : []), in: workspace, environment: environment)
         let outPipe = Pipe(), errPipe = Pipe()
         process.standardOutput = outPipe
         process.standardError = errPipe

@@ -1,0 +1,208 @@
+import DeckStore
+import Foundation
+
+extension MLflowService {
+    /// The run a request names (`run_id`, or the older `run_uuid`), by its exact id.
+    func run(_ p: MLflowParams) throws -> RunRecord {
+        let id = try p.string("run_id") ?? p.string("run_uuid") ?? ""
+        guard !id.isEmpty else { throw MLflowError.invalid("Missing value for required parameter 'run_id'. See the API docs for more information about request parameters.") }
+        guard let run = try store.runRecord(exactID: id) else { throw MLflowError.runNotFound(id) }
+        return run
+    }
+
+    /// A run that may still be logged to (MLflow refuses deleted runs).
+    func activeRun(_ p: MLflowParams) throws -> RunHandle {
+        let record = try run(p)
+        guard !record.deleted else {
+            throw MLflowError.invalid("The run \(record.id) must be in the 'active' state. Current state is deleted.")
+        }
+        return RunHandle(rowID: record.rowID, id: record.id)
+    }
+
+    /// The whole run as MLflow's `Run`, metrics at their latest point (largest step, then time, then value).
+    func runJSON(_ record: RunRecord, into json: inout JSONText) throws {
+        let details = try store.runDetails(record.id)
+        let handle = RunHandle(rowID: record.rowID, id: record.id)
+        var metrics: [(key: String, value: Double, timestamp: Int64, step: Int64)] = []
+        for summary in details.metrics {
+            let series = try store.metricSeries(run: handle, key: summary.key)
+            guard let latest = series.max(by: { MLflowService.latestOrder($0, $1) }) else { continue }
+            metrics.append((summary.key, latest.value, MLflowJSON.millis(latest.timestamp), latest.step))
+        }
+        MLflowJSON.run(record, experimentID: try experimentID(named: record.experiment), params: details.params, tags: details.tags,
+                       metrics: metrics, into: &json)
+    }
+
+    /// MLflow's "latest" order: by step, then timestamp, then value (NaN lowest).
+    static func latestOrder(_ a: SeriesPoint, _ b: SeriesPoint) -> Bool {
+        if a.step != b.step { return a.step < b.step }
+        if a.timestamp != b.timestamp { return a.timestamp < b.timestamp }
+        if a.value.isNaN { return !b.value.isNaN }
+        return !b.value.isNaN && a.value < b.value
+    }
+
+    func wrapRun(_ record: RunRecord) throws -> String {
+        var json = JSONText()
+        json.raw("{"); json.key("run"); try runJSON(record, into: &json); json.raw("}")
+        return json.text
+    }
+
+    func createRun(_ p: MLflowParams) throws -> String {
+        let experiment = try self.experiment(id: try p.string("experiment_id") ?? "0")
+        if experimentState.get(experiment.id).deleted {
+            throw MLflowError.invalid("The experiment \(mlflowID(experiment)) must be in the 'active' state. Current state is deleted.")
+        }
+        var tags: [String: String] = [:]
+        for t in try p.objects("tags") {
+            let key = try t.required("key")
+            try MLflowLimits.checkKey(key, what: "tag")
+            tags[key] = MLflowLimits.truncated(try t.string("value") ?? "", to: MLflowLimits.tagValue)
+        }
+        let name = (try p.string("run_name")).flatMap { $0.isEmpty ? nil : $0 } ?? tags["mlflow.runName"]
+        var lineage = RunLineage(gitCommit: tags["mlflow.source.git.commit"])
+        if let parent = tags["mlflow.parentRunId"], try store.runRecord(exactID: parent) != nil { lineage.parentRunID = parent.lowercased() }
+        let startTime = try p.int64("start_time").map { Double($0) / 1000 } ?? Date().timeIntervalSince1970
+        // No owner: the MLflow client sends no heartbeat, so the run stays RUNNING until it is ended (as in MLflow).
+        let start = RunStart(name: name, experiment: experiment.name, status: .running, command: tags["mlflow.source.name"],
+                             tags: tags, lineage: lineage, owner: nil, startTime: startTime)
+        let handle = try store.createRun(start)
+        guard let record = try store.runRecord(exactID: handle.id) else { throw MLflowError.runNotFound(handle.id) }
+        if tags["mlflow.runName"] != record.name { try store.setTags(["mlflow.runName": record.name], run: handle) }
+        return try wrapRun(record)
+    }
+
+    func getRun(_ p: MLflowParams) throws -> String { try wrapRun(try run(p)) }
+
+    func updateRun(_ p: MLflowParams) throws -> String {
+        let record = try run(p)
+        let handle = RunHandle(rowID: record.rowID, id: record.id)
+        if let name = try p.string("run_name"), !name.isEmpty, name != record.name {
+            try store.renameRun(handle, to: name)
+            try store.setTags(["mlflow.runName": name], run: handle)
+        }
+        if let statusText = try p.string("status") {
+            let status = try Self.runStatus(statusText)
+            if status.isFinal {
+                let end = try p.int64("end_time").map { Double($0) / 1000 }
+                try store.finishRun(handle, status: status, reason: status == .finished ? nil : "the MLflow client ended the run \(statusText)", endTime: end)
+            }
+        }
+        guard let updated = try store.runRecord(exactID: record.id) else { throw MLflowError.runNotFound(record.id) }
+        var json = JSONText()
+        json.raw("{"); json.key("run_info"); json.raw("{")
+        json.key("run_id"); json.string(updated.id); json.raw(","); json.key("run_uuid"); json.string(updated.id)
+        json.raw(","); json.key("run_name"); json.string(updated.name)
+        json.raw(","); json.key("experiment_id"); json.string(try experimentID(named: updated.experiment))
+        json.raw(","); json.key("status"); json.string(MLflowJSON.status(updated.status))
+        json.raw(","); json.key("start_time"); json.raw(String(MLflowJSON.millis(updated.startTime)))
+        if let end = updated.endTime { json.raw(","); json.key("end_time"); json.raw(String(MLflowJSON.millis(end))) }
+        json.raw(","); json.key("artifact_uri"); json.string("mlflow-artifacts:/\(try experimentID(named: updated.experiment))/\(updated.id)/artifacts")
+        json.raw(","); json.key("lifecycle_stage"); json.string(updated.deleted ? "deleted" : "active")
+        json.raw("}}")
+        return json.text
+    }
+
+    static func runStatus(_ text: String) throws(MLflowError) -> RunStatus {
+        switch text.uppercased() {
+        case "RUNNING", "1": return .running
+        case "SCHEDULED", "2": return .queued
+        case "FINISHED", "3": return .finished
+        case "FAILED", "4": return .failed
+        case "KILLED", "5": return .killed
+        default: throw .invalid("Invalid run status '\(text)': expected RUNNING, SCHEDULED, FINISHED, FAILED or KILLED")
+        }
+    }
+
+    func setRunDeleted(_ p: MLflowParams, _ deleted: Bool) throws -> String {
+        let record = try run(p)
+        try store.setDeleted(deleted, run: RunHandle(rowID: record.rowID, id: record.id))
+        return "{}"
+    }
+
+    func logMetric(_ p: MLflowParams) throws -> String {
+        let handle = try activeRun(p)
+        try store.logMetrics([try Self.metricPoint(p)], run: handle)
+        return "{}"
+    }
+
+    static func metricPoint(_ p: MLflowParams) throws -> MetricPoint {
+        let key = try p.required("key")
+        try MLflowLimits.checkKey(key, what: "metric")
+        guard let value = try p.double("value") else { throw MLflowError.invalid("Missing value for required parameter 'value'.") }
+        guard let timestamp = try p.int64("timestamp") else { throw MLflowError.invalid("Missing value for required parameter 'timestamp'.") }
+        return MetricPoint(key: key, value: value, step: try p.int64("step") ?? 0, timestamp: Double(timestamp) / 1000)
+    }
+
+    func logParam(_ p: MLflowParams) throws -> String {
+        let handle = try activeRun(p)
+        let key = try p.required("key")
+        try MLflowLimits.checkKey(key, what: "param")
+        let value = MLflowLimits.truncated(try p.string("value") ?? "", to: MLflowLimits.paramValue)
+        try writeParams([key: value], run: handle)
+        return "{}"
+    }
+
+    /// Params with MLflow's message when one would change.
+    func writeParams(_ params: [String: String], run: RunHandle) throws {
+        do {
+            try store.logParams(params, run: run)
+        } catch TrackingError.paramChanged(_, let key, let old, let new) {
+            throw MLflowError.invalid("Changing param values is not allowed. Param with key='\(key)' was already logged with value='\(old)' for run ID='\(run.id)'. Attempted logging new value '\(new)'.")
+        }
+    }
+
+    func setTag(_ p: MLflowParams) throws -> String {
+        let handle = try activeRun(p)
+        let key = try p.required("key")
+        try MLflowLimits.checkKey(key, what: "tag")
+        try writeTags([key: MLflowLimits.truncated(try p.string("value") ?? "", to: MLflowLimits.tagValue)], run: handle)
+        return "{}"
+    }
+
+    /// Tags, with MLflow's system tags carried onto the run's lineage.
+    func writeTags(_ tags: [String: String], run: RunHandle) throws {
+        try store.setTags(tags, run: run)
+        if let name = tags["mlflow.runName"], !name.isEmpty { try store.renameRun(run, to: name) }
+        if let parent = tags["mlflow.parentRunId"] { try store.setParent(parent, run: run) }
+        try store.updateSource(command: tags["mlflow.source.name"], gitCommit: tags["mlflow.source.git.commit"], run: run)
+    }
+
+    func deleteTag(_ p: MLflowParams) throws -> String {
+        let handle = try activeRun(p)
+        let key = try p.required("key")
+        guard try store.deleteTag(key, run: handle) else {
+            throw MLflowError.notFound("No tag with name: \(key) in run with id \(handle.id)")
+        }
+        return "{}"
+    }
+
+    func logBatch(_ p: MLflowParams) throws -> String {
+        let handle = try activeRun(p)
+        let metrics = try p.objects("metrics"), params = try p.objects("params"), tags = try p.objects("tags")
+        if metrics.count > MLflowLimits.batchMetrics || params.count > MLflowLimits.batchParams || tags.count > MLflowLimits.batchTags
+            || metrics.count + params.count + tags.count > MLflowLimits.batchTotal {
+            throw MLflowError.invalid("A batch logging request can contain at most \(MLflowLimits.batchMetrics) metrics, \(MLflowLimits.batchParams) params and \(MLflowLimits.batchTags) tags (\(MLflowLimits.batchTotal) in all); got \(metrics.count) metrics, \(params.count) params and \(tags.count) tags")
+        }
+        var paramValues: [String: String] = [:]
+        for param in params {
+            let key = try param.required("key")
+            try MLflowLimits.checkKey(key, what: "param")
+            let value = MLflowLimits.truncated(try param.string("value") ?? "", to: MLflowLimits.paramValue)
+            if let earlier = paramValues[key], earlier != value {
+                throw MLflowError.invalid("Duplicate parameter keys have been submitted: key '\(key)' with values '\(earlier)' and '\(value)'")
+            }
+            paramValues[key] = value
+        }
+        var tagValues: [String: String] = [:]
+        for tag in tags {
+            let key = try tag.required("key")
+            try MLflowLimits.checkKey(key, what: "tag")
+            tagValues[key] = MLflowLimits.truncated(try tag.string("value") ?? "", to: MLflowLimits.tagValue)
+        }
+        let points = try metrics.map { try Self.metricPoint($0) }
+        try writeParams(paramValues, run: handle)
+        if !tagValues.isEmpty { try writeTags(tagValues, run: handle) }
+        try store.logMetrics(points, run: handle)
+        return "{}"
+    }
+}

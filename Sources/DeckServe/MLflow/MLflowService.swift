@@ -1,0 +1,210 @@
+import DeckStore
+import Foundation
+
+/// MLflow's tracking REST API (`/api/2.0/mlflow/…`) mapped onto the workspace's tracking store,
+/// with no HTTP framework in it: ``handle(_:params:)`` takes an endpoint (`runs/log-batch`) and its
+/// fields and gives the JSON answer, or throws an ``MLflowError``. Runs logged this way are
+/// ordinary MLDeck runs.
+public final class MLflowService: @unchecked Sendable {
+    public let store: DeckStore
+    /// Experiment lifecycle and tags, which the workspace does not keep (this server's lifetime).
+    let experimentState = ExperimentState()
+
+    /// The name MLflow's experiment "0" stands for.
+    public static let defaultExperiment = "Default"
+
+    public init(store: DeckStore) throws {
+        self.store = store
+        if try store.experimentRecord(named: Self.defaultExperiment) == nil {
+            try store.experimentID(named: Self.defaultExperiment)
+        }
+    }
+
+    /// The endpoints, by path after `/api/2.0/mlflow/`.
+    public static let endpoints: Set<String> = [
+        "experiments/create", "experiments/get", "experiments/get-by-name", "experiments/search", "experiments/list",
+        "experiments/delete", "experiments/restore", "experiments/update", "experiments/set-experiment-tag",
+        "runs/create", "runs/get", "runs/update", "runs/delete", "runs/restore", "runs/log-metric", "runs/log-parameter",
+        "runs/set-tag", "runs/delete-tag", "runs/log-batch", "runs/search", "runs/log-inputs", "runs/outputs",
+        "metrics/get-history", "logged-models/search",
+    ]
+
+    /// Answers one request: the JSON text of the response.
+    public func handle(_ endpoint: String, params: MLflowParams) throws(MLflowError) -> String {
+        do {
+            switch endpoint {
+            case "experiments/create": return try createExperiment(params)
+            case "experiments/get": return try getExperiment(params)
+            case "experiments/get-by-name": return try getExperimentByName(params)
+            case "experiments/search", "experiments/list": return try searchExperiments(params)
+            case "experiments/delete": return try setExperimentDeleted(params, true)
+            case "experiments/restore": return try setExperimentDeleted(params, false)
+            case "experiments/update": return try updateExperiment(params)
+            case "experiments/set-experiment-tag": return try setExperimentTag(params)
+            case "runs/create": return try createRun(params)
+            case "runs/get": return try getRun(params)
+            case "runs/update": return try updateRun(params)
+            case "runs/delete": return try setRunDeleted(params, true)
+            case "runs/restore": return try setRunDeleted(params, false)
+            case "runs/log-metric": return try logMetric(params)
+            case "runs/log-parameter": return try logParam(params)
+            case "runs/set-tag": return try setTag(params)
+            case "runs/delete-tag": return try deleteTag(params)
+            case "runs/log-batch": return try logBatch(params)
+            case "runs/search": return try searchRuns(params)
+            case "runs/log-inputs", "runs/outputs": _ = try run(params); return "{}"
+            case "metrics/get-history": return try metricHistory(params)
+            case "logged-models/search": return "{\"models\":[]}"
+            default: throw MLflowError("ENDPOINT_NOT_FOUND", "no endpoint /api/2.0/mlflow/\(endpoint)")
+            }
+        } catch {
+            throw MLflowError.from(error)
+        }
+    }
+
+    // MARK: experiments
+
+    /// MLflow's id of an experiment: "0" for Default, the row id otherwise.
+    func mlflowID(_ e: ExperimentRecord) -> String { e.name == Self.defaultExperiment ? "0" : String(e.id) }
+
+    /// The experiment an MLflow id names.
+    func experiment(id: String) throws -> ExperimentRecord {
+        if id == "0", let e = try store.experimentRecord(named: Self.defaultExperiment) { return e }
+        guard let row = Int64(id), row > 0, let e = try store.experimentRecord(id: row), e.name != Self.defaultExperiment else {
+            throw MLflowError.experimentNotFound(id)
+        }
+        return e
+    }
+
+    /// The MLflow id of the experiment named `name` (runs carry names).
+    func experimentID(named name: String) throws -> String {
+        guard let e = try store.experimentRecord(named: name) else { return "0" }
+        return mlflowID(e)
+    }
+
+    func experimentJSON(_ e: ExperimentRecord, into json: inout JSONText) {
+        let state = experimentState.get(e.id)
+        MLflowJSON.experiment(id: mlflowID(e), name: e.name, createdAt: e.createdAt, deleted: state.deleted, tags: state.tags, into: &json)
+    }
+
+    func wrapExperiment(_ e: ExperimentRecord) -> String {
+        var json = JSONText()
+        json.raw("{"); json.key("experiment"); experimentJSON(e, into: &json); json.raw("}")
+        return json.text
+    }
+
+    func createExperiment(_ p: MLflowParams) throws -> String {
+        let name = try p.required("name")
+        try MLflowLimits.checkKey(name, what: "experiment name")
+        if try store.experimentRecord(named: name) != nil {
+            throw MLflowError("RESOURCE_ALREADY_EXISTS", "Experiment '\(name)' already exists.")
+        }
+        let row = try store.experimentID(named: name)
+        var tags: [String: String] = [:]
+        for t in try p.objects("tags") { tags[try t.required("key")] = try t.string("value") ?? "" }
+        if !tags.isEmpty { experimentState.update(row) { $0.tags.merge(tags) { $1 } } }
+        guard let e = try store.experimentRecord(id: row) else { throw MLflowError.experimentNotFound(String(row)) }
+        return "{\"experiment_id\":\(JSONText.quoted(mlflowID(e)))}"
+    }
+
+    func getExperiment(_ p: MLflowParams) throws -> String {
+        wrapExperiment(try experiment(id: try p.required("experiment_id")))
+    }
+
+    func getExperimentByName(_ p: MLflowParams) throws -> String {
+        let name = try p.required("experiment_name")
+        guard let e = try store.experimentRecord(named: name) else {
+            throw MLflowError.notFound("Could not find experiment with name '\(name)'")
+        }
+        return wrapExperiment(e)
+    }
+
+    func searchExperiments(_ p: MLflowParams) throws -> String {
+        let view = try RunViewType(try p.string("view_type"))
+        let maxResults = try MLflowLimits.maxResults(try p.int64("max_results"), default: 1000)
+        let offset = try MLflowJSON.offset(fromToken: try p.string("page_token"))
+        var all = try store.experimentRecords().filter { view.includes(deleted: experimentState.get($0.id).deleted) }
+        if let filter = try p.string("filter"), !filter.isEmpty {
+            all = try all.filter { try ExperimentFilter.matches(filter, name: $0.name, tags: experimentState.get($0.id).tags) }
+        }
+        all.sort { $0.createdAt != $1.createdAt ? $0.createdAt > $1.createdAt : $0.id > $1.id }
+        let page = all.dropFirst(offset).prefix(maxResults)
+        var json = JSONText()
+        json.raw("{"); json.key("experiments"); json.raw("[")
+        for (i, e) in page.enumerated() { if i > 0 { json.raw(",") }; experimentJSON(e, into: &json) }
+        json.raw("]")
+        if offset + page.count < all.count { json.raw(","); json.key("next_page_token"); json.string(MLflowJSON.pageToken(offset: offset + page.count)) }
+        json.raw("}")
+        return json.text
+    }
+
+    func setExperimentDeleted(_ p: MLflowParams, _ deleted: Bool) throws -> String {
+        let id = try p.required("experiment_id")
+        let e = try experiment(id: id)
+        if deleted && id == "0" { throw MLflowError.invalid("Cannot delete the default experiment '0'. This is an internally reserved experiment.") }
+        experimentState.update(e.id) { $0.deleted = deleted }
+        return "{}"
+    }
+
+    func updateExperiment(_ p: MLflowParams) throws -> String {
+        let e = try experiment(id: try p.required("experiment_id"))
+        guard let name = try p.string("new_name"), !name.isEmpty else { return "{}" }
+        if e.name == Self.defaultExperiment { throw MLflowError.invalid("The default experiment cannot be renamed.") }
+        guard try store.renameExperiment(id: e.id, to: name) else {
+            throw MLflowError("RESOURCE_ALREADY_EXISTS", "Experiment '\(name)' already exists.")
+        }
+        return "{}"
+    }
+
+    func setExperimentTag(_ p: MLflowParams) throws -> String {
+        let e = try experiment(id: try p.required("experiment_id"))
+        let key = try p.required("key")
+        try MLflowLimits.checkKey(key, what: "tag")
+        let value = MLflowLimits.truncated(try p.string("value") ?? "", to: MLflowLimits.tagValue)
+        experimentState.update(e.id) { $0.tags[key] = value }
+        return "{}"
+    }
+}
+
+/// Experiment lifecycle and tags kept for the server's lifetime (the workspace has no place for them yet).
+final class ExperimentState: @unchecked Sendable {
+    struct Entry { var deleted = false; var tags: [String: String] = [:] }
+    private let lock = NSLock()
+    private var entries: [Int64: Entry] = [:]
+
+    func get(_ id: Int64) -> Entry { lock.lock(); defer { lock.unlock() }; return entries[id] ?? Entry() }
+    func update(_ id: Int64, _ change: (inout Entry) -> Void) {
+        lock.lock(); defer { lock.unlock() }
+        var entry = entries[id] ?? Entry(); change(&entry); entries[id] = entry
+    }
+}
+
+/// MLflow's `run_view_type` / `view_type`.
+enum RunViewType {
+    case activeOnly, deletedOnly, all
+
+    init(_ text: String?) throws(MLflowError) {
+        switch text?.uppercased() {
+        case nil, "", "ACTIVE_ONLY", "1": self = .activeOnly
+        case "DELETED_ONLY", "2": self = .deletedOnly
+        case "ALL", "3": self = .all
+        case .some(let other): throw .invalid("Invalid view type '\(other)': expected ACTIVE_ONLY, DELETED_ONLY or ALL")
+        }
+    }
+
+    func includes(deleted: Bool) -> Bool {
+        switch self {
+        case .activeOnly: return !deleted
+        case .deletedOnly: return deleted
+        case .all: return true
+        }
+    }
+
+    var deletedRuns: RunQuery.DeletedRuns {
+        switch self {
+        case .activeOnly: return .exclude
+        case .deletedOnly: return .only
+        case .all: return .include
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import DeckStore
+import DeckTestSupport
+import Foundation
+import XCTest
+@testable import DeckServe
+
+/// MLflow's request semantics on the workspace, without HTTP: the JSON each endpoint answers and
+/// the error code and status it refuses with.
+final class MLflowServiceTests: XCTestCase {
+    var workspace: TemporaryWorkspace!
+    var service: MLflowService!
+
+    override func setUpWithError() throws {
+        workspace = try TemporaryWorkspace(prefix: "mlflow-service")
+        service = try MLflowService(store: workspace.store)
+    }
+
+    override func tearDown() { workspace.cleanup() }
+
+    func call(_ endpoint: String, _ body: String) throws -> [String: Any] {
+        let text = try service.handle(endpoint, params: try MLflowParams(body: Array(body.utf8)))
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8), options: .fragmentsAllowed) as? [String: Any])
+    }
+
+    func error(_ endpoint: String, _ body: String) -> MLflowError? {
+        do { _ = try call(endpoint, body); return nil } catch let e as MLflowError { return e } catch { return MLflowError("?", "\(error)") }
+    }
+
+    func createRun(_ extra: String = "") throws -> String {
+        let run = try call("runs/create", "{\"experiment_id\": \"0\", \"start_time\": 1700000000000\(extra)}")
+        return try XCTUnwrap(((run["run"] as? [String: Any])?["info"] as? [String: Any])?["run_id"] as? String)
+    }
+
+    func testDefaultExperimentIsZeroAndExperimentsAreCreatedOnce() throws {
+        let zero = try call("experiments/get", "{\"experiment_id\": \"0\"}")
+        XCTAssertEqual((zero["experiment"] as? [String: Any])?["name"] as? String, "Default")
+        let created = try call("experiments/create", "{\"name\": \"churn\"}")
+        let id = try XCTUnwrap(created["experiment_id"] as? String)
+        XCTAssertNotEqual(id, "0")
+        let again = error("experiments/create", "{\"name\": \"churn\"}")
+        XCTAssertEqual(again?.code, "RESOURCE_ALREADY_EXISTS")
+        XCTAssertEqual(again?.status, 400)
+        let byName = try call("experiments/get-by-name", "{\"experiment_name\": \"churn\"}")
+        XCTAssertEqual((byName["experiment"] as? [String: Any])?["experiment_id"] as? String, id)
+        XCTAssertEqual(error("experiments/get-by-name", "{\"experiment_name\": \"nope\"}")?.status, 404)
+        XCTAssertEqual(error("experiments/get", "{\"experiment_id\": \"999\"}")?.code, "RESOURCE_DOES_NOT_EXIST")
+        _ = try call("experiments/delete", "{\"experiment_id\": \"\(id)\"}")
+        let active = try call("experiments/search", "{\"max_results\": 10}")["experiments"] as? [[String: Any]]
+        XCTAssertEqual(active?.compactMap { $0["name"] as? String }, ["Default"])
+        let deleted = try call("experiments/search", "{\"view_type\": \"DELETED_ONLY\"}")["experiments"] as? [[String: Any]]
+        XCTAssertEqual(deleted?.compactMap { $0["name"] as? String }, ["churn"])
+    }
+
+    func testParamsAreImmutableTagsMutableAndSystemTagsMapOntoLineage() throws {
+        let parent = try createRun()
+        let child = try createRun(", \"run_name\": \"kid\", \"tags\": [{\"key\": \"mlflow.parentRunId\", \"value\": \"\(parent)\"}, {\"key\": \"mlflow.source.name\", \"value\": \"train.py\"}, {\"key\": \"mlflow.source.git.commit\", \"value\": \"abc123\"}]")
+        let record = try XCTUnwrap(try workspace.store.runRecord(exactID: child))
+        XCTAssertEqual(record.name, "kid")
+        XCTAssertEqual(record.lineage.parentRunID, parent)
+        XCTAssertEqual(record.command, "train.py")
+        XCTAssertEqual(record.lineage.gitCommit, "abc123")
+
+        _ = try call("runs/log-parameter", "{\"run_id\": \"\(child)\", \"key\": \"lr\", \"value\": \"0.1\"}")
+        _ = try call("runs/log-parameter", "{\"run_id\": \"\(child)\", \"key\": \"lr\", \"value\": \"0.1\"}")
+        let changed = error("runs/log-parameter", "{\"run_id\": \"\(child)\", \"key\": \"lr\", \"value\": \"0.2\"}")
+        XCTAssertEqual(changed?.code, "INVALID_PARAMETER_VALUE")
+        XCTAssertEqual(changed?.status, 400)
+        XCTAssertTrue(changed?.message.hasPrefix("Changing param values is not allowed. Param with key='lr' was already logged with value='0.1'") ?? false)
+
+        _ = try call("runs/set-tag", "{\"run_id\": \"\(child)\", \"key\": \"t\", \"value\": \"1\"}")
+        _ = try call("runs/set-tag", "{\"run_id\": \"\(child)\", \"key\": \"t\", \"value\": \"2\"}")
+        XCTAssertEqual(try workspace.store.runDetails(child).tags["t"], "2")
+        _ = try call("runs/delete-tag", "{\"run_id\": \"\(child)\", \"key\": \"t\"}")
+        XCTAssertNil(try workspace.store.runDetails(child).tags["t"])
+        XCTAssertEqual(error("runs/delete-tag", "{\"run_id\": \"\(child)\", \"key\": \"t\"}")?.status, 404)
+        _ = try call("runs/set-tag", "{\"run_id\": \"\(child)\", \"key\": \"mlflow.runName\", \"value\": \"renamed\"}")
+        XCTAssertEqual(try workspace.store.runRecord(exactID: child)?.name, "renamed")
+    }
+
+    func testMetricsTakeNaNAndInfinityAsStringsAndInt64AsStrings() throws {
+        let run = try createRun()
+        _ = try call("runs/log-batch", """
+            {"run_id": "\(run)", "metrics": [
+              {"key": "m", "value": "NaN", "timestamp": "1700000000001", "step": "0"},
+              {"key": "m", "value": 2.5, "timestamp": 1700000000002, "step": 1},
+              {"key": "m", "value": "Infinity", "timestamp": 1700000000003, "step": 2},
+              {"key": "m", "value": "-Infinity", "timestamp": 1700000000004, "step": 2}]}
+            """)
+        let history = try call("metrics/get-history", "{\"run_id\": \"\(run)\", \"metric_key\": \"m\"}")["metrics"] as? [[String: Any]]
+        XCTAssertEqual(history?.count, 4)
+        XCTAssertEqual(history?.first?["value"] as? String, "NaN")
+        XCTAssertEqual(history?.first?["timestamp"] as? Int, 1_700_000_000_001)
+        XCTAssertEqual(history?[2]["value"] as? String, "Infinity")
+        // Latest = largest (step, timestamp, value): step 2, the later timestamp.
+        let got = try call("runs/get", "{\"run_id\": \"\(run)\"}")
+        let metrics = ((got["run"] as? [String: Any])?["data"] as? [String: Any])?["metrics"] as? [[String: Any]]
+        XCTAssertEqual(metrics?.first?["value"] as? String, "-Infinity")
+        XCTAssertEqual(metrics?.first?["step"] as? Int, 2)
+        let paged = try call("metrics/get-history", "{\"run_id\": \"\(run)\", \"metric_key\": \"m\", \"max_results\": 3}")
+        let token = try XCTUnwrap(paged["next_page_token"] as? String)
+        let rest = try call("metrics/get-history", "{\"run_id\": \"\(run)\", \"metric_key\": \"m\", \"max_results\": 3, \"page_token\": \"\(token)\"}")
+        XCTAssertEqual((rest["metrics"] as? [[String: Any]])?.count, 1)
+        XCTAssertNil(rest["next_page_token"])
+    }
+
+    func testLimitsAndViewTypes() throws {
+        let run = try createRun()
+        let metrics = (0...1000).map { "{\"key\": \"k\", \"value\": \($0), \"timestamp\": 1}" }.joined(separator: ",")
+        XCTAssertEqual(error("runs/log-batch", "{\"run_id\": \"\(run)\", \"metrics\": [\(metrics)]}")?.status, 400)
+        let longKey = String(repeating: "k", count: 251)
+        XCTAssertEqual(error("runs/log-parameter", "{\"run_id\": \"\(run)\", \"key\": \"\(longKey)\", \"value\": \"1\"}")?.code, "INVALID_PARAMETER_VALUE")
+        let longValue = String(repeating: "v", count: 7000)
+        _ = try call("runs/log-parameter", "{\"run_id\": \"\(run)\", \"key\": \"long\", \"value\": \"\(longValue)\"}")
+        XCTAssertEqual(try workspace.store.runDetails(run).params["long"]?.count, 6000)
+        XCTAssertEqual(error("runs/search", "{\"experiment_ids\": [\"0\"], \"max_results\": 50001}")?.status, 400)
+        XCTAssertEqual(error("runs/search", "{\"experiment_ids\": [\"0\"], \"filter\": \"metrics. >\"}")?.status, 400)
+        XCTAssertEqual(error("runs/get", "{\"run_id\": \"ffffffffffffffffffffffffffffffff\"}")?.status, 404)
+        XCTAssertEqual(error("runs/get", "{}")?.status, 400)
+        XCTAssertEqual(error("runs/nope", "{}")?.code, "ENDPOINT_NOT_FOUND")
+
+        _ = try call("runs/delete", "{\"run_id\": \"\(run)\"}")
+        func ids(_ view: String) throws -> [String] {
+            let runs = try call("runs/search", "{\"experiment_ids\": [\"0\"], \"run_view_type\": \"\(view)\"}")["runs"] as? [[String: Any]] ?? []
+            return runs.compactMap { ($0["info"] as? [String: Any])?["run_id"] as? String }
+        }
+        let other = try createRun()
+        XCTAssertEqual(try ids("ACTIVE_ONLY"), [other])
+        XCTAssertEqual(try ids("DELETED_ONLY"), [run])
+        XCTAssertEqual(Set(try ids("ALL")), [run, other])
+        XCTAssertEqual(error("runs/log-metric", "{\"run_id\": \"\(run)\", \"key\": \"m\", \"value\": 1, \"timestamp\": 1}")?.code, "INVALID_PARAMETER_VALUE")
+        _ = try call("runs/restore", "{\"run_id\": \"\(run)\"}")
+        XCTAssertEqual(Set(try ids("ACTIVE_ONLY")), [run, other])
+    }
+
+    func testSearchPagesWithOpaqueTokensInOrder() throws {
+        var ids: [String] = []
+        for i in 0..<5 {
+            let run = try createRun()
+            _ = try call("runs/log-metric", "{\"run_id\": \"\(run)\", \"key\": \"score\", \"value\": \(i), \"timestamp\": 1}")
+            ids.append(run)
+        }
+        var seen: [String] = [], token: String?
+        repeat {
+            let tokenField = token.map { ", \"page_token\": \"\($0)\"" } ?? ""
+            let page = try call("runs/search", "{\"experiment_ids\": [\"0\"], \"filter\": \"metrics.score >= 1\", \"order_by\": [\"metrics.score DESC\"], \"max_results\": 2\(tokenField)}")
+            seen += (page["runs"] as? [[String: Any]] ?? []).compactMap { ($0["info"] as? [String: Any])?["run_id"] as? String }
+            token = page["next_page_token"] as? String
+        } while token != nil
+        XCTAssertEqual(seen, Array(ids[1...].reversed()))
+        let inIDs = try call("runs/search", "{\"experiment_ids\": [\"0\"], \"filter\": \"attributes.run_id IN ('\(ids[0])', '\(ids[3])')\"}")
+        XCTAssertEqual(Set((inIDs["runs"] as? [[String: Any]] ?? []).compactMap { ($0["info"] as? [String: Any])?["run_id"] as? String }), [ids[0], ids[3]])
+        XCTAssertEqual(error("runs/search", "{\"experiment_ids\": [\"0\"], \"page_token\": \"garbage\"}")?.status, 400)
+    }
+
+    func testUpdateEndsTheRunAndQueryStringsParse() throws {
+        let run = try createRun()
+        let updated = try call("runs/update", "{\"run_id\": \"\(run)\", \"status\": \"FAILED\", \"end_time\": 1700000005000, \"run_name\": \"n\"}")
+        XCTAssertEqual((updated["run_info"] as? [String: Any])?["status"] as? String, "FAILED")
+        XCTAssertEqual((updated["run_info"] as? [String: Any])?["end_time"] as? Int, 1_700_000_005_000)
+        XCTAssertEqual(try workspace.store.runRecord(exactID: run)?.status, .failed)
+        let params = MLflowParams(queryString: "run_uuid=\(run)&metric_key=a%20b&experiment_ids=1&experiment_ids=2")
+        XCTAssertEqual(try params.string("metric_key"), "a b")
+        XCTAssertEqual(try params.strings("experiment_ids"), ["1", "2"])
+        XCTAssertEqual(try service.run(params).id, run)
+    }
+
+    func testArtifactPathsRefuseTraversal() throws {
+        for bad in ["0/r/artifacts/../x", "0/r/artifacts/%2e%2e/x", "0/r/artifacts/%252E%252E/x", "0/r/artifacts/a\\b", "0/r/artifacts/..%2fx"] {
+            XCTAssertThrowsError(try MLflowArtifactPath(raw: bad), bad) { XCTAssertEqual(($0 as? MLflowError)?.status, 400, bad) }
+        }
+        let ok = try MLflowArtifactPath(raw: "/3/abc/artifacts/plots/a%20b.csv")
+        XCTAssertEqual(ok, MLflowArtifactPath(runID: "abc", path: "plots/a b.csv"))
+    }
+}
