@@ -53,7 +53,7 @@ extension MLflowService {
     public func putArtifact(_ path: MLflowArtifactPath, file: URL) throws(MLflowError) {
         guard !path.path.isEmpty else { throw .invalid("An artifact needs a file name after '/artifacts/'") }
         let run = try artifactRun(path)
-        do { try store.logArtifact(run: RunHandle(rowID: run.rowID, id: run.id), path: path.path, file: file) } catch { throw MLflowError.from(error) }
+        do { try store.logArtifact(run: run.handle, path: path.path, file: file) } catch { throw MLflowError.from(error) }
     }
 
     /// The listing of a folder: names relative to it, folders without a size; empty for a file or a missing path.

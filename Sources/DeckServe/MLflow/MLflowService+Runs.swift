@@ -16,13 +16,13 @@ extension MLflowService {
         guard !record.deleted else {
             throw MLflowError.invalid("The run \(record.id) must be in the 'active' state. Current state is deleted.")
         }
-        return RunHandle(rowID: record.rowID, id: record.id)
+        return record.handle
     }
 
     /// The whole run as MLflow's `Run`, metrics at their latest point (largest step, then time, then value).
     func runJSON(_ record: RunRecord, into json: inout JSONText) throws {
         let details = try store.runDetails(record.id)
-        let handle = RunHandle(rowID: record.rowID, id: record.id)
+        let handle = record.handle
         var metrics: [(key: String, value: Double, timestamp: Int64, step: Int64)] = []
         for summary in details.metrics {
             let series = try store.metricSeries(run: handle, key: summary.key)
@@ -75,7 +75,7 @@ extension MLflowService {
 
     func updateRun(_ p: MLflowParams) throws -> String {
         let record = try run(p)
-        let handle = RunHandle(rowID: record.rowID, id: record.id)
+        let handle = record.handle
         if let name = try p.string("run_name"), !name.isEmpty, name != record.name {
             try store.renameRun(handle, to: name)
             try store.setTags(["mlflow.runName": name], run: handle)
@@ -115,7 +115,7 @@ extension MLflowService {
 
     func setRunDeleted(_ p: MLflowParams, _ deleted: Bool) throws -> String {
         let record = try run(p)
-        try store.setDeleted(deleted, run: RunHandle(rowID: record.rowID, id: record.id))
+        try store.setDeleted(deleted, run: record.handle)
         return "{}"
     }
 

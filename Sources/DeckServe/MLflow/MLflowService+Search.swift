@@ -56,7 +56,7 @@ extension MLflowService {
         let key = try p.required("metric_key")
         let maxResults = try MLflowLimits.maxResults(try p.int64("max_results"), default: 25_000)
         let offset = try MLflowJSON.offset(fromToken: try p.string("page_token"))
-        let series = try store.metricSeries(run: RunHandle(rowID: record.rowID, id: record.id), key: key)
+        let series = try store.metricSeries(run: record.handle, key: key)
         let page = series.dropFirst(offset).prefix(maxResults)
         var json = JSONText()
         json.raw("{"); json.key("metrics"); json.raw("[")

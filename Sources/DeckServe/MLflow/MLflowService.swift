@@ -16,7 +16,7 @@ public final class MLflowService: @unchecked Sendable {
     public init(store: DeckStore) throws {
         self.store = store
         if try store.experimentRecord(named: Self.defaultExperiment) == nil {
-            try store.experimentID(named: Self.defaultExperiment)
+            try store.ensureExperiment(named: Self.defaultExperiment)
         }
     }
 
@@ -99,7 +99,7 @@ public final class MLflowService: @unchecked Sendable {
         if try store.experimentRecord(named: name) != nil {
             throw MLflowError("RESOURCE_ALREADY_EXISTS", "Experiment '\(name)' already exists.")
         }
-        let row = try store.experimentID(named: name)
+        let row = try store.ensureExperiment(named: name).id
         var tags: [String: String] = [:]
         for t in try p.objects("tags") { tags[try t.required("key")] = try t.string("value") ?? "" }
         if !tags.isEmpty { experimentState.update(row) { $0.tags.merge(tags) { $1 } } }

@@ -35,6 +35,14 @@ extension DeckStore {
         }
     }
 
+    /// The experiment of that name, created when it does not exist yet.
+    @discardableResult
+    public func ensureExperiment(named name: String) throws -> ExperimentRecord {
+        _ = try experimentID(named: name)
+        guard let record = try experimentRecord(named: name) else { throw TrackingError.runNotFound(name) }  // not reached: just created
+        return record
+    }
+
     /// Renames an experiment; false when another experiment already has `name` or `id` does not exist.
     @discardableResult
     public func renameExperiment(id: Int64, to name: String) throws -> Bool {

@@ -190,7 +190,7 @@ final class PipelinesPaneTests: XCTestCase {
             // Looking elsewhere when it ends: a toast says so, and quitting no longer asks.
             dash.app.apply(.switchPane(1))
             let record = try store.resolveRun(started)
-            try store.finishRun(RunHandle(rowID: record.rowID, id: record.id), status: .finished)
+            try store.finishRun(record.handle, status: .finished)
             dash.context.storeChanged()
             _ = dash.tick(); Self.settleLaunch(dash)
             XCTAssertEqual(dash.app.currentToast?.message, "run launched ended FINISHED")

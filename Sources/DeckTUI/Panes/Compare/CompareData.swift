@@ -51,6 +51,6 @@ public struct CompareData: Sendable {
 
     /// The points of metric `key` for each of the runs, in item order (empty when absent).
     public static func curves(_ key: String, runs: [RunRecord], from store: DeckStore) -> [[Double]] {
-        runs.map { r in ((try? store.metricSeries(run: RunHandle(rowID: r.rowID, id: r.id), key: key)) ?? []).map(\.value) }
+        runs.map { r in ((try? store.metricSeries(run: r.handle, key: key)) ?? []).map(\.value) }
     }
 }
