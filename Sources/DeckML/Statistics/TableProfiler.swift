@@ -86,6 +86,7 @@ public final class TableProfiler {
     /// Profiles a CSV, TSV or JSON Lines file.
     public static func profile(path: String, read: TableReadOptions = TableReadOptions(),
                                options: Options = Options()) throws -> TableProfile {
+        _ = LargeBufferPolicy.apply
         let matcher = MissingValueMatcher(tokens: read.naTokens)
         var lanes: [ProfileLane] = []
         let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil

@@ -49,6 +49,33 @@ public final class XGBoostDMatrix: @unchecked Sendable {
         }
     }
 
+    private init(handle: DMatrixHandle, rows: Int, columns: Int, featureNames: [String]) {
+        self.handle = handle
+        self.rows = rows
+        self.columns = columns
+        self.featureNameList = featureNames
+    }
+
+    /// A new DMatrix of the given rows (zero-based, in this order) with their labels and the
+    /// same feature names.
+    public func slice(rows indices: [Int32]) throws(XGBoostError) -> XGBoostDMatrix {
+        var out: DMatrixHandle?
+        let code = indices.withUnsafeBufferPointer { XGDMatrixSliceDMatrix(handle, $0.baseAddress, bst_ulong($0.count), &out) }
+        try xgbCheck(code, "XGDMatrixSliceDMatrix")
+        guard let out else { throw .library(function: "XGDMatrixSliceDMatrix", message: "no handle returned") }
+        let sliced = XGBoostDMatrix(handle: out, rows: indices.count, columns: columns, featureNames: featureNameList)
+        if !featureNameList.isEmpty {
+            let nameCode = withCStringArray(featureNameList) { names in
+                var pointers = names
+                return pointers.withUnsafeMutableBufferPointer { buffer in
+                    XGDMatrixSetStrFeatureInfo(out, "feature_name", buffer.baseAddress, bst_ulong(names.count))
+                }
+            }
+            try xgbCheck(nameCode, "XGDMatrixSetStrFeatureInfo")
+        }
+        return sliced
+    }
+
     /// Sets (or replaces) the labels, one per row.
     public func setLabels(_ labels: [Float]) throws(XGBoostError) {
         guard labels.count == rows else {

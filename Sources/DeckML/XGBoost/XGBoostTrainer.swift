@@ -8,7 +8,8 @@ public enum XGBoostTrainer {
     /// The name of a held-out set that is only watched (its curve drawn), never used to stop.
     public static let testSetName = "test"
 
-    /// Trains a model, evaluating `train` and `validation` after every round.
+    /// Trains a model, evaluating `train` and `validation` after rounds as `curves` says (every
+    /// row, every round by default). Which curves are evaluated never changes the model.
     ///
     /// - Parameters:
     ///   - parameters: objective, booster, rounds, early stopping, threads, metrics, extras.
@@ -17,6 +18,8 @@ public enum XGBoostTrainer {
     ///   - heldOutName: the name of `validation` in the log; any name but `validation` makes it a
     ///     set that is only watched (e.g. `test` when there is no validation split): no early
     ///     stopping and no best round are taken from it.
+    ///   - curves: which rows of `train` the training curve uses and how often each curve is
+    ///     evaluated; rounds without evaluation report no metrics.
     ///   - onRound: called after each round with its metrics (`train-logloss`, `validation-auc`, …);
     ///     throwing from it (for example `CancellationError`) stops training and rethrows.
     /// - Returns: the model (cut to the best round under early stopping) and its history.
@@ -25,9 +28,11 @@ public enum XGBoostTrainer {
         train: LabeledMatrix,
         validation: LabeledMatrix? = nil,
         heldOutName: String = validationSetName,
+        curves: XGBoostCurvePlan = .full,
         onRound: ((XGBoostRoundLog) throws -> Void)? = nil
     ) throws -> XGBoostTrainingResult {
         try parameters.validate()
+        try curves.validate(earlyStopping: parameters.earlyStoppingRounds != nil)
         try train.validateLabels(for: parameters.objective)
         try validation?.validateLabels(for: parameters.objective)
         if let validation, validation.features.featureNames != train.features.featureNames {
@@ -46,7 +51,7 @@ public enum XGBoostTrainer {
         }
         timings.matrixBuild = seconds(clock.now - start)
         return try Self.train(parameters: parameters, train: trainMatrix, validation: validationMatrix, heldOutName: heldOutName,
-                         timings: timings, onRound: onRound)
+                              curves: curves, timings: timings, onRound: onRound)
     }
 
     /// Trains on prebuilt matrices (labels already set); see `train(parameters:train:validation:onRound:)`.
@@ -55,22 +60,33 @@ public enum XGBoostTrainer {
         train trainMatrix: XGBoostDMatrix,
         validation validationMatrix: XGBoostDMatrix?,
         heldOutName: String = validationSetName,
+        curves: XGBoostCurvePlan = .full,
         timings initialTimings: XGBoostTrainingTimings = XGBoostTrainingTimings(),
         onRound: ((XGBoostRoundLog) throws -> Void)? = nil
     ) throws -> XGBoostTrainingResult {
         try parameters.validate()
+        try curves.validate(earlyStopping: parameters.earlyStoppingRounds != nil)
         var timings = initialTimings
         let clock = ContinuousClock()
 
-        var cached = [trainMatrix]
-        var sets: [(name: String, matrix: XGBoostDMatrix)] = [(trainSetName, trainMatrix)]
-        if let validationMatrix {
-            cached.append(validationMatrix)
-            sets.append((heldOutName, validationMatrix))
-        }
         if let validationMatrix, validationMatrix.featureNameList != trainMatrix.featureNameList {
             throw XGBoostError.malformedMatrix("validation features \(validationMatrix.featureNameList) differ from training features \(trainMatrix.featureNameList)")
         }
+        // The training curve's rows: a fixed sample (its own prediction cache) or the training set.
+        var cached = [trainMatrix]
+        var trainCurve: XGBoostDMatrix?
+        if curves.trainEvery > 0 {
+            let sampleStart = clock.now
+            if let rows = curves.sampleRows(of: trainMatrix.rows) {
+                let sample = try trainMatrix.slice(rows: rows)
+                cached.append(sample)
+                trainCurve = sample
+            } else {
+                trainCurve = trainMatrix
+            }
+            timings.matrixBuild += seconds(clock.now - sampleStart)
+        }
+        if let validationMatrix { cached.append(validationMatrix) }
         let booster = try XGBoostBooster(caching: cached)
         if !trainMatrix.featureNameList.isEmpty {
             try booster.setFeatureNames(trainMatrix.featureNameList)
@@ -95,21 +111,34 @@ public enum XGBoostTrainer {
             timings.boosting += seconds(clock.now - start)
 
             start = clock.now
-            let line = try booster.evaluationLine(round, sets: sets)
+            let isLast = round == parameters.rounds - 1
+            var sets: [(name: String, matrix: XGBoostDMatrix)] = []
+            let trainDue = trainCurve != nil && curves.evaluatesTrain(round: round, isLast: isLast)
+            if trainDue, let trainCurve { sets.append((trainSetName, trainCurve)) }
+            let validationDue = validationMatrix != nil && curves.evaluatesValidation(round: round, isLast: isLast)
+            if validationDue, let validationMatrix { sets.append((heldOutName, validationMatrix)) }
+            var metrics = sets.isEmpty ? [:] : EvaluationLineParser.parse(try booster.evaluationLine(round, sets: sets))
             timings.evaluation += seconds(clock.now - start)
 
             start = clock.now
-            let log = XGBoostRoundLog(round: round, metrics: EvaluationLineParser.parse(line))
-            history.append(log)
             var shouldStop = false
-            if var current = tracker {
-                let improved = try current.record(log)
+            if validationDue, var current = tracker {
+                let improved = try current.record(XGBoostRoundLog(round: round, metrics: metrics))
                 shouldStop = current.shouldStop
                 tracker = current
                 if improved && isLinear && parameters.earlyStoppingRounds != nil {
                     bestLinearSnapshot = try booster.serializedState()
                 }
             }
+            if shouldStop && !trainDue, let trainCurve {
+                // Training ends here: the training curve ends here too.
+                let evalStart = clock.now
+                let line = try booster.evaluationLine(round, sets: [(trainSetName, trainCurve)])
+                metrics.merge(EvaluationLineParser.parse(line)) { old, _ in old }
+                timings.evaluation += seconds(clock.now - evalStart)
+            }
+            let log = XGBoostRoundLog(round: round, metrics: metrics)
+            history.append(log)
             try onRound?(log)
             timings.logging += seconds(clock.now - start)
             if shouldStop { break }

@@ -62,6 +62,12 @@ public enum BuiltinCatalog {
                    "stop when the validation metric has not improved for this many rounds"),
             Option("objective", .text, default: "from the task", "binary:logistic, multi:softprob or reg:squarederror"),
             Option("eval_metric", .textOrList, default: "from the task", "per-round curves; the last one drives early stopping"),
+            Option("train_curve_rows", .whole, default: "10000", range: BuiltinOptionRanges.int32,
+                   "the training curve is computed on this many evenly spaced training rows; 0 uses every row"),
+            Option("train_curve_every", .whole, default: "1", range: .whole(0...100_000),
+                   "evaluate the training curve every this many rounds (and the last); 0 turns it off"),
+            Option("validation_curve_every", .whole, default: "1", range: rounds,
+                   "evaluate the validation (or test) curve every this many rounds (and the last); 1 with early stopping"),
             Option("nthread", .whole, default: "the number of cores", range: threads, "training threads"),
             Option("n_jobs", .whole, default: "the number of cores", range: threads, "alias of nthread"),
         ]

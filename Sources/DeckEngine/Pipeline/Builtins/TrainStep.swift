@@ -45,6 +45,23 @@ struct TrainStep: StepRunner {
                                  evalMetrics: try context.stringList("eval_metric") ?? Self.defaultMetrics(spec.task), extra: extra)
     }
 
+    /// Which curves are evaluated, how often and on which rows (`train_curve_rows`,
+    /// `train_curve_every`, `validation_curve_every`); ranges are checked against the catalog.
+    func curvePlan(_ context: StepContext, earlyStopping: Bool) throws -> XGBoostCurvePlan {
+        var plan = XGBoostCurvePlan.standard
+        if let rows = try context.int("train_curve_rows") { plan.trainRows = rows == 0 ? nil : rows }
+        if let every = try context.int("train_curve_every") { plan.trainEvery = every }
+        if let every = try context.int("validation_curve_every") {
+            if earlyStopping && every != 1 {
+                throw StepError.badArgument(step: context.step.name, key: "validation_curve_every",
+                                            expected: "1 with early_stopping_rounds (early stopping reads the validation metric every round)",
+                                            found: "\(every)")
+            }
+            plan.validationEvery = every
+        }
+        return plan
+    }
+
     /// `-p rounds=N` when `with:` gives no rounds, within the same range as `with.rounds`.
     static func roundsParam(_ context: StepContext) throws -> Int? {
         guard let text = context.params["rounds"] else { return nil }
@@ -78,13 +95,15 @@ struct TrainStep: StepRunner {
             context.notice("early stopping needs a validation split (validation_size > 0); training all rounds")
             parameters.earlyStoppingRounds = nil
         }
+        let curves = try curvePlan(context, earlyStopping: parameters.earlyStoppingRounds != nil)
         context.log("training \(linear ? "gblinear" : "gbtree") \(parameters.objective.parameterValue) for up to \(parameters.rounds) rounds on \(train.features.rows) × \(train.features.columns) (\(parameters.threads) threads)")
 
         var series: [MetricPoint] = []
         series.reserveCapacity(parameters.rounds * 4)
         var lastProgress = 0.0
         let total = parameters.rounds
-        let result = try XGBoostTrainer.train(parameters: parameters, train: train, validation: validation, heldOutName: heldOutName) { log in
+        let result = try XGBoostTrainer.train(parameters: parameters, train: train, validation: validation, heldOutName: heldOutName,
+                                               curves: curves) { log in
             try context.cancellation.check()
             let now = Date().timeIntervalSince1970
             let points = log.metrics.sorted { $0.key < $1.key }.map { MetricPoint(key: $0.key, value: $0.value, step: Int64(log.round), timestamp: now) }
@@ -102,7 +121,7 @@ struct TrainStep: StepRunner {
         let info = TrainingInfo(booster: parameters.booster.rawValue, objective: parameters.objective.parameterValue,
                                 roundsTrained: result.roundsTrained, bestIteration: result.bestIteration, bestScore: result.bestScore,
                                 stoppingMetric: result.stoppingMetric, parameters: Dictionary(uniqueKeysWithValues: parameters.boosterParameterPairs.filter { $0.0 != "eval_metric" }),
-                                evalMetrics: parameters.effectiveEvalMetrics, timings: result.timings, prepareSeconds: prepareSeconds,
+                                evalMetrics: parameters.effectiveEvalMetrics, curves: curves, timings: result.timings, prepareSeconds: prepareSeconds,
                                 saveSeconds: Self.seconds(clock.now - saveStart))
         let encoder = JSONEncoder(); encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
@@ -132,6 +151,8 @@ struct TrainingInfo: Codable {
     var stoppingMetric: String?
     var parameters: [String: String]
     var evalMetrics: [String]
+    /// Which curves were evaluated, how often and on how many training rows.
+    var curves: XGBoostCurvePlan?
     var timings: XGBoostTrainingTimings
     var prepareSeconds: Double
     var saveSeconds: Double
