@@ -21,7 +21,8 @@ final class DashboardEndToEndTests: XCTestCase {
     func open(_ extra: [String] = [], width: Int = 120, height: Int = 35) throws {
         let config = workspace.appendingPathComponent(".config")
         tmux = try DashboardTmux(arguments: ["--workspace", workspace.path] + extra, width: width, height: height,
-                                 environment: ["XDG_CONFIG_HOME": config.path])
+                                 environment: ["XDG_CONFIG_HOME": config.path,
+                                               "MLDECK_FRAME_LOG": workspace.appendingPathComponent("frames.log").path])
         tmux.waitFor("sweep-churn")
     }
 
@@ -136,6 +137,8 @@ final class DashboardEndToEndTests: XCTestCase {
         XCTAssertTrue(tmux.lastScreen.contains("auc:"), tmux.lastScreen)
         try tmux.press("y")
         tmux.waitFor("churn-model@production → v4")
+        let frames = (try? String(contentsOf: workspace.appendingPathComponent("frames.log"), encoding: .utf8)) ?? ""
+        XCTAssertTrue(tmux.lastScreen.contains("churn-model@production → v4"), "keys the dashboard received:\n" + frames.split(separator: "\n").filter { !$0.hasSuffix(" -") }.joined(separator: "\n"))
         let store = try DeckStore.open(Workspace(root: workspace))
         XCTAssertEqual(try store.modelVersion(model: "churn-model", alias: "production")?.version, 4)
     }
