@@ -3,30 +3,72 @@ import GRDB
 
 /// Interns param, metric and tag names as small integers (table `keys`).
 /// Ids never change once assigned, so a per-process cache stays valid across processes.
+///
+/// A key created inside an open transaction is only "pending" until that transaction commits:
+/// it is served from a per-connection pending map for the rest of the transaction, and moved
+/// into the shared cache by one commit observer per transaction (a rollback drops it). Before,
+/// every reuse of such a key inserted again and added another GRDB transaction observer, so a
+/// 2,000-run `createRuns` batch built tens of thousands of observers (a quadratic cost).
 final class KeyCache: @unchecked Sendable {
     private var ids: [String: Int64] = [:]
+    /// Keys created in the still-open transaction of each connection (keyed by the `Database` object).
+    private var pending: [ObjectIdentifier: [String: Int64]] = [:]
+    private var observerCount = 0
     private let lock = NSLock()
+
+    /// How many transaction observers this cache has registered (a test hook: at most one per transaction).
+    var observersRegistered: Int { lock.lock(); defer { lock.unlock() }; return observerCount }
 
     /// The id of `name`, creating it if needed. Call inside a write transaction.
     func id(for name: String, in db: Database) throws -> Int64 {
-        if let id = cached(name) { return id }
+        let connection = ObjectIdentifier(db)
+        if let id = lookup(name, connection: connection) { return id }
         try db.execute(sql: "INSERT OR IGNORE INTO keys(name) VALUES (?)", arguments: [name])
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM keys WHERE name = ?", arguments: [name]) else {
             throw DatabaseError(message: "could not intern key \(name)")
         }
+        guard db.isInsideTransaction else {
+            store(name, id)  // autocommit: the insert is already committed
+            return id
+        }
         // Cache only once the transaction commits: a rolled-back insert must not leave a stale id.
-        db.afterNextTransaction(onCommit: { [weak self] _ in self?.store(name, id) })
+        if addPending(name, id, connection: connection) {
+            db.afterNextTransaction(onCommit: { [weak self] _ in self?.finish(connection, commit: true) },
+                                    onRollback: { [weak self] _ in self?.finish(connection, commit: false) })
+        }
         return id
     }
 
     /// The id of `name` if it exists, without creating it (for queries).
     func existingID(for name: String, in db: Database) throws -> Int64? {
-        if let id = cached(name) { return id }
+        let connection = ObjectIdentifier(db)
+        if let id = lookup(name, connection: connection) { return id }
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM keys WHERE name = ?", arguments: [name]) else { return nil }
         store(name, id)
         return id
     }
 
-    private func cached(_ name: String) -> Int64? { lock.lock(); defer { lock.unlock() }; return ids[name] }
+    /// The committed id of `name`, or the id created earlier in this connection's open transaction.
+    private func lookup(_ name: String, connection: ObjectIdentifier) -> Int64? {
+        lock.lock(); defer { lock.unlock() }
+        return ids[name] ?? pending[connection]?[name]
+    }
+
+    /// Records a key created in the open transaction; true when it is the transaction's first
+    /// (the caller then registers the one commit/rollback observer).
+    private func addPending(_ name: String, _ id: Int64, connection: ObjectIdentifier) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        let first = pending[connection] == nil
+        pending[connection, default: [:]][name] = id
+        if first { observerCount += 1 }
+        return first
+    }
+
+    private func finish(_ connection: ObjectIdentifier, commit: Bool) {
+        lock.lock(); defer { lock.unlock() }
+        if commit, let created = pending[connection] { ids.merge(created) { _, new in new } }
+        pending[connection] = nil
+    }
+
     private func store(_ name: String, _ id: Int64) { lock.lock(); ids[name] = id; lock.unlock() }
 }
