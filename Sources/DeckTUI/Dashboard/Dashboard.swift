@@ -41,16 +41,23 @@ public final class Dashboard {
     public var onStoreChange: [() -> Void] = []
     /// Seconds between change polls.
     public var pollInterval = 0.25
+    /// Seconds between reads of the server registry (the header's endpoint, the Models pane's deployment).
+    public var serverPollInterval = 2.0
+    private var lastServerPoll = -Double.infinity
+    private var previousServers: ServerSnapshot?
+    private let serverLoader: PaneLoader<ServerSnapshot>
 
     public init(store: DeckStore, options: Options = Options(), extraPanes: (PaneContext) -> [any Pane] = { _ in [] }) {
         context = options.rememberSettings ? PaneContext.forWorkspace(store) : PaneContext(store: store)
         Dashboard.wireLineage(context)
+        context.deploymentOfModel = { [unowned context] name in context.servers.deployment(of: name) }
         runs = RunsPane(context: context, pageSize: options.pageSize)
         datasets = DatasetsPane(context: context)
         models = ModelsPane(context: context)
         compare = ComparePane(context: context)
         pipelines = PipelinesPane(context: context)
         launches = RunLaunches(store: store, starter: options.starter)
+        serverLoader = PaneLoader(label: "servers", store: store)
         // Pane 5 is Alerts (it arrives with monitoring); Pipelines keeps its place as 6.
         let alerts = PlaceholderPane(title: "Alerts", message: "Drift and quality alerts arrive with monitoring.")
         let panes: [any Pane] = [runs, datasets, models, compare, alerts, pipelines] + extraPanes(context)
@@ -110,6 +117,13 @@ public final class Dashboard {
             lastPoll = now
             if watcher?.hasChanged() == true { context.storeChanged() }
         }
+        if now - lastServerPoll >= serverPollInterval {
+            lastServerPoll = now
+            serverLoader.load { ServerSnapshot.read($0.workspace, time: now) }
+        }
+        if serverLoader.apply(), let snapshot = serverLoader.value {
+            changed = applyServers(snapshot) || changed
+        }
         if context.storeVersion != seenStoreVersion {
             seenStoreVersion = context.storeVersion
             refreshBadges()
@@ -122,6 +136,26 @@ public final class Dashboard {
             changed = true
         }
         return changed
+    }
+
+    /// Takes a new read of the server registry: the header's endpoint (with requests/s since the
+    /// previous read) and the deployments the Models pane shows.
+    private func applyServers(_ snapshot: ServerSnapshot) -> Bool {
+        let text = snapshot.headerText(previous: previousServers)
+        previousServers = snapshot
+        let moved = snapshot.servers != context.servers.servers
+        context.servers = snapshot
+        guard text != status.endpoint || moved else { return false }
+        status.endpoint = text
+        app.badges = status.badges
+        return true
+    }
+
+    /// Waits for a queued read of the server registry and applies it (tests).
+    public func waitForServers(now: Double = Toast.now()) {
+        lastServerPoll = -Double.infinity
+        pollChanges(now: now)
+        if serverLoader.waitForLoad(), let snapshot = serverLoader.value { _ = applyServers(snapshot) }
     }
 
     /// One step between keys without a terminal: poll, then let panes pull data.

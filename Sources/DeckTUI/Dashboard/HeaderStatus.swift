@@ -1,10 +1,11 @@
 /// The header's badges: running runs, open alerts and the prediction endpoint's state.
-/// Alerts and the endpoint show `–` until their providers exist (monitoring, serving).
+/// Alerts show `–` until monitoring provides them; the endpoint comes from the server registry
+/// (``ServerSnapshot/headerText(previous:)``), `–` until its first read.
 public struct HeaderStatus: Sendable, Equatable {
     public var runningRuns: Int
     /// Open drift / quality alerts, nil when monitoring is not available.
     public var openAlerts: Int?
-    /// `up :8080`, `down`, …; nil when serving is not available.
+    /// `127.0.0.1:5005 churn-model v3 · 12 req/s`, `2 endpoints`, `none`; nil until the registry was read.
     public var endpoint: String?
 
     public init(runningRuns: Int = 0, openAlerts: Int? = nil, endpoint: String? = nil) {
@@ -20,7 +21,7 @@ public struct HeaderStatus: Sendable, Equatable {
         } else {
             out.append(Badge("alerts –", slot: .textDim))
         }
-        out.append(Badge("endpoint \(endpoint ?? "–")", slot: endpoint?.hasPrefix("up") == true ? .success : .textDim))
+        out.append(Badge("endpoint \(endpoint ?? "–")", slot: endpoint.map { $0 != "none" } == true ? .success : .textDim))
         return out
     }
 }

@@ -21,6 +21,9 @@ public final class PaneContext {
     /// The deployment state of a model (`serving v3 on :8080`), when serving is available. Called
     /// while drawing: it must answer from memory, never by querying the store.
     public var deploymentOfModel: ((String) -> String?)?
+    /// The prediction servers last read from the registry (the dashboard reads it off the UI
+    /// thread every ``Dashboard/serverPollInterval``); views read it while drawing.
+    public var servers = ServerSnapshot(servers: [], time: 0)
     /// Opens the Compare pane on these items (set by the dashboard when it has one).
     public var openCompare: (([CompareItem]) -> Effect?)?
     /// Opens the run launcher, pre-filled from a run when given (set when pipelines are available).

@@ -104,15 +104,16 @@ public final class ModelVersionsView: View {
         cols += keys.map { TableColumn($0, width: ColumnWidth(min: 7, max: 12), alignment: .right) }
         cols += [TableColumn("Dataset", width: ColumnWidth(min: 7, max: 16)), TableColumn("Run", width: .fixed(8)),
                  TableColumn("Registered", width: .fixed(16))]
-        let items = versions, promoting = self.promoting
+        let items = versions, promoting = self.promoting, servers = context.servers
         state.marked = Set(items.indices.filter { markedVersions.contains(items[$0].version) })
         Table(columns: cols, rowCount: items.count, emptyText: "No versions") { i in
             let v = items[i]
             var cells: [TableCell] = [.text("v\(v.version)", v.aliases.contains("production") ? .aliasProduction : nil)]
+            let serving = servers.addresses(serving: v.model, version: v.version).isEmpty ? "" : "● serving"
             if v.version == promoting { cells.append(.text("⟳ promoting…", .warning)) }
-            else if v.aliases.isEmpty { cells.append(.text("-", .textDim)) }
+            else if v.aliases.isEmpty { cells.append(serving.isEmpty ? .text("-", .textDim) : .text(serving, .success)) }
             else {
-                let text = v.aliases.sorted { a, _ in a == "production" }.joined(separator: " ")
+                let text = ([serving].filter { !$0.isEmpty } + v.aliases.sorted { a, _ in a == "production" }).joined(separator: " ")
                 cells.append(.text(text, v.aliases.contains("production") ? .aliasProduction : .aliasStaging))
             }
             cells += keys.map { k in v.metrics[k].map { .text(DisplayFormat.number($0)) } ?? .text("-", .textDim) }

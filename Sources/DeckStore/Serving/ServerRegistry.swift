@@ -1,4 +1,3 @@
-import DeckStore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -25,11 +24,20 @@ public struct ServerEntry: Codable, Sendable, Equatable {
     /// pid is not taken for the server.
     public var processStart: String
     public var hostName: String
+
+    /// An entry as the server writes it.
+    public init(address: String, host: String, port: Int, model: String, alias: String?, version: Int, since: Double,
+                started: Double, requests: Int, pid: Int32, processStart: String, hostName: String) {
+        self.address = address; self.host = host; self.port = port; self.model = model; self.alias = alias
+        self.version = version; self.since = since; self.started = started; self.requests = requests
+        self.pid = pid; self.processStart = processStart; self.hostName = hostName
+    }
 }
 
 /// The registry of running servers: one JSON file per server under `.mldeck/servers/`, written
 /// by the server (at start, on a swap, every second with its request count) and removed when it
 /// stops. A file whose process is gone (a `kill -9`) is removed by whoever lists the servers.
+/// It lives in DeckStore so that `mldeck servers list` and the dashboard read it the same way.
 public struct ServerRegistry: Sendable {
     public let directory: URL
 
