@@ -76,8 +76,13 @@ final class DashboardWorkbenchEndToEndTests: XCTestCase {
     }
 
     func testCancelARunningRunAndQuitSaysItKeepsGoing() throws {
+        // A pipeline that runs until it is cancelled (the demo's training stops early by itself).
+        let config = workspace.appendingPathComponent("mldeck.yaml")
+        var yaml = try String(contentsOf: config, encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "pipelines:\n", with: "pipelines:\n  slow:\n    steps:\n      wait: {run: \"sleep 300\"}\n")
+        try yaml.write(to: config, atomically: true, encoding: .utf8)
         try open()
-        try tmux.type(":run churn rounds=100000 eta=0.001")
+        try tmux.type(":run slow")
         try tmux.press("Enter")
         tmux.waitFor("● RUNNING", timeout: 60)
         try tmux.press("q")
@@ -90,7 +95,7 @@ final class DashboardWorkbenchEndToEndTests: XCTestCase {
         try tmux.press("y")
         tmux.waitFor("■ KILLED", timeout: 40)
         let store = try DeckStore.open(Workspace(root: workspace))
-        XCTAssertEqual(try store.lastRun(ofPipeline: "churn")?.status, .killed)
+        XCTAssertEqual(try store.lastRun(ofPipeline: "slow")?.status, .killed)
         // Once its end is seen (within a poll), quitting no longer asks.
         tmux.waitUntil("the end seen") { _ in usleep(500_000); return true }
         try tmux.press("q")
