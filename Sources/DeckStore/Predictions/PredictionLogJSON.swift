@@ -2,21 +2,7 @@ import Foundation
 
 /// The JSON texts the prediction log stores (written by hand: fast, and stable for monitoring).
 enum PredictionLogJSON {
-    static func string(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    static func string(_ s: String) -> String { JSONStringLiteral.quoted(s) }
 
     static func number(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }
 

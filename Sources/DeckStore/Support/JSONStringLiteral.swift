@@ -1,0 +1,29 @@
+/// A JSON string literal for a Swift string, written by hand for the hot paths that build JSON
+/// text directly (the endpoint's answers, the prediction log's rows): quotes, backslashes and
+/// control characters escaped, everything else kept as is.
+public enum JSONStringLiteral {
+    /// `s` as a quoted JSON string (`"a\"b"`).
+    public static func quoted(_ s: String) -> String {
+        var plain = true
+        for u in s.utf8 where u < 0x20 || u == 0x22 || u == 0x5C { plain = false; break }
+        if plain { return "\"" + s + "\"" }
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
