@@ -109,12 +109,14 @@ final class DashboardEndToEndTests: XCTestCase {
 
     func testDatasetVersionAndDiff() throws {
         try open()
+        // Each wait names what only the view it waits for shows: the Runs list shows "churn" too,
+        // and the Datasets list's detail already shows v3's "3,500 rows × 21 columns".
         try tmux.press("2")
-        tmux.waitFor("churn")
+        tmux.waitFor("Re-export after the fiber price rise")
         try tmux.press("Enter")
-        tmux.waitFor("Add 500 November sign-ups")
+        tmux.waitUntil("churn's versions") { $0.contains("Datasets › churn ") && $0.contains("Add 500 November sign-ups") }
         try tmux.press("Enter")   // v3, the newest
-        tmux.waitFor("3,500 rows × 21 columns")
+        tmux.waitUntil("v3's statistics") { $0.contains("Datasets › churn › churn@3") && $0.contains("3,500 rows × 21 columns") }
         try tmux.press("j")
         tmux.waitFor("churn  (categorical)")
         try tmux.press("Escape")
@@ -128,9 +130,10 @@ final class DashboardEndToEndTests: XCTestCase {
     func testPromoteAModelAfterConfirming() throws {
         try open()
         try tmux.press("3")
-        tmux.waitFor("churn-model")
+        tmux.waitFor("Versions Production")
         try tmux.press("Enter")
-        tmux.waitFor("alias history")
+        // The list's detail shows "alias history" too: wait for the versions view itself, loaded.
+        tmux.waitUntil("the versions of churn-model") { $0.contains("Models › churn-model") && $0.contains("v4      staging") }
         try tmux.press("p")   // v4, the newest (staging)
         tmux.waitFor("Promote churn-model v4")
         XCTAssertTrue(tmux.lastScreen.contains("from v3 to v4"), tmux.lastScreen)

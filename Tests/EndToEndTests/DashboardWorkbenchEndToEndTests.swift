@@ -57,8 +57,12 @@ final class DashboardWorkbenchEndToEndTests: XCTestCase {
         try tmux.type("15")
         tmux.waitFor("-p max_depth=3 -p rounds=15")
         try tmux.press("Enter")
-        tmux.waitFor("● RUNNING", timeout: 60)
-        tmux.waitFor("✓ FINISHED", timeout: 240)
+        // The launched run's own view opens (the Runs list behind it shows the demo's FINISHED
+        // runs, so only the run view counts). 15 shallow rounds can end before the first poll
+        // shows it RUNNING (a clean-clone CI run saw only FINISHED): wait for its end.
+        func runView(_ screen: String) -> Bool { screen.contains("Runs › ") && screen.contains("$ mldeck run churn -p max_depth=3 -p rounds=15") }
+        tmux.waitUntil("the launched run's view", timeout: 60) { runView($0) }
+        tmux.waitUntil("the launched run FINISHED", timeout: 240) { runView($0) && $0.contains("✓ FINISHED") }
         let store = try DeckStore.open(Workspace(root: workspace))
         let last = try XCTUnwrap(store.lastRun(ofPipeline: "churn"))
         XCTAssertEqual(try store.runDetails(last.id).params["max_depth"], "3")

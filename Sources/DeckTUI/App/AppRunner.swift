@@ -37,7 +37,7 @@ public final class AppRunner {
         let canvas = Canvas(size: model.size)
         let log = FrameLog(path: frameLogPath)
         let clock = ContinuousClock()
-        var lastKey: Key? = nil
+        var keysSinceFrame: [Key] = []
         var keyTime: ContinuousClock.Instant? = nil
         model.needsRedraw = true
 
@@ -54,19 +54,20 @@ public final class AppRunner {
                 if let log {
                     let end = clock.now
                     log.record(keyToFrameMs: keyTime.map { ms(end - $0) }, renderMs: ms(end - start),
-                               cells: (backend as? CursesBackend)?.lastCellsWritten ?? 0, key: lastKey)
+                               cells: (backend as? CursesBackend)?.lastCellsWritten ?? 0, keys: keysSinceFrame)
                 }
-                keyTime = nil; lastKey = nil
+                keyTime = nil; keysSinceFrame = []
             }
             if let key = input.readKey(timeoutMilliseconds: inputTimeoutMilliseconds) {
                 keyTime = clock.now
-                lastKey = key
+                if log != nil { keysSinceFrame.append(key) }
                 if key == .resize { model.size = input.size; backend.invalidate() }
                 model.send(key)
                 // Take keys already typed (held-down j, pasted text) before drawing.
                 var extra = 0
                 while extra < 64, !model.quitRequested, let more = input.readKey(timeoutMilliseconds: 0) {
                     if more == .resize { model.size = input.size; backend.invalidate() }
+                    if log != nil { keysSinceFrame.append(more) }
                     model.send(more); extra += 1
                 }
             }

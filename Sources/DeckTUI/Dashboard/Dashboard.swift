@@ -151,6 +151,12 @@ public final class Dashboard {
         return true
     }
 
+    /// Waits for the header's queued count of running runs and applies it (headless runs, tests).
+    public func waitForBadges() {
+        worker.drain()
+        pollChanges()
+    }
+
     /// Waits for a queued read of the server registry and applies it (tests).
     public func waitForServers(now: Double = Toast.now()) {
         lastServerPoll = -Double.infinity

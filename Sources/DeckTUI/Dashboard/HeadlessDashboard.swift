@@ -33,6 +33,7 @@ public enum HeadlessDashboard {
             dashboard.context.writes.waitForWrites()
             dashboard.tick()
             dashboard.app.topView.waitForLoad()   // a reload the tick queued (the store changed)
+            dashboard.waitForBadges()             // the header's running count, queried beside the panes
             _ = dashboard.app.render(into: canvas)
             // The Runs pane's source only moves while the pane is on screen.
             let runsOnScreen = dashboard.app.topView === dashboard.runs

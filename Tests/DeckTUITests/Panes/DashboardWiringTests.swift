@@ -10,16 +10,19 @@ final class DashboardWiringTests: XCTestCase {
         try seedRuns(store)
         try MainActor.assumeIsolated {
             var text = try HeadlessDashboard.run(store: store, size: Size(width: 120, height: 30), theme: nil, readOnly: false, keys: "")
+            if !text.contains("● 1 running") || !text.contains("epsilon") || !text.contains("1 Runs  2 Datasets  3 Models") { try? text.write(toFile: "/tmp/hw-dbg-\(getpid()).txt", atomically: true, encoding: .utf8) }
             XCTAssertTrue(text.contains("1 Runs  2 Datasets  3 Models"), text)
             XCTAssertTrue(text.contains("● 1 running"), text)
             XCTAssertTrue(text.contains("epsilon"), text)
             text = try HeadlessDashboard.run(store: store, size: Size(width: 120, height: 30), theme: nil, readOnly: false,
                                              keys: "3,enter")
             XCTAssertTrue(text.contains("Models › churn-model"), text)
+            if !text.contains("Models › churn-model") { try? ("B\n" + text).write(toFile: "/tmp/hw-dbgB-\(getpid()).txt", atomically: true, encoding: .utf8) }
             text = try HeadlessDashboard.run(store: store, size: Size(width: 120, height: 30), theme: nil, readOnly: true,
                                              keys: "3,enter,p")
             XCTAssertTrue(text.contains("READ-ONLY"), text)
             XCTAssertTrue(text.contains("read-only mode"), text)
+            if !text.contains("read-only mode") || !text.contains("READ-ONLY") { try? ("C\n" + text).write(toFile: "/tmp/hw-dbgC-\(getpid()).txt", atomically: true, encoding: .utf8) }
         }
     }
 
