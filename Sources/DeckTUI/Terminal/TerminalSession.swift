@@ -93,13 +93,16 @@ public final class TerminalSession {
         return KeyDecoder.decode(status: rc, code: UInt32(ch)) {
             var ev = MEVENT()
             guard getmouse(&ev) == OK, let kind = KeyDecoder.mouseKind(bstate: UInt32(ev.bstate)) else { return nil }
-            return MouseEvent(kind, x: Int(ev.x), y: Int(ev.y))
+            return doubleClicks.classify(MouseEvent(kind, x: Int(ev.x), y: Int(ev.y)), at: Toast.now())
         }
     }
 
     /// True once the terminal has gone (its window or connection closed: standard input reports a
     /// hang-up or an error). Input can then never arrive, so the UI loop ends instead of spinning.
     public private(set) var terminalLost = false
+
+    /// Double clicks from the timing of presses (ncurses reports none with `mouseinterval(0)`).
+    private var doubleClicks = DoubleClickDetector()
 
     /// True when `descriptor` (the terminal's input) has hung up or failed, checked without waiting.
     nonisolated public static func inputHungUp(_ descriptor: Int32) -> Bool {

@@ -82,7 +82,7 @@ public final class DatasetVersionView: View {
 
     /// The mouse (the keys are ``bindings``).
     public func handle(_ key: Key) -> Effect? {
-        state.handle(key, rowCount: columns.count, columnCount: 5) ? .redraw : nil
+        TableMouse.handle(key, state: &state, rowCount: columns.count, columnCount: 5, firstRowY: 3).effect(open: bindings.binding(for: .enter)?.action)
     }
 }
 

@@ -91,7 +91,7 @@ public final class DatasetVersionsView: View {
 
     /// The mouse (the keys are ``bindings``).
     public func handle(_ key: Key) -> Effect? {
-        state.handle(key, rowCount: versions.count, columnCount: 9) ? .redraw : nil
+        TableMouse.handle(key, state: &state, rowCount: versions.count, columnCount: 9).effect(open: bindings.binding(for: .enter)?.action)
     }
 
     public func tick() -> Bool {

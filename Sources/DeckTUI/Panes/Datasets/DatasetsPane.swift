@@ -105,7 +105,7 @@ public final class DatasetsPane: Pane {
 
     /// The mouse (the keys are ``bindings``).
     public func handle(_ key: Key) -> Effect? {
-        state.handle(key, rowCount: datasets.count, columnCount: 9) ? .redraw : nil
+        TableMouse.handle(key, state: &state, rowCount: datasets.count, columnCount: 9).effect(open: bindings.binding(for: .enter)?.action)
     }
 
     public func tick() -> Bool {

@@ -136,7 +136,7 @@ public final class ModelVersionsView: View {
 
     /// The mouse (the keys are ``bindings``).
     public func handle(_ key: Key) -> Effect? {
-        state.handle(key, rowCount: versions.count, columnCount: 8) ? .redraw : nil
+        TableMouse.handle(key, state: &state, rowCount: versions.count, columnCount: 8).effect(open: bindings.binding(for: .enter)?.action)
     }
 
     public func promotionDialog(_ v: ModelVersionRecord) -> ModalDialog {

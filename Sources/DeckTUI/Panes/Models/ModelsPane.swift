@@ -118,7 +118,7 @@ public final class ModelsPane: Pane {
 
     /// The mouse (the keys are ``bindings``).
     public func handle(_ key: Key) -> Effect? {
-        state.handle(key, rowCount: models.count, columnCount: 7) ? .redraw : nil
+        TableMouse.handle(key, state: &state, rowCount: models.count, columnCount: 7).effect(open: bindings.binding(for: .enter)?.action)
     }
 
     public func tick() -> Bool {

@@ -53,12 +53,9 @@ public final class PipelinesPane: Pane {
     }
 
     public func handle(_ key: Key) -> Effect? {
-        guard case .mouse(let m) = key else { return nil }
-        if m.kind == .press || m.kind == .click, m.y >= 1, m.y - 1 < (data?.pipelines.count ?? 0) {
-            state.selected = state.top + m.y - 1
-            return .redraw
-        }
-        return state.handle(key, rowCount: data?.pipelines.count ?? 0, columnCount: 6) ? .redraw : nil
+        guard case .mouse = key else { return nil }
+        return TableMouse.handle(key, state: &state, rowCount: data?.pipelines.count ?? 0, columnCount: 6)
+            .effect(open: bindings.binding(for: .enter)?.action)
     }
 
     /// `✓ FINISHED 2m ago` for a last run.
