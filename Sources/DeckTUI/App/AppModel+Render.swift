@@ -22,7 +22,7 @@ extension AppModel {
         // Header (the frame's top edge).
         let header = Header(workspace: workspace, tabs: Tabs(titles: panes.map(\.tabTitle), active: activePane),
                             badges: badges)
-        tabRanges = header.render(into: screen.rows(0..<1), theme: t)
+        headerHits = header.render(into: screen.rows(0..<1), theme: t)
         // Side edges.
         screen.verticalLine(x: 0, y: 1, length: h - 2, box.vertical, style: border)
         screen.verticalLine(x: w - 1, y: 1, length: h - 2, box.vertical, style: border)

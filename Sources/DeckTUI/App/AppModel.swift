@@ -54,7 +54,9 @@ public final class AppModel {
     /// still in flight), or nil to quit at once. Ctrl-C always quits at once.
     public var quitWarning: (() -> String?)?
     /// Tab x ranges from the last render (screen coordinates on row 0), for mouse clicks.
-    var tabRanges: [Range<Int>] = []
+    var headerHits = HeaderHitAreas()
+    /// The tabs' x ranges on row 0 (from the last render).
+    var tabRanges: [Range<Int>] { headerHits.tabs }
 
     public init(panes: [any Pane], workspace: String = "", theme: Theme = .defaultTheme,
                 readOnly: Bool = false, size: Size = Size(width: 100, height: 30)) {
@@ -165,9 +167,9 @@ public final class AppModel {
         }
         var key = key
         if case .mouse(let m) = key {
-            if m.y == 0, let tab = tabRanges.firstIndex(where: { $0.contains(m.x) }),
-               m.kind == .press || m.kind == .click {
-                switchPane(tab); return
+            if m.y == 0, let pane = headerHits.pane(at: m.x), pane < panes.count,
+               m.kind == .press || m.kind == .click || m.kind == .doubleClick {
+                switchPane(pane); return
             }
             let c = contentRect
             guard c.contains(Point(x: m.x, y: m.y)) else { return }

@@ -12,12 +12,17 @@ public struct HeaderStatus: Sendable, Equatable {
         self.runningRuns = runningRuns; self.openAlerts = openAlerts; self.endpoint = endpoint
     }
 
+    /// Pane indices the counts link to (a click on the badge opens the pane).
+    static let runsPane = 0, alertsPane = 4
+
     /// The badges, left to right.
     public var badges: [Badge] {
         var out: [Badge] = []
-        out.append(runningRuns > 0 ? Badge("● \(runningRuns) running", slot: .statusRunning) : Badge("0 running", slot: .textDim))
+        out.append(runningRuns > 0 ? Badge("● \(runningRuns) running", slot: .statusRunning, pane: Self.runsPane)
+                                   : Badge("0 running", slot: .textDim, pane: Self.runsPane))
         if let a = openAlerts {
-            out.append(a > 0 ? Badge("▲ \(a) alert\(a == 1 ? "" : "s")", slot: .severityWarning) : Badge("0 alerts", slot: .textDim))
+            out.append(a > 0 ? Badge("▲ \(a) alert\(a == 1 ? "" : "s")", slot: .severityWarning, pane: Self.alertsPane)
+                             : Badge("0 alerts", slot: .textDim, pane: Self.alertsPane))
         } else {
             out.append(Badge("alerts –", slot: .textDim))
         }

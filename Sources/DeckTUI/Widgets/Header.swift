@@ -1,8 +1,31 @@
-/// A status badge in the header (`● 2 running`).
+/// A status badge in the header (`● 2 running`); a click on it opens ``pane`` when set (the
+/// running count opens Runs, the open alerts Alerts).
 public struct Badge: Sendable, Equatable {
     public var text: String
     public var slot: ThemeSlot
-    public init(_ text: String, slot: ThemeSlot = .badge) { self.text = text; self.slot = slot }
+    /// The pane index a click on the badge switches to.
+    public var pane: Int?
+    public init(_ text: String, slot: ThemeSlot = .badge, pane: Int? = nil) { self.text = text; self.slot = slot; self.pane = pane }
+}
+
+/// Where the header drew what a click can hit (x ranges on row 0).
+public struct HeaderHitAreas: Equatable {
+    public var tabs: [Range<Int>] = []
+    /// Badges that link to a pane: their x range and the pane index.
+    public var badgeLinks: [(range: Range<Int>, pane: Int)] = []
+
+    public init(tabs: [Range<Int>] = [], badgeLinks: [(range: Range<Int>, pane: Int)] = []) {
+        self.tabs = tabs; self.badgeLinks = badgeLinks
+    }
+
+    /// The pane a click at `x` opens: a tab's or a linked badge's.
+    public func pane(at x: Int) -> Int? {
+        tabs.firstIndex { $0.contains(x) } ?? badgeLinks.first { $0.range.contains(x) }?.pane
+    }
+
+    public static func == (a: HeaderHitAreas, b: HeaderHitAreas) -> Bool {
+        a.tabs == b.tabs && a.badgeLinks.map(\.range) == b.badgeLinks.map(\.range) && a.badgeLinks.map(\.pane) == b.badgeLinks.map(\.pane)
+    }
 }
 
 /// The top line: `┌ MLDeck ─ ~/churn ─── 1 Runs  2 Datasets … ─ ● 2 running ┐`, drawn as the
@@ -17,10 +40,10 @@ public struct Header {
         self.appName = appName; self.workspace = workspace; self.tabs = tabs; self.badges = badges
     }
 
-    /// Draws on row 0; returns the tabs' x ranges (local) for mouse clicks.
+    /// Draws on row 0; returns the tabs' and linked badges' x ranges (local) for mouse clicks.
     @discardableResult
-    public func render(into region: Region, theme: Theme, box: BoxStyle = .single) -> [Range<Int>] {
-        guard region.width > 2 else { return [] }
+    public func render(into region: Region, theme: Theme, box: BoxStyle = .single) -> HeaderHitAreas {
+        guard region.width > 2 else { return HeaderHitAreas() }
         let border = theme[.border]
         region.horizontalLine(y: 0, x: 0, length: region.width, box.horizontal, style: border)
         region.set(box.topLeft, x: 0, y: 0, style: border)
@@ -37,7 +60,11 @@ public struct Header {
             badgeXs.append((right, b))
             right -= 1
         }
-        for (bx, b) in badgeXs { region.put(" \(b.text) ", at: Point(x: bx, y: 0), style: theme[b.slot]) }
+        var links: [(range: Range<Int>, pane: Int)] = []
+        for (bx, b) in badgeXs {
+            let w = region.put(" \(b.text) ", at: Point(x: bx, y: 0), style: theme[b.slot])
+            if let pane = b.pane { links.append((bx..<(bx + w), pane)) }
+        }
         // Tabs, right-aligned before the badges when they fit, else after the name.
         let tabsW = tabs.width
         let wsText = " " + workspace + " "
@@ -49,6 +76,7 @@ public struct Header {
             tabsX = max(x + 1, tabsX)
         }
         let tabRegion = region.sub(Rect(x: tabsX, y: 0, width: max(0, right - tabsX), height: 1))
-        return tabs.render(into: tabRegion, theme: theme).map { ($0.lowerBound + tabsX)..<($0.upperBound + tabsX) }
+        let tabRanges = tabs.render(into: tabRegion, theme: theme).map { ($0.lowerBound + tabsX)..<($0.upperBound + tabsX) }
+        return HeaderHitAreas(tabs: tabRanges, badgeLinks: links)
     }
 }

@@ -170,6 +170,13 @@ final class AppModelTests: XCTestCase {
         XCTAssertEqual(runs.state.selected, 2)
         app.send(.mouse(MouseEvent(.wheelDown, x: 5, y: 4)))
         XCTAssertEqual(runs.state.selected, 2, "clamped at the last row")
+        // A header count links to its pane: a click on "● 1 running" opens Runs from anywhere.
+        app.badges = [Badge("● 1 running", slot: .statusRunning, pane: 0)]
+        app.send(.char("2"))
+        app.render(into: canvas)
+        let badge = canvas.find("● 1 running")!
+        app.send(.mouse(MouseEvent(.click, x: badge.x + 2, y: 0)))
+        XCTAssertEqual(app.activePane, 0)
     } }
 
     func testThemeCommandLoadsFromCatalog() { MainActor.assumeIsolated {

@@ -41,9 +41,10 @@ final class LayoutWidgetTests: XCTestCase {
 
     func testHeaderShowsNameWorkspaceTabsAndBadges() {
         let header = Header(workspace: "~/churn", tabs: Tabs(titles: ["Runs", "Datasets"], active: 0),
-                            badges: [Badge("● 2 running", slot: .statusRunning)])
-        var ranges: [Range<Int>] = []
-        let c = draw(60, 1) { ranges = header.render(into: $0, theme: theme) }
+                            badges: [Badge("● 2 running", slot: .statusRunning, pane: 0)])
+        var hits = HeaderHitAreas()
+        let c = draw(60, 1) { hits = header.render(into: $0, theme: theme) }
+        let ranges = hits.tabs
         let line = c.trimmedLines()[0]
         XCTAssertTrue(line.hasPrefix("┌ MLDeck ─ ~/churn ──"), line)
         XCTAssertTrue(line.hasSuffix("─ 1 Runs  2 Datasets ── ● 2 running ─┐"), line)
@@ -52,6 +53,11 @@ final class LayoutWidgetTests: XCTestCase {
         let tabX = ranges[1].lowerBound
         XCTAssertEqual(c.trimmedLines()[0].dropFirst(tabX).prefix(3), " 2 ")
         XCTAssertEqual(c.style(at: Point(x: 2, y: 0)), theme[.title])
+        // The running count links to Runs: a click anywhere on it opens pane 0.
+        let badgeX = Array(line).firstIndex(of: "●")!
+        XCTAssertEqual(hits.pane(at: badgeX), 0)
+        XCTAssertEqual(hits.pane(at: badgeX + 4), 0)
+        XCTAssertNil(hits.pane(at: 3), "the app name links nowhere")
     }
 
     func testFooterHintsOverflowToMoreAndDimRefused() {
