@@ -26,7 +26,7 @@ struct DatasetsBench: BenchSuite {
         }
         func cli(_ store: DeckStore, _ arguments: [String]) throws -> (seconds: Double, peakBytes: Int64) {
             let result = try BenchClock.runProcess([exe] + arguments + ["--workspace", store.workspace.root.path])
-            guard result.status == 0 else { throw BenchDataError.failed(arguments.joined(separator: " ")) }
+            guard result.status == 0 else { throw BenchDataError.failed("mldeck " + arguments.joined(separator: " ")) }
             return (result.seconds, result.peakBytes)
         }
 
@@ -119,7 +119,7 @@ struct DatasetsBench: BenchSuite {
 enum BenchDataError: Error, CustomStringConvertible {
     case failed(String)
     var description: String {
-        switch self { case .failed(let what): return "benchmark step failed: mldeck \(what)" }
+        switch self { case .failed(let what): return "benchmark step failed: \(what)" }
     }
 }
 
@@ -144,7 +144,7 @@ enum BenchData {
 
     /// Reads a file once (to have it in the page cache); returns its size.
     static func readThrough(_ path: String) throws -> Int {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw BenchDataError.failed("read \(path)") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw BenchDataError.failed("cannot read \(path)") }
         defer { try? handle.close() }
         var total = 0
         while let chunk = try handle.read(upToCount: 8 << 20), !chunk.isEmpty { total += chunk.count }
@@ -226,7 +226,7 @@ enum BenchData {
             let size = 512 + Int(g.next() % 3584)
             var bytes = [UInt8](repeating: 0, count: size)
             for j in bytes.indices { bytes[j] = 32 + UInt8(g.next() % 90) }
-            guard fm.createFile(atPath: sub + "/file-\(i).txt", contents: Data(bytes)) else { throw BenchDataError.failed("write \(sub)") }
+            guard fm.createFile(atPath: sub + "/file-\(i).txt", contents: Data(bytes)) else { throw BenchDataError.failed("cannot write \(sub)") }
         }
     }
 }
