@@ -14,6 +14,7 @@ struct MLDeckCommand: AsyncParsableCommand {
             RunCommand.self, PipelinesCommand.self, ValidateCommand.self, ModelsCommand.self, InternalCommand.self,
             ServeCommand.self, ServersCommand.self, ServerCommand.self,
             ServeCommand.self, ServersCommand.self,
+            MonitorCommand.self, AlertsCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

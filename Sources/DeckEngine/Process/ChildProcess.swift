@@ -43,8 +43,8 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Starts `arguments[0]` (searched in PATH) with `environment`, in `directory`.
-    /// Standard input is /dev/null; stdout and stderr are merged into ``outputFD``.
-    public init(arguments: [String], environment: [String: String], directory: String? = nil) throws {
+    /// Standard input is the file `standardInput` (default /dev/null); stdout and stderr are merged into ``outputFD``.
+    public init(arguments: [String], environment: [String: String], directory: String? = nil, standardInput: String? = nil) throws {
         guard let program = arguments.first else { throw SpawnError.emptyCommand }
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else { throw SpawnError.failed(command: program, errno: errno) }
@@ -53,7 +53,7 @@ public final class ChildProcess: @unchecked Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, standardInput ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 2)
         posix_spawn_file_actions_addclose(&actions, pipeFDs[1])

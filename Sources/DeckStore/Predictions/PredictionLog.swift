@@ -29,7 +29,7 @@ public final class PredictionLog: @unchecked Sendable {
     public static let fileName = "predictions.sqlite"
 
     public let path: String
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
 
     private init(path: String, queue: DatabaseQueue) { self.path = path; self.queue = queue }
 

@@ -28,3 +28,32 @@ enum PredictionLogJSON {
         return out + "]}"
     }
 }
+
+extension PredictionLogJSON {
+    /// The columns of an `inputs` text (see ``inputs(_:)``); nil when it is not of that shape.
+    static func decodeInputs(_ text: String) -> [LoggedColumn]? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              let columns = object["columns"] as? [[String: Any]], let data = object["data"] as? [[Any]], columns.count == data.count else { return nil }
+        var out: [LoggedColumn] = []
+        for (column, values) in zip(columns, data) {
+            guard let name = column["name"] as? String else { return nil }
+            if column["kind"] as? String == "number" {
+                out.append(LoggedColumn(name: name, values: .numbers(values.map { ($0 as? NSNumber)?.doubleValue ?? .nan })))
+            } else {
+                out.append(LoggedColumn(name: name, values: .text(values.map { $0 as? String })))
+            }
+        }
+        return out
+    }
+
+    /// A JSON array of numbers (null → NaN); nil when it is not one.
+    static func decodeNumbers(_ text: String) -> [Double]? {
+        guard let values = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] else { return nil }
+        return values.map { ($0 as? NSNumber)?.doubleValue ?? .nan }
+    }
+
+    /// A JSON array of strings; nil when it is not one.
+    static func decodeStrings(_ text: String) -> [String]? {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String]
+    }
+}

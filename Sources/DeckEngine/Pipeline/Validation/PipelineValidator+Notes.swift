@@ -11,11 +11,8 @@ extension PipelineValidator {
                                                  message: "`on: \(trigger.on)` is not used yet: no command runs triggers in this version"))
             }
         }
-        if let monitors = config.monitors {
-            notes.append(PipelineConfigError(file: file, location: monitors.location, key: "monitors",
-                                             message: "not used yet: no command monitors models in this version"))
-        }
-        for (key, value) in config.sections.sorted(by: { $0.key < $1.key }) {
+        // monitors: and on_alert: are read by `mldeck monitor` (MonitorSpecParser).
+        for (key, value) in config.sections.sorted(by: { $0.key < $1.key }) where key != "on_alert" {
             notes.append(PipelineConfigError(file: file, location: value.location, key: key,
                                              message: "not used yet: no command reads `\(key):` in this version"))
         }

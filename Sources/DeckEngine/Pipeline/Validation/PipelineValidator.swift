@@ -108,7 +108,10 @@ public struct PipelineValidator {
 
     /// Every problem in the whole file.
     public func problems(in config: WorkspaceConfig) -> [PipelineConfigError] {
-        config.pipelines.flatMap { problems(in: $0) }
+        var found = config.pipelines.flatMap { problems(in: $0) }
+        // monitors: and on_alert: (the first problem there; see MonitorSpecParser)
+        do { _ = try MonitorSpecParser(file: file).parse(config) } catch let error as PipelineConfigError { found.append(error) } catch {}
+        return found
     }
 
     func checkUpstream(_ name: String, step: StepSpec, graph: PipelineGraph, pipeline: PipelineSpec, path: String,

@@ -1,0 +1,132 @@
+import Foundation
+import XCTest
+
+/// `mldeck monitor --batch` and `mldeck alerts` on the churn data: a model trained by a pipeline,
+/// a copy of the data with two features shifted raises one alert naming exactly those two (a
+/// second check updates it instead of raising another), `on_alert:` gets it as JSON, it is
+/// acknowledged with a note, and a clean batch resolves it.
+final class MonitorCLITests: XCTestCase {
+    var workspace: URL!
+
+    static let yaml = """
+        pipelines:
+          churn:
+            dataset: wa_churn.csv
+            steps:
+              prepare:  {uses: split, with: {target: churn, exclude: [rownames], test_size: 0.2, seed: 42}}
+              train:    {uses: xgboost, needs: [prepare], with: {rounds: 10, max_depth: 3}}
+              register: {uses: register, needs: [train], with: {model: churn-model}}
+        monitors:
+          churn-model: {window: 1000, drift_share: 0.5}
+        on_alert: "cat > alert-from-hook.json"
+        """
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: CLI.binary), "build mldeck first (make test does)")
+        workspace = try CLI.makeWorkspace()
+        let text = try String(contentsOf: CLI.sharedData.appendingPathComponent("wa_churn.csv"), encoding: .utf8)
+        try text.write(to: workspace.appendingPathComponent("wa_churn.csv"), atomically: true, encoding: .utf8)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        let header = lines.removeFirst()
+        let columns = header.split(separator: ",").map(String.init)
+        let tenure = try XCTUnwrap(columns.firstIndex(of: "tenure")), charges = try XCTUnwrap(columns.firstIndex(of: "monthly_charges"))
+        let moved = lines.map { line -> String in
+            var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if let t = Int(cells[tenure]) { cells[tenure] = String(t + 24) }
+            if let m = Double(cells[charges]) { cells[charges] = String(format: "%.2f", m * 1.4) }
+            return cells.joined(separator: ",")
+        }
+        try ([header] + moved).joined(separator: "\n").write(to: workspace.appendingPathComponent("shifted.csv"), atomically: true, encoding: .utf8)
+        try Self.yaml.write(to: workspace.appendingPathComponent("mldeck.yaml"), atomically: true, encoding: .utf8)
+        let run = try CLI.run(["run", "churn", "--quiet"], in: workspace)
+        XCTAssertEqual(run.status, 0, run.stderr)
+    }
+
+    override func tearDownWithError() throws {
+        if let workspace { try? FileManager.default.removeItem(at: workspace) }
+    }
+
+    func monitor(_ batch: String) throws -> [String: Any] {
+        let out = try XCTUnwrap(try CLI.json(["monitor", "churn-model", "--batch", batch], in: workspace) as? [String: Any])
+        return try XCTUnwrap(out["result"] as? [String: Any])
+    }
+
+    func drifted(_ result: [String: Any]) -> Set<String> {
+        let columns = (result["drift"] as? [String: Any])?["columns"] as? [[String: Any]] ?? []
+        return Set(columns.filter { $0["drifted"] as? Bool == true }.compactMap { $0["column"] as? String })
+    }
+
+    func alerts(_ extra: [String] = []) throws -> [[String: Any]] {
+        try XCTUnwrap(try CLI.json(["alerts", "list"] + extra, in: workspace) as? [[String: Any]])
+    }
+
+    func testShiftedBatchRaisesOneAlertAckedAndResolvedByACleanBatch() throws {
+        let shifted = try monitor("shifted.csv")
+        XCTAssertEqual(drifted(shifted), ["tenure", "monthly_charges"])
+        XCTAssertEqual(shifted["version"] as? Int, 1)
+        XCTAssertTrue((shifted["reference"] as? String)?.hasPrefix("training split of churn-model@1 (5634 rows)") ?? false, "\(shifted["reference"] ?? "")")
+        let changes = shifted["alerts"] as? [[String: Any]] ?? []
+        XCTAssertEqual(changes.map { $0["action"] as? String }, ["raised"])
+        var open = try alerts(["--open"])
+        XCTAssertEqual(open.count, 1)
+        let alert = try XCTUnwrap(open.first)
+        let id = try XCTUnwrap(alert["id"] as? Int)
+        XCTAssertEqual(alert["kind"] as? String, "drift")
+        XCTAssertEqual(alert["severity"] as? String, "warning", "2 of 19 features: below drift_share 0.5")
+        XCTAssertEqual(alert["model"] as? String, "churn-model")
+        let features = alert["features"] as? [[String: Any]] ?? []
+        XCTAssertEqual(Set(features.filter { $0["drifted"] as? Bool == true }.compactMap { $0["name"] as? String }), ["tenure", "monthly_charges"])
+
+        // on_alert: got the same alert as JSON on its standard input.
+        let hook = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.appendingPathComponent("alert-from-hook.json"))) as? [String: Any])
+        XCTAssertEqual(hook["id"] as? Int, id)
+        XCTAssertEqual(hook["severity"] as? String, "warning")
+        try FileManager.default.removeItem(at: workspace.appendingPathComponent("alert-from-hook.json"))
+
+        // The same condition again: updated, not raised; the hook is not run again.
+        let again = try monitor("shifted.csv")
+        XCTAssertEqual((again["alerts"] as? [[String: Any]] ?? []).map { $0["action"] as? String }, ["updated"])
+        XCTAssertEqual(try alerts().count, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("alert-from-hook.json").path))
+
+        let ack = try CLI.run(["alerts", "ack", "\(id)", "--note", "retraining on new data"], in: workspace, environment: ["MLDECK_AUTHOR": "ana"])
+        XCTAssertEqual(ack.status, 0, ack.stderr)
+        let show = try CLI.run(["alerts", "show", "\(id)"], in: workspace)
+        XCTAssertEqual(show.status, 0, show.stderr)
+        XCTAssertTrue(show.stdout.contains("by ana at"), show.stdout)
+        XCTAssertTrue(show.stdout.contains("retraining on new data"), show.stdout)
+        XCTAssertTrue(show.stdout.contains("tenure: reference vs current"), show.stdout)
+        XCTAssertTrue(show.stdout.contains("█"), show.stdout)
+        let rows = show.stdout.split(separator: "\n").map(String.init)
+        let firstTwo = rows.filter { row in ["tenure ", "monthly_charges ", "contract ", "total_charges "].contains { row.hasPrefix($0) } }.prefix(2)
+        XCTAssertEqual(Set(firstTwo.compactMap { $0.split(separator: " ").first.map(String.init) }), ["tenure", "monthly_charges"],
+                       "the feature table is sorted by score: the drifted ones first\n\(show.stdout)")
+
+        let clean = try monitor("wa_churn.csv")
+        XCTAssertEqual(drifted(clean), [])
+        XCTAssertEqual((clean["alerts"] as? [[String: Any]] ?? []).map { $0["action"] as? String }, ["resolved"])
+        open = try alerts(["--open"])
+        XCTAssertEqual(open.count, 0)
+        let all = try alerts()
+        XCTAssertEqual(all.count, 1)
+        XCTAssertEqual(all.first?["acknowledged_by"] as? String, "ana")
+        XCTAssertNotNil(all.first?["resolved_at"] as? String)
+        let list = try CLI.run(["alerts", "list"], in: workspace)
+        XCTAssertTrue(list.stdout.contains("resolved"), list.stdout)
+    }
+
+    func testErrorsNameTheProblem() throws {
+        let unknown = try CLI.run(["alerts", "show", "99"], in: workspace)
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("there is no alert 99"), unknown.stderr)
+        let noLog = try CLI.run(["monitor", "churn-model"], in: workspace)
+        XCTAssertEqual(noLog.status, 1)
+        XCTAssertTrue(noLog.stderr.contains("prediction log"), noLog.stderr)
+        let missing = try CLI.run(["monitor", "churn-model", "--batch", "nope.csv"], in: workspace)
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("nope.csv"), missing.stderr)
+        let model = try CLI.run(["monitor", "no-model", "--batch", "wa_churn.csv"], in: workspace)
+        XCTAssertEqual(model.status, 1)
+        XCTAssertTrue(model.stderr.contains("no-model"), model.stderr)
+    }
+}
