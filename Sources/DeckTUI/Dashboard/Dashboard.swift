@@ -29,14 +29,17 @@ public final class Dashboard {
     public let models: ModelsPane
     public let compare: ComparePane
     public let pipelines: PipelinesPane
+    public let alerts: AlertsPane
     /// Runs started from this dashboard (the launcher, `:run`, `R`).
     public let launches: RunLaunches
-    public private(set) var status = HeaderStatus()
+    public internal(set) var status = HeaderStatus()
     private let watcher: ChangeWatcher?
     private var lastPoll = 0.0
     private var seenStoreVersion = -1
     private let worker = QueryWorker(label: "badges")
-    private let badgeMailbox = Mailbox<Int>()
+    private let badgeMailbox = Mailbox<BadgeCounts>()
+    /// The newest open alert already seen (nil before the first count): a newer one toasts.
+    var newestAlertSeen: Int64?
     /// Extra panes' change hooks (set by the wiring of optional panes).
     public var onStoreChange: [() -> Void] = []
     /// Seconds between change polls.
@@ -58,8 +61,7 @@ public final class Dashboard {
         pipelines = PipelinesPane(context: context)
         launches = RunLaunches(store: store, starter: options.starter)
         serverLoader = PaneLoader(label: "servers", store: store)
-        // Pane 5 is Alerts (it arrives with monitoring); Pipelines keeps its place as 6.
-        let alerts = PlaceholderPane(title: "Alerts", message: "Drift and quality alerts arrive with monitoring.")
+        alerts = AlertsPane(context: context)
         let panes: [any Pane] = [runs, datasets, models, compare, alerts, pipelines] + extraPanes(context)
         app = AppModel(panes: panes, workspace: Dashboard.displayPath(store.workspace.root.path), readOnly: options.readOnly)
         context.attach(to: app)
@@ -74,6 +76,7 @@ public final class Dashboard {
         }
         app.badges = status.badges
         wireWorkbench()
+        wireAlerts()
         refreshBadges()
     }
 
@@ -104,7 +107,9 @@ public final class Dashboard {
     private func refreshBadges() {
         let store = context.store, mailbox = badgeMailbox
         worker.submit {
-            if let n = try? store.countRuns(RunQuery(filter: "status = 'RUNNING'")) { mailbox.post(n) }
+            guard let running = try? store.countRuns(RunQuery(filter: "status = 'RUNNING'")) else { return }
+            let open = try? store.alerts(AlertQuery(openOnly: true))
+            mailbox.post(BadgeCounts(running: running, openAlerts: open?.count, newestOpen: open?.max { $0.id < $1.id }))
         }
     }
 
@@ -130,10 +135,8 @@ public final class Dashboard {
             launches.refresh()
             for hook in onStoreChange { hook() }
         }
-        if let n = badgeMailbox.take().last, n != status.runningRuns {
-            status.runningRuns = n
-            app.badges = status.badges
-            changed = true
+        if let counts = badgeMailbox.take().last {
+            changed = applyBadgeCounts(counts) || changed
         }
         return changed
     }

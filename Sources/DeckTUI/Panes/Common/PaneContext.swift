@@ -28,6 +28,9 @@ public final class PaneContext {
     public var openCompare: (([CompareItem]) -> Effect?)?
     /// Opens the run launcher, pre-filled from a run when given (set when pipelines are available).
     public var openLauncher: ((LaunchPrefill?) -> Effect?)?
+    /// Starts a run of a pipeline with a reason recorded as its trigger (retrain from an alert);
+    /// set when the dashboard can launch runs.
+    public var startRun: ((_ pipeline: String, _ reason: String) -> Effect?)?
     /// The dashboard's own writes (promote), run off the UI thread; see ``attach(to:)``.
     public let writes: StoreWrites
 
