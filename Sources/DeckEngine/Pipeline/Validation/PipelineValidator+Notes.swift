@@ -2,15 +2,9 @@ import Foundation
 
 extension PipelineValidator {
     /// Things in `mldeck.yaml` that are valid but do nothing yet, so that nobody relies on a
-    /// trigger or a monitor that no command runs. Printed by `validate` as notes; never errors.
+    /// monitor that no command runs (triggers are run by `mldeck agent`). Printed by `validate` as notes; never errors.
     public func notes(in config: WorkspaceConfig) -> [PipelineConfigError] {
         var notes: [PipelineConfigError] = []
-        for pipeline in config.pipelines {
-            for (i, trigger) in pipeline.triggers.enumerated() {
-                notes.append(PipelineConfigError(file: file, location: trigger.location, key: "pipelines.\(pipeline.name).triggers[\(i)]",
-                                                 message: "`on: \(trigger.on)` is not used yet: no command runs triggers in this version"))
-            }
-        }
         if let monitors = config.monitors {
             notes.append(PipelineConfigError(file: file, location: monitors.location, key: "monitors",
                                              message: "not used yet: no command monitors models in this version"))
