@@ -37,6 +37,8 @@ public final class InMemoryStore: @unchecked Sendable {
     var modelVersionsByName: [String: [ModelVersionRecord]] = [:]
     var aliases: [String: [String: Int]] = [:]
     var history: [String: [AliasHistoryEntry]] = [:]
+    /// Alerts, oldest first (id = position + 1).
+    var alertList: [AlertRecord] = []
 
     /// A store for the workspace folder `root` (created when missing, with `.mldeck/objects`).
     public init(root: URL) throws {

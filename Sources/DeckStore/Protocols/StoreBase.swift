@@ -13,8 +13,8 @@ public protocol StoreBase: AnyObject, Sendable {
     func requireWritable() throws
 }
 
-/// The whole workspace store: tracking, pipeline steps, datasets and models. DeckEngine, the
+/// The whole workspace store: tracking, pipeline steps, datasets, models and alerts. DeckEngine, the
 /// dashboard and the command line work against this (or one of its parts), never against the
 /// SQLite implementation ``DeckStore`` itself, so a second implementation (PostgreSQL) plugs in.
-/// Alerts and the prediction log join this composition when they exist.
-public typealias WorkspaceStore = TrackingStore & PipelineStepStore & DatasetStore & ModelStore
+/// The prediction log (its own database file) joins this composition when it has a protocol.
+public typealias WorkspaceStore = TrackingStore & PipelineStepStore & DatasetStore & ModelStore & AlertStore

@@ -28,6 +28,8 @@ final class ErrorCategoryTests: XCTestCase {
             ("bad model reference", ModelRegistryError.badReference("m@@"), .invalidArgument),
             ("model object missing", ModelRegistryError.missingObject(model: "m", object: "ab", role: "model"), .corrupt),
             ("object missing", ObjectStoreError.missing(object, path: "/x"), .corrupt),
+            ("alert not found", AlertError.notFound(id: 9), .notFound),
+            ("bad alert", AlertError.invalid(field: "model", reason: "is empty"), .invalidArgument),
             ("object read-only", ObjectStoreError.readOnly(path: "/x"), .unavailable),
             ("filter too complex", RunQueryError.filterTooComplex(filter: "((((a"), .invalidArgument),
             ("filter syntax", FilterError("unexpected )", column: 3, expression: "a = 1)"), .invalidArgument),

@@ -57,6 +57,6 @@ final class AgentLog: @unchecked Sendable {  // `write` is serialised by `lock`
 /// What the agent runs besides triggers: the alert source for `drift` / `quality` triggers and
 /// the monitors (wired here when the alerts area is present).
 enum AgentWiring {
-    static func alertSource(_ store: DeckStore) -> (any TriggerAlertSource)? { nil }
+    static func alertSource(_ store: DeckStore) -> (any TriggerAlertSource)? { StoreTriggerAlerts(store: store) }
     static func tasks(_ store: DeckStore, log: @escaping (String) -> Void) -> [() throws -> Void] { [] }
 }

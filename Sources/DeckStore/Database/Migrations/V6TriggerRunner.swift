@@ -1,6 +1,6 @@
 import GRDB
 
-/// Migration v5 (triggers): the runner lease and the trigger firing state.
+/// Migration v6 (triggers): the runner lease and the trigger firing state.
 ///
 /// - `runner_lease`: at most one row (`name = 'runner'`): the process that runs the workspace's
 ///   triggers and monitors (an agent or a dashboard): its holder id, pid, start-time token, host,
