@@ -75,8 +75,9 @@ public enum TriggerStatusReport {
                     row.next = "never: the pipeline's dataset is not a registry dataset"
                 }
             case .codeChange: row.next = "when the pipeline's definition or its steps' deps change" + (state == nil ? "" : " (hash \(TriggerEvaluator.short(state?.lastSeen ?? "")))")
-            case .drift(let m): row.next = "on a new drift alert on \(m)" + (state?.lastSeen.map { " (after alert #\($0))" } ?? "")
-            case .quality(let m): row.next = "on a new quality alert on \(m)" + (state?.lastSeen.map { " (after alert #\($0))" } ?? "")
+            case .drift(let m), .quality(let m):
+                let after = state?.lastSeen.flatMap { $0 == "0" ? nil : " (newer than alert #\($0))" } ?? ""
+                row.next = "on a new \(d.on) alert (warning or critical) on \(m)\(after)"
             case .manual: row.next = "never (manual)"
             }
             if state == nil, d.on != "manual" { row.next += "; not checked yet: start `mldeck agent` (or the dashboard)" }

@@ -127,6 +127,24 @@ final class TriggerEngineTests: XCTestCase {
         XCTAssertEqual(try store.listRuns(RunQuery()).count, 1)
     }
 
+    /// The default code hash: editing the pipeline's `triggers:` is not a code change; editing a step is.
+    func testCodeChangeIgnoresTriggerEditsButNotStepEdits() throws {
+        let yaml = LockedText(TriggerTestConfig.yaml(TriggerTestConfig.pipeline(["{on: code-change, debounce: 1}"])))
+        let launcher = FakeLauncher(store: workspace.store)
+        let engine = TriggerEngine(store: workspace.store, launcher: launcher, clock: clock.date,
+                                   configProvider: { try TriggerTestConfig.parse(yaml.value) })
+        try engine.tick()
+        yaml.value = TriggerTestConfig.yaml(TriggerTestConfig.pipeline(["{on: code-change, debounce: 1}", "{on: dataset-update}"]))
+        clock.now += 5; try engine.tick()
+        clock.now += 5; try engine.tick()
+        XCTAssertTrue(launcher.queued.isEmpty, "a trigger edit is not a code change")
+        yaml.value = yaml.value.replacingOccurrences(of: "{run: \"true\"}", with: "{run: \"true --again\"}")
+        clock.now += 5; try engine.tick()
+        clock.now += 5; try engine.tick()
+        XCTAssertEqual(launcher.queued.map(\.launch.trigger), ["code-change"])
+        XCTAssertTrue(launcher.queued.first?.launch.tags[TriggerEngine.reasonTag]?.hasPrefix("pipeline code changed (") == true)
+    }
+
     /// A schedule missed while no runner was up is not replayed, except the latest one with `catch_up: true`.
     func testMissedSchedulesAreNotReplayedExceptTheLatestWithCatchUp() throws {
         clock.now = 1_768_442_400   // 2026-01-15 02:00 UTC

@@ -43,7 +43,7 @@ struct TriggersList: ParsableCommand {
             let last = r.lastFiredAt.map { Formatting.time($0) + (r.lastRunID.map { " → run \($0.prefix(8)) \(r.lastRunStatus ?? "")" } ?? "") } ?? "never"
             table.add([r.pipeline, r.trigger, r.state, last, r.next])
         }
-        print(table.render(), terminator: "")
+        print(table.render())
         for r in rows where r.lastReason != nil { print("  \(r.pipeline) \(r.on): last fired because \(r.lastReason ?? "")") }
     }
 }
