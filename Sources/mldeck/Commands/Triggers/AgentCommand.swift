@@ -58,5 +58,16 @@ final class AgentLog: @unchecked Sendable {  // `write` is serialised by `lock`
 /// the monitors (wired here when the alerts area is present).
 enum AgentWiring {
     static func alertSource(_ store: DeckStore) -> (any TriggerAlertSource)? { StoreTriggerAlerts(store: store) }
-    static func tasks(_ store: DeckStore, log: @escaping (String) -> Void) -> [() throws -> Void] { [] }
+    static func tasks(_ store: DeckStore, log: @escaping (String) -> Void) -> [() throws -> Void] {
+        // Runs whose process died (a `kill -9`ed `mldeck run`) are marked FAILED every 10 s, as a
+        // store open would, so a dead triggered run does not hold its pipeline's next firing for ever.
+        var lastReap = Date.distantPast
+        let reap: () throws -> Void = {
+            guard Date().timeIntervalSince(lastReap) >= 10 else { return }
+            lastReap = Date()
+            let reaped = try RunReaper(store: store).reap()
+            if reaped > 0 { log("marked \(reaped) run(s) FAILED: their process is gone") }
+        }
+        return [reap]
+    }
 }
