@@ -14,7 +14,8 @@ public struct TriggerStatus: Sendable, Equatable, Encodable {
     /// The run of the newest firing and its status (`RUNNING`, `FAILED`, …).
     public var lastRunID: String?
     public var lastRunStatus: String?
-    /// `idle`, `pending` (debounce), `queued` (waits for a running triggered run), `running`.
+    /// `IDLE`, `PENDING` (its debounce is running), `QUEUED` (waits for the pipeline's running
+    /// triggered run to end), `RUNNING` (its run is going).
     public var state: String
     /// When it fires next, when that is known (schedules, pending firings).
     public var nextAt: Double?
@@ -40,22 +41,22 @@ public enum TriggerStatusReport {
             let newest = mine.first
             var row = TriggerStatus(pipeline: d.pipeline, index: d.index, on: d.on, trigger: d.summary, debounce: d.debounce,
                                     lastFiredAt: state?.lastFiredAt, lastReason: state?.lastReason,
-                                    lastRunID: mine.first { $0.runID != nil }?.runID, lastRunStatus: nil, state: "idle", next: "")
+                                    lastRunID: mine.first { $0.runID != nil }?.runID, lastRunStatus: nil, state: "IDLE", next: "")
             if let id = row.lastRunID, let run = try? store.resolveRun(id) { row.lastRunStatus = run.status.rawValue }
             if let open = newest, open.status != .finished {
                 switch open.status {
                 case .pending:
                     let running = recent.first { $0.pipeline == d.pipeline && ($0.status == .started || $0.status == .launching) }
                     if let running {
-                        row.state = "queued"
+                        row.state = "QUEUED"
                         row.next = "queued: waits for triggered run \(running.runID.map { String($0.prefix(8)) } ?? "?") of \(d.pipeline) to end (\(open.reason))"
                     } else {
-                        row.state = "pending"; row.nextAt = open.dueAt
+                        row.state = "PENDING"; row.nextAt = open.dueAt
                         row.next = "starts when its \(Int(d.debounce)) s debounce ends (\(open.count) firing(s) coalesced: \(open.reason))"
                     }
                     return row
                 case .launching, .started:
-                    row.state = "running"
+                    row.state = "RUNNING"
                     row.next = "its run \(open.runID.map { String($0.prefix(8)) } ?? "") is going; a new firing waits for it"
                     return row
                 case .finished: break

@@ -68,7 +68,7 @@ final class TriggerEngineTests: XCTestCase {
         clock.now += 60; try engine.tick()
         XCTAssertEqual(launcher.queued.count, 1, "the first triggered run is still RUNNING")
         let report = try TriggerStatusReport.build(config: try TriggerTestConfig.parse(config), store: store, now: Date(timeIntervalSince1970: clock.now))
-        XCTAssertEqual(report.first?.state, "queued")
+        XCTAssertEqual(report.first?.state, "QUEUED")
         XCTAssertTrue(report.first?.next.contains("waits for triggered run") == true, report.first?.next ?? "")
         try store.finishRun(RunHandle(id: launcher.queued[0].runID), status: .finished)
         clock.now += 1; try engine.tick()
