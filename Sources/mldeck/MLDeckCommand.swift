@@ -12,7 +12,7 @@ struct MLDeckCommand: AsyncParsableCommand {
             DashboardCommand.self, DemoCommand.self,
             DatasetsCommand.self, FsckCommand.self, GcCommand.self, DriftCommand.self,
             RunCommand.self, PipelinesCommand.self, ValidateCommand.self, ModelsCommand.self, InternalCommand.self,
-            ServeCommand.self, ServersCommand.self, ServerCommand.self,
+            ServeCommand.self, ServersCommand.self, ServerCommand.self, TriggersCommand.self, AgentCommand.self,
             ServeCommand.self, ServersCommand.self,
             MonitorCommand.self, AlertsCommand.self,
         ],

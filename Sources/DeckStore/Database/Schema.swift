@@ -13,6 +13,7 @@ enum Schema {
         migrator.registerMigration("v3-models", migrate: ModelsMigration.migrate)
         migrator.registerMigration("v4-model-tags-deployments", migrate: ProductionRegistryMigration.migrate)
         migrator.registerMigration("v5-alerts", migrate: AlertsMigration.migrate)
+        migrator.registerMigration("v6-trigger-runner", migrate: TriggerRunnerMigration.migrate)
         return migrator
     }
 }

@@ -132,7 +132,7 @@ final class PipelineConfigTests: XCTestCase {
         XCTAssertEqual(found.first?.location?.line, 7)
         XCTAssertTrue(found.first?.message.contains("unknown metric 'acuracy' (did you mean 'accuracy'?)") == true, found.first?.message ?? "")
         let notes = PipelineValidator(file: "mldeck.yaml").notes(in: try parse(yaml))
-        XCTAssertEqual(Set(notes.map(\.key)), ["pipelines.p.triggers[0]", "serve"], "monitors: is read by `mldeck monitor`")
+        XCTAssertEqual(Set(notes.map(\.key)), ["serve"], "triggers: run in `mldeck agent`, monitors: in `mldeck monitor`")
         XCTAssertTrue(notes.allSatisfy { $0.message.contains("not used yet") })
         XCTAssertEqual(notes.first { $0.key == "serve" }?.location?.line, 12)
     }

@@ -111,7 +111,8 @@ public struct StepSpec: Sendable {
 /// fired by the trigger runner.
 public struct TriggerSpec: Sendable, Equatable, Codable {
     public var on: String
-    /// Other keys (`cron`, `model`, `dataset`, `metric`, …) as text.
+    /// Other keys (`cron`, `timezone`, `model`, `dataset`, `metric`, …) as text; `debounce` in
+    /// seconds and `catch_up` as `true`/`false` (see ``TriggerDefinition`` for the typed view).
     public var options: [String: String]
     public var location: ConfigLocation
 
@@ -124,7 +125,7 @@ public struct TriggerSpec: Sendable, Equatable, Codable {
     /// Keys each kind accepts besides `on`: its own, and `debounce` (every kind: firings closer
     /// than this are merged into one run).
     public static let optionKeys: [String: Set<String>] = [
-        "dataset-update": ["dataset", "debounce"], "schedule": ["cron", "catch_up", "debounce"], "code-change": ["paths", "debounce"],
+        "dataset-update": ["dataset", "debounce"], "schedule": ["cron", "timezone", "catch_up", "debounce"], "code-change": ["paths", "debounce"],
         "drift": ["model", "alias", "debounce"], "quality": ["model", "alias", "metric", "threshold", "debounce"], "manual": ["debounce"],
     ]
 }

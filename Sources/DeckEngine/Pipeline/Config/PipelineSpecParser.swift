@@ -150,17 +150,7 @@ public struct PipelineSpecParser {
             default: options[key] = try scalar(item, path + "." + key, "text")
             }
         }
-        if on == "schedule" {
-            guard let cron = options["cron"] else { throw error(at, path, "a schedule trigger needs `cron:` (e.g. \"0 3 * * *\")") }
-            let fields = cron.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count == 5 else {
-                throw error(value["cron"]?.location, path + ".cron", "expected five cron fields (minute hour day month weekday), found '\(cron)'")
-            }
-            let allowedCharacters = CharacterSet(charactersIn: "0123456789*,/-").union(.letters)
-            if let bad = fields.first(where: { !$0.unicodeScalars.allSatisfy(allowedCharacters.contains) }) {
-                throw error(value["cron"]?.location, path + ".cron", "'\(bad)' is not a cron field (digits, *, ',', '-', '/' or names such as MON, JAN)")
-            }
-        }
+        try TriggerOptionsCheck(parser: self, value: value, path: path).check(on: on, options: options, at: at)
         return TriggerSpec(on: on, options: options, location: at)
     }
 

@@ -21,13 +21,15 @@ public enum PipelineLauncher {
         public var sweepNote: String?
         /// When set, `register` steps are skipped with this reason (`--register best|none` sweeps).
         public var registrationDeferred: String?
+        /// Extra tags of the run (a trigger's reason).
+        public var tags: [String: String]
 
         public init(pipeline: String, params: [String: String] = [:], dataset: String? = nil, force: Bool = false,
                     noCache: Bool = false, trigger: String = "manual", parentRunID: String? = nil,
-                    sweepNote: String? = nil, registrationDeferred: String? = nil) {
+                    sweepNote: String? = nil, registrationDeferred: String? = nil, tags: [String: String] = [:]) {
             self.pipeline = pipeline; self.params = params; self.dataset = dataset; self.force = force
             self.noCache = noCache; self.trigger = trigger; self.parentRunID = parentRunID
-            self.sweepNote = sweepNote; self.registrationDeferred = registrationDeferred
+            self.sweepNote = sweepNote; self.registrationDeferred = registrationDeferred; self.tags = tags
         }
     }
 
@@ -58,7 +60,7 @@ public enum PipelineLauncher {
             let problems = PipelineValidator(file: config.file).problems(in: pipeline, overrides: launch.params)
             guard problems.isEmpty else { throw PipelineRunError.invalid(PipelineConfigErrors(problems)) }
             return RunStart(experiment: pipeline.name, status: .queued, command: commandLine(launch), pipeline: pipeline.name,
-                            params: params, tags: ["mldeck.pipeline": pipeline.name],
+                            params: params, tags: launch.tags.merging(["mldeck.pipeline": pipeline.name]) { _, fixed in fixed },
                             lineage: RunLineage(parentRunID: launch.parentRunID, trigger: launch.trigger), owner: owner)
         }
         return try store.createRuns(starts)

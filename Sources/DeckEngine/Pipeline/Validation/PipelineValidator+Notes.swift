@@ -2,16 +2,11 @@ import Foundation
 
 extension PipelineValidator {
     /// Things in `mldeck.yaml` that are valid but do nothing yet, so that nobody relies on a
-    /// trigger or a monitor that no command runs. Printed by `validate` as notes; never errors.
+    /// section that no command reads. Printed by `validate` as notes; never errors.
     public func notes(in config: WorkspaceConfig) -> [PipelineConfigError] {
         var notes: [PipelineConfigError] = []
-        for pipeline in config.pipelines {
-            for (i, trigger) in pipeline.triggers.enumerated() {
-                notes.append(PipelineConfigError(file: file, location: trigger.location, key: "pipelines.\(pipeline.name).triggers[\(i)]",
-                                                 message: "`on: \(trigger.on)` is not used yet: no command runs triggers in this version"))
-            }
-        }
-        // monitors: and on_alert: are read by `mldeck monitor` (MonitorSpecParser).
+        // triggers: are run by `mldeck agent`; monitors: and on_alert: are read by `mldeck monitor`
+        // and the agent (MonitorSpecParser).
         for (key, value) in config.sections.sorted(by: { $0.key < $1.key }) where key != "on_alert" {
             notes.append(PipelineConfigError(file: file, location: value.location, key: key,
                                              message: "not used yet: no command reads `\(key):` in this version"))
