@@ -51,6 +51,7 @@ public enum BenchSuites {
         "datasets": DatasetsBench(),
         "pipelines": PipelinesBench(),
         "monitor": MonitorBench(),
+        "serve": ServeBench(),
         "workbench": WorkbenchBench(),
     ]
     public static let order = ["tracking", "datasets", "pipelines", "serve", "monitor", "ui", "workbench"]

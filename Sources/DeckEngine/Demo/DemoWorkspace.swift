@@ -1,3 +1,4 @@
+import DeckML
 import DeckStore
 import Foundation
 
@@ -29,15 +30,22 @@ public enum DemoWorkspace {
             if sweep.count >= 3 { picks = [sweep[2], sweep[1], sweep[0]] } else { picks = sweep.reversed() }
             if let retrained = runs.last(where: { $0.datasetVersion == 3 }) { picks.append(retrained) }
             var notes: [String] = []
-            let signature = ChurnDataGenerator.columns.filter { $0 != "churn" && $0 != "customer_id" }
-                .map { SignatureColumn(name: $0, type: ["tenure", "monthly_charges", "total_charges"].contains($0) ? "float" : "categorical") }
             let dataset = try? store.datasetVersions("churn")
+            var tables: [URL: DataTable] = [:]
             for (i, run) in picks.enumerated() {
-                let object = try store.objects.putFile(at: run.modelFile)
+                // What a pipeline's register step stores: model, preprocessing, reference data.
+                let table = try tables[run.dataFile] ?? DataTable.load(path: run.dataFile.path)
+                tables[run.dataFile] = table
+                let batch = ObjectWriteBatch(store: store.objects)
+                let object = try batch.putFile(at: run.modelFile)
+                let preprocessing = try batch.put(try run.spec.jsonData())
+                let reference = try batch.put(try ReferenceData.build(table: table, spec: run.spec, rows: run.trainRows).encoded())
+                try batch.commit()
                 let hash = dataset?.first { $0.number == run.datasetVersion }?.contentHash
                 let alias: String? = i == picks.count - 1 && i > 2 ? "staging" : nil
                 let v = try store.registerModelVersion(NewModelVersion(
-                    model: "churn-model", modelObject: object, task: "binary", signature: signature,
+                    model: "churn-model", modelObject: object, preprocessingObject: preprocessing, referenceObject: reference,
+                    task: run.spec.task.rawValue, signature: run.spec.inputs.map { SignatureColumn(name: $0.name, type: $0.type) },
                     metrics: ["auc": run.validationAUC, "logloss": run.validationLogLoss, "accuracy": run.accuracy],
                     params: run.params, runID: run.runID, datasetName: "churn", datasetVersionNumber: run.datasetVersion,
                     datasetHash: hash, description: "XGBoost, max_depth \(run.params["max_depth"] ?? "?"), eta \(run.params["eta"] ?? "?")"),

@@ -37,6 +37,12 @@ public struct DemoWorkspaceBuilder {
         public var accuracy: Double
         /// The model as XGBoost JSON.
         public var modelFile: URL
+        /// The preprocessing the model was trained with (fitted on ``trainRows``), as a
+        /// pipeline's `split` step makes it: the version can be served and scored like any other.
+        public var spec: PreprocessingSpec
+        /// The data file it was trained on, and the rows of it in its training split.
+        public var dataFile: URL
+        public var trainRows: [Int]
     }
 
     public var directory: URL
@@ -83,6 +89,7 @@ public struct DemoWorkspaceBuilder {
         try Data(ChurnDataGenerator.csv(v3).utf8).write(to: dataDir.appendingPathComponent("churn.csv"))
         var notes: [String] = []
         if let registerDatasets { notes += try registerDatasets(store, files) }
+        let v2Table = try DataTable.load(path: files[1].path), v3Table = try DataTable.load(path: files[2].path)
 
         // 2. The sweep on v2.
         progress("training a sweep of \(sweepSize) XGBoost runs…")
@@ -98,7 +105,7 @@ public struct DemoWorkspaceBuilder {
         try fm.createDirectory(at: modelsDir, withIntermediateDirectories: true)
         var t = sweepStart + 5
         for (i, params) in grid.enumerated() {
-            let r = try train(store: store, customers: v2, datasetVersion: 2, params: params, name: "churn-\(i + 1)",
+            let r = try train(store: store, table: v2Table, dataFile: files[1], datasetVersion: 2, params: params, name: "churn-\(i + 1)",
                               parent: parent.id, trigger: "sweep", startTime: t, modelsDir: modelsDir)
             trained.append(r.run)
             t += r.seconds + 300
@@ -112,7 +119,7 @@ public struct DemoWorkspaceBuilder {
         var t3 = now - 3 * 3600
         for (i, depth) in [best.params["max_depth"]!, "8"].enumerated() {
             retrainParams["max_depth"] = depth
-            let r = try train(store: store, customers: v3, datasetVersion: 3, params: retrainParams, name: "churn-retrain-\(i + 1)",
+            let r = try train(store: store, table: v3Table, dataFile: files[2], datasetVersion: 3, params: retrainParams, name: "churn-retrain-\(i + 1)",
                               parent: nil, trigger: "dataset-update", startTime: t3, modelsDir: modelsDir)
             trained.append(r.run)
             t3 += r.seconds + 1800
@@ -139,28 +146,33 @@ public struct DemoWorkspaceBuilder {
         return (0..<n).map { out[$0 * out.count / n] }
     }
 
-    /// Trains one run: 80/20 split (seeded), XGBoost with early stopping on validation AUC,
-    /// per-round curves, final metrics, and the training log.
-    func train(store: DeckStore, customers: [ChurnDataGenerator.Customer], datasetVersion: Int, params: [String: String],
+    /// Trains one run: 80/20 split (seeded), the preprocessing of a `split` step (target `churn`,
+    /// `customer_id` excluded and kept as the id column, encodings fitted on the training rows),
+    /// XGBoost with early stopping on validation AUC, per-round curves, final metrics, the log.
+    func train(store: DeckStore, table: DataTable, dataFile: URL, datasetVersion: Int, params: [String: String],
                name: String, parent: String?, trigger: String, startTime: Double, modelsDir: URL) throws -> (run: TrainedRun, seconds: Double) {
         let clock = ContinuousClock(), started = clock.now
-        let (names, rows, labels) = ChurnDataGenerator.features(customers)
         var g = SplitMix64(seed: 42)
-        var order = Array(rows.indices)
+        var order = Array(0..<table.rowCount)
         for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, g.nextIndex(below: i + 1)) }
         let cut = Int(Double(order.count) * 0.8)
-        func matrix(_ idx: ArraySlice<Int>) throws -> LabeledMatrix {
-            let values = idx.flatMap { rows[$0] }
-            let fm = try FeatureMatrix(rows: idx.count, columns: names.count, values: values, featureNames: names)
-            return try LabeledMatrix(features: fm, labels: idx.map { labels[$0] })
+        let trainRows = Array(order[..<cut]), validRows = Array(order[cut...])
+        let fitter = PreprocessingFitter(options: PreprocessingFitter.Options(target: "churn", exclude: ["customer_id"]))
+        let (task, classes) = try fitter.inferTask(table)
+        let (features, excluded) = try fitter.chooseFeatures(table)
+        let spec = fitter.fit(table, task: task, classes: classes, features: features, excluded: excluded, trainRows: trainRows)
+        let transformer = FeatureTransformer(spec: spec)
+        func matrix(_ rows: [Int]) throws -> LabeledMatrix {
+            try LabeledMatrix(features: try transformer.features(table, rows: rows), labels: try transformer.labels(table, rows: rows))
         }
-        let trainSet = try matrix(order[..<cut]), validSet = try matrix(order[cut...])
+        let names = spec.featureNames, rowCount = table.rowCount
+        let trainSet = try matrix(trainRows), validSet = try matrix(validRows)
         let parameters = XGBoostParameters(objective: .binaryLogistic, rounds: Int(params["rounds"] ?? "120") ?? 120,
                                            earlyStoppingRounds: 10, threads: 1, evalMetrics: ["logloss", "auc"],
                                            extra: ["max_depth": params["max_depth"] ?? "6", "eta": params["eta"] ?? "0.1",
                                                    "subsample": params["subsample"] ?? "1.0", "seed": "7", "tree_method": "hist"])
         var logText = "$ mldeck run churn \(params.sorted { $0.key < $1.key }.map { "-p \($0.key)=\($0.value)" }.joined(separator: " "))\n"
-        logText += "[prepare] split \(customers.count) rows: \(cut) train / \(customers.count - cut) validation (seed 42)\n"
+        logText += "[prepare] split \(rowCount) rows: \(cut) train / \(rowCount - cut) validation (seed 42); \(spec.inputs.count) input columns → \(names.count) features\n"
         logText += "[train] xgboost binary:logistic, \(names.count) features, early stopping on validation-auc (10 rounds)\n"
         let result = try XGBoostTrainer.train(parameters: parameters, train: trainSet, validation: validSet)
         var points: [MetricPoint] = []
@@ -207,7 +219,8 @@ public struct DemoWorkspaceBuilder {
         ], run: run)
         try store.finishRun(run, status: .finished, exitCode: 0, endTime: end)
         let trainedRun = TrainedRun(runID: run.id, name: name, datasetVersion: datasetVersion, params: params, validationAUC: auc,
-                                    validationLogLoss: logloss, accuracy: accuracy, modelFile: modelFile)
+                                    validationLogLoss: logloss, accuracy: accuracy, modelFile: modelFile, spec: spec,
+                                    dataFile: dataFile, trainRows: trainRows)
         return (trainedRun, wall)
     }
 }

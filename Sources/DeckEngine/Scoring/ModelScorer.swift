@@ -2,8 +2,13 @@ import DeckML
 
 /// The one way MLDeck scores data with a model version: `models predict`, and next the
 /// prediction endpoint and monitoring. A table (or some of its rows) goes in; predictions,
-/// class probabilities and the rows' ids come out. Values the model cannot read are refused, or
-/// scored as missing and reported under `lenient`.
+/// class probabilities and the rows' ids come out.
+///
+/// One rule for every caller (`models predict`, `serve`, the shadow): a category the model never
+/// saw in training is scored as missing — the encoding it was trained with (one-hot: all zero;
+/// ordinal: NaN) — and reported in ``Result/warnings``, since live data meets new categories and
+/// monitoring counts them; text in a numeric column is refused (the caller sent something else
+/// than a number), unless `lenient` scores it as missing too and reports it.
 public struct ModelScorer: Sendable {
     public let model: LoadedModel
 
@@ -16,7 +21,7 @@ public struct ModelScorer: Sendable {
         public var idColumn: String?
         /// That column's value per scored row.
         public var ids: [String]?
-        /// Values scored as missing (only under `lenient`).
+        /// Values scored as missing: unseen categories always, text in a numeric column under `lenient`.
         public var warnings: [ScoringProblem]
     }
 
@@ -24,12 +29,13 @@ public struct ModelScorer: Sendable {
     public static let listedProblems = 10
 
     /// Scores `rows` of `table` (all rows when nil).
-    /// - Throws: ``ScoringError/badValues(problems:total:)`` unless `lenient`;
-    ///   ``PreprocessingError`` for a missing input column.
+    /// - Throws: ``ScoringError/badValues(problems:total:)`` for text in a numeric column unless
+    ///   `lenient`; ``PreprocessingError`` for a missing input column.
     public func score(_ table: DataTable, rows: [Int]? = nil, lenient: Bool = false) throws -> Result {
         let problems = ScoringInputCheck.problems(table, spec: model.spec, rows: rows)
-        if !problems.isEmpty && !lenient {
-            throw ScoringError.badValues(problems: Array(problems.prefix(Self.listedProblems)), total: problems.count)
+        let refused = problems.filter { $0.kind == .notANumber }
+        if !refused.isEmpty && !lenient {
+            throw ScoringError.badValues(problems: Array(refused.prefix(Self.listedProblems)), total: refused.count)
         }
         let predictions = try model.predict(table, rows: rows)
         let idColumn = model.spec.idColumn.flatMap { table.index(of: $0) != nil ? $0 : nil }

@@ -32,7 +32,7 @@ public struct ScoringProblem: Sendable, Equatable, Codable, CustomStringConverti
 
 /// Why a table could not be scored.
 public enum ScoringError: Error, CustomStringConvertible, CategorizedError {
-    /// Values the model cannot read; `total` counts them all, `problems` holds the first few.
+    /// Text where the model reads numbers; `total` counts them all, `problems` holds the first few.
     case badValues(problems: [ScoringProblem], total: Int)
 
     public var category: ErrorCategory { .invalidArgument }
@@ -43,7 +43,7 @@ public enum ScoringError: Error, CustomStringConvertible, CategorizedError {
             let more = total > problems.count ? "\n  … and \(total - problems.count) more" : ""
             return "\(total) value\(total == 1 ? "" : "s") cannot be scored:\n  "
                 + problems.map(\.description).joined(separator: "\n  ") + more
-                + "\n(--lenient scores them as missing values and reports each as a warning)"
+                + "\n(--lenient scores them as missing values and reports each as a warning; unseen categories always are)"
         }
     }
 }

@@ -12,10 +12,12 @@ public enum ServeSetupError: Error, CustomStringConvertible, CategorizedError {
     case badOption(name: String, value: String, expected: String)
     /// Binding failed (the port is taken, the address is not this machine's).
     case cannotBind(address: String, reason: String)
+    /// `--shadow` with `--no-log`: the shadow's answers are only kept in the prediction log.
+    case shadowNeedsLog
 
     public var category: ErrorCategory {
         switch self {
-        case .tokenRequired, .shortToken, .badPort, .badOption: return .invalidArgument
+        case .tokenRequired, .shortToken, .badPort, .badOption, .shadowNeedsLog: return .invalidArgument
         case .cannotBind: return .unavailable
         }
     }
@@ -32,6 +34,8 @@ public enum ServeSetupError: Error, CustomStringConvertible, CategorizedError {
             return "--\(name) \(value): expected \(expected)"
         case .cannotBind(let address, let reason):
             return "cannot listen on \(address): \(reason) (is another server on that port? `mldeck servers list` shows MLDeck's)"
+        case .shadowNeedsLog:
+            return "--shadow keeps the shadow's answers in the prediction log: drop --no-log"
         }
     }
 }

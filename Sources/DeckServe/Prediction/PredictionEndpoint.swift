@@ -11,9 +11,11 @@ public struct PredictionEndpoint: Sendable {
     public let slot: ModelSlot
     public let writer: PredictionLogWriter
     public let ids: PredictionIDs
+    /// Scores every answered request again with a shadow version, off the request path.
+    public let shadow: ShadowScorer?
 
-    public init(slot: ModelSlot, writer: PredictionLogWriter, ids: PredictionIDs = PredictionIDs()) {
-        self.slot = slot; self.writer = writer; self.ids = ids
+    public init(slot: ModelSlot, writer: PredictionLogWriter, ids: PredictionIDs = PredictionIDs(), shadow: ShadowScorer? = nil) {
+        self.slot = slot; self.writer = writer; self.ids = ids; self.shadow = shadow
     }
 
     /// The answer's JSON and the version that made it.
@@ -30,18 +32,16 @@ public struct PredictionEndpoint: Sendable {
         var warnings = checked
         let result: ModelScorer.Result
         do {
-            result = try served.scorer.score(table, lenient: true)
+            result = try served.scorer.score(table)
+        } catch ScoringError.badValues(let problems, _) where !problems.isEmpty {
+            let problem = problems[0]
+            throw HTTPAPIError.badRequest("row \(problem.row), column '\(problem.column)': \(JSONText.quoted(String(problem.value.prefix(60)))) is not a number")
         } catch let error as CategorizedError {
             throw HTTPAPIError(categorized: error)
         } catch let error as PreprocessingError {
             throw HTTPAPIError.badRequest("\(error)")
         } catch {
             throw HTTPAPIError(.internalServerError, code: "INTERNAL_ERROR", "the model failed to score the rows")
-        }
-        for problem in result.warnings {
-            if problem.kind == .notANumber {
-                throw HTTPAPIError.badRequest("row \(problem.row), column '\(problem.column)': \(JSONText.quoted(String(problem.value.prefix(60)))) is not a number")
-            }
         }
         let unseen = result.warnings.filter { $0.kind == .unseenCategory }
         if !unseen.isEmpty {
@@ -57,6 +57,7 @@ public struct PredictionEndpoint: Sendable {
         if writer.isEnabled && rowCount > 0 {
             writer.enqueue(Self.logBatch(served, table: table, predictions: predictions, callerIDs: result.ids,
                                          predictionIDs: madeIDs, seconds: seconds))
+            shadow?.enqueue(frame: frame, predictionIDs: madeIDs, primaryVersion: served.version.version)
         }
         return Answer(json: json, version: served.version.version)
     }

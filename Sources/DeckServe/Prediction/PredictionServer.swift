@@ -16,6 +16,8 @@ public final class PredictionServer: @unchecked Sendable {
     public let metrics = RequestMetrics()
     public let writer: PredictionLogWriter
     public let endpoint: PredictionEndpoint
+    /// The shadow version's scorer (`--shadow ALIAS`).
+    public let shadow: ShadowScorer?
     let model: String
     let alias: String?
     let started = Date()
@@ -28,7 +30,15 @@ public final class PredictionServer: @unchecked Sendable {
         slot = ModelSlot(try ServedModel.load(store: store, version: version, alias: alias, strictColumns: options.strictColumns))
         let log = options.logPredictions ? try PredictionLog.open(store.workspace) : nil
         writer = PredictionLogWriter(log: log, capacity: options.logQueue, retention: options.retention, writeDelay: options.logWriteDelay)
-        endpoint = PredictionEndpoint(slot: slot, writer: writer)
+        if let shadowAlias = options.shadowAlias {
+            guard let log else { throw ServeSetupError.shadowNeedsLog }
+            let shadowVersion = try store.modelVersion(ModelReference(model: version.model, selector: .alias(shadowAlias)))
+            shadow = ShadowScorer(slot: ModelSlot(try ServedModel.load(store: store, version: shadowVersion, alias: shadowAlias, strictColumns: false)),
+                                  log: log)
+        } else {
+            shadow = nil
+        }
+        endpoint = PredictionEndpoint(slot: slot, writer: writer, shadow: shadow)
         registry = ServerRegistry(workspace: store.workspace)
     }
 
@@ -81,6 +91,12 @@ public final class PredictionServer: @unchecked Sendable {
         json.raw(","); json.key("version"); json.raw("\(served.version.version)")
         json.raw(","); json.key("alias"); json.raw(served.alias.map(JSONText.quoted) ?? "null")
         json.raw(","); json.key("since"); json.string(ISO8601DateFormatter().string(from: served.since))
+        if let shadow {
+            let version = shadow.slot.current
+            json.raw(","); json.key("shadow")
+            json.raw("{"); json.key("version"); json.raw("\(version.version.version)")
+            json.raw(","); json.key("alias"); json.raw(version.alias.map(JSONText.quoted) ?? "null"); json.raw("}")
+        }
         json.raw("}")
         return json.text
     }
@@ -98,6 +114,21 @@ public final class PredictionServer: @unchecked Sendable {
             "# HELP mldeck_serve_model_version The model version answering now.",
             "# TYPE mldeck_serve_model_version gauge",
             "mldeck_serve_model_version{model=\(JSONText.quoted(served.version.model))} \(served.version.version)",
+        ] + shadowMetrics()
+    }
+
+    func shadowMetrics() -> [String] {
+        guard let shadow else { return [] }
+        let counts = shadow.counts
+        return [
+            "# HELP mldeck_serve_shadow_rows_total Rows the shadow version scored and logged, dropped (it fell behind) or failed to score.",
+            "# TYPE mldeck_serve_shadow_rows_total counter",
+            "mldeck_serve_shadow_rows_total{outcome=\"scored\"} \(counts.scored)",
+            "mldeck_serve_shadow_rows_total{outcome=\"dropped\"} \(counts.dropped)",
+            "mldeck_serve_shadow_rows_total{outcome=\"failed\"} \(counts.failed)",
+            "# HELP mldeck_serve_shadow_version The shadow version scoring beside the primary.",
+            "# TYPE mldeck_serve_shadow_version gauge",
+            "mldeck_serve_shadow_version{model=\(JSONText.quoted(model))} \(shadow.slot.current.version.version)",
         ]
     }
 
@@ -128,6 +159,7 @@ public final class PredictionServer: @unchecked Sendable {
             onServerRunning: { [self] channel in
                 let port = channel.localAddress?.port ?? options.port
                 boundAddress.set((host, port))
+                recordDeployment()  // before the registry entry, which `deploy … serve: true` waits for
                 writeRegistry()
                 announce("http://\(host.contains(":") ? "[\(host)]" : host):\(port)")
             },
@@ -138,6 +170,13 @@ public final class PredictionServer: @unchecked Sendable {
                                          interval: options.watchInterval, onSwap: { [self] served in
                 FileHandle.standardError.write(Data("mldeck serve: now serving \(served.version.reference) (\(alias) moved)\n".utf8))
                 writeRegistry()
+            }))
+        }
+        if let shadow, let shadowAlias = options.shadowAlias {
+            services.insert(shadow, at: 1)
+            services.append(AliasWatcher(store: store, slot: shadow.slot, model: model, alias: shadowAlias, strictColumns: false,
+                                         interval: options.watchInterval, onSwap: { served in
+                FileHandle.standardError.write(Data("mldeck serve: shadow now \(served.version.reference) (\(shadowAlias) moved)\n".utf8))
             }))
         }
         services.append(app)
@@ -164,6 +203,22 @@ public final class PredictionServer: @unchecked Sendable {
     func removeRegistry() {
         guard let bound = boundAddress.get() else { return }
         registry.remove(host: bound.host, port: bound.port)
+        if let alias { _ = try? store.endDeployments(model: model, alias: alias, address: deploymentAddress(bound)) }
+    }
+
+    /// `host:port`, as deployments record a server's address.
+    func deploymentAddress(_ bound: (host: String, port: Int)) -> String {
+        "\(bound.host.contains(":") ? "[\(bound.host)]" : bound.host):\(bound.port)"
+    }
+
+    /// Records that this server serves its alias on its address (`models deployments` shows it);
+    /// alias moves carry the record over to the new version, and a stop ends it. A fixed version
+    /// is not a deployment.
+    func recordDeployment() {
+        guard let alias, let bound = boundAddress.get() else { return }
+        let address = deploymentAddress(bound)
+        _ = try? store.recordDeployment(model: model, version: slot.current.version.version, alias: alias, address: address,
+                                        reason: "mldeck serve listening on \(address)")
     }
 }
 

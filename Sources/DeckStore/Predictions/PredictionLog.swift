@@ -21,6 +21,8 @@ import GRDB
 ///   TEXT, time REAL)`: labels that arrived later through `POST /feedback`, joined to
 ///   `predictions` by `prediction_id = predictions.id`, or by `(model, caller_id)`.
 ///
+/// Version 2 adds `shadow_predictions` (see `PredictionLog+Shadow.swift`).
+///
 /// Durability choice: WAL with `synchronous = NORMAL`. The log stays consistent after `kill -9`;
 /// a power failure may lose its last commits. Entries still queued in a server's memory when it
 /// is killed are lost (a graceful stop flushes them): the log is for monitoring, not an audit trail.
@@ -93,6 +95,7 @@ public final class PredictionLog: @unchecked Sendable {
                 CREATE INDEX feedback_caller ON feedback(model, caller_id);
                 """)
         }
+        m.registerMigration("v2-shadow-predictions") { db in try createShadowTable(db) }
         return m
     }
 
@@ -151,6 +154,7 @@ public final class PredictionLog: @unchecked Sendable {
                     try db.execute(sql: """
                         DELETE FROM prediction_batches WHERE NOT EXISTS (SELECT 1 FROM predictions p WHERE p.batch_id = prediction_batches.id)
                         """)
+                    _ = try Self.trimShadow(db)
                 }
                 return PredictionTrimReport(removedPredictions: removed, removedFeedback: removedFeedback)
             }

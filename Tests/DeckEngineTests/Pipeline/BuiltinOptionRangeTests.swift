@@ -62,7 +62,7 @@ final class BuiltinOptionRangeTests: XCTestCase {
             XCTAssertTrue(found.contains { $0.contains("with.\(c.key): expected ") }, "\(c): \(found)")
         }
         XCTAssertEqual(BuiltinOptionRanges.byBuiltin["register"], [:], "register takes no numeric options")
-        XCTAssertEqual(BuiltinOptionRanges.byBuiltin["deploy"], [:], "deploy takes no numeric options")
+        XCTAssertEqual(BuiltinOptionRanges.byBuiltin["deploy"], ["port": .whole(1...65_535)], "deploy's one numeric option is the port of serve: true")
         for entry in BuiltinCatalog.entries { XCTAssertNotNil(BuiltinOptionRanges.byBuiltin[entry.name], entry.name) }
     }
 

@@ -28,11 +28,9 @@ final class ModelScorerTests: XCTestCase {
         let bad = try table("id,x1,x2,colour\n7,1.5,2,red\n8,abc,3,blue\n9,2,,purple\n")
         XCTAssertThrowsError(try ModelScorer(model: model).score(bad)) { error in
             guard case ScoringError.badValues(let problems, let total) = error else { return XCTFail("\(error)") }
-            XCTAssertEqual(total, 2)
-            XCTAssertEqual(problems.map(\.description), [
-                "row 2, column 'x1': 'abc' is not a number",
-                "row 3, column 'colour': 'purple' is a category the model never saw (it knows: blue, green, red)",
-            ])
+            // Only the text in a numeric column is refused; the unseen category is not a reason.
+            XCTAssertEqual(total, 1)
+            XCTAssertEqual(problems.map(\.description), ["row 2, column 'x1': 'abc' is not a number"])
             XCTAssertEqual((error as? ScoringError)?.category, .invalidArgument)
         }
         // Lenient: scored as missing, each reported; the same numbers as a table with those cells empty.
@@ -41,6 +39,19 @@ final class ModelScorerTests: XCTestCase {
         XCTAssertEqual(lenient.ids, ["7", "8", "9"])
         let blanked = try ModelScorer(model: model).score(try table("id,x1,x2,colour\n7,1.5,2,red\n8,,3,blue\n9,2,,\n"))
         XCTAssertEqual(lenient.predictions.values, blanked.predictions.values)
+    }
+
+    /// One rule for `models predict`, `serve` and the exported loader: an unseen category is
+    /// scored as missing (the training encoding of a missing value) and reported, never refused.
+    func testAnUnseenCategoryIsScoredAsMissingWithAWarningNotRefused() throws {
+        let (_, model) = try trainedModel()
+        let scored = try ModelScorer(model: model).score(try table("id,x1,x2,colour\n7,1.5,2,red\n9,2,1,purple\n"))
+        XCTAssertEqual(scored.warnings.map(\.description),
+                       ["row 2, column 'colour': 'purple' is a category the model never saw (it knows: blue, green, red)"])
+        XCTAssertEqual(scored.warnings.first?.kind, .unseenCategory)
+        let blanked = try ModelScorer(model: model).score(try table("id,x1,x2,colour\n7,1.5,2,red\n9,2,1,\n"))
+        XCTAssertTrue(blanked.warnings.isEmpty)
+        XCTAssertEqual(scored.predictions.values, blanked.predictions.values)
     }
 
     func testTheIdColumnIsDeclaredNotGuessedFromMessages() throws {

@@ -136,6 +136,9 @@ public enum BuiltinCatalog {
                 Option("alias", .text, default: "production", "the alias moved to the version the upstream register or select step produced"),
                 Option("model", .text, default: "the pipeline's register model", "accepted; the model moved is the one the upstream step produced"),
                 Option("force", .boolean, default: "false", "deploy a selected version even when it is not better than the alias's current one"),
+                Option("serve", .boolean, default: "false", "also start `mldeck serve MODEL@ALIAS` in the background when no server of it answers on `port`"),
+                Option("port", .whole, default: "5005", range: .whole(1...65_535), "the port of the server that `serve: true` starts"),
+                Option("host", .text, default: "127.0.0.1", "the address it listens on (any other than loopback needs MLDECK_SERVE_TOKEN)"),
               ], upstream: (["register", "select"], "a `register` or `select` step"), makeRunner: { DeployStep() }),
     ]
 

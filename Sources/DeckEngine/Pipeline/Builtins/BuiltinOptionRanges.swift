@@ -5,7 +5,7 @@ import Foundation
 /// `mldeck validate` and again when a step starts (after `${params.x}` is filled in), so a value
 /// such as `rounds: 1e400` is refused with the step, the key and the range instead of trapping.
 ///
-/// `register` and `deploy` take no numeric options.
+/// `register` takes no numeric options; `deploy` only `port` (for `serve: true`).
 public enum BuiltinOptionRanges {
     /// What a numeric option accepts.
     public enum Range: Sendable, Equatable {

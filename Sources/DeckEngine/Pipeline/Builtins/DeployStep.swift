@@ -12,10 +12,31 @@ import Foundation
 /// - After `select … best_by: METRIC`: a version that is not better by that metric than the one the
 ///   alias points at is not deployed; the step ends skipped and says so with both numbers
 ///   (`with: {force: true}` deploys it anyway).
+/// - `with: {serve: true, port: N}` also makes sure a server of the alias answers on port N,
+///   starting one in the background when none does (``DeployServer``); its address is a fact of
+///   the step and recorded with the deployment.
 struct DeployStep: StepRunner {
     var cacheable: Bool { false }
 
     func run(_ context: StepContext) throws -> StepOutput {
+        var output = try moveAlias(context)
+        guard try context.boolOrDefault("serve"), let model = output.facts["model"], let alias = output.facts["alias"] else { return output }
+        let port = try context.intOrDefault("port"), host = try context.stringOrDefault("host")
+        guard (try? context.store.modelVersion(model: model, alias: alias)) ?? nil != nil else {
+            context.notice("\(model)@\(alias) points at no version, so no server was started")
+            return output
+        }
+        let server = try DeployServer.ensure(model: model, alias: alias, host: host, port: port, step: context.step.name,
+                                             workspace: context.store.workspace)
+        let message = server.started ? "started mldeck serve \(model)@\(alias) on \(server.address) (pid \(server.pid))"
+            : "\(model)@\(alias) is served on \(server.address) already; the server follows the alias"
+        context.log(message)
+        context.notice(message)
+        output.facts["address"] = server.address
+        return output
+    }
+
+    func moveAlias(_ context: StepContext) throws -> StepOutput {
         let name = context.step.name
         guard let source = context.upstreamResult(kinds: ["register", "select"]),
               let model = source.output.facts["model"], let version = source.output.facts["version"].flatMap(Int.init) else {

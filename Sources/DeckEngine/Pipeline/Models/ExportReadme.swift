@@ -56,9 +56,10 @@ enum ExportReadme {
               **all to 0** (not NaN).
             - **ordinal** columns (more than the one-hot limit of categories): the category's position among
               those seen in training; missing → NaN.
-            - Text in a numeric column, or a category the model never saw, is an error
-              (`mldeck_model.ScoringError`, listing row, column and value) — as in `mldeck models predict`.
-              `predict(df, lenient=True)` scores them as missing and warns for each, like `--lenient`.
+            - A category the model never saw is scored as missing, with a warning naming row, column and
+              value — as `mldeck models predict` and `mldeck serve` do.
+            - Text in a numeric column is an error (`mldeck_model.ScoringError`, listing row, column and
+              value); `predict(df, lenient=True)` scores it as missing and warns, like `--lenient`.
 
 
             """

@@ -42,7 +42,7 @@ _EPOCH = _dt.datetime(1970, 1, 1)
 
 
 class ScoringError(ValueError):
-    """Values the model cannot read: text in a numeric column, or a category it never saw.
+    """Values the model cannot read: text in a numeric column (a category it never saw is scored as missing, with a warning).
     `problems` lists (row, column, value, kind) for each, rows counted from 1."""
 
     def __init__(self, problems):
@@ -50,7 +50,7 @@ class ScoringError(ValueError):
         listed = "\n  ".join(_describe(p) for p in problems[:LISTED_PROBLEMS])
         more = f"\n  … and {len(problems) - LISTED_PROBLEMS} more" if len(problems) > LISTED_PROBLEMS else ""
         super().__init__(f"{len(problems)} value{'' if len(problems) == 1 else 's'} cannot be scored:\n  {listed}{more}"
-                         "\n(lenient=True scores them as missing values and warns for each)")
+                         "\n(lenient=True scores them as missing values and warns for each; unseen categories always are)")
 
 
 class MissingColumnError(KeyError):
@@ -274,9 +274,12 @@ class MLDeckModel:
             else:  # ordinal: missing or unseen: NaN
                 X[:, offset] = np.where(p >= 0, p, np.nan).astype(np.float32)
         if problems:
+            # As mldeck models predict and mldeck serve: an unseen category is scored as missing
+            # with a warning; text in a numeric column is refused unless lenient.
             problems.sort(key=lambda q: (q[0], q[1]))
-            if not lenient:
-                raise ScoringError(problems)
+            refused = [q for q in problems if q[3] == "not_a_number"]
+            if refused and not lenient:
+                raise ScoringError(refused)
             for q in problems:
                 warnings.warn(f"{_describe(q)} (scored as missing)", stacklevel=3)
         return X

@@ -10,7 +10,7 @@ struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models", abstract: "The model registry: versions, aliases, export, batch scoring.",
         subcommands: [ModelsList.self, ModelsShow.self, ModelsPromote.self, ModelsAlias.self, ModelsTag.self, ModelsDeployments.self,
-                      ModelsExport.self, ModelsPredict.self],
+                      ModelsExport.self, ModelsPredict.self, ModelsCompareLive.self],
         defaultSubcommand: ModelsList.self)
 }
 

@@ -14,7 +14,7 @@ struct ModelsPredict: ParsableCommand {
     @Argument(help: "NAME, NAME@VERSION or NAME@ALIAS (default alias: production, else the latest).", completion: NameCompletion.models) var reference: String
     @Argument(help: "The data file (CSV, TSV or JSON Lines).") var file: String
     @Option(name: .long, help: "Write the predictions to this CSV file instead of standard output.") var out: String?
-    @Flag(name: .long, help: "Score values the model cannot read (text in a numeric column, an unseen category) as missing, with a warning per value.")
+    @Flag(name: .long, help: "Score text in a numeric column as missing too, with a warning per value (a category the model never saw always is, as by mldeck serve).")
     var lenient = false
     @Flag(name: .long, help: "Replace the --out file if it exists.") var force = false
 

@@ -27,6 +27,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log rows queued at most before new ones are dropped (default 100000).") var logQueue = 100_000
     @Option(name: .long, help: "What the prediction log keeps: a row count, an age (30d, 12h) or both (default 1000000,30d).")
     var retention: String?
+    @Option(name: .long, help: "Also score every request with this alias's version, off the request path, and log both answers (mldeck models compare-live NAME).")
+    var shadow: String?
 
     func run() async throws {
         guard (0...65_535).contains(port) else { throw ServeSetupError.badPort(port) }
@@ -39,6 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
         options.token = try BindPolicy.token(host: host, given: token, environment: environment)
         options.maxBody = maxBody; options.logPredictions = !noLog; options.logQueue = logQueue
         if let retention { options.retention = try RetentionPolicy(parsing: retention) }
+        options.shadowAlias = shadow?.lowercased()
         // Test hook: makes the log writer fall behind (seconds after each write).
         if let delay = environment["MLDECK_SERVE_LOG_DELAY"].flatMap(Double.init), delay.isFinite, delay >= 0, delay < 60 {
             options.logWriteDelay = delay
@@ -54,8 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
         if case .alias(let name) = ref.selector { alias = name.lowercased() }
         let server = try PredictionServer(store: store, version: version, alias: alias, options: options)
         let following = alias.map { " (following \(ref.model)@\($0))" } ?? ""
+        let shadowing = server.shadow.map { " with shadow \($0.slot.current.version.reference)" } ?? ""
         try await server.run { address in
-            FileHandle.standardOutput.write(Data("mldeck serve: \(version.reference)\(following) on \(address)\n".utf8))
+            FileHandle.standardOutput.write(Data("mldeck serve: \(version.reference)\(following)\(shadowing) on \(address)\n".utf8))
         }
         FileHandle.standardError.write(Data("mldeck serve: stopped\n".utf8))
     }

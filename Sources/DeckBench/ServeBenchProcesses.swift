@@ -1,0 +1,127 @@
+import DeckEngine
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mldeck serve churn-model@production --port 0` in a process of its own, for the serve suite.
+final class ServeBenchServer: @unchecked Sendable {
+    let child: ChildProcess
+    let address: String
+    private let output = LockedText()
+
+    init(workspace: URL) throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["OMP_WAIT_POLICY"] = "passive"
+        child = try ChildProcess(arguments: [BenchClock.executablePath, "serve", "churn-model@production", "--port", "0",
+                                             "--workspace", workspace.path], environment: environment, directory: workspace.path)
+        let child = self.child, output = self.output
+        Thread.detachNewThread { child.drainOutput { output.append(String(decoding: $0, as: UTF8.self)) } }
+        let deadline = BenchClock.now() + 120
+        var found: String?
+        while BenchClock.now() < deadline {
+            if let range = output.text.range(of: " on http://") {
+                let rest = output.text[range.upperBound...]
+                if rest.contains("\n") { found = "http://" + rest.prefix { !$0.isWhitespace }; break }
+            }
+            if kill(child.pid, 0) != 0 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        guard let found else {
+            child.signalGroup(SIGKILL)
+            throw ServeBenchError("mldeck serve did not start: \(output.text.suffix(500))")
+        }
+        address = found
+    }
+
+    /// The server's user + system CPU seconds so far.
+    func cpuSeconds() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(child.pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return .nan }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return .nan }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Rows logged and dropped, from `GET /metrics`.
+    func metrics() -> (logged: Double, dropped: Double) {
+        guard let text = try? ServeBenchWrk.capture(["curl", "-s", "--max-time", "10", address + "/metrics"]) else { return (.nan, .nan) }
+        func value(_ name: String) -> Double {
+            text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? .nan
+        }
+        return (value("mldeck_serve_predictions_logged_total"), value("mldeck_serve_prediction_log_dropped_total"))
+    }
+
+    /// SIGTERM (a graceful stop: the log is written), then waits.
+    func stop() {
+        kill(child.pid, SIGTERM)
+        _ = child.wait()
+    }
+}
+
+/// Text appended from one thread and read from another.
+final class LockedText: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = ""
+    var text: String { lock.lock(); defer { lock.unlock() }; return value }
+    func append(_ s: String) { lock.lock(); value += s; lock.unlock() }
+}
+
+/// Runs `wrk` and reads its report.
+enum ServeBenchWrk {
+    struct Result {
+        var requestsPerSecond: Double
+        /// Seconds.
+        var p50: Double
+        var p99: Double
+        var non2xx: Int
+        var socketErrors: Int
+    }
+
+    static func script(body: String) -> String {
+        // A Lua long string holds the body as it is (JSON has no "]==]").
+        "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [==[" + body + "]==]\n"
+    }
+
+    static func run(_ wrk: String, script: String, url: String, seconds: Int) throws -> Result {
+        let text = try capture([wrk, "-t2", "-c16", "-d\(seconds)s", "--latency", "-s", script, url])
+        guard let result = parse(text) else { throw ServeBenchError("cannot read wrk's report:\n\(text)") }
+        return result
+    }
+
+    /// Reads `Requests/sec`, the 50% and 99% latency lines, non-2xx and socket errors.
+    static func parse(_ text: String) -> Result? {
+        var rps: Double?, p50: Double?, p99: Double?, non2xx = 0, socketErrors = 0
+        for raw in text.split(separator: "\n") {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            if line.hasPrefix("Requests/sec:"), parts.count >= 2 { rps = Double(parts[1]) }
+            if line.hasPrefix("50%"), parts.count >= 2 { p50 = duration(parts[1]) }
+            if line.hasPrefix("99%"), parts.count >= 2 { p99 = duration(parts[1]) }
+            if line.hasPrefix("Non-2xx or 3xx responses:"), let n = parts.last.flatMap({ Int($0) }) { non2xx = n }
+            if line.hasPrefix("Socket errors:") {
+                // "Socket errors: connect 0, read 0, write 0, timeout 0"
+                socketErrors = parts.compactMap { Int($0.trimmingCharacters(in: CharacterSet(charactersIn: ","))) }.reduce(0, +)
+            }
+        }
+        guard let rps, let p50, let p99 else { return nil }
+        return Result(requestsPerSecond: rps, p50: p50, p99: p99, non2xx: non2xx, socketErrors: socketErrors)
+    }
+
+    /// `812.00us`, `1.23ms`, `2.00s` in seconds.
+    static func duration(_ text: String) -> Double? {
+        for (suffix, scale) in [("us", 1e-6), ("ms", 1e-3), ("m", 60.0), ("s", 1.0)] where text.hasSuffix(suffix) {
+            return Double(text.dropLast(suffix.count)).map { $0 * scale }
+        }
+        return nil
+    }
+
+    /// Runs a command and returns its output (stdout and stderr).
+    static func capture(_ arguments: [String]) throws -> String {
+        let child = try ChildProcess(arguments: arguments, environment: ProcessInfo.processInfo.environment)
+        var data = Data()
+        child.drainOutput { data.append(contentsOf: $0) }
+        _ = child.wait()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
