@@ -121,6 +121,28 @@ final class ModelMonitorTests: XCTestCase {
         }
     }
 
+    func testAgentPassChecksOnlyWhenTheLogChangedAndNotifiesNewAlertsOnce() throws {
+        _ = try register()
+        let root = ws.store.workspace.root
+        try """
+            monitors:
+              m: {window: 200}
+            on_alert: "cat >> hook.jsonl"
+            """.write(to: ws.store.workspace.configURL, atomically: true, encoding: .utf8)
+        let pass = MonitorPass(store: ws.store)
+        XCTAssertEqual(try pass.tick(now: 1).count, 0, "no prediction log yet")
+        try logRows(200, version: 1, shift: 30, time: 1)
+        let first = try pass.tick(now: 2)
+        XCTAssertEqual(first.flatMap(\.alerts).map(\.action), [.raised])
+        XCTAssertEqual(try pass.tick(now: 3).count, 0, "nothing new in the log: not checked again")
+        try logRows(50, version: 1, shift: 30, time: 2)
+        XCTAssertEqual(try pass.tick(now: 4).flatMap(\.alerts).map(\.action), [.updated])
+        XCTAssertTrue(pass.waitForNotifications(timeout: 10))
+        let hook = try String(contentsOf: root.appendingPathComponent("hook.jsonl"), encoding: .utf8)
+        XCTAssertEqual(hook.split(separator: "\n").count, 1, "one notification for the one new alert")
+        XCTAssertTrue(hook.contains("\"kind\":\"drift\""), hook)
+    }
+
     func testTooSmallAWindowIsNotJudgedAndResolvesNothing() throws {
         let version = try register()
         _ = try ws.store.raiseAlert(NewAlert(kind: .drift, severity: .warning, model: "m", version: 1, window: "w", message: "x"))
