@@ -20,9 +20,11 @@ import Foundation
 /// on_alert: "curl -s -X POST -d @- https://chat.example/hook"   # or {run: …, timeout: 30s, shell: true}
 /// ```
 public struct MonitorSpecParser {
+    /// The file named in errors.
     public let file: String
     let base: PipelineSpecParser
 
+    /// A parser whose errors name `file`.
     public init(file: String) { self.file = file; base = PipelineSpecParser(file: file) }
 
     static let monitorKeys = ["alias", "window", "min_rows", "drift_share", "columns", "numerical_test", "categorical_test",

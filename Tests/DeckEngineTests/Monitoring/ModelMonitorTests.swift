@@ -93,6 +93,56 @@ final class ModelMonitorTests: XCTestCase {
         XCTAssertEqual(try ws.store.alerts(AlertQuery()).count, 1)
     }
 
+    func testAfterAHotSwapTheWindowHoldsOnlyTheNewVersionAgainstItsOwnReference() throws {
+        _ = try register()
+        _ = try register()
+        try ws.store.setModelAlias(model: "m", alias: "production", version: 1)
+        try logRows(300, version: 1, shift: 30, time: 1)
+        let config = MonitoringConfig(monitors: [MonitorSpec(model: "m", window: .lastPredictions(500))])
+        let before = try MonitorRun.check("m", batch: nil, store: ws.store, config: config, now: 10)
+        XCTAssertEqual(before.version, 1)
+        XCTAssertEqual(before.driftedFeatures, ["x"])
+        XCTAssertEqual(before.alerts.map(\.action), [.raised])
+
+        // The alias moves to version 2 (a hot swap); its first predictions are clean.
+        try ws.store.setModelAlias(model: "m", alias: "production", version: 2)
+        try logRows(100, version: 2, time: 2)
+        let after = try MonitorRun.check("m", batch: nil, store: ws.store, config: config, now: 20)
+        XCTAssertEqual(after.version, 2)
+        XCTAssertEqual(after.rows, 100, "no row of version 1 in version 2's window")
+        XCTAssertEqual(after.driftedFeatures, [])
+        XCTAssertTrue(after.window.contains("of m@2"), after.window)
+        XCTAssertEqual(after.alerts, [], "version 1's alert is another condition: left as it is")
+        XCTAssertEqual(try ws.store.alerts(AlertQuery(openOnly: true)).map(\.version), [1])
+        XCTAssertEqual(try MonitorRun.check("m@1", batch: nil, store: ws.store, config: config, now: 30).rows, 300, "NAME@V picks a version")
+        XCTAssertEqual(try MonitorRun.checkAll(store: ws.store, config: config, now: 40).map(\.version), [2])
+        XCTAssertThrowsError(try MonitorRun.check("nope", batch: nil, store: ws.store, config: config)) {
+            XCTAssertEqual(($0 as? CategorizedError)?.category, .notFound)
+        }
+    }
+
+    func testAgentPassChecksOnlyWhenTheLogChangedAndNotifiesNewAlertsOnce() throws {
+        _ = try register()
+        let root = ws.store.workspace.root
+        try """
+            monitors:
+              m: {window: 200}
+            on_alert: "cat >> hook.jsonl"
+            """.write(to: ws.store.workspace.configURL, atomically: true, encoding: .utf8)
+        let pass = MonitorPass(store: ws.store)
+        XCTAssertEqual(try pass.tick(now: 1).count, 0, "no prediction log yet")
+        try logRows(200, version: 1, shift: 30, time: 1)
+        let first = try pass.tick(now: 2)
+        XCTAssertEqual(first.flatMap(\.alerts).map(\.action), [.raised])
+        XCTAssertEqual(try pass.tick(now: 3).count, 0, "nothing new in the log: not checked again")
+        try logRows(50, version: 1, shift: 30, time: 2)
+        XCTAssertEqual(try pass.tick(now: 4).flatMap(\.alerts).map(\.action), [.updated])
+        XCTAssertTrue(pass.waitForNotifications(timeout: 10))
+        let hook = try String(contentsOf: root.appendingPathComponent("hook.jsonl"), encoding: .utf8)
+        XCTAssertEqual(hook.split(separator: "\n").count, 1, "one notification for the one new alert")
+        XCTAssertTrue(hook.contains("\"kind\":\"drift\""), hook)
+    }
+
     func testTooSmallAWindowIsNotJudgedAndResolvesNothing() throws {
         let version = try register()
         _ = try ws.store.raiseAlert(NewAlert(kind: .drift, severity: .warning, model: "m", version: 1, window: "w", message: "x"))

@@ -115,6 +115,43 @@ final class MonitorCLITests: XCTestCase {
         XCTAssertTrue(list.stdout.contains("resolved"), list.stdout)
     }
 
+    /// The endpoint's log: predictions of shifted rows drift on exactly the shifted features;
+    /// feedback labels that disagree with the model break the accuracy floor (a critical alert).
+    func testLoggedPredictionsOfTheServedModel() throws {
+        let yaml = Self.yaml.replacingOccurrences(of: "churn-model: {window: 1000, drift_share: 0.5}",
+                                                  with: "churn-model: {window: 300, quality: {metric: accuracy, floor: 0.9, min_labels: 50}}")
+        try yaml.write(to: workspace.appendingPathComponent("mldeck.yaml"), atomically: true, encoding: .utf8)
+        let server = try ServeProcess(["churn-model@1"], in: workspace)
+        defer { server.stop() }
+        let csv = try String(contentsOf: workspace.appendingPathComponent("shifted.csv"), encoding: .utf8)
+        let parsed = ServeFixture.rows(csv)
+        let keep = parsed.header.indices.filter { parsed.header[$0] != "churn" }
+        func value(_ cell: String?) -> Any { cell.map { Double($0).map { $0 as Any } ?? $0 } ?? NSNull() }
+        let rows = parsed.rows.prefix(300).map { row in keep.map { value(row[$0]) } }
+        let answer = try Curl.post(server.address + "/invocations",
+                                   json: ["dataframe_split": ["columns": keep.map { parsed.header[$0] }, "data": rows]])
+        XCTAssertEqual(answer.status, 200, answer.body)
+        let ids = try XCTUnwrap(answer.json?["prediction_ids"] as? [String])
+        let predicted = try XCTUnwrap(answer.json?["predictions"] as? [String])
+        // Every label the opposite of the prediction: accuracy 0.
+        let labels = predicted.map { $0 == "Yes" ? "No" : "Yes" }
+        XCTAssertEqual(try Curl.post(server.address + "/feedback", json: ["prediction_ids": ids, "labels": labels]).status, 200)
+
+        var result: [String: Any] = [:]
+        XCTAssertTrue(try CLI.waitFor(20) {
+            let out = try CLI.json(["monitor", "churn-model"], in: workspace) as? [String: Any]
+            result = out?["result"] as? [String: Any] ?? [:]
+            return result["rows"] as? Int == 300 && (result["quality"] as? [String: Any])?["labeled"] as? Int == 300
+        }, "the log holds the window and its labels: \(result)")
+        XCTAssertEqual(result["source"] as? String, "predictions")
+        XCTAssertEqual(drifted(result), ["tenure", "monthly_charges"])
+        XCTAssertEqual((result["quality"] as? [String: Any])?["value"] as? Double, 0)
+        let open = try alerts(["--open"])
+        XCTAssertEqual(Set(open.compactMap { $0["kind"] as? String }), ["drift", "quality"])
+        XCTAssertEqual(open.first { $0["kind"] as? String == "quality" }?["severity"] as? String, "critical")
+        XCTAssertEqual(open.first { $0["kind"] as? String == "drift" }?["version"] as? Int, 1)
+    }
+
     func testErrorsNameTheProblem() throws {
         let unknown = try CLI.run(["alerts", "show", "99"], in: workspace)
         XCTAssertEqual(unknown.status, 1)

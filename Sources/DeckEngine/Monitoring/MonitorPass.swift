@@ -1,0 +1,69 @@
+import DeckStore
+import Foundation
+
+/// The monitors' share of a runner's round (`mldeck agent`, or the dashboard while it runs
+/// monitors): checks every declared monitor over the logged predictions when the log changed
+/// since the last round (or `mldeck.yaml` did), and runs `on_alert:` for new or escalated alerts
+/// on a thread of its own, so a slow webhook never holds the round up. Give one instance the
+/// runner's lifetime; hand ``tick(now:)`` to the runner's list of tasks.
+public final class MonitorPass: @unchecked Sendable {
+    public let store: any WorkspaceStore
+    /// Called with one line per notification failure or per monitor that could not run.
+    public let log: @Sendable (String) -> Void
+    private let lock = NSLock()
+    private var configStamp: Date?
+    private var config = MonitoringConfig()
+    private var logStamp: (predictions: Int, feedback: Int)?
+    private let notifications = DispatchGroup()
+
+    public init(store: any WorkspaceStore, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.store = store
+        self.log = log
+    }
+
+    /// One round: the results of the monitors it ran (empty when nothing changed).
+    @discardableResult
+    public func tick(now: Double = Date().timeIntervalSince1970) throws -> [MonitorResult] {
+        lock.lock(); defer { lock.unlock() }
+        let workspace = store.workspace
+        let configChanged = try reloadConfig(workspace)
+        let url = PredictionLog.url(in: workspace)
+        guard !config.monitors.isEmpty, FileManager.default.fileExists(atPath: url.path) else { return [] }
+        let counts = try PredictionLog.open(path: url.path).counts()
+        if !configChanged, let last = logStamp, last.predictions == counts.predictions, last.feedback == counts.feedback { return [] }
+        logStamp = (counts.predictions, counts.feedback)
+        var results: [MonitorResult] = []
+        for spec in config.monitors {
+            do {
+                results.append(try MonitorRun.check(spec.model, batch: nil, store: store, config: config, now: now))
+            } catch MonitorError.noPredictions {
+                continue
+            } catch {
+                log("monitor \(spec.model): \(error)")
+            }
+        }
+        if let command = config.onAlert {
+            let notifier = AlertNotifier(spec: command, workspace: workspace, log: log)
+            for change in results.flatMap(\.alerts) where change.shouldNotify {
+                let alert = change.alert
+                DispatchQueue.global().async(group: notifications) { _ = notifier.notify(alert) }
+            }
+        }
+        return results
+    }
+
+    /// Waits for the notification commands started so far (at most `timeout` seconds); true when all ended.
+    @discardableResult
+    public func waitForNotifications(timeout: Double) -> Bool {
+        notifications.wait(timeout: .now() + timeout) == .success
+    }
+
+    /// Re-reads the monitoring sections when `mldeck.yaml` changed; true when it did.
+    private func reloadConfig(_ workspace: Workspace) throws -> Bool {
+        let modified = (try? FileManager.default.attributesOfItem(atPath: workspace.configURL.path))?[.modificationDate] as? Date
+        if modified == configStamp, configStamp != nil || modified == nil { return false }
+        config = try MonitorRun.configuration(workspace)
+        configStamp = modified
+        return true
+    }
+}
