@@ -21,7 +21,7 @@ kind = sys.argv[3] if len(sys.argv) > 3 else "xgboost"
 df = pd.read_csv(csv, keep_default_na=False, na_values=[""])
 y = (df.pop("churn") == "Yes").astype(int)
 X = df.drop(columns=["customer_id"])
-categorical = [c for c in X.columns if X[c].dtype == object]
+categorical = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
 numeric = [c for c in X.columns if c not in categorical]
 X[numeric] = X[numeric].astype("float64")
 pre = ColumnTransformer([
