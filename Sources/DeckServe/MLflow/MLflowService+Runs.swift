@@ -7,7 +7,7 @@ extension MLflowService {
         let id = try p.string("run_id") ?? p.string("run_uuid") ?? ""
         guard !id.isEmpty else { throw MLflowError.invalid("Missing value for required parameter 'run_id'. See the API docs for more information about request parameters.") }
         guard let run = try store.runRecord(exactID: id) else { throw MLflowError.runNotFound(id) }
-        return run
+        return try noteCall(run)
     }
 
     /// A run that may still be logged to (MLflow refuses deleted runs).

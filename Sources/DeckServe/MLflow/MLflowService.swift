@@ -9,12 +9,19 @@ public final class MLflowService: @unchecked Sendable {
     public let store: DeckStore
     /// Experiment lifecycle and tags, which the workspace does not keep (this server's lifetime).
     let experimentState = ExperimentState()
+    /// When each run was last named by a call (for ``inactiveAfter``).
+    let callClock = RunCallClock()
+    /// MLflow 3's logged models (this server's lifetime; their files are run artifacts).
+    let loggedModels = LoggedModelState()
+    /// Seconds without a call after which a RUNNING MLflow run is marked FAILED (nil: never).
+    public let inactiveAfter: Double?
 
     /// The name MLflow's experiment "0" stands for.
     public static let defaultExperiment = "Default"
 
-    public init(store: DeckStore) throws {
+    public init(store: DeckStore, inactiveAfter: Double? = nil) throws {
         self.store = store
+        self.inactiveAfter = inactiveAfter
         if try store.experimentRecord(named: Self.defaultExperiment) == nil {
             try store.ensureExperiment(named: Self.defaultExperiment)
         }
@@ -29,9 +36,28 @@ public final class MLflowService: @unchecked Sendable {
         "metrics/get-history", "logged-models/search",
     ]
 
+    /// Whether `endpoint` (the path after `/api/2.0/mlflow/`) is one this server answers.
+    public static func knows(_ endpoint: String) -> Bool {
+        endpoints.contains(endpoint) || registryEndpoints.contains(endpoint) || endpoint == "logged-models" || endpoint.hasPrefix("logged-models/")
+    }
+
+    /// Answers one request whose meaning depends on its method too (`registered-models/alias`, `logged-models/ID`).
+    public func handle(_ endpoint: String, method: String, params: MLflowParams) throws(MLflowError) -> String {
+        do {
+            if endpoint == "logged-models" || (endpoint.hasPrefix("logged-models/") && endpoint != "logged-models/search") {
+                return try handleLoggedModels(endpoint, method: method, params)
+            }
+            if endpoint == "registered-models/alias" && method != "POST" {
+                return try handle(endpoint + (method == "GET" ? "/get" : "/delete"), params: params)
+            }
+        } catch { throw MLflowError.from(error) }
+        return try handle(endpoint, params: params)
+    }
+
     /// Answers one request: the JSON text of the response.
     public func handle(_ endpoint: String, params: MLflowParams) throws(MLflowError) -> String {
         do {
+            if Self.registryEndpoints.contains(endpoint) { return try handleRegistry(endpoint, params) }
             switch endpoint {
             case "experiments/create": return try createExperiment(params)
             case "experiments/get": return try getExperiment(params)
@@ -52,9 +78,9 @@ public final class MLflowService: @unchecked Sendable {
             case "runs/delete-tag": return try deleteTag(params)
             case "runs/log-batch": return try logBatch(params)
             case "runs/search": return try searchRuns(params)
-            case "runs/log-inputs", "runs/outputs": _ = try run(params); return "{}"
+            case "runs/log-inputs", "runs/outputs": _ = try activeRun(params); return "{}"
             case "metrics/get-history": return try metricHistory(params)
-            case "logged-models/search": return "{\"models\":[]}"
+            case "logged-models/search": return try searchLoggedModels(params)
             default: throw MLflowError("ENDPOINT_NOT_FOUND", "no endpoint /api/2.0/mlflow/\(endpoint)")
             }
         } catch {
