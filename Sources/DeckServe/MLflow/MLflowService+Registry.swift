@@ -58,7 +58,7 @@ extension MLflowService {
             return wrap("model_version") { versionJSON(version, into: &$0) }
         case "model-versions/search":
             var found: [ModelVersionRecord] = []
-            for model in try store.models() where try ExperimentFilter.matches(modelFilter(try p.string("filter")), name: model.name, tags: [:]) {
+            for model in try store.models() where try ExperimentFilter.matches(modelFilter(try p.string("filter")), name: model.name, tags: [:], missingTagIsEmpty: true) {
                 found += try versions(model.name)
             }
             var json = JSONText()
@@ -131,7 +131,7 @@ extension MLflowService {
         let maxResults = try MLflowLimits.maxResults(try p.int64("max_results"), default: 100)
         let offset = try MLflowJSON.offset(fromToken: try p.string("page_token"))
         let filter = modelFilter(try p.string("filter"))
-        let all = try store.models().filter { try filter.isEmpty || ExperimentFilter.matches(filter, name: $0.name, tags: [:]) }
+        let all = try store.models().filter { try filter.isEmpty || ExperimentFilter.matches(filter, name: $0.name, tags: [:], missingTagIsEmpty: true) }
         let page = all.dropFirst(offset).prefix(maxResults)
         var json = JSONText()
         json.raw("{"); json.key("registered_models"); json.raw("[")

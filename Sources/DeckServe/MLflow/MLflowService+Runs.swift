@@ -33,13 +33,8 @@ extension MLflowService {
                        metrics: metrics, into: &json)
     }
 
-    /// MLflow's "latest" order: by step, then timestamp, then value (NaN lowest).
-    static func latestOrder(_ a: SeriesPoint, _ b: SeriesPoint) -> Bool {
-        if a.step != b.step { return a.step < b.step }
-        if a.timestamp != b.timestamp { return a.timestamp < b.timestamp }
-        if a.value.isNaN { return !b.value.isNaN }
-        return !b.value.isNaN && a.value < b.value
-    }
+    /// MLflow's "latest" order (``LatestPoint``, the rule every MLDeck run uses).
+    static func latestOrder(_ a: SeriesPoint, _ b: SeriesPoint) -> Bool { LatestPoint.precedes(a, b) }
 
     func wrapRun(_ record: RunRecord) throws -> String {
         var json = JSONText()
