@@ -44,7 +44,7 @@ extension MLflowService {
 
     func createRun(_ p: MLflowParams) throws -> String {
         let experiment = try self.experiment(id: try p.string("experiment_id") ?? "0")
-        if experimentState.get(experiment.id).deleted {
+        if try store.experimentState(id: experiment.id).deleted {
             throw MLflowError.invalid("The experiment \(mlflowID(experiment)) must be in the 'active' state. Current state is deleted.")
         }
         var tags: [String: String] = [:]

@@ -7,8 +7,6 @@ import Foundation
 /// ordinary MLDeck runs.
 public final class MLflowService: @unchecked Sendable {
     public let store: DeckStore
-    /// Experiment lifecycle and tags, which the workspace does not keep (this server's lifetime).
-    let experimentState = ExperimentState()
     /// When each run was last named by a call (for ``inactiveAfter``).
     let callClock = RunCallClock()
     /// MLflow 3's logged models (this server's lifetime; their files are run artifacts).
@@ -109,7 +107,7 @@ public final class MLflowService: @unchecked Sendable {
     }
 
     func experimentJSON(_ e: ExperimentRecord, into json: inout JSONText) {
-        let state = experimentState.get(e.id)
+        let state = (try? store.experimentState(id: e.id)) ?? ExperimentState()
         MLflowJSON.experiment(id: mlflowID(e), name: e.name, createdAt: e.createdAt, deleted: state.deleted, tags: state.tags, into: &json)
     }
 
@@ -128,7 +126,7 @@ public final class MLflowService: @unchecked Sendable {
         let row = try store.ensureExperiment(named: name).id
         var tags: [String: String] = [:]
         for t in try p.objects("tags") { tags[try t.required("key")] = try t.string("value") ?? "" }
-        if !tags.isEmpty { experimentState.update(row) { $0.tags.merge(tags) { $1 } } }
+        try store.setExperimentTags(tags, id: row)
         guard let e = try store.experimentRecord(id: row) else { throw MLflowError.experimentNotFound(String(row)) }
         return "{\"experiment_id\":\(JSONText.quoted(mlflowID(e)))}"
     }
@@ -149,9 +147,9 @@ public final class MLflowService: @unchecked Sendable {
         let view = try RunViewType(try p.string("view_type"))
         let maxResults = try MLflowLimits.maxResults(try p.int64("max_results"), default: 1000)
         let offset = try MLflowJSON.offset(fromToken: try p.string("page_token"))
-        var all = try store.experimentRecords().filter { view.includes(deleted: experimentState.get($0.id).deleted) }
+        var all = try store.experimentRecords().filter { view.includes(deleted: try store.experimentState(id: $0.id).deleted) }
         if let filter = try p.string("filter"), !filter.isEmpty {
-            all = try all.filter { try ExperimentFilter.matches(filter, name: $0.name, tags: experimentState.get($0.id).tags) }
+            all = try all.filter { try ExperimentFilter.matches(filter, name: $0.name, tags: try store.experimentState(id: $0.id).tags) }
         }
         all.sort { $0.createdAt != $1.createdAt ? $0.createdAt > $1.createdAt : $0.id > $1.id }
         let page = all.dropFirst(offset).prefix(maxResults)
@@ -168,7 +166,7 @@ public final class MLflowService: @unchecked Sendable {
         let id = try p.required("experiment_id")
         let e = try experiment(id: id)
         if deleted && id == "0" { throw MLflowError.invalid("Cannot delete the default experiment '0'. This is an internally reserved experiment.") }
-        experimentState.update(e.id) { $0.deleted = deleted }
+        try store.setExperimentDeleted(deleted, id: e.id)
         return "{}"
     }
 
@@ -187,21 +185,8 @@ public final class MLflowService: @unchecked Sendable {
         let key = try p.required("key")
         try MLflowLimits.checkKey(key, what: "tag")
         let value = MLflowLimits.truncated(try p.string("value") ?? "", to: MLflowLimits.tagValue)
-        experimentState.update(e.id) { $0.tags[key] = value }
+        try store.setExperimentTags([key: value], id: e.id)
         return "{}"
-    }
-}
-
-/// Experiment lifecycle and tags kept for the server's lifetime (the workspace has no place for them yet).
-final class ExperimentState: @unchecked Sendable {
-    struct Entry { var deleted = false; var tags: [String: String] = [:] }
-    private let lock = NSLock()
-    private var entries: [Int64: Entry] = [:]
-
-    func get(_ id: Int64) -> Entry { lock.lock(); defer { lock.unlock() }; return entries[id] ?? Entry() }
-    func update(_ id: Int64, _ change: (inout Entry) -> Void) {
-        lock.lock(); defer { lock.unlock() }
-        var entry = entries[id] ?? Entry(); change(&entry); entries[id] = entry
     }
 }
 

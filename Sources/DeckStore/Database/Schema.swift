@@ -12,6 +12,7 @@ enum Schema {
         migrator.registerMigration("v2-datasets", migrate: DatasetsMigration.migrate)
         migrator.registerMigration("v3-models", migrate: ModelsMigration.migrate)
         migrator.registerMigration("v4-model-tags-deployments", migrate: ProductionRegistryMigration.migrate)
+        migrator.registerMigration("v5-experiment-state", migrate: ExperimentStateMigration.migrate)
         return migrator
     }
 }

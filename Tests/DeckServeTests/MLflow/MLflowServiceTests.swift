@@ -173,6 +173,31 @@ final class MLflowServiceTests: XCTestCase {
     }
 }
 
+/// Experiment tags and deletion are kept in the workspace: a restarted server still has them.
+final class MLflowExperimentStateTests: XCTestCase {
+    func testExperimentTagsAndDeletionOutlastTheServer() throws {
+        let workspace = try TemporaryWorkspace(prefix: "mlflow-experiment-state")
+        defer { workspace.cleanup() }
+        func call(_ service: MLflowService, _ endpoint: String, _ body: String) throws -> [String: Any] {
+            let text = try service.handle(endpoint, params: try MLflowParams(body: Array(body.utf8)))
+            return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        }
+        let first = try MLflowService(store: workspace.store)
+        let id = try XCTUnwrap(try call(first, "experiments/create", "{\"name\": \"kept\", \"tags\": [{\"key\": \"team\", \"value\": \"ml\"}]}")["experiment_id"] as? String)
+        _ = try call(first, "experiments/set-experiment-tag", "{\"experiment_id\": \"\(id)\", \"key\": \"stage\", \"value\": \"dev\"}")
+        _ = try call(first, "experiments/delete", "{\"experiment_id\": \"\(id)\"}")
+
+        let restarted = try MLflowService(store: try workspace.reopen())
+        let got = try XCTUnwrap(try call(restarted, "experiments/get", "{\"experiment_id\": \"\(id)\"}")["experiment"] as? [String: Any])
+        XCTAssertEqual(got["lifecycle_stage"] as? String, "deleted")
+        let tags = (got["tags"] as? [[String: Any]] ?? []).reduce(into: [String: String]()) { $0[$1["key"] as? String ?? ""] = $1["value"] as? String }
+        XCTAssertEqual(tags, ["team": "ml", "stage": "dev"])
+        XCTAssertThrowsError(try call(restarted, "runs/create", "{\"experiment_id\": \"\(id)\"}"), "a deleted experiment takes no runs")
+        _ = try call(restarted, "experiments/restore", "{\"experiment_id\": \"\(id)\"}")
+        XCTAssertEqual(try workspace.store.experimentState(id: try XCTUnwrap(Int64(id))).deleted, false)
+    }
+}
+
 /// `--inactive-after`: runs with no call for that long are FAILED with the reason; a later call revives them.
 final class MLflowInactivityTests: XCTestCase {
     func testQuietRunsFailWithTheReasonAndACallRevivesThem() throws {
