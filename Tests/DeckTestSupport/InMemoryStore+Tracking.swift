@@ -135,10 +135,10 @@ extension InMemoryStore: TrackingStore {
         }
     }
 
-    /// Last value by step (the latest logged among equal steps), min, max and count, as the SQLite store keeps them.
+    /// Latest value (MLflow's rule, ``LatestPoint``), min, max and count, as the SQLite store keeps them.
     static func summary(key: String, of series: [SeriesPoint]) -> MetricSummary? {
         guard var last = series.first else { return nil }
-        for p in series.dropFirst() where p.step >= last.step { last = p }
+        for p in series.dropFirst() where !LatestPoint.precedes(p, last) { last = p }
         let values = series.map(\.value).filter { !$0.isNaN }
         return MetricSummary(key: key, last: last.value, lastStep: last.step, min: values.min() ?? .nan,
                              max: values.max() ?? .nan, count: series.count)

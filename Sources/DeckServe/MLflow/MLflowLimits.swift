@@ -46,18 +46,21 @@ enum ExperimentFilter {
     struct Context: FilterContext {
         let name: String
         let tags: [String: String]
+        /// Registered models (which keep no tags here) read a missing tag as '', so the client's own
+        /// clause `tag.`mlflow.prompt.is_prompt` != 'true'` holds as in MLflow.
+        var missingTagIsEmpty = false
         func value(of field: FilterField) -> FilterValue? {
             switch field.namespace {
-            case "tags": return tags[field.name].map(FilterValue.string)
+            case "tags", "tag": return tags[field.name].map(FilterValue.string) ?? (missingTagIsEmpty ? .string("") : nil)
             case "attributes" where field.name == "name" || field.name == "experiment": return .string(name)
             default: return nil
             }
         }
     }
 
-    static func matches(_ filter: String, name: String, tags: [String: String]) throws -> Bool {
+    static func matches(_ filter: String, name: String, tags: [String: String], missingTagIsEmpty: Bool = false) throws -> Bool {
         let expression: FilterExpression
         do { expression = try FilterExpression.parse(filter) } catch { throw MLflowError.invalid("Invalid filter '\(filter)': \(error)") }
-        return FilterEvaluator().evaluate(expression, in: Context(name: name, tags: tags))
+        return FilterEvaluator().evaluate(expression, in: Context(name: name, tags: tags, missingTagIsEmpty: missingTagIsEmpty))
     }
 }

@@ -18,8 +18,10 @@ public final class MLflowServer: Sendable {
     /// The largest JSON body accepted (artifacts are streamed and not limited).
     public let maxBody: Int
 
-    public init(store: DeckStore, host: String, port: Int, token: BearerToken?, maxBody: Int = RequestBodyReader.defaultLimit) throws {
-        service = try MLflowService(store: store)
+    /// `inactiveAfter`: seconds without a call after which a RUNNING MLflow run is marked FAILED (nil: never).
+    public init(store: DeckStore, host: String, port: Int, token: BearerToken?, maxBody: Int = RequestBodyReader.defaultLimit,
+                inactiveAfter: Double? = nil) throws {
+        service = try MLflowService(store: store, inactiveAfter: inactiveAfter)
         self.host = host; self.port = port; self.token = token; self.maxBody = maxBody
     }
 
@@ -34,7 +36,7 @@ public final class MLflowServer: Sendable {
         let service = self.service, limit = maxBody
         let api: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             let endpoint = String(request.uri.path.dropFirst(Self.apiPrefix.count))
-            guard MLflowService.endpoints.contains(endpoint) else {
+            guard MLflowService.knows(endpoint) else {
                 throw MLflowError("ENDPOINT_NOT_FOUND", "no endpoint \(request.method) \(request.uri.path)").httpError
             }
             let params: MLflowParams
@@ -44,7 +46,7 @@ public final class MLflowServer: Sendable {
                 } else {
                     params = try MLflowParams(body: try await RequestBodyReader.bytes(of: request, limit: limit))
                 }
-                return Self.json(try service.handle(endpoint, params: params))
+                return Self.json(try service.handle(endpoint, method: request.method.rawValue, params: params))
             } catch let error as MLflowError {
                 throw error.httpError
             }
@@ -100,6 +102,18 @@ public final class MLflowServer: Sendable {
         }
     }
 
+    /// Checks for inactive runs every quarter of `--inactive-after` (between 50 ms and a minute).
+    static func startSweeper(_ service: MLflowService) -> Task<Void, Never>? {
+        guard let limit = service.inactiveAfter else { return nil }
+        let interval = min(max(limit / 4, 0.05), 60)
+        return Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: UInt64(interval * 1e9))
+                _ = try? service.failInactiveRuns()
+            }
+        }
+    }
+
     static func json(_ text: String) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
@@ -117,6 +131,8 @@ public final class MLflowServer: Sendable {
                 announce("http://\(host.contains(":") ? "[\(host)]" : host):\(bound)")
             },
             logger: logger)
+        let sweeper = Self.startSweeper(service)
+        defer { sweeper?.cancel() }
         do {
             try await ServerRunner.run([app], logger: logger)
         } catch let error as IOError {

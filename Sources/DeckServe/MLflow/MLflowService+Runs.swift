@@ -7,7 +7,7 @@ extension MLflowService {
         let id = try p.string("run_id") ?? p.string("run_uuid") ?? ""
         guard !id.isEmpty else { throw MLflowError.invalid("Missing value for required parameter 'run_id'. See the API docs for more information about request parameters.") }
         guard let run = try store.runRecord(exactID: id) else { throw MLflowError.runNotFound(id) }
-        return run
+        return try noteCall(run)
     }
 
     /// A run that may still be logged to (MLflow refuses deleted runs).
@@ -33,13 +33,8 @@ extension MLflowService {
                        metrics: metrics, into: &json)
     }
 
-    /// MLflow's "latest" order: by step, then timestamp, then value (NaN lowest).
-    static func latestOrder(_ a: SeriesPoint, _ b: SeriesPoint) -> Bool {
-        if a.step != b.step { return a.step < b.step }
-        if a.timestamp != b.timestamp { return a.timestamp < b.timestamp }
-        if a.value.isNaN { return !b.value.isNaN }
-        return !b.value.isNaN && a.value < b.value
-    }
+    /// MLflow's "latest" order (``LatestPoint``, the rule every MLDeck run uses).
+    static func latestOrder(_ a: SeriesPoint, _ b: SeriesPoint) -> Bool { LatestPoint.precedes(a, b) }
 
     func wrapRun(_ record: RunRecord) throws -> String {
         var json = JSONText()
@@ -49,7 +44,7 @@ extension MLflowService {
 
     func createRun(_ p: MLflowParams) throws -> String {
         let experiment = try self.experiment(id: try p.string("experiment_id") ?? "0")
-        if experimentState.get(experiment.id).deleted {
+        if try store.experimentState(id: experiment.id).deleted {
             throw MLflowError.invalid("The experiment \(mlflowID(experiment)) must be in the 'active' state. Current state is deleted.")
         }
         var tags: [String: String] = [:]

@@ -7,14 +7,19 @@ import Foundation
 /// ordinary MLDeck runs.
 public final class MLflowService: @unchecked Sendable {
     public let store: DeckStore
-    /// Experiment lifecycle and tags, which the workspace does not keep (this server's lifetime).
-    let experimentState = ExperimentState()
+    /// When each run was last named by a call (for ``inactiveAfter``).
+    let callClock = RunCallClock()
+    /// MLflow 3's logged models (this server's lifetime; their files are run artifacts).
+    let loggedModels = LoggedModelState()
+    /// Seconds without a call after which a RUNNING MLflow run is marked FAILED (nil: never).
+    public let inactiveAfter: Double?
 
     /// The name MLflow's experiment "0" stands for.
     public static let defaultExperiment = "Default"
 
-    public init(store: DeckStore) throws {
+    public init(store: DeckStore, inactiveAfter: Double? = nil) throws {
         self.store = store
+        self.inactiveAfter = inactiveAfter
         if try store.experimentRecord(named: Self.defaultExperiment) == nil {
             try store.ensureExperiment(named: Self.defaultExperiment)
         }
@@ -29,9 +34,28 @@ public final class MLflowService: @unchecked Sendable {
         "metrics/get-history", "logged-models/search",
     ]
 
+    /// Whether `endpoint` (the path after `/api/2.0/mlflow/`) is one this server answers.
+    public static func knows(_ endpoint: String) -> Bool {
+        endpoints.contains(endpoint) || registryEndpoints.contains(endpoint) || endpoint == "logged-models" || endpoint.hasPrefix("logged-models/")
+    }
+
+    /// Answers one request whose meaning depends on its method too (`registered-models/alias`, `logged-models/ID`).
+    public func handle(_ endpoint: String, method: String, params: MLflowParams) throws(MLflowError) -> String {
+        do {
+            if endpoint == "logged-models" || (endpoint.hasPrefix("logged-models/") && endpoint != "logged-models/search") {
+                return try handleLoggedModels(endpoint, method: method, params)
+            }
+            if endpoint == "registered-models/alias" && method != "POST" {
+                return try handle(endpoint + (method == "GET" ? "/get" : "/delete"), params: params)
+            }
+        } catch { throw MLflowError.from(error) }
+        return try handle(endpoint, params: params)
+    }
+
     /// Answers one request: the JSON text of the response.
     public func handle(_ endpoint: String, params: MLflowParams) throws(MLflowError) -> String {
         do {
+            if Self.registryEndpoints.contains(endpoint) { return try handleRegistry(endpoint, params) }
             switch endpoint {
             case "experiments/create": return try createExperiment(params)
             case "experiments/get": return try getExperiment(params)
@@ -52,9 +76,9 @@ public final class MLflowService: @unchecked Sendable {
             case "runs/delete-tag": return try deleteTag(params)
             case "runs/log-batch": return try logBatch(params)
             case "runs/search": return try searchRuns(params)
-            case "runs/log-inputs", "runs/outputs": _ = try run(params); return "{}"
+            case "runs/log-inputs", "runs/outputs": _ = try activeRun(params); return "{}"
             case "metrics/get-history": return try metricHistory(params)
-            case "logged-models/search": return "{\"models\":[]}"
+            case "logged-models/search": return try searchLoggedModels(params)
             default: throw MLflowError("ENDPOINT_NOT_FOUND", "no endpoint /api/2.0/mlflow/\(endpoint)")
             }
         } catch {
@@ -83,7 +107,7 @@ public final class MLflowService: @unchecked Sendable {
     }
 
     func experimentJSON(_ e: ExperimentRecord, into json: inout JSONText) {
-        let state = experimentState.get(e.id)
+        let state = (try? store.experimentState(id: e.id)) ?? ExperimentState()
         MLflowJSON.experiment(id: mlflowID(e), name: e.name, createdAt: e.createdAt, deleted: state.deleted, tags: state.tags, into: &json)
     }
 
@@ -102,7 +126,7 @@ public final class MLflowService: @unchecked Sendable {
         let row = try store.ensureExperiment(named: name).id
         var tags: [String: String] = [:]
         for t in try p.objects("tags") { tags[try t.required("key")] = try t.string("value") ?? "" }
-        if !tags.isEmpty { experimentState.update(row) { $0.tags.merge(tags) { $1 } } }
+        try store.setExperimentTags(tags, id: row)
         guard let e = try store.experimentRecord(id: row) else { throw MLflowError.experimentNotFound(String(row)) }
         return "{\"experiment_id\":\(JSONText.quoted(mlflowID(e)))}"
     }
@@ -123,9 +147,9 @@ public final class MLflowService: @unchecked Sendable {
         let view = try RunViewType(try p.string("view_type"))
         let maxResults = try MLflowLimits.maxResults(try p.int64("max_results"), default: 1000)
         let offset = try MLflowJSON.offset(fromToken: try p.string("page_token"))
-        var all = try store.experimentRecords().filter { view.includes(deleted: experimentState.get($0.id).deleted) }
+        var all = try store.experimentRecords().filter { view.includes(deleted: try store.experimentState(id: $0.id).deleted) }
         if let filter = try p.string("filter"), !filter.isEmpty {
-            all = try all.filter { try ExperimentFilter.matches(filter, name: $0.name, tags: experimentState.get($0.id).tags) }
+            all = try all.filter { try ExperimentFilter.matches(filter, name: $0.name, tags: try store.experimentState(id: $0.id).tags) }
         }
         all.sort { $0.createdAt != $1.createdAt ? $0.createdAt > $1.createdAt : $0.id > $1.id }
         let page = all.dropFirst(offset).prefix(maxResults)
@@ -142,7 +166,7 @@ public final class MLflowService: @unchecked Sendable {
         let id = try p.required("experiment_id")
         let e = try experiment(id: id)
         if deleted && id == "0" { throw MLflowError.invalid("Cannot delete the default experiment '0'. This is an internally reserved experiment.") }
-        experimentState.update(e.id) { $0.deleted = deleted }
+        try store.setExperimentDeleted(deleted, id: e.id)
         return "{}"
     }
 
@@ -161,21 +185,8 @@ public final class MLflowService: @unchecked Sendable {
         let key = try p.required("key")
         try MLflowLimits.checkKey(key, what: "tag")
         let value = MLflowLimits.truncated(try p.string("value") ?? "", to: MLflowLimits.tagValue)
-        experimentState.update(e.id) { $0.tags[key] = value }
+        try store.setExperimentTags([key: value], id: e.id)
         return "{}"
-    }
-}
-
-/// Experiment lifecycle and tags kept for the server's lifetime (the workspace has no place for them yet).
-final class ExperimentState: @unchecked Sendable {
-    struct Entry { var deleted = false; var tags: [String: String] = [:] }
-    private let lock = NSLock()
-    private var entries: [Int64: Entry] = [:]
-
-    func get(_ id: Int64) -> Entry { lock.lock(); defer { lock.unlock() }; return entries[id] ?? Entry() }
-    func update(_ id: Int64, _ change: (inout Entry) -> Void) {
-        lock.lock(); defer { lock.unlock() }
-        var entry = entries[id] ?? Entry(); change(&entry); entries[id] = entry
     }
 }
 

@@ -14,6 +14,7 @@ enum Schema {
         migrator.registerMigration("v4-model-tags-deployments", migrate: ProductionRegistryMigration.migrate)
         migrator.registerMigration("v5-alerts", migrate: AlertsMigration.migrate)
         migrator.registerMigration("v6-trigger-runner", migrate: TriggerRunnerMigration.migrate)
+        migrator.registerMigration("v7-experiment-state", migrate: ExperimentStateMigration.migrate)
         return migrator
     }
 }

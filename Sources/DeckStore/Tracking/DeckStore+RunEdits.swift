@@ -90,6 +90,20 @@ extension DeckStore {
         }
     }
 
+    /// Puts a FAILED run whose reason starts with `reasonPrefix` back to RUNNING (no end time, no
+    /// reason): `mldeck server --inactive-after` revives a run it failed when the client calls again.
+    /// False when the run is in any other state.
+    @discardableResult
+    public func reviveRun(_ run: RunHandle, reasonPrefix: String) throws -> Bool {
+        try writeImmediate { db in
+            try db.execute(sql: """
+                UPDATE runs SET status = 'RUNNING', status_reason = NULL, end_time = NULL
+                WHERE id = ? AND status = 'FAILED' AND substr(status_reason, 1, ?) = ?
+                """, arguments: [try row(of: run, in: db), reasonPrefix.count, reasonPrefix])
+            return db.changesCount > 0
+        }
+    }
+
     /// The run with exactly this id (no prefix or name lookup), or nil.
     public func runRecord(exactID id: String) throws -> RunRecord? {
         try database.read { db in

@@ -125,6 +125,12 @@ extension DeckStore {
         }
     }
 
+    /// SQL: whether the batch's latest point (`excluded`) is later than the stored one by ``LatestPoint``.
+    static let newLatestWins = """
+        (excluded.last_step > last_step OR (excluded.last_step = last_step AND (excluded.last_time > last_time
+         OR (excluded.last_time = last_time AND (last IS NULL OR excluded.last >= last)))))
+        """
+
     func appendSeries(_ series: [SeriesPoint], key: String, run: Int64, in db: Database) throws {
         let keyID = try keyCache.id(for: key, in: db)
         let stats = SeriesSummary(series)
@@ -132,8 +138,9 @@ extension DeckStore {
             INSERT INTO metric_summary(run_id, key_id, last, last_step, last_time, min, max, count, chunks)
             VALUES (?,?,?,?,?,?,?,?,1)
             ON CONFLICT DO UPDATE SET
-                last = CASE WHEN excluded.last_step >= last_step THEN excluded.last ELSE last END,  -- NaN is stored as NULL
-                last_time = CASE WHEN excluded.last_step >= last_step THEN excluded.last_time ELSE last_time END,
+                -- MLflow's "latest": the largest (step, timestamp, value), NaN (stored as NULL) lowest (see LatestPoint)
+                last = CASE WHEN \(Self.newLatestWins) THEN excluded.last ELSE last END,
+                last_time = CASE WHEN \(Self.newLatestWins) THEN excluded.last_time ELSE last_time END,
                 last_step = MAX(last_step, excluded.last_step),
                 min = COALESCE(MIN(min, excluded.min), min, excluded.min), max = COALESCE(MAX(max, excluded.max), max, excluded.max),
                 count = count + excluded.count, chunks = chunks + 1

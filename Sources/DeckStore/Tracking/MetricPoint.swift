@@ -28,7 +28,7 @@ public struct SeriesPoint: Codable, Sendable, Equatable {
 /// What the runs table knows of a metric without reading its series.
 public struct MetricSummary: Codable, Sendable, Equatable {
     public var key: String
-    /// The value at the highest step (latest logged among equal steps), as MLflow reports it.
+    /// The latest value by MLflow's rule (largest step, then timestamp, then value: ``LatestPoint``).
     public var last: Double
     public var lastStep: Int64
     public var min: Double

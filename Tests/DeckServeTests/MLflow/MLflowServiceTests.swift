@@ -172,3 +172,79 @@ final class MLflowServiceTests: XCTestCase {
         XCTAssertEqual(ok, MLflowArtifactPath(runID: "abc", path: "plots/a b.csv"))
     }
 }
+
+/// Experiment tags and deletion are kept in the workspace: a restarted server still has them.
+final class MLflowExperimentStateTests: XCTestCase {
+    func testExperimentTagsAndDeletionOutlastTheServer() throws {
+        let workspace = try TemporaryWorkspace(prefix: "mlflow-experiment-state")
+        defer { workspace.cleanup() }
+        func call(_ service: MLflowService, _ endpoint: String, _ body: String) throws -> [String: Any] {
+            let text = try service.handle(endpoint, params: try MLflowParams(body: Array(body.utf8)))
+            return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        }
+        let first = try MLflowService(store: workspace.store)
+        let id = try XCTUnwrap(try call(first, "experiments/create", "{\"name\": \"kept\", \"tags\": [{\"key\": \"team\", \"value\": \"ml\"}]}")["experiment_id"] as? String)
+        _ = try call(first, "experiments/set-experiment-tag", "{\"experiment_id\": \"\(id)\", \"key\": \"stage\", \"value\": \"dev\"}")
+        _ = try call(first, "experiments/delete", "{\"experiment_id\": \"\(id)\"}")
+
+        let restarted = try MLflowService(store: try workspace.reopen())
+        let got = try XCTUnwrap(try call(restarted, "experiments/get", "{\"experiment_id\": \"\(id)\"}")["experiment"] as? [String: Any])
+        XCTAssertEqual(got["lifecycle_stage"] as? String, "deleted")
+        let tags = (got["tags"] as? [[String: Any]] ?? []).reduce(into: [String: String]()) { $0[$1["key"] as? String ?? ""] = $1["value"] as? String }
+        XCTAssertEqual(tags, ["team": "ml", "stage": "dev"])
+        XCTAssertThrowsError(try call(restarted, "runs/create", "{\"experiment_id\": \"\(id)\"}"), "a deleted experiment takes no runs")
+        _ = try call(restarted, "experiments/restore", "{\"experiment_id\": \"\(id)\"}")
+        XCTAssertEqual(try workspace.store.experimentState(id: try XCTUnwrap(Int64(id))).deleted, false)
+    }
+}
+
+/// `--inactive-after`: runs with no call for that long are FAILED with the reason; a later call revives them.
+final class MLflowInactivityTests: XCTestCase {
+    func testQuietRunsFailWithTheReasonAndACallRevivesThem() throws {
+        let workspace = try TemporaryWorkspace(prefix: "mlflow-inactive")
+        defer { workspace.cleanup() }
+        let service = try MLflowService(store: workspace.store, inactiveAfter: 60)
+        func call(_ endpoint: String, _ body: String) throws -> String {
+            try service.handle(endpoint, params: try MLflowParams(body: Array(body.utf8)))
+        }
+        func create() throws -> String {
+            let text = try call("runs/create", "{\"experiment_id\": \"0\"}")
+            let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            return try XCTUnwrap(((json["run"] as? [String: Any])?["info"] as? [String: Any])?["run_id"] as? String)
+        }
+        let quiet = try create(), busy = try create()
+        // A run with an owning process (an MLDeck run) is judged by its owner, not by calls.
+        let owned = try workspace.store.createRun(RunStart(name: "owned", experiment: "Default", owner: .current)).id
+        let now = Date().timeIntervalSince1970
+        XCTAssertEqual(try service.failInactiveRuns(now: now + 30), [], "nothing is quiet for 60 s yet")
+        _ = try call("runs/log-metric", "{\"run_id\": \"\(busy)\", \"key\": \"m\", \"value\": 1, \"timestamp\": 1700000000000}")
+        let failed = try service.failInactiveRuns(now: Date().timeIntervalSince1970 + 61)
+        XCTAssertTrue(failed.contains(quiet))
+        XCTAssertFalse(failed.contains(owned))
+        let record = try XCTUnwrap(try workspace.store.runRecord(exactID: quiet))
+        XCTAssertEqual(record.status, .failed)
+        XCTAssertTrue(record.statusReason?.contains("no MLflow call for 1m") == true, record.statusReason ?? "nil")
+        XCTAssertNotNil(record.endTime)
+        XCTAssertEqual(try workspace.store.runRecord(exactID: owned)?.status, .running)
+
+        // The next call for the run revives it, and the call itself succeeds.
+        _ = try call("runs/log-metric", "{\"run_id\": \"\(quiet)\", \"key\": \"m\", \"value\": 2, \"timestamp\": 1700000000000}")
+        let revived = try XCTUnwrap(try workspace.store.runRecord(exactID: quiet))
+        XCTAssertEqual(revived.status, .running)
+        XCTAssertNil(revived.statusReason)
+        XCTAssertNil(revived.endTime)
+
+        // A run the client ended FAILED itself is not revived by a later call.
+        _ = try call("runs/update", "{\"run_id\": \"\(busy)\", \"status\": \"FAILED\"}")
+        _ = try call("runs/set-tag", "{\"run_id\": \"\(busy)\", \"key\": \"k\", \"value\": \"v\"}")
+        XCTAssertEqual(try workspace.store.runRecord(exactID: busy)?.status, .failed)
+    }
+
+    func testOffByDefault() throws {
+        let workspace = try TemporaryWorkspace(prefix: "mlflow-inactive-off")
+        defer { workspace.cleanup() }
+        let service = try MLflowService(store: workspace.store)
+        _ = try service.handle("runs/create", params: try MLflowParams(body: Array("{\"experiment_id\": \"0\"}".utf8)))
+        XCTAssertEqual(try service.failInactiveRuns(now: Date().timeIntervalSince1970 + 1e8), [])
+    }
+}

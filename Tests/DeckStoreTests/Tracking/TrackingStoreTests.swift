@@ -37,6 +37,29 @@ final class TrackingStoreTests: XCTestCase {
         XCTAssertEqual(series.map(\.value), [0.2, 0.5, 0.4, 0.3])
     }
 
+    /// "Latest" is MLflow's maximum of (step, timestamp, value), NaN lowest — within one batch and
+    /// across batches (the summary row that `runs list`, `runs show` and the dashboard read).
+    func testLatestIsTheLargestStepThenTimestampThenValue() throws {
+        let store = ws.store
+        let run = try store.createRun(RunStart(name: "latest"))
+        // Same step, a later call with an earlier timestamp: the earlier-logged point stays latest.
+        try store.logMetrics([MetricPoint(key: "a", value: 5, step: 1, timestamp: 100)], run: run)
+        try store.logMetrics([MetricPoint(key: "a", value: 9, step: 1, timestamp: 50)], run: run)
+        // Same step and timestamp: the larger value wins, whatever the order; NaN never wins over a number.
+        try store.logMetrics([MetricPoint(key: "b", value: 3, step: 2, timestamp: 10), MetricPoint(key: "b", value: 2, step: 2, timestamp: 10)], run: run)
+        try store.logMetrics([MetricPoint(key: "b", value: .nan, step: 2, timestamp: 10)], run: run)
+        try store.logMetrics([MetricPoint(key: "c", value: .nan, step: 0, timestamp: 1)], run: run)
+        try store.logMetrics([MetricPoint(key: "c", value: 1, step: 0, timestamp: 1)], run: run)
+        // A larger step wins even with an older timestamp.
+        try store.logMetrics([MetricPoint(key: "d", value: 1, step: 1, timestamp: 9), MetricPoint(key: "d", value: 7, step: 2, timestamp: 1)], run: run)
+        let metrics = Dictionary(uniqueKeysWithValues: try store.runDetails(run.id).metrics.map { ($0.key, $0.last) })
+        XCTAssertEqual(metrics["a"], 5)
+        XCTAssertEqual(metrics["b"], 3)
+        XCTAssertEqual(metrics["c"], 1)
+        XCTAssertEqual(metrics["d"], 7)
+        XCTAssertEqual(try store.listRuns(RunQuery(filter: "metrics.a = 5 and metrics.b = 3")).map(\.run.id), [run.id])
+    }
+
     /// A name used by two runs does not name either: the error lists both ids to choose from.
     func testANameUsedTwiceIsAmbiguous() throws {
         let first = try ws.store.createRun(RunStart(name: "twice"))

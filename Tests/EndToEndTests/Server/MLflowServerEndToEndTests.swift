@@ -67,6 +67,50 @@ final class MLflowServerEndToEndTests: XCTestCase {
         XCTAssertEqual(server.stop(), 0, server.stderr)
     }
 
+    /// `xgboost.autolog()` / `sklearn.autolog()` and the registry calls with the real client
+    /// (scripts/tests/mlflow_autolog_check.py fails on any autologging warning), then the same runs
+    /// and the registered version through the CLI.
+    func testAutologAndRegistryWithTheRealClient() throws {
+        let python = try mlflowPython()
+        let probe = try PythonEnvironment.run(python, ["-c", "import xgboost, sklearn, pandas"])
+        if probe.status != 0 {
+            let problem = "\(python) cannot import xgboost, sklearn and pandas (pinned in scripts/requirements-test.txt)"
+            if PythonEnvironment.offline { throw XCTSkip(problem) }
+            return XCTFail(problem)
+        }
+        let workspace = try CLI.makeWorkspace()
+        let server = try ServeProcess([], in: workspace, command: "server")
+        defer { server.stop() }
+        let script = RepositoryFiles.root.appendingPathComponent("scripts/tests/mlflow_autolog_check.py").path
+        let result = try PythonEnvironment.run(python, [script], environment: [
+            "MLFLOW_TRACKING_URI": server.address, "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0", "MLFLOW_HTTP_REQUEST_TIMEOUT": "60",
+            "PYTHONUNBUFFERED": "1", "GIT_PYTHON_REFRESH": "quiet", "OMP_WAIT_POLICY": "passive",
+        ])
+        XCTAssertEqual(result.status, 0, "autolog script failed:\n\(result.stderr)\n\(result.stdout)\nserver: \(server.stderr)")
+        guard let line = result.stdout.split(separator: "\n").last,
+              let ids = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String],
+              let xgbRun = ids["xgb"], let modelID = ids["model_id"], let skRun = ids["sklearn"] else {
+            return XCTFail("no ids from the script: \(result.stdout)")
+        }
+        let xgb = try XCTUnwrap(try CLI.json(["runs", "show", xgbRun, "--json"], in: workspace) as? [String: Any])
+        XCTAssertEqual(xgb["status"] as? String, "FINISHED")
+        XCTAssertEqual((xgb["params"] as? [String: String])?["max_depth"], "3")
+        // One point per round (autolog logs round 0 twice, identically; MLDeck keeps both).
+        XCTAssertEqual(Set((xgb["series"] as? [String: [[String: Any]]])?["train-auc"]?.compactMap { $0["step"] as? Int } ?? []), Set(0..<10))
+        let artifacts = (xgb["artifacts"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+        XCTAssertTrue(artifacts.contains("models/\(modelID)/model.ubj"), "the autologged model is an artifact of the run: \(artifacts)")
+        let sk = try XCTUnwrap(try CLI.json(["runs", "show", skRun, "--json"], in: workspace) as? [String: Any])
+        XCTAssertEqual((sk["params"] as? [String: String])?["alpha"], "0.5")
+        XCTAssertNotNil((sk["metrics"] as? [String: Any])?["training_r2_score"] ?? (sk["series"] as? [String: Any])?["training_r2_score"])
+
+        let production = try XCTUnwrap(try CLI.json(["models", "show", "churn-mlflow@production", "--json"], in: workspace) as? [String: Any])
+        let version = (production["version"] as? [String: Any]) ?? production
+        XCTAssertEqual(version["version"] as? Int, 1, "\(production)")
+        XCTAssertEqual(version["framework"] as? String, "xgboost")
+        XCTAssertEqual(version["run_id"] as? String, xgbRun)
+        XCTAssertEqual(server.stop(), 0, server.stderr)
+    }
+
     func testErrorsAreJSONWithMLflowStatus() throws {
         let workspace = try CLI.makeWorkspace()
         let server = try ServeProcess([], in: workspace, command: "server")
@@ -130,6 +174,28 @@ final class MLflowServerEndToEndTests: XCTestCase {
 
         let models = try Curl.post(api + "logged-models/search", json: ["experiment_ids": ["0"]])
         XCTAssertEqual(models.status, 200)
+    }
+
+    func testInactiveAfterFailsQuietRunsAndACallRevivesThem() throws {
+        let workspace = try CLI.makeWorkspace()
+        let bad = try CLI.run(["server", "--port", "0", "--inactive-after", "soon"], in: workspace)
+        XCTAssertNotEqual(bad.status, 0, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("inactive-after"), bad.stderr)
+        let server = try ServeProcess(["--inactive-after", "3s"], in: workspace, command: "server")
+        defer { server.stop() }
+        let api = server.address + "/api/2.0/mlflow/"
+        let created = try Curl.post(api + "runs/create", json: ["experiment_id": "0"])
+        let runID = try XCTUnwrap(((created.json?["run"] as? [String: Any])?["info"] as? [String: Any])?["run_id"] as? String, created.body)
+        func show() throws -> [String: Any] { try XCTUnwrap(try CLI.json(["runs", "show", runID, "--json"], in: workspace) as? [String: Any]) }
+        var shown = try show()
+        let deadline = Date().addingTimeInterval(20)
+        while shown["status"] as? String == "RUNNING" && Date() < deadline { Thread.sleep(forTimeInterval: 0.3); shown = try show() }
+        XCTAssertEqual(shown["status"] as? String, "FAILED")
+        XCTAssertTrue((shown["status_reason"] as? String ?? "").contains("--inactive-after"), "\(shown)")
+        let logged = try Curl.post(api + "runs/log-metric", json: ["run_id": runID, "key": "loss", "value": 0.5, "timestamp": 1_700_000_000_000])
+        XCTAssertEqual(logged.status, 200, logged.body)
+        XCTAssertEqual(try show()["status"] as? String, "RUNNING", "a call revives the run")
+        XCTAssertEqual(server.stop(), 0, server.stderr)
     }
 
     func testNonLoopbackNeedsTokenAndTokenIsChecked() throws {

@@ -204,8 +204,9 @@ public struct PipelineSpecParser {
 }
 
 /// Durations written as `90`, `90s`, `10m`, `1.5h`.
-enum DurationText {
-    static func seconds(_ text: String) -> Double? {
+public enum DurationText {
+    /// Seconds, or nil when `text` is not a number with an optional unit (ms, s, m, h, d).
+    public static func seconds(_ text: String) -> Double? {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
         for (suffix, factor) in units where t.hasSuffix(suffix) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeckEngine
 import DeckServe
 import DeckStore
 import Foundation
@@ -21,14 +22,24 @@ struct ServerCommand: AsyncParsableCommand {
     var token: String?
     @Option(name: .long, help: "Largest JSON request body in bytes (default 16 MiB); artifacts are streamed and not limited.") var maxBody = 16 << 20
 
+    @Option(name: .long, help: "Mark RUNNING MLflow runs with no call for this long FAILED (e.g. 2h, 30m, 90s; off by default); a later call for the run revives it.")
+    var inactiveAfter: String?
+
     func run() async throws {
         guard (0...65_535).contains(port) else { throw ServeSetupError.badPort(port) }
         guard maxBody > 0 else { throw ServeSetupError.badOption(name: "max-body", value: "\(maxBody)", expected: "a positive byte count") }
         let given = token ?? ProcessInfo.processInfo.environment[Self.tokenVariable]
         if (given ?? "").isEmpty && !BindPolicy.isLoopback(host) { throw MLflowServerSetupError.tokenRequired(host: host) }
         let bearer = try BindPolicy.token(host: host, given: given, environment: [:])
+        var inactive: Double?
+        if let text = inactiveAfter {
+            guard let seconds = DurationText.seconds(text), seconds > 0, seconds <= 1e9 else {
+                throw ServeSetupError.badOption(name: "inactive-after", value: text, expected: "a duration such as 2h, 30m, 90s (more than 0)")
+            }
+            inactive = seconds
+        }
         let store = try global.openStore()
-        let server = try MLflowServer(store: store, host: host, port: port, token: bearer, maxBody: maxBody)
+        let server = try MLflowServer(store: store, host: host, port: port, token: bearer, maxBody: maxBody, inactiveAfter: inactive)
         try await server.run { address in
             FileHandle.standardOutput.write(Data("mldeck server: MLflow tracking API on \(address) (MLFLOW_TRACKING_URI=\(address))\n".utf8))
         }
