@@ -1,5 +1,5 @@
 @testable import DeckEngine
-import DeckStore
+@testable import DeckStore
 @testable import DeckTUI
 import Foundation
 
