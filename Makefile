@@ -80,7 +80,7 @@ fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p .build/fuzz-corpus/$$t Fuzz/Crashes/$$t; \
 		echo "== $$t ($(FUZZ_SECONDS) s)"; \
-		MLDECK_FUZZ_TARGET=$$t ASAN_OPTIONS=detect_leaks=0 $(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		MLDECK_FUZZ_TARGET=$$t ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no $(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 			-rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix=Fuzz/Crashes/$$t/ \
 			.build/fuzz-corpus/$$t Fuzz/Corpus/$$t 2>&1 | tee .build/fuzz-$$t.log | grep -E "^(#[0-9]+.*(DONE|pulse)|stat::number_of_executed_units|stat::average_exec_per_sec|==[0-9]+==ERROR|SUMMARY)" ; \
 		test $${PIPESTATUS[0]} -eq 0 || { echo "fuzz target $$t crashed: see .build/fuzz-$$t.log and Fuzz/Crashes/$$t/"; exit 1; }; \
