@@ -2,6 +2,7 @@
 # Both first install the Debian packages that are missing (apt-get; sudo when not root).
 
 PREFIX ?= /usr/local
+SHELL := /bin/bash
 SWIFT ?= swift
 # XGBoost's OpenMP threads spin-wait by default and turn erratic on 2 busy cores (read at load time).
 export OMP_WAIT_POLICY := passive
@@ -23,7 +24,7 @@ export MLDECK_PYTHON
 DEBUG_BIN := .build/debug/mldeck
 RELEASE_BIN := .build/release/mldeck
 
-.PHONY: all deps venv build release test demo bench install clean
+.PHONY: all deps venv build release test demo bench fuzz fuzz-build install clean
 
 all: build
 
@@ -62,6 +63,28 @@ demo: build
 bench: release
 	$(RELEASE_BIN) bench --json > .build/bench.json
 	python3 scripts/update_benchmarks.py .build/bench.json BENCHMARKS.md
+
+# libFuzzer with AddressSanitizer on every parser of outside input (Fuzz/, see FUZZING.md): one
+# binary, the target picked by MLDECK_FUZZ_TARGET. Each runs FUZZ_SECONDS from the committed seeds
+# plus its own growing corpus (.build/fuzz-corpus, not committed); a crash lands in Fuzz/Crashes/TARGET/,
+# where `make test` replays it once the parser is fixed. FUZZ_TARGETS picks a subset.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= csv jsonl filter spec scoring feedback mlflow metrics-line theme
+FUZZ_BIN := Fuzz/.build/debug/MLDeckFuzz
+
+fuzz-build: deps
+	cp -n Package.resolved Fuzz/Package.resolved 2>/dev/null || true
+	cd Fuzz && $(SWIFT) build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --product MLDeckFuzz
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p .build/fuzz-corpus/$$t Fuzz/Crashes/$$t; \
+		echo "== $$t ($(FUZZ_SECONDS) s)"; \
+		MLDECK_FUZZ_TARGET=$$t ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no $(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+			-rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix=Fuzz/Crashes/$$t/ \
+			.build/fuzz-corpus/$$t Fuzz/Corpus/$$t 2>&1 | tee .build/fuzz-$$t.log | grep -E "^(#[0-9]+.*(DONE|pulse)|stat::number_of_executed_units|stat::average_exec_per_sec|==[0-9]+==ERROR|SUMMARY)" ; \
+		test $${PIPESTATUS[0]} -eq 0 || { echo "fuzz target $$t crashed: see .build/fuzz-$$t.log and Fuzz/Crashes/$$t/"; exit 1; }; \
+	done
 
 install: release
 	install -d $(PREFIX)/bin $(PREFIX)/share/mldeck/themes

@@ -9,6 +9,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mldeck", targets: ["mldeck"]),
+        /// The parser entry points the fuzzers in `Fuzz/` drive (`make fuzz`); not part of the tool.
+        .library(name: "DeckFuzzTargets", targets: ["DeckFuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -58,6 +60,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        /// One entry point per parser of outside input, shared by the libFuzzer harness (`Fuzz/`) and
+        /// the corpus replay test. Uses internal entry points (`@testable`): build it in debug or with
+        /// `-enable-testing`.
+        .target(name: "DeckFuzzTargets", dependencies: ["DeckML", "DeckStore", "DeckEngine", "DeckTUI", "DeckServe"]),
+
         // The temporary-workspace helper that the test targets share.
         .target(name: "DeckTestSupport", dependencies: ["DeckStore"], path: "Tests/DeckTestSupport"),
         .testTarget(name: "DeckStoreTests", dependencies: ["DeckStore", "DeckTestSupport"]),
@@ -65,6 +72,8 @@ let package = Package(
         .testTarget(name: "DeckEngineTests", dependencies: ["DeckEngine", "DeckML", "DeckStore", "DeckTestSupport"]),
         .testTarget(name: "DeckTUITests", dependencies: ["DeckTUI", "DeckTestSupport"]),
         .testTarget(name: "DeckServeTests", dependencies: ["DeckServe", "DeckEngine", "DeckStore", "DeckML", "DeckTestSupport"]),
+        /// Replays every committed fuzz corpus and crash input (`Fuzz/Corpus`, `Fuzz/Crashes`).
+        .testTarget(name: "DeckFuzzTargetsTests", dependencies: ["DeckFuzzTargets"]),
         /// Runs the built `mldeck` binary as a user would (CLI, and the dashboard inside tmux).
         .testTarget(name: "EndToEndTests", dependencies: ["DeckStore"]),
     ]

@@ -149,7 +149,8 @@ enum FlatJSON {
                     i += 4
                     var scalarValue = code
                     if (0xD800..<0xDC00).contains(code), i + 6 <= raw.count, raw[i] == UInt8(ascii: "\\"), raw[i + 1] == UInt8(ascii: "u"),
-                       let low = UInt32(String(decoding: UnsafeBufferPointer(rebasing: raw[i + 2..<i + 6]), as: UTF8.self), radix: 16) {
+                       let low = UInt32(String(decoding: UnsafeBufferPointer(rebasing: raw[i + 2..<i + 6]), as: UTF8.self), radix: 16),
+                       (0xDC00..<0xE000).contains(low) {  // a high surrogate then another is two lone ones (U+FFFD each), not a pair
                         scalarValue = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00); i += 6
                     }
                     out.append(contentsOf: Array(String(Unicode.Scalar(scalarValue).map(Character.init) ?? "\u{FFFD}").utf8))

@@ -59,10 +59,12 @@ final class ChunkObjectWriter: @unchecked Sendable {
             if n < 0 { if errno == EINTR { continue }; throw DatasetError.io(path: final, operation: "write", errno: errno) }
             offset += n
         }
+        Failpoint.hit("objects.before-rename")
         if linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, final, AT_SYMLINK_FOLLOW) != 0 {
             if errno == EEXIST { return false }
             throw DatasetError.io(path: final, operation: "link", errno: errno)
         }
+        Failpoint.hit("objects.after-rename")
         lock.lock()
         folders.insert(folder)
         written += 1
@@ -87,6 +89,8 @@ final class ChunkObjectWriter: @unchecked Sendable {
         let root = open(store.root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard root >= 0 else { throw DatasetError.io(path: store.root.path, operation: "open", errno: errno) }
         defer { close(root) }
+        Failpoint.hit("objects.before-fsync")
+        defer { Failpoint.hit("objects.after-fsync") }
         if count <= ObjectWriteBatch.fsyncEachLimit {
             for path in few {
                 let fd = open(path, O_RDONLY | O_CLOEXEC)

@@ -69,7 +69,7 @@ extension DeckStore {
         try DatasetName.validate(draft.name)
         for key in draft.tags.keys { try Self.validateTagKey(key) }
         let hash = draft.content.contentHash.hex
-        return try writeImmediate { db in
+        let outcome: DatasetRecordOutcome = try writeImmediate { db in
             var datasetID: Int64
             var next: Int
             if let row = try Row.fetchOne(db, sql: "SELECT id, next_number FROM datasets WHERE name = ?", arguments: [draft.name]) {
@@ -97,8 +97,11 @@ extension DeckStore {
             let object = try db.cachedStatement(sql: "INSERT INTO dataset_version_objects(version_id, object, size) VALUES (?,?,?)")
             for (id, size) in c.objects { try object.execute(arguments: [versionID, id.hex, size]) }
             let record = try Self.fetchVersions(db, where: "v.id = ?", arguments: [versionID], profiles: true).first!
+            Failpoint.hit("dataset-add.before-commit")
             return .recorded(record)
         }
+        if case .recorded = outcome { Failpoint.hit("dataset-add.after-commit") }
+        return outcome
     }
 
     /// Sets and removes tags of a version; returns the updated version.

@@ -38,8 +38,10 @@ extension DeckStore {
                 _ = try moveAlias(modelID: modelID, model: new.model, alias: alias, toVersionRow: db.lastInsertedRowID, toVersion: next,
                               author: author, reason: reason, runID: new.runID, now: now, in: db)
             }
+            Failpoint.hit("model-register.before-commit")
             return next
         }
+        Failpoint.hit("model-register.after-commit")
         return try modelVersion(ModelReference(model: new.model, selector: .version(version)))
     }
 
@@ -52,7 +54,7 @@ extension DeckStore {
         let alias = Self.aliasKey(alias)
         try Self.validateModelName(alias)
         let now = Date().timeIntervalSince1970
-        return try writeImmediate { db in
+        let entry: AliasHistoryEntry? = try writeImmediate { db in
             guard let modelID = try modelRowID(model, create: false, in: db, now: now) else {
                 throw ModelRegistryError.unknownModel(model, known: try String.fetchAll(db, sql: "SELECT name FROM models ORDER BY name"))
             }
@@ -60,9 +62,13 @@ extension DeckStore {
                 let latest = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM model_versions WHERE model_id = ?", arguments: [modelID])
                 throw ModelRegistryError.unknownVersion(model: model, version: version, latest: latest)
             }
-            return try moveAlias(modelID: modelID, model: model, alias: alias, toVersionRow: row, toVersion: version,
-                                 author: author, reason: reason, runID: runID, now: now, in: db)
+            let entry = try moveAlias(modelID: modelID, model: model, alias: alias, toVersionRow: row, toVersion: version,
+                                      author: author, reason: reason, runID: runID, now: now, in: db)
+            Failpoint.hit("alias-move.before-commit")
+            return entry
         }
+        Failpoint.hit("alias-move.after-commit")
+        return entry
     }
 
     /// Removes an alias (recorded in the history with `to` = nil). Returns false when it did not exist.

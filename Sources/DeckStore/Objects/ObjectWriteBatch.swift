@@ -53,10 +53,12 @@ public final class ObjectWriteBatch: @unchecked Sendable {
         let code = errno
         close(fd)
         guard ok else { unlink(temp); throw ObjectStoreError.io(path: temp, operation: "write", errno: code) }
+        Failpoint.hit("objects.before-rename")
         guard rename(temp, final) == 0 else {
             let code = errno; unlink(temp)
             throw ObjectStoreError.io(path: final, operation: "rename", errno: code)
         }
+        Failpoint.hit("objects.after-rename")
         lock.lock(); touchedFolders.insert(folder); written += 1; if writtenPaths.count <= Self.fsyncEachLimit { writtenPaths.append(final) }; lock.unlock()
     }
 
@@ -88,10 +90,12 @@ public final class ObjectWriteBatch: @unchecked Sendable {
         let folder = String(final[..<final.lastIndex(of: "/")!])
         mkdir(folder, 0o755)
         chmod(temp, 0o444)
+        Failpoint.hit("objects.before-rename")
         guard rename(temp, final) == 0 else {
             let code = errno; unlink(temp)
             throw ObjectStoreError.io(path: final, operation: "rename", errno: code)
         }
+        Failpoint.hit("objects.after-rename")
         lock.lock(); touchedFolders.insert(folder); written += 1; if writtenPaths.count <= Self.fsyncEachLimit { writtenPaths.append(final) }; lock.unlock()
         return id
     }
@@ -107,6 +111,8 @@ public final class ObjectWriteBatch: @unchecked Sendable {
         touchedFolders = []; writtenPaths = []; written = 0
         lock.unlock()
         guard count > 0 else { return }
+        Failpoint.hit("objects.before-fsync")
+        defer { Failpoint.hit("objects.after-fsync") }
         if count <= Self.fsyncEachLimit {
             for path in paths {
                 let fd = open(path, O_RDONLY | O_CLOEXEC)

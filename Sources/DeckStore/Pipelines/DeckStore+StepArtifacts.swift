@@ -29,7 +29,9 @@ extension DeckStore {
                     INSERT INTO step_cache(key, manifest_object, pipeline, step, run_id, created_at) VALUES (?,?,?,?,?,?)
                     ON CONFLICT DO UPDATE SET manifest_object = excluded.manifest_object, run_id = excluded.run_id, created_at = excluded.created_at
                     """, arguments: [cacheKey, manifest.hex, pipeline, step, run.id, now])
+                Failpoint.hit("step-cache.before-commit")
             }
         }
+        if cacheKey != nil, manifest != nil { Failpoint.hit("step-cache.after-commit") }
     }
 }

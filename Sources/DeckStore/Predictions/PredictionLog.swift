@@ -127,7 +127,9 @@ public final class PredictionLog: @unchecked Sendable {
                 for entry in feedback {
                     try feedbackStatement.execute(arguments: [entry.model, entry.predictionID, entry.callerID, entry.label, entry.time])
                 }
+                Failpoint.hit("prediction-log.before-commit")
             }
+            Failpoint.hit("prediction-log.after-commit")
         } catch let error as DatabaseError {
             throw PredictionLogError.unavailable(path: path, reason: Self.reason(error))
         }
