@@ -27,7 +27,7 @@ struct AgentCommand: ParsableCommand {
         let runner = TriggerRunner(store: store, engine: engine, role: "agent")
         runner.interval = interval
         runner.log = log.write
-        runner.tasks = AgentWiring.tasks(store, log: log.write)
+        runner.tasks = AgentWiring.tasks(store, log: log)
         if once {
             let held = runner.round()
             if held { try? store.releaseRunnerLease(holder: runner.holder) }
@@ -58,7 +58,8 @@ final class AgentLog: @unchecked Sendable {  // `write` is serialised by `lock`
 /// the monitors (wired here when the alerts area is present).
 enum AgentWiring {
     static func alertSource(_ store: DeckStore) -> (any TriggerAlertSource)? { StoreTriggerAlerts(store: store) }
-    static func tasks(_ store: DeckStore, log: @escaping (String) -> Void) -> [() throws -> Void] {
+    static func tasks(_ store: DeckStore, log agentLog: AgentLog) -> [() throws -> Void] {
+        let log: @Sendable (String) -> Void = { agentLog.write($0) }
         // Runs whose process died (a `kill -9`ed `mldeck run`) are marked FAILED every 10 s, as a
         // store open would, so a dead triggered run does not hold its pipeline's next firing for ever.
         var lastReap = Date.distantPast
@@ -68,6 +69,16 @@ enum AgentWiring {
             let reaped = try RunReaper(store: store).reap()
             if reaped > 0 { log("marked \(reaped) run(s) FAILED: their process is gone") }
         }
-        return [reap]
+        // The monitors of mldeck.yaml over the endpoint's logged predictions: a drifted window
+        // raises an alert (which a `drift` trigger then fires on), `on_alert:` runs off the round.
+        let monitors = MonitorPass(store: store, log: log)
+        let monitor: () throws -> Void = {
+            for result in try monitors.tick() {
+                for change in result.alerts where change.shouldNotify {
+                    log("alert #\(change.alert.id) \(change.alert.severity.rawValue) \(change.alert.kind.rawValue) on \(change.alert.subject)")
+                }
+            }
+        }
+        return [reap, monitor]
     }
 }
