@@ -113,7 +113,7 @@ final class ProductionPipelineTests: XCTestCase {
         let config = try parse("{on: schedule, cron: \"0 6 1 * *\", catch_up: yes, debounce: 10m}")
         XCTAssertEqual(config.pipeline("p")?.triggers.first?.options, ["cron": "0 6 1 * *", "catch_up": "true", "debounce": "600.0"])
         XCTAssertEqual(try parse("{on: dataset-update, debounce: 30s}").pipeline("p")?.triggers.first?.options["debounce"], "30.0")
-        for (bad, expected) in [("{on: schedule, cron: \"0 6 1 *\"}", "five cron fields"), ("{on: schedule, cron: \"0 6 ? * *\"}", "not a cron field"),
+        for (bad, expected) in [("{on: schedule, cron: \"0 6 1 *\"}", "expected five fields"), ("{on: schedule, cron: \"0 6 ? * *\"}", "is not a day of month"),
                                 ("{on: schedule, cron: \"0 6 1 * *\", catch_up: maybe}", "true or false"),
                                 ("{on: drift, debounce: soon}", "duration"), ("{on: drift, catch_up: true}", "unknown key"),
                                 ("{on: nightly}", "unknown trigger")] {
