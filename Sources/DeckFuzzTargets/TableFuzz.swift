@@ -28,29 +28,10 @@ enum TableFuzz {
         var options = base
         options.chunkSize = 4096
         options.maxRecordBytes = 1 << 16
-        options.byteSource = { _ in FuzzBytes(data) }
+        options.byteSource = { _ in MemoryByteSource(data) }
         if let table = try? DataTable.load(path: path, options: options) {
             for c in table.columns where c.count > 0 { _ = c.text(at: c.count - 1) }
         }
         _ = try? TableReader.forEachRecord(path: path, options: options) { _ in }
-    }
-}
-
-/// Bytes in memory as a table source.
-final class FuzzBytes: TableByteSource {
-    private let data: Data
-    private var offset = 0
-
-    init(_ data: Data) { self.data = data }
-
-    func read(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
-        let n = min(count, data.count - offset)
-        guard n > 0 else { return 0 }
-        data.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            buffer.copyMemory(from: base + offset, byteCount: n)
-        }
-        offset += n
-        return n
     }
 }

@@ -55,3 +55,21 @@ extension TableReadOptions {
         return try FileByteSource(path: path)
     }
 }
+
+/// Bytes already in memory (a request body, a fuzz input) as a ``TableByteSource``.
+public final class MemoryByteSource: TableByteSource {
+    private let data: Data
+    private var offset = 0
+
+    public init(_ data: Data) { self.data = data }
+
+    public func read(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
+        let n = min(count, data.count - offset)
+        guard n > 0 else { return 0 }
+        data.withUnsafeBytes { raw in
+            if let base = raw.baseAddress { buffer.copyMemory(from: base + offset, byteCount: n) }
+        }
+        offset += n
+        return n
+    }
+}

@@ -158,21 +158,3 @@ public enum ScoringRequestParser {
         }
     }
 }
-
-/// Bytes in memory as a ``TableByteSource``.
-final class MemoryByteSource: TableByteSource {
-    private let data: Data
-    private var offset = 0
-
-    init(_ data: Data) { self.data = data }
-
-    func read(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
-        let n = min(count, data.count - offset)
-        guard n > 0 else { return 0 }
-        data.withUnsafeBytes { raw in
-            if let base = raw.baseAddress { buffer.copyMemory(from: base + offset, byteCount: n) }
-        }
-        offset += n
-        return n
-    }
-}
