@@ -67,22 +67,7 @@ extension InMemoryStore {
             case "metrics": return row.metrics[field.name].map { .number($0) }
             case "params": return row.params[field.name].map { .string($0) }
             case "tags": return row.tags[field.name].map { .string($0) }
-            case "attributes":
-                switch field.name {
-                case "status": return .string(run.status.rawValue)
-                case "name", "run_name": return .string(run.name)
-                case "run_id", "id": return .string(run.id)
-                case "experiment": return .string(run.experiment)
-                case "pipeline": return run.pipeline.map { .string($0) }
-                case "dataset": return run.lineage.datasetVersion.map { .string($0) }
-                case "trigger": return run.lineage.trigger.map { .string($0) }
-                case "command": return run.command.map { .string($0) }
-                case "parent": return run.lineage.parentRunID.map { .string($0) }
-                case "start_time": return .number(run.startTime * 1000)
-                case "end_time": return run.endTime.map { .number($0 * 1000) }
-                case "duration": return .number(run.duration())
-                default: return nil
-                }
+            case "attributes": return RunAttribute(named: field.name)?.filterValue(of: run, now: Date().timeIntervalSince1970)
             default: return nil
             }
         }

@@ -21,10 +21,8 @@ public struct FilterField: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(namespace).\(name)" }
 
-    /// Run attributes that may be written bare (`status = 'FAILED'`).
-    public static let attributes: Set<String> = ["status", "name", "run_name", "start_time", "end_time", "duration",
-                                                  "run_id", "id", "experiment", "pipeline", "dataset", "trigger", "command",
-                                                  "parent", "sweep"]
+    /// Run attributes that may be written bare (`status = 'FAILED'`): every spelling of ``RunAttribute``.
+    public static let attributes: Set<String> = RunAttribute.spellings
     static let namespaceAliases: [String: String] = [
         "metrics": "metrics", "metric": "metrics", "params": "params", "param": "params",
         "tags": "tags", "tag": "tags", "attributes": "attributes", "attribute": "attributes",

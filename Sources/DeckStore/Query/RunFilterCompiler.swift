@@ -198,31 +198,47 @@ struct RunFilterCompiler {
             let column = field.namespace == "metrics" ? "last" : "value"
             return ("(SELECT \(column) FROM \(table) WHERE run_id = r.id AND key_id = \(id))", field.namespace == "metrics" ? .number : .text)
         case "attributes":
-            switch field.name {
-            case "status": return ("r.status", .text)
-            case "name", "run_name": return ("r.name", .text)
-            case "run_id", "id": return ("r.uuid", .text)
-            case "experiment": return ("e.name", .text)
-            case "pipeline": return ("r.pipeline", .text)
-            case "dataset": return ("r.dataset_version", .text)
-            case "trigger": return ("r.trigger", .text)
-            case "command": return ("r.command", .text)
-            // The id of the run's parent (a sweep's children have the sweep's run as parent).
-            case "parent": return ("(SELECT p.uuid FROM runs p WHERE p.id = r.parent_run_id)", .text)
-            // The id of the sweep a run belongs to: its own for a sweep's parent run, the
-            // parent's for a child; NULL outside sweeps.
-            case "sweep":
-                guard let tag = try keyID("mldeck.sweep") else { return ("NULL", .text) }
-                return ("(CASE WHEN EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.parent_run_id AND t.key_id = \(tag)) "
-                        + "THEN (SELECT p.uuid FROM runs p WHERE p.id = r.parent_run_id) "
-                        + "WHEN EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.id AND t.key_id = \(tag)) THEN r.uuid END)", .text)
-            case "start_time": return ("r.start_time", .time)
-            case "end_time": return ("r.end_time", .time)
-            case "duration": return ("(COALESCE(r.end_time, \(now)) - r.start_time)", .number)
-            default: throw error("unknown attribute \(field.name)", at: field.column)
-            }
+            guard let attribute = RunAttribute(named: field.name) else { throw error("unknown attribute \(field.name)", at: field.column) }
+            return (try attributeSQL(attribute), FieldKind(attribute.kind))
         default:
             throw error("'\(field)' only has a meaning in pipeline conditions, not when listing runs", at: field.column)
+        }
+    }
+
+    /// The SQL of each run attribute (the table is ``RunAttribute``; this switch keeps every
+    /// attribute's SQL beside the others and is exhaustive, so a new attribute cannot lack one).
+    func attributeSQL(_ attribute: RunAttribute) throws -> String {
+        switch attribute {
+        case .status: return "r.status"
+        case .name: return "r.name"
+        case .id: return "r.uuid"
+        case .experiment: return "e.name"
+        case .pipeline: return "r.pipeline"
+        case .dataset: return "r.dataset_version"
+        case .trigger: return "r.trigger"
+        case .command: return "r.command"
+        // The id of the run's parent (a sweep's children have the sweep's run as parent).
+        case .parent: return "(SELECT p.uuid FROM runs p WHERE p.id = r.parent_run_id)"
+        // The id of the sweep a run belongs to: its own for a sweep's parent run, the
+        // parent's for a child; NULL outside sweeps.
+        case .sweep:
+            guard let tag = try keyID("mldeck.sweep") else { return "NULL" }
+            return "(CASE WHEN EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.parent_run_id AND t.key_id = \(tag)) "
+                + "THEN (SELECT p.uuid FROM runs p WHERE p.id = r.parent_run_id) "
+                + "WHEN EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.id AND t.key_id = \(tag)) THEN r.uuid END)"
+        case .startTime: return "r.start_time"
+        case .endTime: return "r.end_time"
+        case .duration: return "(COALESCE(r.end_time, \(now)) - r.start_time)"
+        }
+    }
+}
+
+extension RunFilterCompiler.FieldKind {
+    init(_ kind: RunAttribute.Kind) {
+        switch kind {
+        case .text: self = .text
+        case .number: self = .number
+        case .time: self = .time
         }
     }
 }

@@ -53,7 +53,7 @@ final class RunsPaneFilterColumnTests: XCTestCase {
             chooser.state.selected = chooser.items.firstIndex(of: "trigger")!
             app.send(.char(" "))
             app.send(.enter)
-            XCTAssertEqual(pane.columns.last, .trigger)
+            XCTAssertEqual(pane.columns.last, .attribute(.trigger))
             canvas = settle(pane, width: 60, height: 20)
             let header = try XCTUnwrap(canvas.trimmedLines().first { $0.contains("Status") }, canvas.text)
             XCTAssertTrue(header.contains("Trigger"), canvas.text)

@@ -17,7 +17,7 @@ final class RunsPaneTests: XCTestCase {
             XCTAssertTrue(text.contains("● RUNNING"), text)
             // Default columns: attributes, then the metrics and params seen on the first page.
             XCTAssertEqual(pane.columns.map(\.description),
-                           ["status", "name", "pipeline", "start", "duration", "metrics.auc", "metrics.train-auc",
+                           ["status", "name", "pipeline", "start_time", "duration", "metrics.auc", "metrics.train-auc",
                             "metrics.validation-auc", "params.eta", "params.max_depth"])
             let header = try XCTUnwrap(canvas.trimmedLines().first { $0.contains("Status") })
             XCTAssertTrue(header.contains("max_depth"), header)
@@ -124,7 +124,7 @@ final class RunsPaneTests: XCTestCase {
             chooser.state.selected = status
             app.send(.char(" "))
             app.send(.enter)
-            XCTAssertTrue(pane.columns.contains(.trigger))
+            XCTAssertTrue(pane.columns.contains(.attribute(.trigger)))
             XCTAssertFalse(pane.columns.contains(.status))
             let canvas = settle(pane)
             XCTAssertTrue(canvas.text.contains("manual"))

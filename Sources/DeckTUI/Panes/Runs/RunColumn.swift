@@ -1,51 +1,38 @@
 import DeckStore
 import Foundation
 
-/// A column of the Runs table: a run attribute, or a metric / param / tag by key.
+/// A column of the Runs table: a run attribute (``RunAttribute``, the one table of attributes
+/// the filter language and `runs list` also read), or a metric / param / tag by key.
 /// Spelled as in the filter language (`status`, `metrics.auc`, `params.max_depth`), which is also
 /// how the choice is saved in `.mldeck/ui.json`.
 public enum RunColumn: Hashable, Sendable, CustomStringConvertible {
-    case status, name, experiment, pipeline, start, duration, id, dataset, trigger
+    case attribute(RunAttribute)
     case metric(String)
     case param(String)
     case tag(String)
 
-    /// Attribute columns in the order the chooser lists them.
-    public static let attributes: [RunColumn] = [.status, .name, .experiment, .pipeline, .start, .duration, .id, .dataset, .trigger]
-    /// What a new workspace shows before metric and param columns are known.
-    public static let defaultAttributes: [RunColumn] = [.status, .name, .pipeline, .start, .duration]
+    public static let status = RunColumn.attribute(.status)
+    public static let name = RunColumn.attribute(.name)
+    public static let start = RunColumn.attribute(.startTime)
+    public static let duration = RunColumn.attribute(.duration)
 
-    /// Parses the spelling of ``description``; nil when unknown.
+    /// Attribute columns in the order the chooser lists them.
+    public static let attributes: [RunColumn] = RunAttribute.allCases.filter(\.isColumn).map(RunColumn.attribute)
+    /// What a new workspace shows before metric and param columns are known.
+    public static let defaultAttributes: [RunColumn] = [.status, .name, .attribute(.pipeline), .start, .duration]
+
+    /// Parses the spelling of ``description`` (or an attribute's alias, as `start`); nil when unknown.
     public init?(_ text: String) {
-        switch text {
-        case "status": self = .status
-        case "name": self = .name
-        case "experiment": self = .experiment
-        case "pipeline": self = .pipeline
-        case "start", "start_time": self = .start
-        case "duration": self = .duration
-        case "id", "run_id": self = .id
-        case "dataset": self = .dataset
-        case "trigger": self = .trigger
-        default:
-            if text.hasPrefix("metrics."), text.count > 8 { self = .metric(String(text.dropFirst(8))) }
-            else if text.hasPrefix("params."), text.count > 7 { self = .param(String(text.dropFirst(7))) }
-            else if text.hasPrefix("tags."), text.count > 5 { self = .tag(String(text.dropFirst(5))) }
-            else { return nil }
-        }
+        if let a = RunAttribute(named: text), a.isColumn { self = .attribute(a) }
+        else if text.hasPrefix("metrics."), text.count > 8 { self = .metric(String(text.dropFirst(8))) }
+        else if text.hasPrefix("params."), text.count > 7 { self = .param(String(text.dropFirst(7))) }
+        else if text.hasPrefix("tags."), text.count > 5 { self = .tag(String(text.dropFirst(5))) }
+        else { return nil }
     }
 
     public var description: String {
         switch self {
-        case .status: return "status"
-        case .name: return "name"
-        case .experiment: return "experiment"
-        case .pipeline: return "pipeline"
-        case .start: return "start"
-        case .duration: return "duration"
-        case .id: return "id"
-        case .dataset: return "dataset"
-        case .trigger: return "trigger"
+        case .attribute(let a): return a.fieldName
         case .metric(let k): return "metrics.\(k)"
         case .param(let k): return "params.\(k)"
         case .tag(let k): return "tags.\(k)"
@@ -56,9 +43,7 @@ public enum RunColumn: Hashable, Sendable, CustomStringConvertible {
     public var title: String {
         switch self {
         case .metric(let k), .param(let k), .tag(let k): return k
-        case .start: return "Started"
-        case .id: return "Id"
-        default: return description.prefix(1).uppercased() + description.dropFirst()
+        case .attribute(let a): return a.title
         }
     }
 
@@ -68,23 +53,18 @@ public enum RunColumn: Hashable, Sendable, CustomStringConvertible {
         case .metric: return "metric"
         case .param: return "param"
         case .tag: return "tag"
-        default: return "attribute"
+        case .attribute: return "attribute"
         }
     }
 
     /// The field to order by in the tracking filter language (`metrics.auc`, `start_time`).
-    public var orderField: String {
-        switch self {
-        case .start: return "start_time"
-        case .id: return "run_id"
-        default: return description
-        }
-    }
+    public var orderField: String { description }
 
     /// Whether larger-first is the natural first sort (metrics, times, durations).
     public var sortsDescendingFirst: Bool {
         switch self {
-        case .metric, .start, .duration: return true
+        case .metric: return true
+        case .attribute(let a): return a.sortsDescendingFirst
         default: return false
         }
     }
@@ -92,18 +72,26 @@ public enum RunColumn: Hashable, Sendable, CustomStringConvertible {
     /// The table column (title, width rule, alignment).
     public var tableColumn: TableColumn {
         switch self {
-        case .status: return TableColumn("Status", width: ColumnWidth(min: 9, max: 12))
-        case .name: return TableColumn("Name", width: .flexible(min: 8, max: 32, flex: 2))
-        case .experiment: return TableColumn("Experiment", width: ColumnWidth(min: 6, max: 20))
-        case .pipeline: return TableColumn("Pipeline", width: ColumnWidth(min: 6, max: 16))
-        case .start: return TableColumn("Started", width: .fixed(16))
-        case .duration: return TableColumn("Duration", width: ColumnWidth(min: 8, max: 9), alignment: .right)
-        case .id: return TableColumn("Id", width: .fixed(8))
-        case .dataset: return TableColumn("Dataset", width: ColumnWidth(min: 7, max: 20))
-        case .trigger: return TableColumn("Trigger", width: ColumnWidth(min: 7, max: 14))
+        case .attribute(let a): return TableColumn(a.title, width: RunColumn.width(of: a), alignment: a == .duration ? .right : .left)
         case .metric(let k): return TableColumn(k, width: ColumnWidth(min: 6, max: 14), alignment: .right)
         case .param(let k): return TableColumn(k, width: ColumnWidth(min: 4, max: 16))
         case .tag(let k): return TableColumn(k, width: ColumnWidth(min: 4, max: 20))
+        }
+    }
+
+    /// How wide an attribute's column may grow (presentation only; names and values come from the table).
+    static func width(of attribute: RunAttribute) -> ColumnWidth {
+        switch attribute {
+        case .status: return ColumnWidth(min: 9, max: 12)
+        case .name: return .flexible(min: 8, max: 32, flex: 2)
+        case .experiment: return ColumnWidth(min: 6, max: 20)
+        case .pipeline: return ColumnWidth(min: 6, max: 16)
+        case .startTime, .endTime: return .fixed(16)
+        case .duration: return ColumnWidth(min: 8, max: 9)
+        case .id, .parent: return .fixed(8)
+        case .dataset: return ColumnWidth(min: 7, max: 20)
+        case .trigger: return ColumnWidth(min: 7, max: 14)
+        case .sweep, .command: return ColumnWidth(min: 8, max: 24)
         }
     }
 
@@ -112,19 +100,14 @@ public enum RunColumn: Hashable, Sendable, CustomStringConvertible {
     public func cell(_ row: RunRow, now: Double, progress: Double? = nil) -> TableCell {
         let run = row.run
         switch self {
-        case .status:
+        case .attribute(.status):
             if run.status == .running, let p = progress ?? RunProgress.fraction(of: row) {
                 return .progress(p, label: nil)
             }
             return .text(RunColumn.statusText(run.status), RunColumn.statusSlot(run.status))
-        case .name: return .text(run.name)
-        case .experiment: return .text(run.experiment)
-        case .pipeline: return .text(run.pipeline ?? "-", run.pipeline == nil ? .textDim : nil)
-        case .start: return .text(DisplayFormat.time(run.startTime))
-        case .duration: return .text(DisplayFormat.duration(run.duration(now: now)))
-        case .id: return .text(String(run.id.prefix(8)), .textDim)
-        case .dataset: return .text(run.lineage.datasetVersion ?? "-", run.lineage.datasetVersion == nil ? .textDim : nil)
-        case .trigger: return .text(run.lineage.trigger ?? "-", run.lineage.trigger == nil ? .textDim : nil)
+        case .attribute(let a):
+            guard let text = a.text(of: run, now: now) else { return .text("-", .textDim) }
+            return .text(text, a == .id || a == .parent ? .textDim : nil)
         case .metric(let k):
             guard let v = row.metrics[k] else { return .text("-", .textDim) }
             return .text(DisplayFormat.number(v))

@@ -205,7 +205,7 @@ public final class RunsPane: Pane {
         let start = text.lastIndex(where: { breakChars.contains($0) }).map { text.index(after: $0) } ?? text.startIndex
         let word = String(text[start...])
         guard !word.isEmpty, !word.hasPrefix("'") else { return [] }
-        var fields = ["status", "name", "pipeline", "experiment", "start_time", "duration", "dataset", "trigger", "parent", "sweep"]
+        var fields = RunAttribute.allCases.map(\.fieldName)
         fields += source.metricKeys.sorted().map { "metrics.\($0)" }
         fields += source.paramKeys.sorted().map { "params.\($0)" }
         fields += source.tagKeys.sorted().map { "tags.\($0)" }

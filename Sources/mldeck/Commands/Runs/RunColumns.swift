@@ -1,9 +1,20 @@
+import ArgumentParser
+import DeckEngine
 import DeckStore
 import Foundation
 
-/// The columns `runs list` prints: attributes, `metrics.X`, `params.X`, `tags.X`.
+/// The columns `runs list` prints: run attributes (``RunAttribute``), `metrics.X`, `params.X`, `tags.X`.
 enum RunColumns {
-    static let attributeNames = ["id", "name", "experiment", "status", "start", "duration", "pipeline", "dataset", "trigger", "parent"]
+    /// Checks `--columns`: each is a column attribute or a `metrics.`/`params.`/`tags.` key.
+    static func validate(_ columns: [String]) throws {
+        let names = RunAttribute.allCases.filter(\.isColumn).map(\.fieldName)
+        for column in columns {
+            if ["metrics.", "params.", "tags."].contains(where: { column.hasPrefix($0) && column.count > $0.count }) { continue }
+            if let a = RunAttribute(named: column), a.isColumn { continue }
+            let hint = Suggestion.closest(to: column, in: names).map { "did you mean '\($0)'? " } ?? ""
+            throw ValidationError("--columns: no column '\(column)'; \(hint)columns: \(names.joined(separator: ", ")), metrics.KEY, params.KEY, tags.KEY")
+        }
+    }
 
     /// The default columns: the attributes plus up to four metrics and three params seen on the page.
     static func defaults(for rows: [RunRow]) -> [String] {
@@ -16,7 +27,7 @@ enum RunColumns {
             counts.sorted { (rank($1.key), $0.value, $1.key) > (rank($0.key), $1.value, $0.key) }.prefix(n).map(\.key)
                 .sorted { (rank($0), $0) < (rank($1), $1) }
         }
-        return ["id", "name", "status", "start", "duration"] + top(metricKeys, 4, rank: curveRank).map { "metrics.\($0)" }
+        return ["run_id", "name", "status", "start_time", "duration"] + top(metricKeys, 4, rank: curveRank).map { "metrics.\($0)" }
             + top(paramKeys, 3).map { "params.\($0)" }
     }
 
@@ -29,29 +40,17 @@ enum RunColumns {
 
     static func header(_ column: String) -> String {
         for prefix in ["metrics.", "params.", "tags."] where column.hasPrefix(prefix) { return String(column.dropFirst(prefix.count)) }
-        return column.uppercased()
+        return (RunAttribute(named: column)?.title ?? column).uppercased()
     }
 
-    static func isNumeric(_ column: String) -> Bool { column.hasPrefix("metrics.") || column == "duration" }
+    static func isNumeric(_ column: String) -> Bool { column.hasPrefix("metrics.") || RunAttribute(named: column) == .duration }
 
     static func cell(_ column: String, _ row: RunRow) -> String {
-        let run = row.run
-        switch column {
-        case "id": return String(run.id.prefix(8))
-        case "name": return run.name
-        case "experiment": return run.experiment
-        case "status": return run.status.rawValue
-        case "start": return Formatting.time(run.startTime)
-        case "duration": return Formatting.duration(run.duration())
-        case "pipeline": return run.pipeline ?? "-"
-        case "dataset": return run.lineage.datasetVersion ?? "-"
-        case "trigger": return run.lineage.trigger ?? "-"
-        case "parent": return run.lineage.parentRunID.map { String($0.prefix(8)) } ?? "-"
-        default:
-            if column.hasPrefix("metrics.") { return row.metrics[String(column.dropFirst(8))].map(Formatting.number) ?? "-" }
-            if column.hasPrefix("params.") { return row.params[String(column.dropFirst(7))] ?? "-" }
-            if column.hasPrefix("tags.") { return row.tags[String(column.dropFirst(5))] ?? "-" }
-            return "?"
-        }
+        if column.hasPrefix("metrics.") { return row.metrics[String(column.dropFirst(8))].map(Formatting.number) ?? "-" }
+        if column.hasPrefix("params.") { return row.params[String(column.dropFirst(7))] ?? "-" }
+        if column.hasPrefix("tags.") { return row.tags[String(column.dropFirst(5))] ?? "-" }
+        let now = Date().timeIntervalSince1970
+        return RunAttribute(named: column)?.text(of: row.run, now: now, withSeconds: true) ?? "-"
     }
+
 }

@@ -20,7 +20,7 @@ struct RunsList: ParsableCommand {
     var orderBy: [String] = []
     @Option(name: .long, help: "At most N runs (default \(RunsList.defaultLimit); 0 for all).") var limit: Int = RunsList.defaultLimit
     @Option(name: .long, help: "Skip the first N runs (for paging with --limit).") var offset: Int = 0
-    @Option(name: .long, help: "Comma-separated columns: id,name,status,start,duration,experiment,pipeline,dataset,trigger,parent,metrics.X,params.X,tags.X")
+    @Option(name: .long, help: "Comma-separated columns: run_id,name,status,start_time,end_time,duration,experiment,pipeline,dataset,trigger,parent,metrics.X,params.X,tags.X")
     var columns: String?
     @Option(name: .long, help: "Only runs of this experiment.") var experiment: String?
     @Flag(name: .long, help: "Show deleted runs only.") var deleted = false
@@ -49,6 +49,7 @@ struct RunsList: ParsableCommand {
         let rows = try store.listRuns(query)
         if output.json { return try JSONOutput.print(rows) }
         let chosen = columns.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? RunColumns.defaults(for: rows)
+        try RunColumns.validate(chosen)
         var table = TextTable(headers: chosen.map(RunColumns.header))
         table.rightAligned = Set(chosen.indices.filter { RunColumns.isNumeric(chosen[$0]) })
         for row in rows { table.add(chosen.map { RunColumns.cell($0, row) }) }
