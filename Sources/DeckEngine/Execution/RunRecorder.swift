@@ -91,6 +91,10 @@ public final class RunRecorder: @unchecked Sendable {  // mutable state guarded 
     private var stopRequest: Bool?  // nil: none; false: polite; true: forced
     private var series: [MetricPoint] = []
     private var problems: [MetricsLine.Problem] = []
+    /// Metrics-file bytes reported and not parsed yet.
+    private var received = Data()
+    /// Artifacts named before their file was there (a job elsewhere brings its outputs back at its end).
+    private var missingArtifacts: [String] = []
 
     public init(settings: Settings, outlets: Outlets) {
         self.settings = settings
@@ -106,29 +110,36 @@ public final class RunRecorder: @unchecked Sendable {  // mutable state guarded 
         running?.stop(force: force)
     }
 
-    /// Runs `job` with `executor` to its end while following the metrics file; a cancellation of
-    /// `cancellation` stops it. Throws when the job cannot be started (nothing was recorded then
-    /// but the empty metrics file and output folder).
+    /// Runs `job` with `executor` to its end and records what it reports; a cancellation of
+    /// `cancellation` stops it. The job's ``StepJob/metricsFile`` is set to ``Settings/metricsFile``
+    /// (and its read interval to ``Settings/pollInterval`` unless it has one): the executor reports
+    /// what the command appends there (``StepReport/metrics(_:)``), wherever the command runs, and
+    /// a thread of the recorder's parses and records it every ``Settings/pollInterval``. Throws
+    /// when the job cannot be started (nothing was recorded then but the empty metrics file and output folder).
     public func record(_ job: StepJob, executor: any StepExecutor, cancellation: CancellationToken? = nil) throws -> Recording {
         let fm = FileManager.default
         try fm.createDirectory(at: settings.outputDirectory, withIntermediateDirectories: true)
         try fm.createDirectory(at: settings.metricsFile.deletingLastPathComponent(), withIntermediateDirectories: true)
         _ = fm.createFile(atPath: settings.metricsFile.path, contents: nil)
+        var job = job
+        job.metricsFile = settings.metricsFile.path
+        job.metricsInterval = job.metricsInterval ?? settings.pollInterval
 
-        let follower = MetricsFileFollower(url: settings.metricsFile, knownParams: settings.knownParams)
         let finished = DispatchSemaphore(value: 0)
         let polled = DispatchSemaphore(value: 0)
         Thread { [self] in
+            var reader = MetricsLineReader(knownParams: settings.knownParams)
             var lastBeat = Date().timeIntervalSince1970, lastTouch = lastBeat
             while finished.wait(timeout: .now() + settings.pollInterval) == .timedOut {
-                take(follower.poll(), skipped: follower.skippedLines)
+                take(reader.read(takeReceived()), skipped: reader.skippedLines)
                 guard settings.keepsRunAlive else { continue }
                 let now = Date().timeIntervalSince1970
                 if now - lastBeat > 10 { try? settings.store.heartbeat(settings.run); lastBeat = now }
                 // A cheap sign of life each second: if we are killed (-9) the reaper ends the run here.
                 if now - lastTouch >= 1 { RunActivity.touch(settings.run.id, in: settings.store.workspace); lastTouch = now }
             }
-            take(follower.poll(final: true), skipped: follower.skippedLines)
+            take(reader.read(takeReceived(), final: true), skipped: reader.skippedLines)
+            retryMissingArtifacts()
             polled.signal()
         }.start()
         func stopFollowing() { finished.signal(); polled.wait() }
@@ -136,7 +147,13 @@ public final class RunRecorder: @unchecked Sendable {  // mutable state guarded 
         let line = outlets.line
         let started: any StepHandle
         do {
-            started = try executor.start(job) { report in if case .output(let text) = report { line(text) } }
+            started = try executor.start(job) { [self] report in
+                switch report {
+                case .output(let text): line(text)
+                case .metrics(let bytes): lock.lock(); received.append(bytes); lock.unlock()
+                case .state, .exited: break
+                }
+            }
         } catch {
             stopFollowing()
             throw error
@@ -151,9 +168,17 @@ public final class RunRecorder: @unchecked Sendable {  // mutable state guarded 
         return Recording(exit: exit, series: series, problems: problems)
     }
 
+    /// The metrics-file bytes reported since the last call.
+    private func takeReceived() -> Data {
+        lock.lock(); defer { lock.unlock() }
+        let bytes = received
+        received = Data()
+        return bytes
+    }
+
     /// Records one read of the metrics file. Metrics, params, tags and each artifact are written
     /// separately, so one store error cannot lose the others; every problem becomes a note.
-    private func take(_ batch: MetricsFileFollower.Batch, skipped: Int) {
+    private func take(_ batch: MetricsLineReader.Batch, skipped: Int) {
         guard !batch.isEmpty else { return }
         let store = settings.store, run = settings.run
         for problem in batch.problems { outlets.note("mldeck: \(problem)") }
@@ -168,15 +193,24 @@ public final class RunRecorder: @unchecked Sendable {  // mutable state guarded 
         for write in writes {
             do { try write() } catch { outlets.note("mldeck: \(error)") }
         }
-        for path in batch.artifacts {
-            let candidates = [settings.outputDirectory, settings.lookupFolder].map { WorkspacePath.resolve(path, in: $0) }
-            guard let file = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-                outlets.note("mldeck: artifact '\(path)' not found (looked in MLDECK_OUTPUT_DIR and \(settings.lookupFolder.path))")
-                continue
-            }
-            do { _ = try store.logArtifact(run: run, path: path, file: file) } catch {
-                outlets.note("mldeck: artifact '\(path)': \(error)")
-            }
+        for path in batch.artifacts where !logArtifact(path) { missingArtifacts.append(path) }
+    }
+
+    /// Looks the artifacts that were missing up once more, when the job ended; notes those still missing.
+    private func retryMissingArtifacts() {
+        for path in missingArtifacts where !logArtifact(path) {
+            outlets.note("mldeck: artifact '\(path)' not found (looked in MLDECK_OUTPUT_DIR and \(settings.lookupFolder.path))")
         }
+        missingArtifacts = []
+    }
+
+    /// Records the artifact `path` from the output folder or the lookup folder; false when neither has it.
+    private func logArtifact(_ path: String) -> Bool {
+        let candidates = [settings.outputDirectory, settings.lookupFolder].map { WorkspacePath.resolve(path, in: $0) }
+        guard let file = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else { return false }
+        do { _ = try settings.store.logArtifact(run: settings.run, path: path, file: file) } catch {
+            outlets.note("mldeck: artifact '\(path)': \(error)")
+        }
+        return true
     }
 }

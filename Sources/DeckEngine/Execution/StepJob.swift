@@ -33,18 +33,26 @@ public struct StepJob: Codable, Sendable, Equatable {
     /// Files and folders the command writes (its output folder, the metrics file) that must
     /// come back to the caller.
     public var outputs: [String]
+    /// A file the command appends to while it runs (`MLDECK_METRICS_FILE`), where it runs: the
+    /// executor creates it empty if it is missing and reports what is appended as
+    /// ``StepReport/metrics(_:)`` while the job runs, so the caller needs no access to the file.
+    public var metricsFile: String?
+    /// Seconds between reads of ``metricsFile``; nil for 0.1.
+    public var metricsInterval: Double?
     public var limits: Limits
 
     public init(name: String, arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool = true,
-                workingDirectory: String? = nil, inputs: [String] = [], outputs: [String] = [], limits: Limits = Limits()) {
+                workingDirectory: String? = nil, inputs: [String] = [], outputs: [String] = [], metricsFile: String? = nil,
+                metricsInterval: Double? = nil, limits: Limits = Limits()) {
         self.name = name; self.arguments = arguments; self.environment = environment
         self.inheritEnvironment = inheritEnvironment; self.workingDirectory = workingDirectory
-        self.inputs = inputs; self.outputs = outputs; self.limits = limits
+        self.inputs = inputs; self.outputs = outputs; self.metricsFile = metricsFile; self.metricsInterval = metricsInterval
+        self.limits = limits
     }
 
     enum CodingKeys: String, CodingKey {
         case name, arguments, environment, inheritEnvironment = "inherit_environment", workingDirectory = "working_directory"
-        case inputs, outputs, limits
+        case inputs, outputs, metricsFile = "metrics_file", metricsInterval = "metrics_interval_s", limits
     }
 }
 
@@ -87,11 +95,43 @@ public struct StepExit: Codable, Sendable, Equatable {
 }
 
 /// What an executor reports while a job runs, in order: state changes, the command's output
-/// lines (stdout and stderr together, in batches of whole lines), and last its exit.
-public enum StepReport: Sendable, Equatable {
+/// lines (stdout and stderr together, in batches of whole lines), what it appended to its
+/// metrics file, and last its exit. Reports are `Codable` (one JSON object each:
+/// `{"state":"running"}`, `{"output":"…"}`, `{"metrics":"BASE64"}`, `{"exited":{…}}`), so an
+/// executor whose job runs elsewhere can stream them back as JSON lines.
+public enum StepReport: Sendable, Equatable, Codable {
     case state(StepJobState)
     /// Output as it came: one or more whole lines, each with its terminator (`\n`, `\r\n`, or
     /// `\r` for a progress bar redrawing itself); a last line without one comes alone at the end.
     case output(String)
+    /// Bytes appended to the job's ``StepJob/metricsFile`` since the last such report, in order
+    /// (pieces of lines may come; the reader joins them). Every byte is reported before `.exited`.
+    case metrics(Data)
     case exited(StepExit)
+
+    enum CodingKeys: String, CodingKey { case state, output, metrics, exited }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard let key = container.allKeys.first, container.allKeys.count == 1 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "a step report has exactly one of state, output, metrics, exited"))
+        }
+        switch key {
+        case .state: self = .state(try container.decode(StepJobState.self, forKey: key))
+        case .output: self = .output(try container.decode(String.self, forKey: key))
+        case .metrics: self = .metrics(try container.decode(Data.self, forKey: key))
+        case .exited: self = .exited(try container.decode(StepExit.self, forKey: key))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .state(let state): try container.encode(state, forKey: .state)
+        case .output(let text): try container.encode(text, forKey: .output)
+        case .metrics(let bytes): try container.encode(bytes, forKey: .metrics)
+        case .exited(let exit): try container.encode(exit, forKey: .exited)
+        }
+    }
 }

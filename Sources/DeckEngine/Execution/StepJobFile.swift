@@ -4,8 +4,9 @@ import Foundation
 
 /// A ``StepJob`` written to a JSON file and run by a fresh process (`mldeck internal run-job`):
 /// the form in which a job crosses to another process or machine. The runner writes the job's
-/// output lines to a log file as they come and its ``StepExit`` to a result file, so the caller
-/// needs nothing but paths to follow it — not this process's descriptors, not its store.
+/// output lines to a log file as they come, optionally every report as a JSON line, and its
+/// ``StepExit`` to a result file, so the caller needs nothing but paths to follow it — not this
+/// process's descriptors, not its store.
 public enum StepJobFile {
     /// Errors reading a job file, for the user.
     public enum Problem: Error, CustomStringConvertible, CategorizedError {
@@ -39,22 +40,49 @@ public enum StepJobFile {
         }
     }
 
-    /// Runs the job in `jobPath` with `executor`, appending its output to `logPath` as it comes and writing the exit to `resultPath` as JSON when the job ended; returns the exit.
-    /// The two paths belong to the caller that wrote the job (they are created or replaced).
-    public static func run(jobPath: String, logPath: String, resultPath: String,
+    /// Runs the job in `jobPath` with `executor`, appending its output to `logPath` as it comes
+    /// and, when `reportsPath` is given, every ``StepReport`` to it as one JSON line (what a
+    /// caller elsewhere follows); writes the exit to `resultPath` as JSON when the job ended and
+    /// returns it. The paths belong to the caller that wrote the job (they are created or replaced).
+    public static func run(jobPath: String, logPath: String, resultPath: String, reportsPath: String? = nil,
                            executor: any StepExecutor = LocalStepExecutor(), cancellation: CancellationToken? = nil) throws -> StepExit {
         let job = try decode(path: jobPath)
-        guard FileManager.default.createFile(atPath: logPath, contents: nil), let log = FileHandle(forWritingAtPath: logPath) else {
-            throw Problem.unreadable(path: logPath, reason: "cannot create the log file")
-        }
+        let log = try create(logPath)
         defer { try? log.close() }
+        let reports = try reportsPath.map(create)
+        defer { try? reports?.close() }
         let exit = try executor.run(job, cancellation: cancellation) { report in
             if case .output(let text) = report { try? log.write(contentsOf: Data(text.utf8)) }
+            if let reports, let line = try? sortedEncoder().encode(report) { try? reports.write(contentsOf: line + Data("\n".utf8)) }
         }
+        try sortedEncoder().encode(exit).write(to: URL(fileURLWithPath: resultPath), options: .atomic)
+        return exit
+    }
+
+    /// The lines of a reports file written by ``run(jobPath:logPath:resultPath:reportsPath:executor:cancellation:)``,
+    /// decoded; a last line without its newline (still being written) is left for the next read.
+    public static func reports(in text: Data) throws -> (reports: [StepReport], consumed: Int) {
+        var out: [StepReport] = []
+        var start = text.startIndex
+        let decoder = JSONDecoder()
+        while let end = text[start...].firstIndex(of: 0x0A) {
+            out.append(try decoder.decode(StepReport.self, from: text[start..<end]))
+            start = end + 1
+        }
+        return (out, start - text.startIndex)
+    }
+
+    private static func sortedEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(exit).write(to: URL(fileURLWithPath: resultPath), options: .atomic)
-        return exit
+        return encoder
+    }
+
+    private static func create(_ path: String) throws -> FileHandle {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw Problem.unreadable(path: path, reason: "cannot create the file")
+        }
+        return handle
     }
 
     private static func describe(_ error: DecodingError) -> String {

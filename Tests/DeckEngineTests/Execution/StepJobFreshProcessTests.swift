@@ -27,7 +27,7 @@ final class StepJobFreshProcessTests: XCTestCase {
 
     /// A job that reads an input, writes outputs in its output folder, prints lines (one
     /// without a newline) and exits with status 3.
-    func job(output: URL) throws -> StepJob {
+    func job(output: URL, metrics: URL) throws -> StepJob {
         let input = folder.appendingPathComponent("input.txt")
         try "rows: 3\n".write(to: input, atomically: true, encoding: .utf8)
         let script = """
@@ -37,13 +37,16 @@ final class StepJobFreshProcessTests: XCTestCase {
             cat "$INPUT" > "$MLDECK_OUTPUT_DIR/model/copy.txt"
             printf 'depth=%s\\n' "$MLDECK_PARAM_DEPTH" > "$MLDECK_OUTPUT_DIR/params.txt"
             echo "to stderr" >&2
+            echo '{"key": "loss", "value": 0.5, "step": 1}' >> "$MLDECK_METRICS_FILE"
+            printf '{"key": "loss", "value": 0.25, "step": 2}' >> "$MLDECK_METRICS_FILE"
             printf 'no newline'
             exit 3
             """
         return StepJob(name: "run/step", arguments: ["/bin/sh", "-c", script],
-                       environment: ["MLDECK_OUTPUT_DIR": output.path, "MLDECK_PARAM_DEPTH": "6", "INPUT": input.path, "PATH": "/usr/bin:/bin"],
+                       environment: ["MLDECK_OUTPUT_DIR": output.path, "MLDECK_METRICS_FILE": metrics.path, "MLDECK_PARAM_DEPTH": "6",
+                                     "INPUT": input.path, "PATH": "/usr/bin:/bin"],
                        inheritEnvironment: false, workingDirectory: folder.path, inputs: [input.path], outputs: [output.path],
-                       limits: .init(timeout: 60, gracePeriod: 1))
+                       metricsFile: metrics.path, metricsInterval: 0.05, limits: .init(timeout: 60, gracePeriod: 1))
     }
 
     /// Every file under `folder`, path → content.
@@ -65,7 +68,7 @@ final class StepJobFreshProcessTests: XCTestCase {
 
         // Here.
         let hereOutput = folder.appendingPathComponent("out-here")
-        let hereJob = try job(output: hereOutput)
+        let hereJob = try job(output: hereOutput, metrics: folder.appendingPathComponent("metrics-here.jsonl"))
         let lines = LocalStepExecutorTests.Reports()
         let hereExit = try LocalStepExecutor().run(hereJob) { lines.add($0) }
         let hereLog = lines.text
@@ -73,12 +76,17 @@ final class StepJobFreshProcessTests: XCTestCase {
         // There: the same job (but for its output folder) through JSON, in a fresh process.
         let thereOutput = folder.appendingPathComponent("out-there")
         var thereJob = hereJob
+        let thereMetrics = folder.appendingPathComponent("metrics-there.jsonl")
         thereJob.environment["MLDECK_OUTPUT_DIR"] = thereOutput.path
+        thereJob.environment["MLDECK_METRICS_FILE"] = thereMetrics.path
         thereJob.outputs = [thereOutput.path]
+        thereJob.metricsFile = thereMetrics.path
         let jobFile = folder.appendingPathComponent("job.json"), logFile = folder.appendingPathComponent("job.log")
-        let resultFile = folder.appendingPathComponent("result.json")
+        let resultFile = folder.appendingPathComponent("result.json"), reportsFile = folder.appendingPathComponent("reports.jsonl")
         try StepJobFile.encode(thereJob).write(to: jobFile)
-        let status = try Self.spawnClean([Self.binary, "internal", "run-job", jobFile.path, "--log", logFile.path, "--result", resultFile.path])
+        let status = try CleanSpawn.run([Self.binary, "internal", "run-job", jobFile.path, "--log", logFile.path,
+                                         "--result", resultFile.path, "--reports", reportsFile.path])
+        let (thereReports, consumed) = try StepJobFile.reports(in: Data(contentsOf: reportsFile))
 
         XCTAssertEqual(hereExit, StepExit(exitCode: 3))
         XCTAssertEqual(status, 3, "the runner exits with the job's status")
@@ -87,6 +95,45 @@ final class StepJobFreshProcessTests: XCTestCase {
         XCTAssertEqual(hereLog, "start in \(folder.path)\nparam 6\nto stderr\nno newline")
         XCTAssertEqual(files(in: thereOutput), files(in: hereOutput))
         XCTAssertEqual(files(in: hereOutput), ["model/copy.txt": "rows: 3\n", "params.txt": "depth=6\n"])
+
+        // The reports streamed back as JSON lines tell the same story as those received here.
+        XCTAssertEqual(consumed, try Data(contentsOf: reportsFile).count, "every report is a whole line")
+        XCTAssertEqual(Self.summary(thereReports), Self.summary(lines.all))
+        XCTAssertEqual(Self.summary(lines.all).states, [.running, .ended])
+        XCTAssertEqual(Self.summary(lines.all).metrics,
+                       "{\"key\": \"loss\", \"value\": 0.5, \"step\": 1}\n{\"key\": \"loss\", \"value\": 0.25, \"step\": 2}")
+        XCTAssertEqual(Self.summary(lines.all).exit, StepExit(exitCode: 3))
+    }
+
+    /// What reports say, whatever pieces they came in: the states, the output, the metrics bytes and the exit.
+    struct Summary: Equatable {
+        var states: [StepJobState] = []
+        var output = ""
+        var metrics = ""
+        var exit: StepExit?
+    }
+
+    static func summary(_ reports: [StepReport]) -> Summary {
+        var summary = Summary()
+        for report in reports {
+            switch report {
+            case .state(let state): summary.states.append(state)
+            case .output(let text): summary.output += text
+            case .metrics(let bytes): summary.metrics += String(decoding: bytes, as: UTF8.self)
+            case .exited(let exit): summary.exit = exit
+            }
+        }
+        return summary
+    }
+
+    func testReportsRoundTripThroughJSON() throws {
+        let reports: [StepReport] = [.state(.running), .output("a\r\n50%\r"), .metrics(Data([0x7B, 0x0A, 0xFF])),
+                                     .exited(StepExit(signal: 15, timedOut: true))]
+        for report in reports {
+            XCTAssertEqual(try JSONDecoder().decode(StepReport.self, from: JSONEncoder().encode(report)), report)
+        }
+        XCTAssertEqual(String(decoding: try JSONEncoder().encode(StepReport.state(.queued)), as: UTF8.self), "{\"state\":\"queued\"}")
+        XCTAssertThrowsError(try JSONDecoder().decode(StepReport.self, from: Data("{\"state\":\"running\",\"output\":\"x\"}".utf8)))
     }
 
     func testABadJobFileIsRefusedWithItsPath() throws {
@@ -95,30 +142,5 @@ final class StepJobFreshProcessTests: XCTestCase {
         XCTAssertThrowsError(try StepJobFile.decode(path: jobFile.path)) { error in
             XCTAssertTrue("\(error)".contains("job.json is not a step job") && "\(error)".contains("'arguments' is missing"), "\(error)")
         }
-    }
-
-    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-
-    /// Runs `arguments` with descriptors 0–2 on /dev/null, every other descriptor closed, and
-    /// only `PATH` and `LANG` in its environment; returns its exit status.
-    static func spawnClean(_ arguments: [String]) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for fd: Int32 in 0...2 { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
-        // glibc 2.34+: close every descriptor from 3 up in the child.
-        let symbol = try XCTUnwrap(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np"),
-                                   "this C library cannot close a child's descriptors")
-        XCTAssertEqual(unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3), 0)
-        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        let variables: [String] = ["PATH=/usr/bin:/bin", "LANG=C.UTF-8"]
-        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
-        var pid: pid_t = 0
-        let code = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
-        XCTAssertEqual(code, 0, "spawn failed")
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 }
