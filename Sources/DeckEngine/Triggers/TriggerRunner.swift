@@ -19,6 +19,10 @@ public final class TriggerRunner: @unchecked Sendable {  // its loop runs on one
     public var ttl: Double = 15
     /// Seconds between rounds.
     public var interval: Double = 1
+    /// Renew the held lease at most this often (0: every round). Each renewal is a write that
+    /// every open dashboard sees as a change of the store; a few seconds, well under ``ttl``, keep
+    /// the lease as safe with fewer wake-ups.
+    public var renewEvery: Double = 0
     /// More work done each round while holding the lease (the monitors).
     public var tasks: [() throws -> Void] = []
     public var log: (String) -> Void = { _ in }
@@ -26,7 +30,9 @@ public final class TriggerRunner: @unchecked Sendable {  // its loop runs on one
     private let condition = NSCondition()
     private var stopping = false
     private var holding = false
+    private var seen: RunnerLeaseState = .unknown
     private var lastWaitNote: String?
+    private var lastRenewal: Double?   // only touched by `round`, on the loop's thread
 
     public init(store: any TriggerStore, engine: TriggerEngine?, role: String, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store; self.engine = engine; self.role = role; self.clock = clock
@@ -34,6 +40,9 @@ public final class TriggerRunner: @unchecked Sendable {  // its loop runs on one
 
     /// True while this runner holds the lease.
     public var holdsLease: Bool { condition.lock(); defer { condition.unlock() }; return holding }
+
+    /// Who held the lease at the end of the last round, as this runner saw it (thread-safe, no store access).
+    public var leaseState: RunnerLeaseState { condition.lock(); defer { condition.unlock() }; return seen }
 
     /// Asks the loop to end (from a signal handler's queue or another thread); it ends after the current round.
     public func stop() {
@@ -45,19 +54,27 @@ public final class TriggerRunner: @unchecked Sendable {  // its loop runs on one
     public func round() -> Bool {
         let now = clock().timeIntervalSince1970
         var held = false
+        var state = RunnerLeaseState.unknown
         do {
             if holdsLease {
-                held = try store.renewRunnerLease(holder: holder, now: now, ttl: ttl)
-                if !held { log("lost the runner lease (another runner took it over); waiting") }
+                if renewEvery > 0, let last = lastRenewal, now >= last, now - last < min(renewEvery, ttl / 3) {
+                    held = true
+                } else {
+                    held = try store.renewRunnerLease(holder: holder, now: now, ttl: ttl)
+                    lastRenewal = held ? now : nil
+                    if !held { log("lost the runner lease (another runner took it over); waiting") }
+                }
             }
             if !held {
                 switch try store.acquireRunnerLease(holder: holder, role: role, owner: .current, now: now, ttl: ttl) {
                 case .acquired(_, let previous):
                     held = true
+                    lastRenewal = now
                     lastWaitNote = nil
                     let from = previous.map { " (took over from \($0.role) pid \($0.pid) on \($0.host): \(now >= $0.expiresAt ? "lease expired" : "process gone"))" } ?? ""
                     log("holding the runner lease as \(role) pid \(getpid())\(from)")
                 case .heldByOther(let other):
+                    state = .other(role: other.role, pid: other.pid, host: other.host)
                     let note = "another runner holds the lease: \(other.role) pid \(other.pid) on \(other.host); waiting to take over when it stops"
                     if note != lastWaitNote { log(note); lastWaitNote = note }
                 }
@@ -65,7 +82,8 @@ public final class TriggerRunner: @unchecked Sendable {  // its loop runs on one
         } catch {
             log("cannot take the runner lease: \(error)")
         }
-        condition.lock(); holding = held; condition.unlock()
+        if held { state = .this(role: role) }
+        condition.lock(); holding = held; seen = state; condition.unlock()
         guard held else { return false }
         do { try engine?.tick() } catch { log("triggers: \(error)") }
         for task in tasks {
@@ -86,8 +104,20 @@ public final class TriggerRunner: @unchecked Sendable {  // its loop runs on one
         }
         if holdsLease {
             try? store.releaseRunnerLease(holder: holder)
-            condition.lock(); holding = false; condition.unlock()
+            condition.lock(); holding = false; seen = .stopped; condition.unlock()
             log("released the runner lease")
         }
     }
+}
+
+/// Who runs the workspace's triggers, as one runner last saw it.
+public enum RunnerLeaseState: Sendable, Equatable {
+    /// No round has ended yet (or the lease could not be read).
+    case unknown
+    /// This runner holds the lease (as `role`).
+    case this(role: String)
+    /// Another live runner holds it.
+    case other(role: String, pid: Int32, host: String)
+    /// This runner stopped and gave the lease up.
+    case stopped
 }

@@ -32,9 +32,12 @@ public struct LabeledWindowRow: Sendable, Equatable {
     /// Class labels of the batch (classifiers), in `probabilities` order.
     public var classes: [String]?
     public var actual: String
+    /// When the prediction was logged (seconds since 1970); nil when not read.
+    public var time: Double?
 
-    public init(predicted: String?, value: Double, probabilities: [Double]?, classes: [String]?, actual: String) {
+    public init(predicted: String?, value: Double, probabilities: [Double]?, classes: [String]?, actual: String, time: Double? = nil) {
         self.predicted = predicted; self.value = value; self.probabilities = probabilities; self.classes = classes; self.actual = actual
+        self.time = time
     }
 }
 
@@ -88,7 +91,7 @@ extension PredictionLog {
     public func labeledWindow(model: String, version: Int, limit: Int) throws -> [LabeledWindowRow] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT p.label, p.value, p.probabilities, b.classes, l.label FROM predictions p
+                SELECT p.label, p.value, p.probabilities, b.classes, l.label, p.time FROM predictions p
                 JOIN prediction_batches b ON b.id = p.batch_id
                 JOIN (SELECT p2.seq AS seq,
                         COALESCE((SELECT f.label FROM feedback f WHERE f.prediction_id = p2.id ORDER BY f.id DESC LIMIT 1),
@@ -99,7 +102,7 @@ extension PredictionLog {
                 """, arguments: [model, version, max(0, limit)]).map { row in
                 LabeledWindowRow(predicted: row[0], value: (row[1] as Double?) ?? .nan,
                                  probabilities: (row[2] as String?).flatMap(PredictionLogJSON.decodeNumbers),
-                                 classes: (row[3] as String?).flatMap(PredictionLogJSON.decodeStrings), actual: row[4])
+                                 classes: (row[3] as String?).flatMap(PredictionLogJSON.decodeStrings), actual: row[4], time: row[5])
             }
         }
     }

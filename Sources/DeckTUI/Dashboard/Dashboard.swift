@@ -19,6 +19,9 @@ public final class Dashboard {
         public var catalog: ThemeCatalog = .standard()
         /// How runs are started (tests pass a fake; the default spawns `mldeck run` detached).
         public var starter: RunLaunches.Starter = RunLaunches.detached
+        /// Hold the workspace's trigger-runner lease while no agent does, and fire triggers (see
+        /// ``DashboardTriggers``); the terminal dashboard sets it unless read-only.
+        public var runTriggers = false
         public init(theme: String? = nil, readOnly: Bool = false) { self.theme = theme; self.readOnly = readOnly }
     }
 
@@ -32,6 +35,8 @@ public final class Dashboard {
     public let alerts: AlertsPane
     /// Runs started from this dashboard (the launcher, `:run`, `R`).
     public let launches: RunLaunches
+    /// The trigger runner (nil unless ``Options/runTriggers``); started by ``run()`` or ``startTriggers()``.
+    public let triggers: DashboardTriggers?
     public internal(set) var status = HeaderStatus()
     private let watcher: ChangeWatcher?
     private var lastPoll = 0.0
@@ -62,6 +67,8 @@ public final class Dashboard {
         launches = RunLaunches(store: store, starter: options.starter)
         serverLoader = PaneLoader(label: "servers", store: store)
         alerts = AlertsPane(context: context)
+        triggers = options.runTriggers && !options.readOnly && !store.isReadOnly ? try? DashboardTriggers(store: store) : nil
+        if triggers != nil { status.triggers = .unknown }
         let panes: [any Pane] = [runs, datasets, models, compare, alerts, pipelines] + extraPanes(context)
         app = AppModel(panes: panes, workspace: Dashboard.displayPath(store.workspace.root.path), readOnly: options.readOnly)
         context.attach(to: app)
@@ -138,6 +145,11 @@ public final class Dashboard {
         if let counts = badgeMailbox.take().last {
             changed = applyBadgeCounts(counts) || changed
         }
+        if let triggers, triggers.state != status.triggers {
+            status.triggers = triggers.state
+            app.badges = status.badges
+            changed = true
+        }
         return changed
     }
 
@@ -178,7 +190,18 @@ public final class Dashboard {
     /// Takes over the terminal until the user quits; returns the signal that ended it (0 for `q`).
     /// The loop runs on the main actor and suspends between input waits (see ``AppRunner``).
     public func run() async throws -> Int32 {
-        try await makeRunner().run()
+        startTriggers()
+        defer { stopTriggers() }
+        return try await makeRunner().run()
+    }
+
+    /// Starts the trigger runner's rounds off the UI thread (when ``Options/runTriggers``).
+    public func startTriggers() { triggers?.start() }
+
+    /// Stops the trigger runner and gives its lease up (on quit).
+    public func stopTriggers() {
+        triggers?.stop()
+        if let triggers { status.triggers = triggers.state; app.badges = status.badges }
     }
 
     /// A runner for this dashboard's app that polls for store changes between keys; tests drive

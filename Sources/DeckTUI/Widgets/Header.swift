@@ -5,7 +5,11 @@ public struct Badge: Sendable, Equatable {
     public var slot: ThemeSlot
     /// The pane index a click on the badge switches to.
     public var pane: Int?
-    public init(_ text: String, slot: ThemeSlot = .badge, pane: Int? = nil) { self.text = text; self.slot = slot; self.pane = pane }
+    /// A shorter text drawn when the full one does not fit beside the tabs; nil: none.
+    public var short: String?
+    public init(_ text: String, slot: ThemeSlot = .badge, pane: Int? = nil, short: String? = nil) {
+        self.text = text; self.slot = slot; self.pane = pane; self.short = short
+    }
 }
 
 /// Where the header drew what a click can hit (x ranges on row 0).
@@ -50,19 +54,23 @@ public struct Header {
         region.set(box.topRight, x: region.width - 1, y: 0, style: border)
         var x = 1
         x += region.put(" \(appName) ", at: Point(x: x, y: 0), style: theme[.title])
-        // Badges from the right.
+        // Badges from the right, each in full or in its short form while the tabs still fit
+        // whole beside them; the leftmost go first on a narrow screen. When even the tabs do not
+        // fit, badges stay as long as 4 columns are left after the name.
         var right = region.width - 2
-        var badgeXs: [(Int, Badge)] = []
+        var badgeXs: [(Int, Badge, String)] = []
+        let tabsRoom = tabs.width + 1
+        let floor = x + 4 + tabsRoom <= right ? x + 1 + tabsRoom : x + 4
         for b in badges.reversed() {
-            let w = b.text.displayWidth + 2
-            if right - w < x + 4 { break }
+            guard let text = [b.text, b.short].compactMap({ $0 }).first(where: { right - ($0.displayWidth + 2) >= floor }) else { break }
+            let w = text.displayWidth + 2
             right -= w
-            badgeXs.append((right, b))
+            badgeXs.append((right, b, text))
             right -= 1
         }
         var links: [(range: Range<Int>, pane: Int)] = []
-        for (bx, b) in badgeXs {
-            let w = region.put(" \(b.text) ", at: Point(x: bx, y: 0), style: theme[b.slot])
+        for (bx, b, text) in badgeXs {
+            let w = region.put(" \(text) ", at: Point(x: bx, y: 0), style: theme[b.slot])
             if let pane = b.pane { links.append((bx..<(bx + w), pane)) }
         }
         // Tabs, right-aligned before the badges when they fit, else after the name.

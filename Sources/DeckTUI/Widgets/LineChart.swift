@@ -21,11 +21,13 @@ public struct LineChart {
     /// Labels under the x axis at its left and right ends (e.g. `0` and `200`).
     public var xLabels: (String, String)?
     public var showLegend: Bool
+    /// Keeps the last plot of the same series for the next frame (see ``ChartPlotCache``).
+    public var cache: ChartPlotCache?
 
     public init(series: [ChartSeries], yMin: Double? = nil, yMax: Double? = nil,
-                xLabels: (String, String)? = nil, showLegend: Bool = true) {
+                xLabels: (String, String)? = nil, showLegend: Bool = true, cache: ChartPlotCache? = nil) {
         self.series = series; self.yMin = yMin; self.yMax = yMax
-        self.xLabels = xLabels; self.showLegend = showLegend
+        self.xLabels = xLabels; self.showLegend = showLegend; self.cache = cache
     }
 
     /// The y range drawn on a plot `rows` cells tall: the data range (widened when flat) extended
@@ -131,7 +133,13 @@ public struct LineChart {
             }
         }
         // The plot.
-        let (dots, owner) = plot(width: plotW, height: plotH)
+        let dots: [UInt8], owner: [Int]
+        if let hit = cache?.plot(width: plotW, height: plotH) {
+            (dots, owner) = hit
+        } else {
+            (dots, owner) = plot(width: plotW, height: plotH)
+            cache?.store(width: plotW, height: plotH, dots: dots, owner: owner)
+        }
         for y in 0..<plotH {
             for x in 0..<plotW {
                 let i = y * plotW + x
@@ -141,5 +149,30 @@ public struct LineChart {
                            style: theme[series[s].slot ?? .chartSeries(s)])
             }
         }
+    }
+}
+
+/// The last plot of a chart whose series have not changed: a pane that redraws the same curves
+/// on every frame (Compare's 50 overlaid curves while its table scrolls) keeps one and calls
+/// ``invalidate()`` when the series change, so the dots are computed once, not per frame.
+public final class ChartPlotCache {
+    private var size: (width: Int, height: Int)?
+    private var dots: [UInt8] = []
+    private var owner: [Int] = []
+    /// How many plots were computed into it (tests).
+    public private(set) var stores = 0
+
+    public init() {}
+
+    /// Forgets the plot (the series changed).
+    public func invalidate() { size = nil }
+
+    func plot(width: Int, height: Int) -> (dots: [UInt8], owner: [Int])? {
+        guard let size, size.width == width, size.height == height else { return nil }
+        return (dots, owner)
+    }
+
+    func store(width: Int, height: Int, dots: [UInt8], owner: [Int]) {
+        size = (width, height); self.dots = dots; self.owner = owner; stores += 1
     }
 }

@@ -64,7 +64,9 @@ enum DashboardLauncher {
         reexecWithoutInteractiveBacktrace(reexecArguments)
         // Warnings on stderr would land on the dashboard's screen: damaged records are just skipped there.
         store.onDamagedRecord = nil
-        let dashboard = Dashboard(store: store, options: Dashboard.Options(theme: theme, readOnly: readOnly))
+        var options = Dashboard.Options(theme: theme, readOnly: readOnly)
+        options.runTriggers = true   // while no agent holds the runner lease, this dashboard fires triggers
+        let dashboard = Dashboard(store: store, options: options)
         let signal = try await dashboard.run()
         if signal != 0 { Foundation.exit(128 + signal) }
     }

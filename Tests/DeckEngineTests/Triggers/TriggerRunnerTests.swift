@@ -43,4 +43,34 @@ final class TriggerRunnerTests: XCTestCase {
         XCTAssertEqual(try other.runnerLease()?.role, "dashboard")
         XCTAssertTrue(dashboardLauncher.queued.isEmpty)
     }
+
+    /// With `renewEvery`, the holder writes its heartbeat at most that often (each write wakes
+    /// every open dashboard), yet always before the lease could lapse; the lease state is reported.
+    func testRenewalsAreSpacedButKeepTheLease() throws {
+        let workspace = try TemporaryWorkspace(prefix: "runner-renew")
+        defer { workspace.cleanup() }
+        let clock = TestClock(1_800_000_000)
+        let runner = TriggerRunner(store: workspace.store, engine: nil, role: "agent", clock: clock.date)
+        runner.renewEvery = 5
+        XCTAssertEqual(runner.leaseState, .unknown)
+        XCTAssertTrue(runner.round())
+        XCTAssertEqual(runner.leaseState, .this(role: "agent"))
+        let taken = try XCTUnwrap(try workspace.store.runnerLease())
+        for _ in 0..<4 {
+            clock.now += 1
+            XCTAssertTrue(runner.round())
+            XCTAssertEqual(try workspace.store.runnerLease()?.heartbeatAt, taken.heartbeatAt, "no write within 5 s")
+        }
+        clock.now += 1
+        XCTAssertTrue(runner.round())
+        XCTAssertEqual(try workspace.store.runnerLease()?.heartbeatAt, taken.heartbeatAt + 5, "renewed after 5 s")
+        XCTAssertEqual(try workspace.store.runnerLease()?.expiresAt, taken.heartbeatAt + 5 + runner.ttl)
+        // Another runner sees it held and reports who holds it.
+        let other = TriggerRunner(store: try workspace.reopen(), engine: nil, role: "dashboard", clock: clock.date)
+        XCTAssertFalse(other.round())
+        guard case .other(role: "agent", _, _) = other.leaseState else { return XCTFail("\(other.leaseState)") }
+        runner.stop(); runner.run()
+        XCTAssertEqual(runner.leaseState, .stopped)
+        XCTAssertNil(try workspace.store.runnerLease())
+    }
 }

@@ -1,9 +1,11 @@
+import DeckEngine
 import DeckStore
 import Foundation
 
 /// One alert opened: its summary, then every feature's test, score, threshold and verdict in a
 /// table sorted by score (drifted first), and beside or under it the selected feature's
-/// reference-vs-current histogram pair.
+/// reference-vs-current histogram pair. A quality alert shows its metric over time against its
+/// floor instead (``QualityHistory``, read off the UI thread).
 @MainActor
 public final class AlertDetailView: View {
     public let alert: AlertRecord
@@ -11,13 +13,30 @@ public final class AlertDetailView: View {
     /// Features, drifted first, then by score, highest first.
     public let features: [AlertFeature]
     public var state = TableState()
+    /// The quality alert's metric history (nil for other kinds or without a store).
+    private let qualityLoader: PaneLoader<QualityHistory?>?
 
-    public init(alert: AlertRecord) {
+    /// - Parameter store: where a quality alert's metric history is read from (off the UI thread).
+    public init(alert: AlertRecord, store: DeckStore? = nil) {
         self.alert = alert
         features = alert.features.sorted { a, b in
             a.drifted != b.drifted ? a.drifted : (a.score ?? -.infinity) > (b.score ?? -.infinity)
         }
+        if alert.kind == .quality, let store {
+            let loader = PaneLoader<QualityHistory?>(label: "quality-history", store: store)
+            loader.load { try QualityHistory.load(alert: alert, store: $0) }
+            qualityLoader = loader
+        } else {
+            qualityLoader = nil
+        }
     }
+
+    /// The loaded metric history of a quality alert.
+    public var qualityHistory: QualityHistory? { qualityLoader?.value ?? nil }
+
+    public func tick() -> Bool { qualityLoader?.apply() ?? false }
+
+    public func waitForLoad() { _ = qualityLoader?.waitForLoad() }
 
     public var bindings: [KeyBinding] {
         KeyBinding.tableNavigation { [unowned self] key in
@@ -38,6 +57,15 @@ public final class AlertDetailView: View {
             region.put(line.0, at: Point(x: 0, y: i), style: theme[line.1], maxWidth: region.width)
         }
         let body = region.sub(Rect(x: 0, y: Self.tableTop, width: region.width, height: max(0, region.height - Self.tableTop)))
+        if let loader = qualityLoader {
+            if let history = loader.value ?? nil {
+                QualityHistoryChart(history: history).render(into: body, theme: theme)
+            } else {
+                let text = loader.error.map { "Cannot read the metric's history: \($0)" } ?? (loader.isLoading ? "Reading the metric's history…" : "No history for this alert.")
+                body.put(text, at: .zero, style: theme[loader.error == nil ? .textDim : .error], maxWidth: body.width)
+            }
+            return
+        }
         guard !features.isEmpty else {
             body.put("This alert has no per-feature results (\(alert.kind.rawValue)).", at: .zero, style: theme[.textDim], maxWidth: body.width)
             return

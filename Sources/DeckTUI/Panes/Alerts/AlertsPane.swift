@@ -39,10 +39,10 @@ public final class AlertsPane: Pane {
     public var bindings: [KeyBinding] {
         let none = selected == nil ? "no alert selected" : nil
         return [
-            KeyBinding("enter", "Open the alert: every feature's test, score and threshold, with histograms", footer: "open",
+            KeyBinding("enter", "Open the alert: every feature's test, score and threshold, with histograms (quality: the metric over time)", footer: "open",
                        group: "Alerts", shownInFooter: true, disabledReason: none) { [unowned self] in
                 guard let a = self.selected else { return nil }
-                return .push(AlertDetailView(alert: a))
+                return .push(AlertDetailView(alert: a, store: self.context.store))
             },
             KeyBinding("a", "Acknowledge the alert (type an optional note, Enter)", footer: "ack", group: "Alerts", shownInFooter: true,
                        dangerous: true, disabledReason: none ?? (selected?.isOpen == false ? "the alert is resolved" : nil)) { [unowned self] in

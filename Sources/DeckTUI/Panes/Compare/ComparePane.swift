@@ -27,16 +27,16 @@ public final class ComparePane: Pane {
     public var state = TableState()
     private let loader: PaneLoader<CompareData>
     private let curveLoader: PaneLoader<[[Double]]>
-    private var curves: [[Double]] = []
+    private var curves: [[Double]] = [] { didSet { curvePlot.invalidate() } }
+    /// The overlaid curves' plot, kept while the curves and the chart's size stay the same.
+    let curvePlot = ChartPlotCache()
     private var seenStoreVersion: Int
 
-    /// One row of the table.
-    enum Row: Equatable {
-        case section(String)
-        case metric(Int)
-        case param(String)
-        case lineage(Int)
-    }
+    /// Bumped by each answer applied, so the cached table model is rebuilt once per answer.
+    private var generation = 0
+    private var model: CompareTableModel?
+    /// How many times the table model was built (tests: not once per frame).
+    private(set) var tableModelBuilds = 0
 
     public init(context: PaneContext) {
         self.context = context
@@ -71,13 +71,13 @@ public final class ComparePane: Pane {
     }
 
     public func waitForLoad() {
-        if loader.waitForLoad() { loadCurves() }
+        if loader.waitForLoad() { generation += 1; curvePlot.invalidate(); loadCurves() }
         if curveLoader.waitForLoad() { curves = curveLoader.value ?? [] }
     }
 
     public func tick() -> Bool {
         var changed = false
-        if loader.apply() { loadCurves(); changed = true }
+        if loader.apply() { generation += 1; curvePlot.invalidate(); loadCurves(); changed = true }
         if curveLoader.apply() { curves = curveLoader.value ?? []; changed = true }
         // Ended runs do not change: re-read only while one of them is still going.
         if context.storeVersion != seenStoreVersion {
@@ -89,50 +89,18 @@ public final class ComparePane: Pane {
 
     // MARK: - Rows
 
-    var rows: [Row] {
-        guard let c = data?.comparison else { return [] }
-        var out: [Row] = [.section("Metrics")]
-        out += c.metrics.indices.map(Row.metric)
-        let keys = c.paramKeys(hideEqual: hideEqualParams)
-        out.append(.section(hideEqualParams ? "Params (differing; e shows all)" : "Params"))
-        out += keys.map(Row.param)
-        out.append(.section("Lineage"))
-        out += c.lineageRows.indices.map(Row.lineage)
-        return out
+    /// The table model for the current data, baseline and param filter (built when one changed).
+    func tableModel() -> CompareTableModel? {
+        guard let c = data?.comparison else { return nil }
+        let key = CompareTableModel.Key(generation: generation, baseline: baseline, hideEqualParams: hideEqualParams)
+        if let model, model.key == key { return model }
+        let built = CompareTableModel(c, key: key)
+        model = built
+        tableModelBuilds += 1
+        return built
     }
 
-    /// The cells of one row: its name, then one per item.
-    func cells(_ row: Row, _ c: RunComparison, lineage: [RunComparison.LineageRow]) -> [TableCell] {
-        let n = c.runs.count
-        switch row {
-        case .section(let name):
-            return [TableCell.text(name, .title)] + Array(repeating: TableCell.text(""), count: n)
-        case .metric(let m):
-            let metric = c.metrics[m]
-            var out: [TableCell] = [.text(metric.key + (metric.higherIsBetter ? " ↑" : " ↓"))]
-            for i in 0..<n {
-                guard let v = metric.values[i] else { out.append(.text("-", .textDim)); continue }
-                let best = metric.best.contains(i) && metric.best.count < n
-                var text = DisplayFormat.number(v) + (best ? " ★" : "")
-                var slot: ThemeSlot? = best ? .success : nil
-                if let d = c.delta(metric, item: i, over: baseline) {
-                    text += " " + DisplayFormat.delta(d.difference)
-                    if !best { slot = d.better.map { $0 ? .diffAdded : .diffRemoved } }
-                }
-                out.append(.text(text, slot))
-            }
-            return out
-        case .param(let key):
-            let differs = c.differingParams.contains(key)
-            let values = c.params[key] ?? []
-            let head = TableCell.text((differs ? "≠ " : "  ") + key, differs ? .diffChanged : nil)
-            return [head] + values.map { TableCell.text($0 ?? "-", differs ? .diffChanged : .textDim) }
-        case .lineage(let l):
-            let r = lineage[l]
-            let head = TableCell.text((r.differs ? "≠ " : "  ") + r.key, r.differs ? .diffChanged : nil)
-            return [head] + r.values.map { TableCell.text($0 ?? "-", r.differs ? .diffChanged : .textDim) }
-        }
-    }
+    var rows: [CompareTableModel.Row] { tableModel()?.rows ?? [] }
 
     // MARK: - Keys
 
@@ -197,23 +165,23 @@ public final class ComparePane: Pane {
         }
         if let e = loader.error { region.put("cannot compare: \(e)", at: .zero, style: theme[.error], maxWidth: region.width); return }
         guard let d = data else { region.put("Reading \(items.count) items…", at: .zero, style: theme[.textDim]); return }
-        let c = d.comparison
         let n = d.labels.count
         var info = "\(n) items · baseline \(d.labels.indices.contains(baseline) ? d.labels[baseline] : "-")"
         if !d.missing.isEmpty { info += " · not found: " + d.missing.joined(separator: ", ") }
         region.put(info, at: .zero, style: theme[.textDim], maxWidth: region.width)
-        let rows = self.rows
-        let lineage = c.lineageRows
+        guard let model = tableModel() else { return }
         let chartHeight = region.height >= 22 ? max(8, region.height * 2 / 5) : 0
         let tableHeight = region.height - 1 - chartHeight
         var columns = [TableColumn("", width: ColumnWidth(min: 10, max: 26))]
+        columns.reserveCapacity(n + 1)
         for (i, label) in d.labels.enumerated() {
             let mark = (i == baseline ? "◆" : "") + (i == focus ? "▸" : "")
             columns.append(TableColumn(mark + label, width: ColumnWidth(min: 10, max: 24), alignment: .right))
         }
-        Table(columns: columns, rowCount: rows.count, frozenColumns: 1) { [unowned self] r in
-            self.cells(rows[r], c, lineage: lineage)
-        }.render(into: region.sub(Rect(x: 0, y: 1, width: region.width, height: tableHeight)), state: &state, theme: theme)
+        let cells = model.cells
+        var table = Table(columns: columns, rowCount: cells.count, frozenColumns: 1) { cells[$0] }
+        table.contentWidths = model.contentWidths
+        table.render(into: region.sub(Rect(x: 0, y: 1, width: region.width, height: tableHeight)), state: &state, theme: theme)
         guard chartHeight > 0 else { return }
         renderCharts(region.sub(Rect(x: 0, y: 1 + tableHeight, width: region.width, height: chartHeight)), data: d, theme: theme)
     }
@@ -229,7 +197,7 @@ public final class ComparePane: Pane {
                 values.isEmpty || i >= d.labels.count ? nil : ChartSeries(d.labels[i], values: values, slot: Self.seriesSlot(i))
             }
             if series.isEmpty { left.put("no points yet", at: Point(x: 0, y: 1), style: theme[.textDim]) }
-            else { LineChart(series: series).render(into: left.sub(Rect(x: 0, y: 1, width: left.width, height: left.height - 1)), theme: theme) }
+            else { LineChart(series: series, cache: curvePlot).render(into: left.sub(Rect(x: 0, y: 1, width: left.width, height: left.height - 1)), theme: theme) }
         } else {
             left.put("No metric was logged at more than one step: no curves to overlay", at: .zero, style: theme[.textDim], maxWidth: left.width)
         }

@@ -4,7 +4,7 @@ import Foundation
 
 /// What the Pipelines pane shows, read off the UI thread: each pipeline of `mldeck.yaml` with
 /// its steps in DAG order (depth from the `needs` edges) and the status and duration of each
-/// step in the pipeline's last run.
+/// step in the pipeline's last run, and its triggers' last and next firings (``TriggerStatusReport``).
 public struct PipelinesData: Sendable {
     public struct Step: Sendable, Equatable {
         public var name: String
@@ -25,14 +25,17 @@ public struct PipelinesData: Sendable {
         /// `on:` of each trigger (`dataset-update`, `schedule cron 0 3 * * *`).
         public var triggers: [String]
         public var lastRun: RunRecord?
+        /// Each trigger's last and next firing and why (what `mldeck triggers list` shows).
+        public var triggerStatus: [TriggerStatus] = []
     }
     public var pipelines: [Pipeline]
     /// `mldeck.yaml`'s path.
     public var file: String
 
     /// Reads the pipelines and their last runs.
-    public static func load(from store: DeckStore) throws -> PipelinesData {
+    public static func load(from store: DeckStore, now: Date = Date()) throws -> PipelinesData {
         let config = try PipelineEnvironment.loadConfig(store.workspace)
+        let statuses = (try? TriggerStatusReport.build(config: config, store: store, now: now)) ?? []
         let pipelines = config.pipelines.map { p -> Pipeline in
             let last = try? store.lastRun(ofPipeline: p.name)
             let recorded = last.flatMap { try? store.runSteps($0.id) } ?? []
@@ -45,7 +48,8 @@ public struct PipelinesData: Sendable {
             }
             let triggers = p.triggers.map { t in ([t.on] + t.options.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }).joined(separator: " ") }
             return Pipeline(name: p.name, dataset: p.dataset, params: p.params.map { LaunchParam(key: $0.key, value: $0.value) },
-                            steps: steps, triggers: triggers, lastRun: last)
+                            steps: steps, triggers: triggers, lastRun: last,
+                            triggerStatus: statuses.filter { $0.pipeline == p.name }.sorted { $0.index < $1.index })
         }
         return PipelinesData(pipelines: pipelines, file: config.file)
     }

@@ -5,7 +5,8 @@ import Foundation
 /// The Pipelines pane: the pipelines of `mldeck.yaml` (dataset, steps, triggers, last run) in a
 /// table, and under it the selected pipeline's steps as an indented tree in DAG order (a step
 /// sits under what it needs), each with its status and duration in the pipeline's last run.
-/// Enter opens the launcher on the selected pipeline.
+/// Below them its triggers with their last and next firing and why (``TriggerStatusReport``, as
+/// `mldeck triggers list`). Enter opens the launcher on the selected pipeline.
 @MainActor
 public final class PipelinesPane: Pane {
     public let title = "Pipelines"
@@ -99,6 +100,8 @@ public final class PipelinesPane: Pane {
         let stepCols = [TableColumn("Step", width: ColumnWidth(min: 10, max: 40)), TableColumn("Uses", width: ColumnWidth(min: 4, max: 16)),
                         TableColumn("Status", width: ColumnWidth(min: 8, max: 16)), TableColumn("Duration", width: ColumnWidth(min: 8, max: 10), alignment: .right),
                         TableColumn("Needs", width: ColumnWidth(min: 5, max: 60, flex: 1))]
+        let triggerRows = p.triggerStatus
+        let triggerHeight = triggerRows.isEmpty ? 0 : min(triggerRows.count + 3, max(4, (lower.height - 1) / 2))
         var stepState = TableState(selected: -1)
         Table(columns: stepCols, rowCount: steps.count, frozenColumns: 1, focused: false, emptyText: "no steps") { i in
             let s = steps[i]
@@ -106,6 +109,45 @@ public final class PipelinesPane: Pane {
             let status = s.status.map { $0 + (s.cacheHit ? " (cache)" : "") } ?? "-"
             return [.text(tree + s.name), .text(s.kind, .textDim), .text(status, Self.statusSlot(s.status)),
                     .text(s.duration.map(DisplayFormat.duration) ?? "-", .textDim), .text(s.needs.joined(separator: ", "), .textDim)]
-        }.render(into: lower.sub(Rect(x: 0, y: 1, width: lower.width, height: lower.height - 1)), state: &stepState, theme: theme)
+        }.render(into: lower.sub(Rect(x: 0, y: 1, width: lower.width, height: max(0, lower.height - 1 - triggerHeight))), state: &stepState, theme: theme)
+        guard triggerHeight > 0 else { return }
+        renderTriggers(triggerRows, of: p.name, into: lower.sub(Rect(x: 0, y: lower.height - triggerHeight, width: lower.width, height: triggerHeight)),
+                       now: now, theme: theme)
+    }
+
+    /// The selected pipeline's triggers: state, last firing (its run and why), next firing and why.
+    func renderTriggers(_ rows: [TriggerStatus], of pipeline: String, into region: Region, now: Double, theme: Theme) {
+        region.put("Triggers of \(pipeline)", at: Point(x: 0, y: 1), style: theme[.title], maxWidth: region.width)
+        let cols = [TableColumn("Trigger", width: ColumnWidth(min: 8, max: 36)), TableColumn("State", width: ColumnWidth(min: 7, max: 8)),
+                    TableColumn("Last fired", width: ColumnWidth(min: 10, max: 34)), TableColumn("Why", width: ColumnWidth(min: 5, max: 36)),
+                    TableColumn("Next", width: ColumnWidth(min: 10, max: 200, flex: 1))]
+        var state = TableState(selected: -1)
+        Table(columns: cols, rowCount: rows.count, frozenColumns: 1, focused: false, emptyText: "no triggers") { i in
+            let r = rows[i]
+            return [.text(r.trigger), .text(r.state, Self.triggerSlot(r.state)),
+                    .text(Self.lastFiredText(r, now: now), Self.statusSlot(r.lastRunStatus)),
+                    .text(r.lastReason ?? "-", .textDim), .text(Self.nextText(r, now: now))]
+        }.render(into: region.sub(Rect(x: 0, y: 2, width: region.width, height: max(0, region.height - 2))), state: &state, theme: theme)
+    }
+
+    /// `3m ago → run 1a2b3c4d FINISHED`, `never`.
+    static func lastFiredText(_ r: TriggerStatus, now: Double) -> String {
+        guard let at = r.lastFiredAt else { return "never" }
+        return DisplayFormat.ago(at, now: now) + (r.lastRunID.map { " → run \($0.prefix(8))" + (r.lastRunStatus.map { " \($0)" } ?? "") } ?? "")
+    }
+
+    /// The engine's next-firing text, led by how soon when the time is known (`in 5h: at …`).
+    static func nextText(_ r: TriggerStatus, now: Double) -> String {
+        guard let at = r.nextAt else { return r.next }
+        let lead = at <= now ? "due" : "in " + DisplayFormat.duration(at - now)
+        return "\(lead): \(r.next)"
+    }
+
+    static func triggerSlot(_ state: String) -> ThemeSlot {
+        switch state {
+        case "RUNNING": return .statusRunning
+        case "PENDING", "QUEUED": return .statusQueued
+        default: return .textDim
+        }
     }
 }

@@ -14,6 +14,9 @@ public struct Table {
     public var focused: Bool
     /// Text shown when there are no rows.
     public var emptyText: String
+    /// Each column's content width measured once by the caller (a cached table model): the
+    /// visible cells are then not measured on every frame.
+    public var contentWidths: [Int]?
 
     public init(columns: [TableColumn], rowCount: Int, frozenColumns: Int = 1, showHeader: Bool = true,
                 focused: Bool = true, emptyText: String = "(nothing here)", row: @escaping (Int) -> [TableCell]) {
@@ -37,6 +40,7 @@ public struct Table {
     public func columnWidths(available: Int, visible: [[TableCell]], sort: TableSort?) -> [Int] {
         let natural = columns.enumerated().map { (i, c) -> Int in
             var n = c.title.displayWidth + (sort?.column == i ? 2 : 0)
+            if let known = contentWidths, i < known.count { return max(n, known[i]) }
             for r in visible where i < r.count { n = max(n, r[i].naturalWidth) }
             return n
         }

@@ -17,17 +17,8 @@ struct AgentCommand: ParsableCommand {
         }
         let store = try global.openStore()
         try store.requireWritable()
-        let reloader = ConfigReloader(workspace: store.workspace)
-        _ = try reloader.current()   // a broken mldeck.yaml at start is an error, not a silent agent
         let log = AgentLog()
-        reloader.log = log.write
-        let engine = TriggerEngine(store: store, launcher: DetachedTriggerLauncher(store: store),
-                                   alerts: AgentWiring.alertSource(store), configProvider: reloader.current)
-        engine.log = log.write
-        let runner = TriggerRunner(store: store, engine: engine, role: "agent")
-        runner.interval = interval
-        runner.log = log.write
-        runner.tasks = AgentWiring.tasks(store, log: log)
+        let runner = try WorkspaceRunner.make(store: store, role: "agent", interval: interval) { log.write($0) }
         if once {
             let held = runner.round()
             if held { try? store.releaseRunnerLease(holder: runner.holder) }
@@ -51,34 +42,5 @@ final class AgentLog: @unchecked Sendable {  // `write` is serialised by `lock`
     func write(_ line: String) {
         lock.lock(); defer { lock.unlock() }
         FileHandle.standardOutput.write(Data("\(Formatting.time(Date().timeIntervalSince1970))  \(line)\n".utf8))
-    }
-}
-
-/// What the agent runs besides triggers: the alert source for `drift` / `quality` triggers and
-/// the monitors (wired here when the alerts area is present).
-enum AgentWiring {
-    static func alertSource(_ store: DeckStore) -> (any TriggerAlertSource)? { StoreTriggerAlerts(store: store) }
-    static func tasks(_ store: DeckStore, log agentLog: AgentLog) -> [() throws -> Void] {
-        let log: @Sendable (String) -> Void = { agentLog.write($0) }
-        // Runs whose process died (a `kill -9`ed `mldeck run`) are marked FAILED every 10 s, as a
-        // store open would, so a dead triggered run does not hold its pipeline's next firing for ever.
-        var lastReap = Date.distantPast
-        let reap: () throws -> Void = {
-            guard Date().timeIntervalSince(lastReap) >= 10 else { return }
-            lastReap = Date()
-            let reaped = try RunReaper(store: store).reap()
-            if reaped > 0 { log("marked \(reaped) run(s) FAILED: their process is gone") }
-        }
-        // The monitors of mldeck.yaml over the endpoint's logged predictions: a drifted window
-        // raises an alert (which a `drift` trigger then fires on), `on_alert:` runs off the round.
-        let monitors = MonitorPass(store: store, log: log)
-        let monitor: () throws -> Void = {
-            for result in try monitors.tick() {
-                for change in result.alerts where change.shouldNotify {
-                    log("alert #\(change.alert.id) \(change.alert.severity.rawValue) \(change.alert.kind.rawValue) on \(change.alert.subject)")
-                }
-            }
-        }
-        return [reap, monitor]
     }
 }
