@@ -3,7 +3,8 @@ import Foundation
 
 /// The monitors' share of a runner's round (`mldeck agent`, or the dashboard while it runs
 /// monitors): checks every declared monitor over the logged predictions when the log changed
-/// since the last round (or `mldeck.yaml` did), and runs `on_alert:` for new or escalated alerts
+/// since the last round (or `mldeck.yaml` did), resolves the open alerts of versions a monitor's
+/// alias moved away from (``SupersededAlerts``), and runs `on_alert:` for new or escalated alerts
 /// on a thread of its own, so a slow webhook never holds the round up. Give one instance the
 /// runner's lifetime; hand ``tick(now:)`` to the runner's list of tasks.
 public final class MonitorPass: @unchecked Sendable {
@@ -27,8 +28,10 @@ public final class MonitorPass: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         let workspace = store.workspace
         let configChanged = try reloadConfig(workspace)
+        guard !config.monitors.isEmpty else { return [] }
+        resolveSuperseded(now: now)
         let url = PredictionLog.url(in: workspace)
-        guard !config.monitors.isEmpty, FileManager.default.fileExists(atPath: url.path) else { return [] }
+        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
         let counts = try PredictionLog.open(path: url.path).counts()
         if !configChanged, let last = logStamp, last.predictions == counts.predictions, last.feedback == counts.feedback { return [] }
         logStamp = (counts.predictions, counts.feedback)
@@ -50,6 +53,20 @@ public final class MonitorPass: @unchecked Sendable {
             }
         }
         return results
+    }
+
+    /// Resolves the open alerts of versions the monitors' aliases moved away from (checked every
+    /// round: a promotion logs no prediction, so it cannot wait for the log to change).
+    private func resolveSuperseded(now: Double) {
+        for spec in config.monitors {
+            do {
+                for change in try SupersededAlerts.resolve(model: spec.model, alias: spec.alias, store: store, now: now) {
+                    log("alert #\(change.alert.id) \(change.alert.kind.rawValue) on \(change.alert.subject) resolved: \(change.alert.resolvedReason ?? "superseded")")
+                }
+            } catch {
+                log("monitor \(spec.model): cannot resolve the alerts of superseded versions: \(error)")
+            }
+        }
     }
 
     /// Waits for the notification commands started so far (at most `timeout` seconds); true when all ended.

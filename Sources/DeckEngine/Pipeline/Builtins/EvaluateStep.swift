@@ -6,13 +6,17 @@ import Foundation
 /// F1, ROC AUC, log loss and the confusion matrix; RMSE, MAE, R², MAPE for regression), records
 /// the charts (ROC, precision-recall and calibration curves; residuals; gain importance) and
 /// scores the model's current `production` version **on the same rows**, so that `if:`
-/// conditions compare candidate and incumbent on equal terms. Leaves `evaluation.json`.
+/// conditions compare candidate and incumbent on equal terms (the incumbent's numbers are also
+/// recorded on the run as `production.METRIC`). Leaves `evaluation.json`.
 struct EvaluateStep: StepRunner, StepFinalizer {
     var cacheable: Bool { true }
 
     /// The version of `evaluation.json`'s content, part of the cache key: a report cached before
     /// the charts were recorded is computed again rather than restored without them.
     func extraCacheInputs(_ context: StepContext) throws -> [String] { ["evaluation-report/2"] }
+
+    /// The prefix of the run metrics that hold the production version's scores on this run's split.
+    static let productionMetricPrefix = "production."
 
     /// Metric names accepted in `with: {metrics: […]}`, with their aliases.
     static let metricAliases: [String: String] = [
@@ -92,6 +96,7 @@ struct EvaluateStep: StepRunner, StepFinalizer {
         output.files = ["evaluation.json"]
         output.facts["task"] = result.task.rawValue
         output.facts["split"] = part
+        output.facts["rows"] = "\(rows.count)"
         return output
     }
 
@@ -138,6 +143,11 @@ struct EvaluateStep: StepRunner, StepFinalizer {
             context.log("production \(version.reference) on the same rows: " + wanted.compactMap { k in scored[k].map { "\(k) \(String(format: "%.4f", $0))" } }.joined(separator: ", "))
         }
         for (k, v) in scored { output.facts["production.metrics.\(k)"] = "\(v)" }
+        // On the run too (beside the candidate's own), so `mldeck runs show` and comparisons see both.
+        let now = Date().timeIntervalSince1970
+        context.sink.metrics(step: context.step.name, scored.sorted { $0.key < $1.key }.map {
+            MetricPoint(key: Self.productionMetricPrefix + $0.key, value: $0.value, step: 0, timestamp: now)
+        })
         return output
     }
 

@@ -33,11 +33,14 @@ struct ConditionContext: FilterContext {
         return FilterEvaluator(missingIsTrue: { field in !hasProduction && field.namespace.hasPrefix("production") })
     }
 
-    /// `metrics.auc = 0.84, production.metrics.auc = (none)` for the fields of an expression.
+    /// `metrics.auc = 0.84, production.metrics.auc = 0.81 (v1 on this run's split)` for the fields
+    /// of an expression (`(no production version)` while there is none).
     func describe(_ expression: FilterExpression) -> String {
         expression.fields.sorted { $0.description < $1.description }.map { field in
             let shown: String
             switch value(of: field) {
+            case .number(let n)? where field.namespace == "production.metrics":
+                shown = String(format: "%.6g", n) + (productionVersion.map { " (v\($0) on this run's split)" } ?? "")
             case .number(let n)?: shown = String(format: "%.6g", n)
             case .string(let s)?: shown = "'\(s)'"
             case .bool(let b)?: shown = b ? "true" : "false"
