@@ -43,7 +43,8 @@ extension DeckStore {
     }
 
     /// Records `run` in one transaction: the run, its params, tags, metric histories and artifact
-    /// rows (whose objects must already be durable), and the parent links both ways. Returns
+    /// rows (whose objects must already be durable), and its parent when that is already there
+    /// (``linkParentsByTag()`` links children imported before their parent). Returns
     /// false, writing nothing, when a run with that id is already there (imports are idempotent).
     @discardableResult
     public func importRun(_ run: ImportedRun) throws -> Bool {
@@ -77,26 +78,38 @@ extension DeckStore {
             for (key, series) in byKey {
                 let keyID = try keyCache.id(for: key, in: db)
                 let summary = SeriesSummary(series)
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO metric_summary(run_id, key_id, last, last_step, last_time, min, max, count, chunks) VALUES (?,?,?,?,?,?,?,?,1)
-                    """, arguments: [row, keyID, summary.last, summary.lastStep, summary.lastTime, summary.min, summary.max, series.count])
-                try db.execute(sql: "INSERT INTO metric_chunks(run_id, key_id, seq, count, points) VALUES (?,?,1,?,?)",
-                               arguments: [row, keyID, series.count, MetricChunkCodec.encode(series)])
+                    """).execute(arguments: [row, keyID, summary.last, summary.lastStep, summary.lastTime, summary.min, summary.max, series.count])
+                try db.cachedStatement(sql: "INSERT INTO metric_chunks(run_id, key_id, seq, count, points) VALUES (?,?,1,?,?)")
+                    .execute(arguments: [row, keyID, series.count, MetricChunkCodec.encode(series)])
             }
             let now = Date().timeIntervalSince1970
             for artifact in run.artifacts {
                 try db.execute(sql: "INSERT INTO artifacts(run_id, path, object, size, created_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
                                arguments: [row, artifact.path, artifact.object.hex, artifact.size, run.endTime ?? now])
             }
-            // Children imported before this run name it in their parent tag: link them now.
-            try db.execute(sql: """
-                UPDATE runs SET parent_run_id = ? WHERE parent_run_id IS NULL AND id IN (
-                    SELECT t.run_id FROM tags t JOIN keys k ON k.id = t.key_id WHERE k.name = ? AND lower(t.value) = ?)
-                """, arguments: [row, Self.parentTag, id])
             Failpoint.hit("mlflow-import.before-commit")
             return true
         }
         if inserted { Failpoint.hit("mlflow-import.after-commit") }
         return inserted
+    }
+
+    /// Links every run without a parent whose `mlflow.parentRunId` tag names a run now in the
+    /// workspace (children imported before their parent); returns how many were linked.
+    @discardableResult
+    public func linkParentsByTag() throws -> Int {
+        try writeImmediate { db in
+            try db.execute(sql: """
+                UPDATE runs SET parent_run_id = (
+                    SELECT p.id FROM tags t JOIN runs p ON p.uuid = lower(t.value)
+                    WHERE t.run_id = runs.id AND t.key_id = (SELECT id FROM keys WHERE name = ?))
+                WHERE parent_run_id IS NULL AND EXISTS (
+                    SELECT 1 FROM tags t JOIN runs p ON p.uuid = lower(t.value)
+                    WHERE t.run_id = runs.id AND t.key_id = (SELECT id FROM keys WHERE name = ?))
+                """, arguments: [Self.parentTag, Self.parentTag])
+            return db.changesCount
+        }
     }
 }

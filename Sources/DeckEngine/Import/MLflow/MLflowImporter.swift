@@ -92,6 +92,7 @@ public final class MLflowImporter {
             done += batch.count
             progress?(done, runs.count)
         }
+        try store.linkParentsByTag()
         try importRegistry(runs: Dictionary(runs.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { a, _ in a }), into: &summary)
         return summary
     }
