@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// MLDeck: a terminal MLOps workbench. Targets follow `../shared/DESIGN.md`; arrows only point down:
-/// mldeck → (DeckTUI, DeckServe) → DeckEngine → (DeckML, DeckStore) → (DeckInput, CXGBoost, CNCurses, GRDB, Crypto);
+/// mldeck → (DeckTUI, DeckServe) → DeckEngine → (DeckML, DeckStore, GRDB for MLflow imports) → (DeckInput, CXGBoost, CNCurses, GRDB, Crypto);
 /// DeckServe → (Hummingbird, ServiceLifecycle, NIOPosix).
 let package = Package(
     name: "MLDeckPackage",
@@ -40,6 +40,8 @@ let package = Package(
         .target(name: "DeckEngine", dependencies: [
             "DeckStore", "DeckML", "DeckInput",
             .product(name: "Yams", package: "Yams"),
+            /// Reads MLflow's own SQLite stores for `mldeck import mlflow`.
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         /// The dashboard: terminal backend, canvas, widgets, panes, key map, themes.
         .target(name: "DeckTUI", dependencies: ["CNCurses", "DeckEngine", "DeckStore", "DeckML", "DeckInput"]),

@@ -14,7 +14,7 @@ struct MLDeckCommand: AsyncParsableCommand {
             RunCommand.self, PipelinesCommand.self, ValidateCommand.self, ModelsCommand.self, InternalCommand.self,
             ServeCommand.self, ServersCommand.self, ServerCommand.self, TriggersCommand.self, AgentCommand.self,
             ServeCommand.self, ServersCommand.self,
-            MonitorCommand.self, AlertsCommand.self,
+            MonitorCommand.self, AlertsCommand.self, ImportCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

@@ -1,3 +1,4 @@
+import DeckEngine
 import DeckStore
 import Foundation
 
@@ -178,22 +179,9 @@ extension MLflowService {
         }
         if run.isEmpty, let runID { run = runID }
         let artifacts = try store.runDetails(run).artifacts
-        let prefix = folder.isEmpty ? "" : folder + "/"
-        let inside = artifacts.filter { $0.path == folder || $0.path.hasPrefix(prefix) }
-        let preferred = ["model.ubj", "model.xgb", "model.json", "model.pkl", "model.joblib", "model.skops"]
-        let metadata: Set<String> = ["MLmodel", "conda.yaml", "python_env.yaml", "requirements.txt", "input_example.json", "serving_input_example.json"]
-        let found = preferred.lazy.compactMap { name in inside.first { $0.path == prefix + name } }.first
-            ?? inside.first { !metadata.contains(String($0.path.split(separator: "/").last ?? "")) }
-        guard let artifact = found else {
+        guard let picked = MLflowModelFile.pick(in: artifacts, folder: folder) else {
             throw MLflowError.invalid("No model file under '\(folder)' in the artifacts of run \(run) (source '\(source)'): log the model before registering it")
         }
-        let file = String(artifact.path.split(separator: "/").last ?? "")
-        let framework: String
-        switch (file as NSString).pathExtension {
-        case "ubj", "xgb", "json": framework = "xgboost"
-        case "pkl", "joblib", "skops": framework = "sklearn"
-        default: framework = "mlflow"
-        }
-        return (run, artifact, framework, logged)
+        return (run, picked.artifact, picked.framework, logged)
     }
 }

@@ -14,7 +14,16 @@ extension DeckStore {
     @discardableResult
     public func registerModelVersion(_ new: NewModelVersion, alias: String? = nil, author: String = DeckStore.defaultAuthor,
                                      reason: String? = nil) throws -> ModelVersionRecord {
+        try registerModelVersion(new, alias: alias, author: author, reason: reason, tags: [:])
+    }
+
+    /// Registers a new version as ``registerModelVersion(_:alias:author:reason:)`` does, with
+    /// `tags` set on it in the same transaction (an import's key, so a rerun finds it).
+    @discardableResult
+    public func registerModelVersion(_ new: NewModelVersion, alias: String? = nil, author: String = DeckStore.defaultAuthor,
+                                     reason: String? = nil, tags: [String: String]) throws -> ModelVersionRecord {
         try Self.validateModelName(new.model)
+        for (key, value) in tags { try Self.validateTag(key: key, value: value) }
         let alias = alias.map(Self.aliasKey)
         if let alias { try Self.validateModelName(alias) }
         for (object, role) in [(new.modelObject, "model"), (new.preprocessingObject, "preprocessing"), (new.referenceObject, "reference data")] {
@@ -34,8 +43,12 @@ extension DeckStore {
                                  new.referenceObject?.hex, RegistryJSON.encode(new.signature), RegistryJSON.encode(new.metrics),
                                  RegistryJSON.encode(new.params), new.datasetName, new.datasetVersionNumber, new.datasetHash,
                                  new.codeHash, new.description])
+            let versionRow = db.lastInsertedRowID
+            for (key, value) in tags.sorted(by: { $0.key < $1.key }) {
+                try db.execute(sql: "INSERT INTO model_version_tags(version_id, key, value) VALUES (?,?,?)", arguments: [versionRow, key, value])
+            }
             if let alias {
-                _ = try moveAlias(modelID: modelID, model: new.model, alias: alias, toVersionRow: db.lastInsertedRowID, toVersion: next,
+                _ = try moveAlias(modelID: modelID, model: new.model, alias: alias, toVersionRow: versionRow, toVersion: next,
                               author: author, reason: reason, runID: new.runID, now: now, in: db)
             }
             Failpoint.hit("model-register.before-commit")

@@ -21,6 +21,7 @@ public enum Failpoint {
         "model-register.before-commit", "model-register.after-commit",
         "alias-move.before-commit", "alias-move.after-commit",
         "prediction-log.before-commit", "prediction-log.after-commit",
+        "mlflow-import.before-commit", "mlflow-import.after-commit",
     ]
 
     /// The armed point, read once.

@@ -1,0 +1,133 @@
+import Foundation
+import XCTest
+
+/// `mldeck import mlflow` from stores made by the real MLflow 3.6.0
+/// (fixtures/mlflow-import, made by scripts/fixtures/make_mlflow_import_fixtures.py), checked
+/// run by run against what the MLflow client read from the same stores (expected-*.json); a
+/// second import, a `kill -9` mid-import and its rerun, `mldeck server` as the source, and bad sources.
+final class MLflowImportEndToEndTests: XCTestCase {
+    static var fixtures: URL { RepositoryFiles.root.appendingPathComponent("fixtures/mlflow-import") }
+
+    /// A copy of the fixtures in a fresh folder: the stores record absolute artifact paths of the
+    /// machine that made them, so the import must find the artifacts beside the moved store.
+    func copiedFixtures() throws -> URL {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("mldeck-mlflow-import-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Self.fixtures, to: copy)
+        addTeardownBlock { try? FileManager.default.removeItem(at: copy) }
+        return copy
+    }
+
+    func expected(_ label: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: Self.fixtures.appendingPathComponent("expected-\(label).json"))
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    func importSummary(_ source: String, in workspace: URL, environment: [String: String] = [:],
+                       file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+        let result = try CLI.run(["import", "mlflow", source, "--json"], in: workspace, environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stdout, file: file, line: line)
+    }
+
+    func runIDs(in workspace: URL) throws -> [String] {
+        let result = try CLI.run(["runs", "list", "--all", "--json"], in: workspace)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let runs = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        return runs.compactMap { $0["id"] as? String }
+    }
+
+    func testSQLiteStoreImportsRunByRunAndASecondImportAddsNothing() throws {
+        let stores = try copiedFixtures()
+        let workspace = try CLI.makeWorkspace()
+        let source = "sqlite:///" + stores.appendingPathComponent("sqlite/mlflow.db").path
+        let first = try importSummary(source, in: workspace)
+        let expected = try expected("sqlite")
+        let runs = try XCTUnwrap(expected["runs"] as? [[String: Any]])
+        XCTAssertEqual(first["runs_imported"] as? Int, runs.count, "\(first)")
+        XCTAssertEqual((first["skipped"] as? [Any])?.count, 0, "\(first)")
+        try MLflowImportCheck.compare(workspace: workspace, expected: expected)
+
+        let second = try importSummary(source, in: workspace)
+        XCTAssertEqual(second["runs_imported"] as? Int, 0, "\(second)")
+        XCTAssertEqual(second["runs_already_present"] as? Int, runs.count)
+        XCTAssertEqual(second["experiments_created"] as? Int, 0)
+        XCTAssertEqual(second["versions_imported"] as? Int, 0)
+        XCTAssertEqual(second["models_created"] as? Int, 0)
+        XCTAssertEqual(second["aliases_set"] as? Int, 0)
+        XCTAssertEqual(try runIDs(in: workspace).count, runs.count)
+        try MLflowImportCheck.compare(workspace: workspace, expected: expected)
+    }
+
+    func testFileStoreImportsRunByRun() throws {
+        let stores = try copiedFixtures()
+        let workspace = try CLI.makeWorkspace()
+        let summary = try importSummary(stores.appendingPathComponent("mlruns").path, in: workspace)
+        XCTAssertEqual((summary["skipped"] as? [Any])?.count, 0, "\(summary)")
+        try MLflowImportCheck.compare(workspace: workspace, expected: try expected("mlruns"))
+        let again = try importSummary("file://" + stores.appendingPathComponent("mlruns").path, in: workspace)
+        XCTAssertEqual(again["runs_imported"] as? Int, 0, "\(again)")
+        XCTAssertEqual(again["versions_imported"] as? Int, 0, "\(again)")
+    }
+
+    /// `kill -9` right after the first run's commit (the failpoint), then a plain rerun: the
+    /// complete history, each run once.
+    func testKilledImportResumesWithoutDuplicates() throws {
+        let stores = try copiedFixtures()
+        let workspace = try CLI.makeWorkspace()
+        let source = "sqlite:///" + stores.appendingPathComponent("sqlite/mlflow.db").path
+        for point in ["mlflow-import.after-commit", "mlflow-import.before-commit"] {
+            let killed = try CLI.run(["import", "mlflow", source], in: workspace, environment: ["MLDECK_FAILPOINT": point])
+            XCTAssertEqual(killed.status, 9, "\(point) should kill the import: \(killed.stderr)")
+            XCTAssertTrue(killed.stderr.contains("failpoint \(point) reached"), killed.stderr)
+        }
+        XCTAssertEqual(try runIDs(in: workspace).count, 1, "one run committed before the kills")
+        let rerun = try importSummary(source, in: workspace)
+        let expected = try expected("sqlite")
+        let count = try XCTUnwrap(expected["runs"] as? [[String: Any]]).count
+        XCTAssertEqual(rerun["runs_imported"] as? Int, count - 1, "\(rerun)")
+        let ids = try runIDs(in: workspace)
+        XCTAssertEqual(ids.count, count)
+        XCTAssertEqual(Set(ids).count, ids.count)
+        try MLflowImportCheck.compare(workspace: workspace, expected: expected)
+        let fsck = try CLI.run(["fsck"], in: workspace)
+        XCTAssertEqual(fsck.status, 0, fsck.stdout + fsck.stderr)
+    }
+
+    /// One workspace's `mldeck server` as the source of another's import (real HTTP, the REST reader).
+    func testImportFromAnMLDeckServer() throws {
+        let stores = try copiedFixtures()
+        let origin = try CLI.makeWorkspace()
+        _ = try importSummary("sqlite:///" + stores.appendingPathComponent("sqlite/mlflow.db").path, in: origin)
+        let server = try ServeProcess([], in: origin, command: "server")
+        defer { server.stop() }
+        let target = try CLI.makeWorkspace()
+        let summary = try importSummary(server.address, in: target)
+        XCTAssertEqual((summary["skipped"] as? [Any])?.count, 0, "\(summary)")
+        try MLflowImportCheck.compare(workspace: target, expected: try expected("sqlite"))
+        let again = try importSummary(server.address + "/", in: target)
+        XCTAssertEqual(again["runs_imported"] as? Int, 0, "\(again)")
+        XCTAssertEqual(server.stop(), 0, server.stderr)
+    }
+
+    func testBadSourcesAreClearErrorsThatNameThem() throws {
+        let workspace = try CLI.makeWorkspace()
+        let notADatabase = workspace.appendingPathComponent("notes.db")
+        try Data("hello, not sqlite".utf8).write(to: notADatabase)
+        let emptyFolder = workspace.appendingPathComponent("empty-mlruns")
+        try FileManager.default.createDirectory(at: emptyFolder, withIntermediateDirectories: true)
+        let cases: [(String, String)] = [
+            ("sqlite:////no/such/mlflow.db", "/no/such/mlflow.db: no such file"),
+            ("sqlite:///" + notADatabase.path, "\(notADatabase.path) is not an MLflow store"),
+            (emptyFolder.path, "\(emptyFolder.path) is not an MLflow store"),
+            ("http://127.0.0.1:9", "cannot reach the MLflow server http://127.0.0.1:9"),
+            ("s3://bucket/mlruns", "'s3://bucket/mlruns' is not an MLflow source"),
+        ]
+        for (source, message) in cases {
+            let result = try CLI.run(["import", "mlflow", source], in: workspace)
+            XCTAssertNotEqual(result.status, 0, source)
+            XCTAssertTrue(result.stderr.contains(message), "\(source): \(result.stderr)")
+            XCTAssertFalse(result.stderr.contains("Error Domain"), result.stderr)
+        }
+        XCTAssertEqual(try runIDs(in: workspace).count, 0)
+    }
+}
