@@ -13,8 +13,8 @@ extension DeckStore {
         case .SQLITE_READONLY: return WorkspaceError.readOnly(path: path)
         case .SQLITE_CORRUPT, .SQLITE_NOTADB: return WorkspaceError.databaseCorrupt(path: path)
         case .SQLITE_CANTOPEN: return WorkspaceError.cannotOpen(path: path, reason: "SQLite cannot open the database file or its -wal/-shm files")
-        case .SQLITE_FULL: return WorkspaceError.cannotOpen(path: path, reason: "the disk is full")
-        case .SQLITE_IOERR: return WorkspaceError.cannotOpen(path: path, reason: "a disk read or write failed")
+        case .SQLITE_FULL: return WorkspaceError.writeFailed(path: path, reason: FileSystemError.diskFull)
+        case .SQLITE_IOERR: return WorkspaceError.writeFailed(path: path, reason: FileSystemError.ioFailure)
         case .SQLITE_CONSTRAINT:
             return WorkspaceError.databaseFailed(path: path, reason: "the write conflicts with a record already there (try again; `mldeck fsck` checks the store)", category: .conflict)
         case .SQLITE_TOOBIG, .SQLITE_RANGE, .SQLITE_MISMATCH:
