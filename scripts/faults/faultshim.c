@@ -15,7 +15,8 @@
  *                             spent (default 1)
  *   MLDECK_FAULT_LOG          a file to which every injected failure is appended, one line each
  *
- * Intercepted: write, pwrite, pwrite64, writev, pwritev, fsync, fdatasync, syncfs. Only regular files
+ * Intercepted: write, pwrite, pwrite64, writev, pwritev, fsync, fdatasync, syncfs (and statvfs,
+ * fstatvfs, which report no free space once an ENOSPC budget is spent). Only regular files
  * (and folders, for the syncs) count; pipes, sockets and terminals pass through. stdio's fwrite calls glibc's internal write and is
  * not intercepted (MLDeck writes its files with write/pwrite).
  */
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -173,4 +175,33 @@ int fdatasync(int fd) {
 int syncfs(int fd) {
     if (sync_fails(fd, "syncfs")) return -1;
     return real_syncfs(fd);
+}
+
+/* With ENOSPC, once the budget is spent, the file system of a matching path reports no free
+ * space (as a full disk would), so a program that checks can say "no space left". */
+static int (*real_statvfs)(const char *, struct statvfs *);
+static int (*real_fstatvfs)(int, struct statvfs *);
+
+static void empty(struct statvfs *buf) {
+    pthread_mutex_lock(&lock);
+    int spent = budget <= 0;
+    pthread_mutex_unlock(&lock);
+    if (spent && fault_errno == ENOSPC) { buf->f_bfree = 0; buf->f_bavail = 0; }
+}
+
+int statvfs(const char *path, struct statvfs *buf) {
+    pthread_once(&once, setup);
+    if (!real_statvfs) real_statvfs = dlsym(RTLD_NEXT, "statvfs");
+    int r = real_statvfs(path, buf);
+    if (r == 0 && (pattern == NULL || strstr(path, pattern) || strstr(pattern, path))) empty(buf);
+    return r;
+}
+
+int fstatvfs(int fd, struct statvfs *buf) {
+    pthread_once(&once, setup);
+    if (!real_fstatvfs) real_fstatvfs = dlsym(RTLD_NEXT, "fstatvfs");
+    int r = real_fstatvfs(fd, buf);
+    char path[4096];
+    if (r == 0 && matches(fd, path, sizeof path, 1)) empty(buf);
+    return r;
 }

@@ -132,6 +132,12 @@ public struct FileSystemError: Error, CustomStringConvertible, Equatable, Sendab
     /// What a user reads when the disk fails a read or write (EIO, SQLITE_IOERR).
     public static let ioFailure = "input/output error (the disk failed a read or write)"
 
+    /// True when the file system holding `path` has no block left for this user (`statvfs`).
+    public static func hasNoFreeSpace(_ path: String) -> Bool {
+        var info = statvfs()
+        return statvfs(path, &info) == 0 && info.f_bavail == 0 && info.f_blocks > 0
+    }
+
     /// Why a system call failed with `errno`, in words.
     public static func reason(errno code: Int32) -> String { sentence(errno: code) }
 

@@ -88,7 +88,7 @@ final class CrashMatrixMonitoringEndToEndTests: XCTestCase {
                 steps:
                   train: {run: "true"}
                 triggers:
-                  - {on: dataset-update, debounce: 0}
+                  - {on: dataset-update, debounce: 0.2}
             """.write(to: workspace.appendingPathComponent("mldeck.yaml"), atomically: true, encoding: .utf8)
         try addVersion(1)
         let points = ["trigger-fire.before-commit", "trigger-fire.after-commit", "trigger-start.before-commit", "trigger-start.after-commit"]
@@ -104,7 +104,7 @@ final class CrashMatrixMonitoringEndToEndTests: XCTestCase {
             let died = CLI.waitFor(40) { !armed.isRunning }
             if !died { kill(armed.processIdentifier, SIGTERM); armed.waitUntilExit() }
             let ending = died ? Failpoints.ending(armed) : "still running"
-            var notes = try Failpoints.checkStore(workspace, allowRunning: true)
+            var notes = try Failpoints.checkStore(workspace, allowRunning: true, model: nil)
             let healthy = try startAgent()
             // No event lost: exactly one run for d@version ends FINISHED; none fired twice.
             let finished = CLI.waitFor(40) {
@@ -118,7 +118,7 @@ final class CrashMatrixMonitoringEndToEndTests: XCTestCase {
                                                : "FAIL \(done) FINISHED of \(made.count) runs for d@\(version): \(made.map { $0["status"] ?? "" })")
             kill(healthy.processIdentifier, SIGTERM)
             healthy.waitUntilExit()
-            notes += try Failpoints.checkStore(workspace)
+            notes += try Failpoints.checkStore(workspace, model: nil)
             record("trigger firing", point, ending: ending, stderr: "", notes: notes, retry: healthy.terminationStatus == 0 ? "ok" : "FAIL agent exit \(healthy.terminationStatus)")
         }
         print("crash matrix, triggers (\(cells.count) kills):\n" + CrashCell.table(cells))

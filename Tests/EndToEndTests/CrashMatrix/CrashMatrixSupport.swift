@@ -46,12 +46,12 @@ enum Failpoints {
 
     /// `fsck` clean and every listing answering; failures are spelled `FAIL …`. `allowRunning`:
     /// a run may still be RUNNING (a child the killed process started goes on).
-    static func checkStore(_ workspace: URL, allowRunning: Bool = false) throws -> [String] {
+    static func checkStore(_ workspace: URL, allowRunning: Bool = false, model: String? = "shop-churn") throws -> [String] {
         var notes: [String] = []
         let fsck = try CLI.run(["fsck"], in: workspace)
         notes.append(fsck.status == 0 ? "fsck clean" : "FAIL fsck \(fsck.status): \(fsck.stdout.suffix(300)) \(fsck.stderr.suffix(300))")
         var failed: [String] = []
-        for listing in [["datasets", "list"], ["models", "list"], ["runs", "list"], ["models", "show", "shop-churn"]] {
+        for listing in [["datasets", "list"], ["models", "list"], ["runs", "list"]] + (model.map { [["models", "show", $0]] } ?? []) {
             let r = try CLI.run(listing + ["--json"], in: workspace)
             if r.status != 0 { failed.append("\(listing.joined(separator: " ")): \(r.stderr.prefix(200))") }
         }

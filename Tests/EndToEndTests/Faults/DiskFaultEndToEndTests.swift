@@ -77,7 +77,7 @@ final class DiskFaultEndToEndTests: XCTestCase {
             try faulted(["run", "crash", "-p", "rounds=\(20 + i)", "--quiet"], kind, afterBytes: after, unchanged: modelVersions)
         }
         // The database alone full (objects written, their record refused).
-        try faulted(["run", "crash", "-p", "rounds=30", "--quiet"], .full, pattern: "mldeck.sqlite", unchanged: modelVersions)
+        try faulted(["run", "crash", "-p", "rounds=30", "--quiet"], .full, pattern: store.path + "/mldeck.sqlite", unchanged: modelVersions)
     }
 
     /// `runs log` and `track` on a full disk: nothing half-logged.

@@ -32,7 +32,7 @@ final class OpenAPIEndToEndTests: XCTestCase {
         let specPath = RepositoryFiles.root.appendingPathComponent("docs/openapi/\(spec)").path
         return try PythonEnvironment.run(tool, [
             "run", specPath, "--url", address, "--checks", "not_a_server_error",
-            "--max-examples", String(examples), "--seed", "1", "--request-timeout", "30", "--max-time", "80",
+            "--max-examples", String(examples), "--seed", "1", "--request-timeout", "30", "--max-time", "60",
             "--phases", "examples,coverage,fuzzing", "--generation-database", "none", "--workers", "1",
         ], in: workspace, environment: ["NO_COLOR": "1"])
     }
