@@ -9,7 +9,7 @@ export OMP_WAIT_POLICY := passive
 export LANG := C.UTF-8
 export SWIFT_BACKTRACE := interactive=no
 
-APT_PACKAGES := libncurses-dev libxgboost-dev libsqlite3-dev tmux pkg-config time python3-venv
+APT_PACKAGES := libncurses-dev libxgboost-dev libsqlite3-dev tmux pkg-config time python3-venv gcc
 
 # Python for the tests that compare MLDeck with Python (the exported model's mldeck_model.py,
 # fixture checks): a virtual environment in the build folder with the exact versions of
@@ -24,7 +24,7 @@ export MLDECK_PYTHON
 DEBUG_BIN := .build/debug/mldeck
 RELEASE_BIN := .build/release/mldeck
 
-.PHONY: all deps venv build release test demo bench fuzz fuzz-build install clean
+.PHONY: all deps venv schemathesis build release test demo bench fuzz fuzz-build install clean
 
 all: build
 
@@ -46,6 +46,19 @@ $(VENV)/requirements.txt: $(PY_REQUIREMENTS) | deps
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-input -r $(PY_REQUIREMENTS) && \
 	cp $(PY_REQUIREMENTS) $@ && echo "made $(VENV) in $$(( $$(date +%s) - start )) s"
 
+# schemathesis (tests `mldeck serve` and `mldeck server` against docs/openapi/*.yaml) in a venv of
+# its own: its pins do not have to agree with the test venv's.
+SCHEMATHESIS_VENV := .build/schemathesis-venv
+SCHEMATHESIS_REQUIREMENTS := scripts/requirements-schemathesis.txt
+
+schemathesis: $(SCHEMATHESIS_VENV)/requirements.txt
+
+$(SCHEMATHESIS_VENV)/requirements.txt: $(SCHEMATHESIS_REQUIREMENTS) | deps
+	@if [ "$(MLDECK_OFFLINE)" = 1 ]; then echo "MLDECK_OFFLINE=1: no schemathesis; its tests are skipped"; exit 0; fi; \
+	rm -rf $(SCHEMATHESIS_VENV) && $(PYTHON3) -m venv $(SCHEMATHESIS_VENV) && \
+	$(SCHEMATHESIS_VENV)/bin/pip install --quiet --disable-pip-version-check --no-input -r $(SCHEMATHESIS_REQUIREMENTS) && \
+	cp $(SCHEMATHESIS_REQUIREMENTS) $@ && echo "made $(SCHEMATHESIS_VENV)"
+
 build: deps
 	$(SWIFT) build --product mldeck
 
@@ -53,7 +66,7 @@ release: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product mldeck
 
 # Unit tests, then end-to-end tests that drive the real binary (CLI and the dashboard in tmux).
-test: deps venv
+test: deps venv schemathesis
 	$(SWIFT) build --product mldeck
 	$(SWIFT) test --disable-swift-testing
 

@@ -14,11 +14,14 @@ public enum ServeSetupError: Error, CustomStringConvertible, CategorizedError {
     case cannotBind(address: String, reason: String)
     /// `--shadow` with `--no-log`: the shadow's answers are only kept in the prediction log.
     case shadowNeedsLog
+    /// The server ran, but `count` predictions could not be written to its log (a full or failing
+    /// disk): the exit status says so after a stop.
+    case predictionsNotLogged(count: Int, reason: String)
 
     public var category: ErrorCategory {
         switch self {
         case .tokenRequired, .shortToken, .badPort, .badOption, .shadowNeedsLog: return .invalidArgument
-        case .cannotBind: return .unavailable
+        case .cannotBind, .predictionsNotLogged: return .unavailable
         }
     }
 
@@ -36,6 +39,8 @@ public enum ServeSetupError: Error, CustomStringConvertible, CategorizedError {
             return "cannot listen on \(address): \(reason) (is another server on that port? `mldeck servers list` shows MLDeck's)"
         case .shadowNeedsLog:
             return "--shadow keeps the shadow's answers in the prediction log: drop --no-log"
+        case .predictionsNotLogged(let count, let reason):
+            return "the server stopped, but \(count) prediction\(count == 1 ? " was" : "s were") not logged: \(reason)"
         }
     }
 }

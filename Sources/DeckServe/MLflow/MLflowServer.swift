@@ -124,7 +124,7 @@ public final class MLflowServer: Sendable {
         logger.logLevel = .error
         let host = self.host, port = self.port
         let app = Application(
-            router: makeRouter(),
+            router: makeRouter(), server: ConnectionLimits.server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "mldeck", reuseAddress: false),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port

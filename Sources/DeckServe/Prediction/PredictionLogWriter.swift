@@ -26,6 +26,8 @@ public final class PredictionLogWriter: Service, @unchecked Sendable {
     private var loggedRows = 0
     private var droppedRows = 0
     private var failedWrites = 0
+    private var failedRows = 0
+    private var lastFailure: String?
     private var lastWarning = 0.0
 
     /// - Parameters:
@@ -67,6 +69,13 @@ public final class PredictionLogWriter: Service, @unchecked Sendable {
     public var counts: (logged: Int, dropped: Int, failedWrites: Int) {
         condition.lock(); defer { condition.unlock() }
         return (loggedRows, droppedRows, failedWrites)
+    }
+
+    /// Rows lost to failed writes (a full or failing disk) and why the last write failed; nil when none failed.
+    public var failure: (rows: Int, reason: String)? {
+        condition.lock(); defer { condition.unlock() }
+        guard let lastFailure else { return nil }
+        return (rows: failedRows, reason: lastFailure)
     }
 
     /// Whether a log is written at all.
@@ -139,7 +148,7 @@ public final class PredictionLogWriter: Service, @unchecked Sendable {
             condition.lock(); loggedRows += rows; condition.unlock()
         } catch {
             condition.lock()
-            droppedRows += rows; failedWrites += 1
+            droppedRows += rows; failedWrites += 1; failedRows += rows; lastFailure = "\(error)"
             let now = Date().timeIntervalSince1970, warn = now - lastWarning > 60
             if warn { lastWarning = now }
             condition.unlock()

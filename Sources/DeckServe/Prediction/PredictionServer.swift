@@ -154,7 +154,7 @@ public final class PredictionServer: @unchecked Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, options.threads ?? System.coreCount))
         let host = options.host
         let app = Application(
-            router: makeRouter(),
+            router: makeRouter(), server: ConnectionLimits.server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: options.port), serverName: "mldeck", reuseAddress: false),
             onServerRunning: { [self] channel in
                 let port = channel.localAddress?.port ?? options.port
@@ -186,6 +186,7 @@ public final class PredictionServer: @unchecked Sendable {
             throw ServeSetupError.cannotBind(address: "\(host):\(options.port)", reason: error.description)
         }
         try? await group.shutdownGracefully()
+        if let lost = writer.failure { throw ServeSetupError.predictionsNotLogged(count: lost.rows, reason: lost.reason) }
     }
 
     /// Writes this server's registry entry (address, version, requests).

@@ -11,7 +11,7 @@ extension DeckStore {
     public func raiseAlert(_ alert: NewAlert, now: Double) throws -> AlertRaise {
         try AlertValidation.check(alert)
         let features = try Self.encodeFeatures(alert.features)
-        return try writeImmediate { db in
+        let raised = try writeImmediate { db -> AlertRaise in
             if let open = try Row.fetchOne(db, sql: """
                 SELECT \(Self.alertColumns) FROM alerts
                 WHERE kind = ? AND model = ? AND IFNULL(version, 0) = IFNULL(?, 0) AND resolved_at IS NULL
@@ -30,8 +30,12 @@ extension DeckStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
                 """, arguments: [alert.kind.rawValue, alert.severity.rawValue, alert.model, alert.version, alert.window, alert.message,
                                  features, alert.runID, now, now])
-            return AlertRaise(alert: try fetchAlert(id: db.lastInsertedRowID, in: db), isNew: true, escalated: false)
+            let made = AlertRaise(alert: try fetchAlert(id: db.lastInsertedRowID, in: db), isNew: true, escalated: false)
+            Failpoint.hit("alert-raise.before-commit")
+            return made
         }
+        if raised.isNew { Failpoint.hit("alert-raise.after-commit") }
+        return raised
     }
 
     public func resolveAlerts(kind: AlertKind, model: String, version: Int?, reason: String?, now: Double) throws -> [AlertRecord] {

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension DeckStore {
@@ -13,8 +14,10 @@ extension DeckStore {
         case .SQLITE_READONLY: return WorkspaceError.readOnly(path: path)
         case .SQLITE_CORRUPT, .SQLITE_NOTADB: return WorkspaceError.databaseCorrupt(path: path)
         case .SQLITE_CANTOPEN: return WorkspaceError.cannotOpen(path: path, reason: "SQLite cannot open the database file or its -wal/-shm files")
-        case .SQLITE_FULL: return WorkspaceError.cannotOpen(path: path, reason: "the disk is full")
-        case .SQLITE_IOERR: return WorkspaceError.cannotOpen(path: path, reason: "a disk read or write failed")
+        case .SQLITE_FULL: return WorkspaceError.writeFailed(path: path, reason: FileSystemError.diskFull)
+        case .SQLITE_IOERR:
+            // SQLite says IOERR, not FULL, for a full disk met while growing its -shm file or syncing.
+            return WorkspaceError.writeFailed(path: path, reason: FileSystemError.hasNoFreeSpace(path) ? FileSystemError.diskFull : FileSystemError.ioFailure)
         case .SQLITE_CONSTRAINT:
             return WorkspaceError.databaseFailed(path: path, reason: "the write conflicts with a record already there (try again; `mldeck fsck` checks the store)", category: .conflict)
         case .SQLITE_TOOBIG, .SQLITE_RANGE, .SQLITE_MISMATCH:
@@ -22,6 +25,15 @@ extension DeckStore {
         default:
             return WorkspaceError.databaseFailed(path: path, reason: "SQLite error \(db.resultCode.rawValue)", category: .unavailable)
         }
+    }
+
+    /// A failed write (SQLITE_FULL or SQLITE_IOERR) worded by the system error under it: a full
+    /// disk or quota is "no space left", another errno is its own sentence.
+    static func writeFailure(_ error: DatabaseError, systemErrno: Int32, workspace path: String) -> WorkspaceError {
+        if error.resultCode == .SQLITE_FULL || systemErrno == ENOSPC || systemErrno == EDQUOT || FileSystemError.hasNoFreeSpace(path) {
+            return .writeFailed(path: path, reason: systemErrno == EDQUOT ? FileSystemError.reason(errno: EDQUOT) : FileSystemError.diskFull)
+        }
+        return .writeFailed(path: path, reason: systemErrno == 0 || systemErrno == EIO ? FileSystemError.ioFailure : FileSystemError.reason(errno: systemErrno))
     }
 
     /// ``userFacing(_:workspace:busyTimeout:)`` for this store.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// An open workspace: the SQLite database (WAL, foreign keys, busy timeout) and the object store.
 ///
@@ -140,9 +141,14 @@ public final class DeckStore: @unchecked Sendable {
         do {
             return try database.writeWithoutTransaction { db in
                 var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
+                do {
+                    try db.inTransaction(.immediate) {
+                        result = try body(db)
+                        return .commit
+                    }
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_IOERR || error.resultCode == .SQLITE_FULL {
+                    // SQLite says IOERR for a full disk met while syncing or growing its -shm file: the errno tells.
+                    throw Self.writeFailure(error, systemErrno: sqlite3_system_errno(db.sqliteConnection), workspace: workspace.root.path)
                 }
                 guard let result else { throw WorkspaceError.cannotOpen(path: workspace.databaseURL.path, reason: "a write returned no result") }
                 return result

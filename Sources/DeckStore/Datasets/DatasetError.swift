@@ -64,7 +64,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         case .verificationFailed(let reference, let reason):
             return "\(reference) failed verification: \(reason); run `mldeck fsck`"
         case .io(let path, let operation, let code):
-            return "\(operation) failed for \(path): \(String(cString: strerror(code)))"
+            return "\(operation) failed for \(path): \(FileSystemError.reason(errno: code))"
         case .invalidTag(let text):
             return "invalid tag '\(text)': expected KEY=VALUE with a non-empty key of letters, digits, '.', '_', '-' or '/'"
         case .changedWhileRead(let path):

@@ -55,18 +55,33 @@ public struct ObjectStore: Sendable {
     /// Reads an object and verifies its hash.
     public func read(_ id: ObjectID) throws -> Data {
         let path = path(of: id)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ObjectStoreError.missing(id, path: path)
-        }
+        let handle = try openObject(id)
+        defer { try? handle.close() }
+        guard let data = try? handle.readToEnd() ?? Data() else { throw ObjectStoreError.missing(id, path: path) }
         let actual = ObjectID.of(data)
         guard actual == id else { throw ObjectStoreError.corrupt(id, path: path, actual: actual) }
         return data
     }
 
+    /// Opens an object for reading without following a symlink and only when it is a regular file:
+    /// something planted in its place (a link to a file outside the workspace, a FIFO, a device) is
+    /// refused, never read or waited on.
+    func openObject(_ id: ObjectID) throws -> FileHandle {
+        let path = path(of: id)
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ELOOP { throw ObjectStoreError.notAFile(id, path: path) }
+            throw ObjectStoreError.missing(id, path: path)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { close(fd); throw ObjectStoreError.notAFile(id, path: path) }
+        return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    }
+
     /// Re-hashes an object on disk; throws when it is missing or corrupt.
     public func verify(_ id: ObjectID) throws {
         let path = path(of: id)
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw ObjectStoreError.missing(id, path: path) }
+        let handle = try openObject(id)
         defer { try? handle.close() }
         var hasher = SHA256()
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }

@@ -68,7 +68,8 @@ public final class PredictionLog: @unchecked Sendable {
         case .SQLITE_BUSY, .SQLITE_LOCKED: return "another process holds its write lock"
         case .SQLITE_READONLY: return "it is read-only"
         case .SQLITE_CORRUPT, .SQLITE_NOTADB: return "it is damaged (remove it to start a new log)"
-        case .SQLITE_FULL: return "the disk is full"
+        case .SQLITE_FULL: return FileSystemError.diskFull
+        case .SQLITE_IOERR: return FileSystemError.ioFailure
         default: return "SQLite cannot open or write it"
         }
     }

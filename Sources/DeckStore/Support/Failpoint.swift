@@ -22,6 +22,9 @@ public enum Failpoint {
         "alias-move.before-commit", "alias-move.after-commit",
         "prediction-log.before-commit", "prediction-log.after-commit",
         "mlflow-import.before-commit", "mlflow-import.after-commit",
+        "alert-raise.before-commit", "alert-raise.after-commit",
+        "trigger-fire.before-commit", "trigger-fire.after-commit",
+        "trigger-start.before-commit", "trigger-start.after-commit",
     ]
 
     /// The armed point, read once.

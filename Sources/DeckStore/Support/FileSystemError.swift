@@ -112,7 +112,7 @@ public struct FileSystemError: Error, CustomStringConvertible, Equatable, Sendab
             case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file or folder"
             case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"
             case .fileWriteFileExists: return "something already exists there"
-            case .fileWriteOutOfSpace: return "the disk is full"
+            case .fileWriteOutOfSpace: return diskFull
             case .fileWriteVolumeReadOnly: return "the file system is read-only"
             case .fileReadInvalidFileName, .fileWriteInvalidFileName: return "the name is not valid"
             case .fileReadCorruptFile: return "the file is damaged or not in the expected format"
@@ -127,6 +127,17 @@ public struct FileSystemError: Error, CustomStringConvertible, Equatable, Sendab
         return "the operation failed (error \(ns.code))"
     }
 
+    /// What a user reads when the disk is full (ENOSPC, SQLITE_FULL).
+    public static let diskFull = "no space left on the device (the disk is full; free some space and run it again)"
+    /// What a user reads when the disk fails a read or write (EIO, SQLITE_IOERR).
+    public static let ioFailure = "input/output error (the disk failed a read or write)"
+
+    /// True when the file system holding `path` has no block left for this user (`statvfs`).
+    public static func hasNoFreeSpace(_ path: String) -> Bool {
+        var info = statvfs()
+        return statvfs(path, &info) == 0 && info.f_bavail == 0 && info.f_blocks > 0
+    }
+
     /// Why a system call failed with `errno`, in words.
     public static func reason(errno code: Int32) -> String { sentence(errno: code) }
 
@@ -138,7 +149,9 @@ public struct FileSystemError: Error, CustomStringConvertible, Equatable, Sendab
         case EISDIR: return "it is a folder"
         case EACCES, EPERM: return "permission denied"
         case EEXIST: return "something already exists there"
-        case ENOSPC: return "the disk is full"
+        case ENOSPC: return diskFull
+        case EDQUOT: return "the disk quota is used up (no space left for this user)"
+        case EIO: return ioFailure
         case EROFS: return "the file system is read-only"
         case ENAMETOOLONG: return "the name is too long"
         default:

@@ -55,7 +55,7 @@ extension DeckStore {
 
     @discardableResult
     public func recordTriggerCheck(_ state: TriggerStateRecord, firing: TriggerFiring?) throws -> Int64? {
-        try writeImmediate { db in
+        let id = try writeImmediate { db -> Int64? in
             var lastFired = state.lastFiredAt, lastReason = state.lastReason
             if let firing { lastFired = firing.at; lastReason = firing.reason }
             try db.execute(sql: """
@@ -75,8 +75,11 @@ extension DeckStore {
                 INSERT INTO trigger_firings(pipeline, trigger_key, kind, reason, fired_at, last_at, due_at, status)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')
                 """, arguments: [state.pipeline, state.triggerKey, firing.kind, firing.reason, firing.at, firing.at, firing.at + max(0, firing.debounce)])
+            Failpoint.hit("trigger-fire.before-commit")
             return db.lastInsertedRowID
         }
+        if firing != nil { Failpoint.hit("trigger-fire.after-commit") }
+        return id
     }
 
     static let firingColumns = "id, pipeline, trigger_key, kind, reason, fired_at, last_at, due_at, count, status, run_id, started_at, finished_at, run_status, alerted"
@@ -104,6 +107,7 @@ extension DeckStore {
     public func updateTriggerFirings(_ ids: [Int64], status: TriggerFiringStatus, runID: String?, at: Double) throws {
         guard !ids.isEmpty else { return }
         try writeImmediate { db in
+            if status == .started { Failpoint.hit("trigger-start.before-commit") }
             for id in ids {
                 try db.execute(sql: """
                     UPDATE trigger_firings SET status = ?, run_id = ?, started_at = CASE WHEN ? = 'started' THEN ? ELSE started_at END
@@ -111,6 +115,7 @@ extension DeckStore {
                     """, arguments: [status.rawValue, runID, status.rawValue, at, id])
             }
         }
+        if status == .started { Failpoint.hit("trigger-start.after-commit") }
     }
 
     public func finishTriggerFirings(runID: String, runStatus: String, at: Double) throws {

@@ -26,6 +26,9 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
     case databaseCorrupt(path: String)
     /// A stored record cannot be read back (named by `reference`, e.g. `dataset churn@2`).
     case damagedRecord(reference: String, reason: String)
+    /// The disk refused a write (full, or failing): SQLite rolled the transaction back, so
+    /// nothing of the operation was recorded.
+    case writeFailed(path: String, reason: String)
     /// The database refused an operation for a reason without a sentence of its own (a broken
     /// constraint, an internal SQLite error); `category` says which kind of failure it is.
     case databaseFailed(path: String, reason: String, category: ErrorCategory)
@@ -59,6 +62,8 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
             return "the database of the workspace \(path) is damaged (SQLite reports corruption); run `mldeck fsck` to see what is affected, and restore .mldeck/mldeck.sqlite from a backup"
         case .damagedRecord(let reference, let reason):
             return "\(reference) is damaged (\(reason)); run `mldeck fsck` to list every damaged record"
+        case .writeFailed(let path, let reason):
+            return "cannot write the workspace database \(path): \(reason); nothing of this operation was recorded"
         case .databaseFailed(let path, let reason, _):
             return "the workspace database \(path) refused the operation: \(reason)"
         }
@@ -73,7 +78,7 @@ extension WorkspaceError: CategorizedError {
         case .alreadyExists: return .alreadyExists
         case .busy: return .busy
         case .databaseMissing, .databaseEmpty, .notADatabase, .databaseCorrupt, .damagedRecord: return .corrupt
-        case .newerSchema, .networkFileSystem, .cannotOpen, .readOnly: return .unavailable
+        case .newerSchema, .networkFileSystem, .cannotOpen, .readOnly, .writeFailed: return .unavailable
         case .databaseFailed(_, _, let category): return category
         }
     }
