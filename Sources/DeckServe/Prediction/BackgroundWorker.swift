@@ -17,7 +17,9 @@ import Glibc
 ///   when done. As a swift-service-lifecycle `Service`, ``run()`` starts the thread and does this
 ///   on a graceful shutdown (the HTTP server, listed after it, has answered its last request by then).
 /// - Priority: `niceness` (Linux nice value of the worker's thread, e.g. 10) puts it below the
-///   event loops on a busy machine.
+///   event loops on a busy machine. Callers of such a worker never wait for its lock: were its
+///   thread preempted while holding it (the swap of the queue, O(1)), a caller would wait until
+///   a low-priority thread runs again; instead the item is dropped and counted.
 ///
 /// ``PredictionLogWriter`` and ``ShadowScorer`` are built on it.
 public final class BackgroundWorker<Item: Sendable>: Service, @unchecked Sendable {
@@ -29,11 +31,20 @@ public final class BackgroundWorker<Item: Sendable>: Service, @unchecked Sendabl
     private let weight: @Sendable (Item) -> Int
     private let process: @Sendable ([Item]) -> Void
     private let idle: (@Sendable () -> Void)?
-    private let condition = NSCondition()
+    /// Guards the queue, its counts and the flags. A worker below normal priority (`niceness` > 0)
+    /// is only ever *tried* by callers: if its thread was preempted while holding the lock, a
+    /// caller drops its item (counted) instead of waiting for a low-priority thread to run again.
+    private let lock = NSLock()
+    /// Wakes the worker's thread.
+    private let wake = DispatchSemaphore(value: 0)
+    /// Left when the thread has processed everything after a stop.
+    private let done = DispatchGroup()
     private var queue: [Item] = []
     private var queuedUnits = 0
     private var droppedUnits = 0
-    private var stopping = false, started = false, finished = false
+    private var stopping = false, started = false
+    /// Units dropped because a low-priority worker held the lock (counted without it).
+    private let contendedUnits = AtomicCount()
 
     /// - Parameters:
     ///   - name: the thread's name.
@@ -57,34 +68,46 @@ public final class BackgroundWorker<Item: Sendable>: Service, @unchecked Sendabl
     @discardableResult
     public func enqueue(_ item: Item, countDrop: Bool = true) -> Bool {
         let units = weight(item)
-        condition.lock()
-        defer { condition.unlock() }
+        if niceness > 0 {
+            guard lock.try() else {
+                if countDrop { contendedUnits.add(units) }
+                return false
+            }
+        } else {
+            lock.lock()
+        }
         if stopping || queuedUnits + units > capacity {
             if countDrop { droppedUnits += units }
+            lock.unlock()
             return false
         }
+        let wasBelow = maxWait == nil ? queue.isEmpty : queuedUnits < wakeAt
         queue.append(item)
         queuedUnits += units
-        if maxWait == nil || queuedUnits >= wakeAt { condition.signal() }
+        let signal = wasBelow && (maxWait == nil || queuedUnits >= wakeAt)
+        lock.unlock()
+        if signal { wake.signal() }
         return true
     }
 
     /// Units dropped so far (queue full, or after a stop began).
-    public var dropped: Int { condition.lock(); defer { condition.unlock() }; return droppedUnits }
+    public var dropped: Int { lock.lock(); defer { lock.unlock() }; return droppedUnits + contendedUnits.value }
 
     /// Units queued now.
-    public var queued: Int { condition.lock(); defer { condition.unlock() }; return queuedUnits }
+    public var queued: Int { lock.lock(); defer { lock.unlock() }; return queuedUnits }
 
     /// Starts the worker's thread (``run()`` does it; tests may call it directly). Idempotent.
     public func start() {
-        condition.lock()
-        defer { condition.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard !started, !stopping else { return }
         started = true
+        done.enter()
         let niceness = self.niceness
         let thread = Thread { [self] in
             if niceness != 0 { Self.setThreadNiceness(niceness) }
             loop()
+            done.leave()
         }
         thread.name = name
         thread.start()
@@ -93,12 +116,11 @@ public final class BackgroundWorker<Item: Sendable>: Service, @unchecked Sendabl
     /// Stops taking items, processes everything queued and returns when it is done (at once when
     /// the thread never started: nothing queued is processed then).
     public func stopAndFlush() {
-        condition.lock()
+        lock.lock()
         stopping = true
-        condition.broadcast()
-        if !started { finished = true }
-        while !finished { condition.wait() }
-        condition.unlock()
+        let running = started
+        lock.unlock()
+        if running { wake.signal(); done.wait() }
     }
 
     /// The service: works until the group stops gracefully, then flushes.
@@ -115,25 +137,21 @@ public final class BackgroundWorker<Item: Sendable>: Service, @unchecked Sendabl
 
     private func loop() {
         while true {
-            condition.lock()
-            if let maxWait {
-                if queuedUnits < wakeAt && !stopping { _ = condition.wait(until: Date().addingTimeInterval(maxWait)) }
-            } else {
-                while queue.isEmpty && !stopping { condition.wait() }
-            }
-            // O(1) under the lock (no copy, no allocation): a preempted low-priority worker must
-            // never hold the lock that request threads take for long.
+            if let maxWait { _ = wake.wait(timeout: .now() + maxWait) } else { wake.wait() }
+            // O(1) under the lock (no copy, no allocation): callers never wait long for it.
             var items: [Item] = []
+            lock.lock()
             swap(&items, &queue)
             queuedUnits = 0
-            let done = stopping
-            condition.unlock()
+            let stop = stopping
+            lock.unlock()
             if !items.isEmpty { process(items) }
             idle?()
-            if done {
-                condition.lock()
-                if queue.isEmpty { finished = true; condition.broadcast(); condition.unlock(); return }
-                condition.unlock()
+            if stop {
+                lock.lock()
+                let empty = queue.isEmpty
+                lock.unlock()
+                if empty { return }
             }
         }
     }
@@ -145,4 +163,12 @@ public final class BackgroundWorker<Item: Sendable>: Service, @unchecked Sendabl
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, value)
         #endif
     }
+}
+
+/// A counter callers bump without waiting on anyone's lock but its own (held for one addition).
+final class AtomicCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func add(_ n: Int) { lock.lock(); count += n; lock.unlock() }
 }
