@@ -9,7 +9,7 @@ export OMP_WAIT_POLICY := passive
 export LANG := C.UTF-8
 export SWIFT_BACKTRACE := interactive=no
 
-APT_PACKAGES := libncurses-dev libxgboost-dev libsqlite3-dev tmux pkg-config time python3-venv gcc
+APT_PACKAGES := libncurses-dev libxgboost-dev libsqlite3-dev tmux pkg-config time python3-venv gcc curl wrk
 
 # Python for the tests that compare MLDeck with Python (the exported model's mldeck_model.py,
 # fixture checks): a virtual environment in the build folder with the exact versions of

@@ -11,6 +11,9 @@ import Glibc
 /// a process of its own, prediction logging on); `wrk` sends `dataframe_split` JSON of 1 row and
 /// of 100 rows per request over 16 connections. Each load runs `repeats` times; the figures are
 /// medians. The server's CPU and the prediction-log rows it dropped are reported beside them.
+/// Then the single-row load again, alternating between that server and a second one started with
+/// `--shadow staging` (a second version), for the shadow's p99 ratio (issue 11: ≤ 1.1×); and
+/// once more while `production` moves 3 times (hot swap: zero non-2xx expected).
 /// `MLDECK_BENCH_SERVE_SECONDS` (default 20) and `MLDECK_BENCH_SERVE_REPEATS` (default 3) shorten it.
 struct ServeBench: BenchSuite {
     let name = "serve"
@@ -70,6 +73,12 @@ struct ServeBench: BenchSuite {
         let metrics = server.metrics()
         figures.append(BenchFigure(suite: name, name: "log_rows_dropped", value: metrics.dropped, unit: "rows", target: 0, better: .lower,
                                    note: "prediction-log rows dropped of \(Int64(metrics.logged)) logged, over every run above"))
+        guard let single = bodies.first(where: { $0.0 == 1 }) else { return figures }
+        let script = root.appendingPathComponent("post-1.lua")
+        try ServeBenchWrk.script(body: single.1).write(to: script, atomically: true, encoding: .utf8)
+        let loads = ServeBenchLoads(wrk: wrk, script: script.path, seconds: seconds, repeats: repeats, suite: name)
+        figures += try loads.shadow(primary: server, workspace: root, log: log)
+        figures += try loads.hotSwap(server: server, workspace: root, log: log)
         return figures
     }
 }
@@ -80,7 +89,8 @@ struct ServeBenchError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// The bench's workspace: generated churn data, one trained and registered model at `production`.
+/// The bench's workspace: generated churn data, two trained versions of `churn-model`: 1 at
+/// `production` (200 trees of depth 6), 2 at `staging` (150 trees of depth 5).
 enum ServeBenchWorkspace {
     static let yaml = """
         pipelines:
@@ -90,6 +100,12 @@ enum ServeBenchWorkspace {
               prepare:  {uses: split, with: {target: churn, id: customer_id, positive: "Yes"}}
               train:    {uses: xgboost, needs: [prepare], with: {rounds: 200, max_depth: 6, eta: 0.1}}
               register: {uses: register, needs: [train], with: {model: churn-model, alias: production}}
+          churn-b:
+            dataset: churn.csv
+            steps:
+              prepare:  {uses: split, with: {target: churn, id: customer_id, positive: "Yes"}}
+              train:    {uses: xgboost, needs: [prepare], with: {rounds: 150, max_depth: 5, eta: 0.1}}
+              register: {uses: register, needs: [train], with: {model: churn-model}}
 
         """
 
@@ -103,9 +119,12 @@ enum ServeBenchWorkspace {
         try Data(ChurnDataGenerator.csv(customers).utf8).write(to: root.appendingPathComponent("churn.csv"))
         let store = try DeckStore.open(workspace)
         let config = try PipelineEnvironment.loadConfig(workspace)
-        let outcome = try PipelineExecution(store: store, config: config,
-                                            request: PipelineRunRequest(pipeline: "churn", maxParallel: 1, commandLine: "mldeck bench serve")).run()
-        guard outcome.status == .finished else { throw ServeBenchError("training the bench model failed: \(outcome.reason ?? "?")") }
+        for pipeline in ["churn", "churn-b"] {   // version 1 at production, version 2 at staging (the shadow, the swap's target)
+            let outcome = try PipelineExecution(store: store, config: config,
+                                                request: PipelineRunRequest(pipeline: pipeline, maxParallel: 1, commandLine: "mldeck bench serve")).run()
+            guard outcome.status == .finished else { throw ServeBenchError("training the bench model failed: \(outcome.reason ?? "?")") }
+        }
+        try store.setModelAlias(model: "churn-model", alias: "staging", version: 2, author: "mldeck bench", reason: "the shadow", runID: nil)
         return root
     }
 

@@ -10,11 +10,12 @@ final class ServeBenchServer: @unchecked Sendable {
     let address: String
     private let output = LockedText()
 
-    init(workspace: URL) throws {
+    /// - Parameter extra: more `mldeck serve` arguments (e.g. `--shadow staging`).
+    init(workspace: URL, extra: [String] = []) throws {
         var environment = ProcessInfo.processInfo.environment
         environment["OMP_WAIT_POLICY"] = "passive"
         child = try ChildProcess(arguments: [BenchClock.executablePath, "serve", "churn-model@production", "--port", "0",
-                                             "--workspace", workspace.path], environment: environment, directory: workspace.path)
+                                             "--workspace", workspace.path] + extra, environment: environment, directory: workspace.path)
         let child = self.child, output = self.output
         Thread.detachNewThread { child.drainOutput { output.append(String(decoding: $0, as: UTF8.self)) } }
         let deadline = BenchClock.now() + 120
@@ -45,11 +46,13 @@ final class ServeBenchServer: @unchecked Sendable {
 
     /// Rows logged and dropped, from `GET /metrics`.
     func metrics() -> (logged: Double, dropped: Double) {
-        guard let text = try? ServeBenchWrk.capture(["curl", "-s", "--max-time", "10", address + "/metrics"]) else { return (.nan, .nan) }
-        func value(_ name: String) -> Double {
-            text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? .nan
-        }
-        return (value("mldeck_serve_predictions_logged_total"), value("mldeck_serve_prediction_log_dropped_total"))
+        (metric("mldeck_serve_predictions_logged_total"), metric("mldeck_serve_prediction_log_dropped_total"))
+    }
+
+    /// One sample of `GET /metrics` (the whole line's name, labels included), NaN when missing.
+    func metric(_ name: String) -> Double {
+        guard let text = try? ServeBenchWrk.capture(["curl", "-s", "--max-time", "10", address + "/metrics"]) else { return .nan }
+        return text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? .nan
     }
 
     /// SIGTERM (a graceful stop: the log is written), then waits.

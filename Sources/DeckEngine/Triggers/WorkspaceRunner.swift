@@ -37,6 +37,9 @@ public enum WorkspaceRunner {
             lastReap = Date()
             let reaped = try RunReaper(store: store).reap()
             if reaped > 0 { log("marked \(reaped) run(s) FAILED: their process is gone") }
+            for server in ServerRegistry(workspace: store.workspace).reapDead(store: store) {
+                log("server \(server.address) (\(server.model)) is gone: its deployment ended at its last heartbeat")
+            }
         }
         // The monitors of mldeck.yaml over the endpoint's logged predictions: a drifted window
         // raises an alert (which a `drift` trigger then fires on), `on_alert:` runs off the round.

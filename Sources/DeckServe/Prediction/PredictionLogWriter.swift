@@ -3,77 +3,85 @@ import Foundation
 import ServiceLifecycle
 
 /// Writes the prediction log off the request path. Requests hand their rows to a bounded queue
-/// and go on; one thread of its own writes what is queued in batches (one transaction each,
-/// merging consecutive requests of one model version into one columnar batch). When the queue
-/// is full the new rows are dropped and counted (`/metrics` shows them): a request is never
-/// slowed down or failed by logging. A graceful stop writes everything still queued.
+/// (a ``BackgroundWorker``) and go on; its thread writes what is queued in batches (one
+/// transaction each, merging consecutive requests of one model version into one columnar batch),
+/// every 0.1 s or as soon as 512 rows wait. When the queue is full the new rows are dropped and
+/// counted (`/metrics` shows them): a request is never slowed down or failed by logging. A
+/// graceful stop writes everything still queued.
 public final class PredictionLogWriter: Service, @unchecked Sendable {
     /// Queued rows at most (default).
     public static let defaultCapacity = 100_000
 
+    /// What requests queue: their predicted rows, or feedback labels.
+    enum Item: Sendable {
+        case predictions(PredictionBatch)
+        case feedback([FeedbackEntry])
+    }
+
     private let log: PredictionLog?
-    private let capacity: Int
-    private let retention: RetentionPolicy
-    /// Test hook: a pause after each write, to make the writer fall behind.
-    private let writeDelay: Double
-    private let condition = NSCondition()
-    private var queue: [PredictionBatch] = []
-    private var queuedRows = 0
-    private var feedback: [FeedbackEntry] = []
-    private var stopping = false
-    private var finished = false
-    private var started = false
+    /// nil when logging is off.
+    private let worker: BackgroundWorker<Item>?
+    private let lock = NSLock()
     private var loggedRows = 0
-    private var droppedRows = 0
-    private var failedWrites = 0
     private var failedRows = 0
+    private var failedWrites = 0
     private var lastFailure: String?
     private var lastWarning = 0.0
 
     /// - Parameters:
     ///   - log: where to write (nil: logging off, nothing is counted as dropped).
-    ///   - capacity: queued rows at most; more are dropped.
+    ///   - capacity: queued rows (and feedback entries) at most; more are dropped.
+    ///   - writeDelay: test hook: a pause after each write, to make the writer fall behind.
     public init(log: PredictionLog?, capacity: Int = PredictionLogWriter.defaultCapacity,
                 retention: RetentionPolicy = .default, writeDelay: Double = 0) {
-        self.log = log; self.capacity = max(1, capacity); self.retention = retention; self.writeDelay = writeDelay
+        self.log = log
+        guard let log else { worker = nil; return }
+        let box = WeakBox<PredictionLogWriter>()
+        let lastTrim = LockedBox(0.0)
+        worker = BackgroundWorker(
+            name: "mldeck-prediction-log", capacity: capacity, wakeAt: 512, maxWait: 0.1,
+            weight: { item in
+                switch item {
+                case .predictions(let batch): return batch.rows.count
+                case .feedback(let entries): return entries.count
+                }
+            },
+            process: { items in
+                box.value?.write(items)
+                if writeDelay > 0 { Thread.sleep(forTimeInterval: writeDelay) }
+            },
+            idle: {
+                let now = Date().timeIntervalSince1970
+                guard now - lastTrim.get() > 60 else { return }
+                lastTrim.set(now)
+                _ = try? log.trim(retention, now: now)
+            })
+        box.value = self
     }
 
     /// Queues a request's rows; false when they were dropped (queue full, or stopped).
     @discardableResult
     public func enqueue(_ batch: PredictionBatch) -> Bool {
-        guard log != nil else { return true }
-        condition.lock()
-        defer { condition.unlock() }
-        if stopping || queuedRows + batch.rows.count > capacity {
-            droppedRows += batch.rows.count
-            return false
-        }
-        queue.append(batch)
-        queuedRows += batch.rows.count
-        if queuedRows >= 512 { condition.signal() }
-        return true
+        guard let worker else { return true }
+        return worker.enqueue(.predictions(batch))
     }
 
-    /// Queues feedback labels; false when the queue is full.
+    /// Queues feedback labels; false when the queue is full (the caller answers 503: not counted as dropped rows).
     public func enqueue(feedback entries: [FeedbackEntry]) -> Bool {
-        guard log != nil else { return false }
-        condition.lock()
-        defer { condition.unlock() }
-        if stopping || queuedRows + feedback.count + entries.count > capacity { return false }
-        feedback += entries
-        condition.signal()
-        return true
+        guard let worker else { return false }
+        return worker.enqueue(.feedback(entries), countDrop: false)
     }
 
-    /// Rows written, rows dropped, writes that failed.
+    /// Rows written, rows dropped (queue full, or their write failed), writes that failed.
     public var counts: (logged: Int, dropped: Int, failedWrites: Int) {
-        condition.lock(); defer { condition.unlock() }
-        return (loggedRows, droppedRows, failedWrites)
+        let queueDropped = worker?.dropped ?? 0
+        lock.lock(); defer { lock.unlock() }
+        return (loggedRows, queueDropped + failedRows, failedWrites)
     }
 
     /// Rows lost to failed writes (a full or failing disk) and why the last write failed; nil when none failed.
     public var failure: (rows: Int, reason: String)? {
-        condition.lock(); defer { condition.unlock() }
+        lock.lock(); defer { lock.unlock() }
         guard let lastFailure else { return nil }
         return (rows: failedRows, reason: lastFailure)
     }
@@ -82,79 +90,37 @@ public final class PredictionLogWriter: Service, @unchecked Sendable {
     public var isEnabled: Bool { log != nil }
 
     /// Starts the writing thread (``run()`` does it; tests may call it directly).
-    public func start() {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !started, log != nil else { return }
-        started = true
-        let thread = Thread { [self] in loop() }
-        thread.name = "mldeck-prediction-log"
-        thread.start()
-    }
+    public func start() { worker?.start() }
 
     /// Stops taking rows, writes everything queued and returns when it is written.
-    public func stopAndFlush() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        if !started { finished = true }
-        while !finished { condition.wait() }
-        condition.unlock()
-    }
+    public func stopAndFlush() { worker?.stopAndFlush() }
 
     /// The service: writes until the group stops gracefully, then flushes.
     public func run() async throws {
-        start()
-        try? await gracefulShutdown()
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread { [self] in
-                stopAndFlush()
-                done.resume()
-            }
-        }
+        if let worker { try await worker.run() } else { try? await gracefulShutdown() }
     }
 
-    private func loop() {
-        var lastTrim = 0.0
-        while true {
-            condition.lock()
-            if queue.isEmpty && feedback.isEmpty && !stopping {
-                _ = condition.wait(until: Date().addingTimeInterval(0.1))
-            }
-            let batches = queue, labels = feedback
-            queue.removeAll(keepingCapacity: true); feedback.removeAll(keepingCapacity: true)
-            queuedRows = 0
-            let done = stopping
-            condition.unlock()
-            if !batches.isEmpty || !labels.isEmpty { write(Self.merged(batches), feedback: labels) }
-            let now = Date().timeIntervalSince1970
-            if now - lastTrim > 60 {
-                lastTrim = now
-                _ = try? log?.trim(retention, now: now)
-            }
-            if done {
-                condition.lock()
-                let more = !queue.isEmpty || !feedback.isEmpty
-                if !more { finished = true; condition.broadcast(); condition.unlock(); return }
-                condition.unlock()
+    /// Writes one round of queued items in one transaction.
+    private func write(_ items: [Item]) {
+        var batches: [PredictionBatch] = [], labels: [FeedbackEntry] = []
+        for item in items {
+            switch item {
+            case .predictions(let batch): batches.append(batch)
+            case .feedback(let entries): labels += entries
             }
         }
-    }
-
-    private func write(_ batches: [PredictionBatch], feedback labels: [FeedbackEntry]) {
         let rows = batches.reduce(0) { $0 + $1.rows.count }
         do {
-            try log?.write(batches, feedback: labels)
-            condition.lock(); loggedRows += rows; condition.unlock()
+            try log?.write(Self.merged(batches), feedback: labels)
+            lock.lock(); loggedRows += rows; lock.unlock()
         } catch {
-            condition.lock()
-            droppedRows += rows; failedWrites += 1; failedRows += rows; lastFailure = "\(error)"
+            lock.lock()
+            failedRows += rows; failedWrites += 1; lastFailure = "\(error)"
             let now = Date().timeIntervalSince1970, warn = now - lastWarning > 60
             if warn { lastWarning = now }
-            condition.unlock()
+            lock.unlock()
             if warn { FileHandle.standardError.write(Data("mldeck serve: warning: \(error) (\(rows) logged predictions dropped)\n".utf8)) }
         }
-        if writeDelay > 0 { Thread.sleep(forTimeInterval: writeDelay) }
     }
 
     /// Consecutive batches of one model version with the same columns become one.
@@ -165,4 +131,10 @@ public final class PredictionLogWriter: Service, @unchecked Sendable {
         }
         return out
     }
+}
+
+/// A weak reference a worker's closure holds to its owner (no retain cycle).
+final class WeakBox<Value: AnyObject>: @unchecked Sendable {
+    weak var value: Value?
+    init() {}
 }

@@ -197,7 +197,8 @@ public final class PredictionServer: @unchecked Sendable {
                                 host: bound.host, port: bound.port, model: model, alias: alias,
                                 version: served.version.version, since: served.since.timeIntervalSince1970,
                                 started: started.timeIntervalSince1970, requests: metrics.requestCount, pid: getpid(),
-                                processStart: ServerRegistry.processStartTime(getpid()) ?? "", hostName: ProcessInfo.processInfo.hostName)
+                                processStart: ServerRegistry.processStartTime(getpid()) ?? "", hostName: ProcessInfo.processInfo.hostName,
+                                heartbeat: Date().timeIntervalSince1970)
         try? registry.write(entry)
     }
 
@@ -209,7 +210,7 @@ public final class PredictionServer: @unchecked Sendable {
 
     /// `host:port`, as deployments record a server's address.
     func deploymentAddress(_ bound: (host: String, port: Int)) -> String {
-        "\(bound.host.contains(":") ? "[\(bound.host)]" : bound.host):\(bound.port)"
+        ServerRegistry.deploymentAddress(host: bound.host, port: bound.port)
     }
 
     /// Records that this server serves its alias on its address (`models deployments` shows it);
@@ -229,16 +230,15 @@ public enum ServeHeaders {
     public static let modelVersion = HTTPFields.Element.Name("X-Model-Version")!
 }
 
-/// Keeps the registry entry's request count fresh (every second) and removes the entry on stop.
+/// Rewrites the registry entry every second (request count and heartbeat: a server killed with
+/// `kill -9` is taken to have ended at its last one) and removes the entry on stop.
 struct RegistryHeartbeat: Service {
     let server: PredictionServer
 
     func run() async throws {
-        var last = -1
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
-            let now = server.metrics.requestCount
-            if now != last { last = now; server.writeRegistry() }
+            server.writeRegistry()
         }
         server.removeRegistry()
     }

@@ -54,7 +54,7 @@ public extension ServerRegistry {
         }
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if !ServerRegistry.isAlive(entry) { remove(host: entry.host, port: entry.port); return }
+            if !ServerRegistry.isAlive(entry) { return }   // it removed its entry; if it could not, the reaper ends its deployment
             Thread.sleep(forTimeInterval: 0.05)
         }
         throw ServerControlError.stillRunning(address: entry.address, seconds: timeout)

@@ -49,7 +49,8 @@ public final class DeckStore: @unchecked Sendable {
     /// `mldeck init`, makes one), a database written by a newer MLDeck and workspaces on network
     /// file systems. A workspace this process cannot write (or `access: .readOnly`) is opened
     /// read-only: no pragma, migration or reaper write is made. Runs whose owner process died are
-    /// marked `FAILED` (see ``RunReaper``) unless `reapDeadRuns` is false or the store is read-only.
+    /// marked `FAILED` (see ``RunReaper``), and the deployments of servers that died end (see
+    /// ``ServerRegistry/reapDead(store:)``), unless `reapDeadRuns` is false or the store is read-only.
     public static func open(_ workspace: Workspace, reapDeadRuns: Bool = true, access: Access = .automatic,
                             busyTimeout: Double = 30) throws -> DeckStore {
         let path = workspace.databaseURL.path
@@ -75,7 +76,10 @@ public final class DeckStore: @unchecked Sendable {
         }
         // Reaping is housekeeping: when it cannot run (a damaged runs table, a long-held write
         // lock) the store still opens, so `fsck` and reads work; a later open reaps.
-        if reapDeadRuns && !readOnly { _ = try? RunReaper(store: store).reap() }
+        if reapDeadRuns && !readOnly {
+            _ = try? RunReaper(store: store).reap()
+            ServerRegistry(workspace: workspace).reapDead(store: store)   // servers killed with -9: end their deployments
+        }
         return store
     }
 

@@ -4,11 +4,18 @@ import GRDB
 /// Every deployment is recorded: which version an alias served, from when to when, on which
 /// address (see ``DeploymentRecord``).
 ///
-/// An alias is *served* when it is ``servingAlias`` (`production`) or has an open deployment (a
-/// server recorded that it serves it). Moving a served alias — `models promote`, a pipeline's
-/// `deploy`, a registration with `alias: production`, the dashboard — closes its open deployments
-/// and opens new ones at the new version, with the same addresses (a server follows its alias),
-/// in the same transaction as the move; removing it closes them.
+/// One record per deployment: while an alias serves a version, it has one open record per server
+/// bound to it (its `host:port`), or — for ``servingAlias`` (`production`) with no server bound —
+/// one record without an address (the alias was moved to the version while no server served it).
+/// A server that starts on an alias with such a record takes it over (fills in its address; the
+/// start, run, author and reason of the move stay); a second server opens a record of its own.
+///
+/// An alias is *served* when it is ``servingAlias`` or has an open deployment. Moving a served
+/// alias — `models promote`, a pipeline's `deploy`, a registration with `alias: production`, the
+/// dashboard — closes its open deployments and opens new ones at the new version, with the same
+/// addresses (a server follows its alias), in the same transaction as the move; removing it
+/// closes them. A server that stops (or is found dead: see ``ServerRegistry/reapDead(store:)``)
+/// ends its record; the next server to start opens a new one.
 extension DeckStore {
     /// The alias that is deployed by default (`mldeck serve NAME` serves it; `deploy` moves it).
     public static let servingAlias = "production"
@@ -33,20 +40,35 @@ extension DeckStore {
             }
             try db.execute(sql: "UPDATE deployments SET ended_at = ? WHERE model_id = ? AND alias = ? AND address IS ? AND ended_at IS NULL",
                            arguments: [now, modelID, alias, address])
+            if let address, let unbound = try Row.fetchOne(db, sql: """
+                SELECT id, started_at, run_id, author, reason FROM deployments
+                WHERE model_id = ? AND alias = ? AND address IS NULL AND ended_at IS NULL AND version = ? ORDER BY id DESC LIMIT 1
+                """, arguments: [modelID, alias, version]) {
+                // The alias's record without a server: this server takes it over (one record per deployment).
+                try db.execute(sql: "UPDATE deployments SET address = ? WHERE id = ?", arguments: [address, unbound[0] as Int64])
+                return DeploymentRecord(id: unbound[0], model: model, version: version, alias: alias, startedAt: unbound[1], endedAt: nil,
+                                        address: address, runID: unbound[2], author: unbound[3], reason: unbound[4])
+            }
+            if address != nil {
+                // Any other record without a server ends: a server now serves the alias.
+                try db.execute(sql: "UPDATE deployments SET ended_at = ? WHERE model_id = ? AND alias = ? AND address IS NULL AND ended_at IS NULL",
+                               arguments: [now, modelID, alias])
+            }
             return try insertDeployment(modelID: modelID, model: model, version: version, alias: alias, address: address, runID: runID,
                                         author: author, reason: reason, now: now, in: db)
         }
     }
 
-    /// Ends the open deployments of `model` on `address` (of one alias, or of all); returns how many ended.
+    /// Ends the open deployments of `model` on `address` (of one alias, or of all) at `endedAt`
+    /// (default now; never before a record's start); returns how many ended.
     @discardableResult
-    public func endDeployments(model: String, alias: String? = nil, address: String) throws -> Int {
-        let now = Date().timeIntervalSince1970
+    public func endDeployments(model: String, alias: String? = nil, address: String, endedAt: Double? = nil) throws -> Int {
+        let now = endedAt ?? Date().timeIntervalSince1970
         return try writeImmediate { db in
-            guard let modelID = try modelRowID(model, create: false, in: db, now: now) else {
+            guard let modelID = try modelRowID(model, create: false, in: db, now: Date().timeIntervalSince1970) else {
                 throw ModelRegistryError.unknownModel(model, known: try String.fetchAll(db, sql: "SELECT name FROM models ORDER BY name"))
             }
-            var sql = "UPDATE deployments SET ended_at = ? WHERE model_id = ? AND address = ? AND ended_at IS NULL"
+            var sql = "UPDATE deployments SET ended_at = MAX(?, started_at) WHERE model_id = ? AND address = ? AND ended_at IS NULL"
             var arguments: StatementArguments = [now, modelID, address]
             if let alias { sql += " AND alias = ?"; arguments += [Self.aliasKey(alias)] }
             try db.execute(sql: sql, arguments: arguments)
@@ -87,7 +109,8 @@ extension DeckStore {
             let address: String? = row[1]
             if !addresses.contains(address) { addresses.append(address) }
         }
-        if alias == Self.servingAlias && !addresses.contains(nil) { addresses.insert(nil, at: 0) }
+        if addresses.contains(where: { $0 != nil }) { addresses.removeAll { $0 == nil } }   // servers serve it: no record without one
+        if alias == Self.servingAlias && addresses.isEmpty { addresses = [nil] }
         for address in addresses {
             _ = try insertDeployment(modelID: modelID, model: model, version: toVersion, alias: alias, address: address, runID: runID,
                                      author: author, reason: reason, now: now, in: db)

@@ -24,19 +24,24 @@ public struct ServerEntry: Codable, Sendable, Equatable {
     /// pid is not taken for the server.
     public var processStart: String
     public var hostName: String
+    /// When the server last wrote its entry (it does every second): a server found dead ended then.
+    /// nil in entries written before heartbeats were recorded.
+    public var heartbeat: Double?
 
     /// An entry as the server writes it.
     public init(address: String, host: String, port: Int, model: String, alias: String?, version: Int, since: Double,
-                started: Double, requests: Int, pid: Int32, processStart: String, hostName: String) {
+                started: Double, requests: Int, pid: Int32, processStart: String, hostName: String, heartbeat: Double? = nil) {
         self.address = address; self.host = host; self.port = port; self.model = model; self.alias = alias
         self.version = version; self.since = since; self.started = started; self.requests = requests
-        self.pid = pid; self.processStart = processStart; self.hostName = hostName
+        self.pid = pid; self.processStart = processStart; self.hostName = hostName; self.heartbeat = heartbeat
     }
 }
 
 /// The registry of running servers: one JSON file per server under `.mldeck/servers/`, written
-/// by the server (at start, on a swap, every second with its request count) and removed when it
-/// stops. A file whose process is gone (a `kill -9`) is removed by whoever lists the servers.
+/// by the server (at start, on a swap, every second with its request count and heartbeat) and
+/// removed when it stops. An entry whose process is gone (a `kill -9`) is left out of ``list()``;
+/// ``reapDead(store:)`` (run by `servers list`, `serve`, every store open and the agent) ends its
+/// deployment at its last heartbeat and removes it.
 /// It lives in DeckStore so that `mldeck servers list` and the dashboard read it the same way.
 public struct ServerRegistry: Sendable {
     public let directory: URL
@@ -66,16 +71,22 @@ public struct ServerRegistry: Sendable {
         try? FileManager.default.removeItem(at: fileURL(host: host, port: port))
     }
 
-    /// The running servers, by address; entries of dead processes are removed.
+    /// The running servers, by address; entries of dead processes are left out (and left for
+    /// ``reapDead(store:)``, which ends their deployments).
     public func list() -> [ServerEntry] {
+        entries().filter { Self.isAlive($0.entry) }.map { $0.entry }.sorted { ($0.host, $0.port) < ($1.host, $1.port) }
+    }
+
+    /// Every readable entry with its file.
+    func entries() -> [(entry: ServerEntry, url: URL)] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
-        var found: [ServerEntry] = []
+        var found: [(entry: ServerEntry, url: URL)] = []
         for name in names where name.hasSuffix(".json") && !name.hasPrefix(".") {
             let url = directory.appendingPathComponent(name)
             guard let data = try? Data(contentsOf: url), let entry = try? JSONDecoder().decode(ServerEntry.self, from: data) else { continue }
-            if Self.isAlive(entry) { found.append(entry) } else { try? FileManager.default.removeItem(at: url) }
+            found.append((entry: entry, url: url))
         }
-        return found.sorted { ($0.host, $0.port) < ($1.host, $1.port) }
+        return found
     }
 
     /// True when the entry's process still runs: same host, pid alive, same start time.

@@ -131,7 +131,7 @@ public final class Dashboard {
         }
         if now - lastServerPoll >= serverPollInterval {
             lastServerPoll = now
-            serverLoader.load { ServerSnapshot.read($0.workspace, time: now) }
+            serverLoader.load { ServerSnapshot.read($0, time: now) }
         }
         if serverLoader.apply(), let snapshot = serverLoader.value {
             changed = applyServers(snapshot) || changed

@@ -17,6 +17,15 @@ public struct ServerSnapshot: Sendable, Equatable {
         ServerSnapshot(servers: ServerRegistry(workspace: workspace).list(), time: time)
     }
 
+    /// Reads the registry of the store's workspace, first ending the deployments of servers found
+    /// dead and pruning their entries (``ServerRegistry/reapDead(store:)``; writes the store: call
+    /// it off the UI thread, as the dashboard's loader does).
+    public static func read(_ store: DeckStore, time: Double) -> ServerSnapshot {
+        let registry = ServerRegistry(workspace: store.workspace)
+        registry.reapDead(store: store)
+        return ServerSnapshot(servers: registry.list(), time: time)
+    }
+
     /// Requests per second over all servers since `previous`, from the change of each server's
     /// request count (servers update it every second); nil without an earlier read of a server.
     public func requestsPerSecond(since previous: ServerSnapshot?) -> Double? {

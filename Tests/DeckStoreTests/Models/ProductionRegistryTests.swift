@@ -136,4 +136,53 @@ final class ProductionRegistryTests: XCTestCase {
         XCTAssertEqual(try store.deployments(model: "m", alias: "staging").count, 2)
         XCTAssertThrowsError(try store.recordDeployment(model: "m", version: 9))
     }
+
+    func testAServerTakesOverTheProductionRecordSoEachDeploymentIsOneRecord() throws {
+        try register(0.8); try register(0.9)
+        try store.setModelAlias(model: "m", alias: "production", version: 1, author: "ana", reason: "first", runID: "run-1")
+        let promoted = try XCTUnwrap(try store.deployments(model: "m").first)
+        let served = try store.recordDeployment(model: "m", version: 1, alias: "production", address: "127.0.0.1:5005")
+        XCTAssertEqual(served.id, promoted.id, "the server took over the promotion's record")
+        XCTAssertEqual(served.runID, "run-1")
+        XCTAssertEqual(served.startedAt, promoted.startedAt)
+        XCTAssertEqual(try store.deployments(model: "m").map(\.address), ["127.0.0.1:5005"])
+        try store.recordDeployment(model: "m", version: 1, alias: "production", address: "127.0.0.1:5006")
+        try store.setModelAlias(model: "m", alias: "production", version: 2)
+        let current = try store.deployments(model: "m", currentOnly: true)
+        XCTAssertEqual(Set(current.map(\.address)), ["127.0.0.1:5005", "127.0.0.1:5006"], "no record without an address beside servers")
+        XCTAssertEqual(current.map(\.version), [2, 2])
+    }
+
+    func testEndingAtAGivenTimeNeverEndsBeforeTheStart() throws {
+        try register(0.8)
+        try store.setModelAlias(model: "m", alias: "staging", version: 1)
+        let served = try store.recordDeployment(model: "m", version: 1, alias: "staging", address: "127.0.0.1:5005")
+        XCTAssertEqual(try store.endDeployments(model: "m", alias: "staging", address: "127.0.0.1:5005", endedAt: served.startedAt - 50), 1)
+        XCTAssertEqual(try store.deployments(model: "m").first?.endedAt, served.startedAt)
+        let again = try store.recordDeployment(model: "m", version: 1, alias: "staging", address: "127.0.0.1:5005")
+        XCTAssertEqual(try store.endDeployments(model: "m", address: "127.0.0.1:5005", endedAt: again.startedAt + 7), 1)
+        XCTAssertEqual(try store.deployments(model: "m").first?.endedAt, again.startedAt + 7)
+    }
+
+    func testTheReaperEndsADeadServersDeploymentAtItsLastHeartbeatAndLeavesOtherHostsAlone() throws {
+        try register(0.8)
+        try store.setModelAlias(model: "m", alias: "production", version: 1)
+        let served = try store.recordDeployment(model: "m", version: 1, alias: "production", address: "127.0.0.1:5005")
+        let registry = ServerRegistry(workspace: store.workspace)
+        func entry(port: Int, hostName: String) -> ServerEntry {
+            ServerEntry(address: "http://127.0.0.1:\(port)", host: "127.0.0.1", port: port, model: "m", alias: "production", version: 1,
+                        since: served.startedAt, started: served.startedAt, requests: 3, pid: Int32.max - 7, processStart: "1",
+                        hostName: hostName, heartbeat: served.startedAt + 2.5)
+        }
+        try registry.write(entry(port: 5005, hostName: ProcessInfo.processInfo.hostName))   // no such pid here: dead
+        try registry.write(entry(port: 5006, hostName: "another-machine"))
+        XCTAssertEqual(registry.list().map(\.port), [5006], "a dead server is left out of the list; another host's cannot be judged")
+        XCTAssertEqual(registry.reapDead(store: store).map(\.port), [5005])
+        let record = try XCTUnwrap(try store.deployments(model: "m").first)
+        XCTAssertEqual(record.id, served.id)
+        XCTAssertEqual(record.endedAt, served.startedAt + 2.5, "ended at its last heartbeat")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: registry.directory.path).filter { $0.hasSuffix(".json") },
+                       ["127.0.0.1_5006.json"])
+        XCTAssertEqual(registry.reapDead(store: store).count, 0)
+    }
 }

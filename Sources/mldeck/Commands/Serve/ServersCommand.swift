@@ -18,7 +18,9 @@ struct ServersList: ParsableCommand {
 
     func run() throws {
         let workspace = try Workspace.locate(explicit: global.workspace)
-        let servers = ServerRegistry(workspace: workspace).list()
+        let registry = ServerRegistry(workspace: workspace)
+        if let store = try? DeckStore.open(workspace) { registry.reapDead(store: store) }   // ends the deployments of killed servers
+        let servers = registry.list()
         if output.json {
             struct Out: Encodable {
                 var address: String; var model: String; var alias: String?; var version: Int; var since: String

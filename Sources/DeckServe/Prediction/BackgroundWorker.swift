@@ -1,0 +1,174 @@
+import Foundation
+import ServiceLifecycle
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Work taken off the request path: requests hand items to a bounded queue and go on; one thread
+/// of its own takes everything queued and hands it to `process` in one call.
+///
+/// - Bounded: the queue holds at most `capacity` units (an item weighs `weight(item)` units, e.g.
+///   its rows). An item that does not fit, or arrives after a stop began, is dropped and its
+///   weight counted (``dropped``); ``enqueue(_:countDrop:)`` never blocks and never waits for the
+///   worker.
+/// - Batching: the thread is woken once `wakeAt` units are queued, and otherwise every
+///   `maxWait` seconds (nil: on every item), so small items are handled together.
+/// - Stop: ``stopAndFlush()`` refuses new items, processes everything already queued and returns
+///   when done. As a swift-service-lifecycle `Service`, ``run()`` starts the thread and does this
+///   on a graceful shutdown (the HTTP server, listed after it, has answered its last request by then).
+/// - Priority: `niceness` (Linux nice value of the worker's thread, e.g. 10) puts it below the
+///   event loops on a busy machine. Callers of such a worker never wait for its lock: were its
+///   thread preempted while holding it (the swap of the queue, O(1)), a caller would wait until
+///   a low-priority thread runs again; instead the item is dropped and counted.
+///
+/// ``PredictionLogWriter`` and ``ShadowScorer`` are built on it.
+public final class BackgroundWorker<Item: Sendable>: Service, @unchecked Sendable {
+    private let name: String
+    private let capacity: Int
+    private let wakeAt: Int
+    private let maxWait: Double?
+    private let niceness: Int32
+    private let weight: @Sendable (Item) -> Int
+    private let process: @Sendable ([Item]) -> Void
+    private let idle: (@Sendable () -> Void)?
+    /// Guards the queue, its counts and the flags. A worker below normal priority (`niceness` > 0)
+    /// is only ever *tried* by callers: if its thread was preempted while holding the lock, a
+    /// caller drops its item (counted) instead of waiting for a low-priority thread to run again.
+    private let lock = NSLock()
+    /// Wakes the worker's thread.
+    private let wake = DispatchSemaphore(value: 0)
+    /// Left when the thread has processed everything after a stop.
+    private let done = DispatchGroup()
+    private var queue: [Item] = []
+    private var queuedUnits = 0
+    private var droppedUnits = 0
+    private var stopping = false, started = false
+    /// Units dropped because a low-priority worker held the lock (counted without it).
+    private let contendedUnits = AtomicCount()
+
+    /// - Parameters:
+    ///   - name: the thread's name.
+    ///   - capacity: queued units at most; an item that would go over is dropped.
+    ///   - wakeAt: queued units that wake the thread before `maxWait` is up.
+    ///   - maxWait: seconds the thread waits for `wakeAt` units before it takes what is queued
+    ///     (nil: it takes every item as soon as it comes).
+    ///   - niceness: the thread's nice value (0: the process's).
+    ///   - weight: an item's units (rows, entries).
+    ///   - process: handles what was queued, in order, on the worker's thread.
+    ///   - idle: called on the worker's thread after each round, even an empty one (housekeeping).
+    public init(name: String, capacity: Int, wakeAt: Int = 1, maxWait: Double? = nil, niceness: Int32 = 0,
+                weight: @escaping @Sendable (Item) -> Int, process: @escaping @Sendable ([Item]) -> Void,
+                idle: (@Sendable () -> Void)? = nil) {
+        self.name = name; self.capacity = max(1, capacity); self.wakeAt = max(1, wakeAt); self.maxWait = maxWait
+        self.niceness = niceness; self.weight = weight; self.process = process; self.idle = idle
+    }
+
+    /// Queues `item`; false when it was dropped (the queue is full, or a stop began). A dropped
+    /// item's weight is added to ``dropped`` unless `countDrop` is false (the caller reports it).
+    @discardableResult
+    public func enqueue(_ item: Item, countDrop: Bool = true) -> Bool {
+        let units = weight(item)
+        if niceness > 0 {
+            guard lock.try() else {
+                if countDrop { contendedUnits.add(units) }
+                return false
+            }
+        } else {
+            lock.lock()
+        }
+        if stopping || queuedUnits + units > capacity {
+            if countDrop { droppedUnits += units }
+            lock.unlock()
+            return false
+        }
+        let wasBelow = maxWait == nil ? queue.isEmpty : queuedUnits < wakeAt
+        queue.append(item)
+        queuedUnits += units
+        let signal = wasBelow && (maxWait == nil || queuedUnits >= wakeAt)
+        lock.unlock()
+        if signal { wake.signal() }
+        return true
+    }
+
+    /// Units dropped so far (queue full, or after a stop began).
+    public var dropped: Int { lock.lock(); defer { lock.unlock() }; return droppedUnits + contendedUnits.value }
+
+    /// Units queued now.
+    public var queued: Int { lock.lock(); defer { lock.unlock() }; return queuedUnits }
+
+    /// Starts the worker's thread (``run()`` does it; tests may call it directly). Idempotent.
+    public func start() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !started, !stopping else { return }
+        started = true
+        done.enter()
+        let niceness = self.niceness
+        let thread = Thread { [self] in
+            if niceness != 0 { Self.setThreadNiceness(niceness) }
+            loop()
+            done.leave()
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Stops taking items, processes everything queued and returns when it is done (at once when
+    /// the thread never started: nothing queued is processed then).
+    public func stopAndFlush() {
+        lock.lock()
+        stopping = true
+        let running = started
+        lock.unlock()
+        if running { wake.signal(); done.wait() }
+    }
+
+    /// The service: works until the group stops gracefully, then flushes.
+    public func run() async throws {
+        start()
+        try? await gracefulShutdown()
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread { [self] in
+                stopAndFlush()
+                done.resume()
+            }
+        }
+    }
+
+    private func loop() {
+        while true {
+            if let maxWait { _ = wake.wait(timeout: .now() + maxWait) } else { wake.wait() }
+            // O(1) under the lock (no copy, no allocation): callers never wait long for it.
+            var items: [Item] = []
+            lock.lock()
+            swap(&items, &queue)
+            queuedUnits = 0
+            let stop = stopping
+            lock.unlock()
+            if !items.isEmpty { process(items) }
+            idle?()
+            if stop {
+                lock.lock()
+                let empty = queue.isEmpty
+                lock.unlock()
+                if empty { return }
+            }
+        }
+    }
+
+    /// Sets the calling thread's nice value: on Linux it is per thread, and `who` 0 names the
+    /// calling thread (setpriority(2), "BUGS").
+    static func setThreadNiceness(_ value: Int32) {
+        #if os(Linux)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, value)
+        #endif
+    }
+}
+
+/// A counter callers bump without waiting on anyone's lock but its own (held for one addition).
+final class AtomicCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func add(_ n: Int) { lock.lock(); count += n; lock.unlock() }
+}
