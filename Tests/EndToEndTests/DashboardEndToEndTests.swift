@@ -29,7 +29,7 @@ final class DashboardEndToEndTests: XCTestCase {
     func testVisitsTheThreePanesAndHelp() throws {
         try open()
         XCTAssertTrue(tmux.lastScreen.contains("1 Runs"))
-        XCTAssertTrue(tmux.lastScreen.contains("24 runs"))
+        XCTAssertTrue(tmux.lastScreen.contains("25 runs"))
         try tmux.press("2")
         tmux.waitFor("Re-export after the fiber price rise")
         try tmux.press("3")
@@ -104,7 +104,7 @@ final class DashboardEndToEndTests: XCTestCase {
         try tmux.press("]")
         tmux.waitFor("evaluate")
         try tmux.press("Escape")
-        tmux.waitFor("24 runs")
+        tmux.waitFor("25 runs")
     }
 
     func testDatasetVersionAndDiff() throws {
