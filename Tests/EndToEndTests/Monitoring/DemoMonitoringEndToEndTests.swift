@@ -61,7 +61,8 @@ final class DemoMonitoringEndToEndTests: XCTestCase {
         XCTAssertTrue(tags["mldeck.trigger.reason"]?.contains("critical drift on churn-model") ?? false, "\(tags)")
 
         // The triggers: drift (fired, its run finished) and the monthly schedule with its next firing.
-        let triggers = try XCTUnwrap(try json(["triggers", "list"]) as? [[String: Any]])
+        let listed = try XCTUnwrap(try json(["triggers", "list"]) as? [String: Any])
+        let triggers = try XCTUnwrap(listed["triggers"] as? [[String: Any]])
         let drift = try XCTUnwrap(triggers.first { $0["on"] as? String == "drift" })
         XCTAssertEqual(drift["last_run_id"] as? String, run["id"] as? String)
         let schedule = try XCTUnwrap(triggers.first { $0["on"] as? String == "schedule" })
