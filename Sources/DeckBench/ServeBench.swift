@@ -130,7 +130,11 @@ enum ServeBenchWorkspace {
 
     /// `dataframe_split` bodies of the first `sizes` rows of the data (without the target).
     static func bodies(_ root: URL, sizes: [Int]) throws -> [(Int, String)] {
-        let text = try String(contentsOf: root.appendingPathComponent("churn.csv"), encoding: .utf8)
+        try bodies(csv: try String(contentsOf: root.appendingPathComponent("churn.csv"), encoding: .utf8), sizes: sizes)
+    }
+
+    /// `dataframe_split` bodies of the first `sizes` rows of generated CSV text (without the target).
+    static func bodies(csv text: String, sizes: [Int]) throws -> [(Int, String)] {
         var lines = text.split(separator: "\n").map(String.init)
         let header = splitCSV(lines.removeFirst())
         guard let target = header.firstIndex(of: "churn") else { throw ServeBenchError("the bench data has no churn column") }

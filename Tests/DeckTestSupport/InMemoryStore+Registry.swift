@@ -114,6 +114,16 @@ extension InMemoryStore {
 }
 
 extension InMemoryStore: ModelStore {
+    public func replaceReferenceObject(model: String, version: Int, from: ObjectID?, to object: ObjectID) throws -> Bool {
+        guard objects.contains(object) else { throw ModelRegistryError.missingObject(model: model, object: object.hex, role: "reference data") }
+        return locked {
+            guard let k = modelVersionsByName[model]?.firstIndex(where: { $0.version == version }),
+                  modelVersionsByName[model]![k].referenceObject == from else { return false }
+            modelVersionsByName[model]![k].referenceObject = object
+            return true
+        }
+    }
+
     public func registerModelVersion(_ new: NewModelVersion, alias: String?, author: String, reason: String?) throws -> ModelVersionRecord {
         guard !new.model.isEmpty, !new.model.contains("@") else { throw ModelRegistryError.invalidName(new.model, reason: "may not be empty or contain '@'") }
         for (object, role) in [(new.modelObject, "model"), (new.preprocessingObject, "preprocessing"), (new.referenceObject, "reference data")] {

@@ -29,7 +29,7 @@ final class DashboardEndToEndTests: XCTestCase {
     func testVisitsTheThreePanesAndHelp() throws {
         try open()
         XCTAssertTrue(tmux.lastScreen.contains("1 Runs"))
-        XCTAssertTrue(tmux.lastScreen.contains("24 runs"))
+        XCTAssertTrue(tmux.lastScreen.contains("25 runs"))
         try tmux.press("2")
         tmux.waitFor("Re-export after the fiber price rise")
         try tmux.press("3")
@@ -89,8 +89,10 @@ final class DashboardEndToEndTests: XCTestCase {
 
     func testOpenARunAndSeeItsCurves() throws {
         try open()
-        // The newest run is the demo's production pipeline (select, deploy: no curves); the next is a training run.
+        // The newest runs are the retrain the demo's drift trigger started and the demo's production
+        // pipeline (select, deploy: no curves); the next is a training run.
         tmux.waitFor("production")
+        try tmux.press("j")
         try tmux.press("j")
         try tmux.press("Enter")
         tmux.waitFor("━ train-auc")
@@ -104,7 +106,7 @@ final class DashboardEndToEndTests: XCTestCase {
         try tmux.press("]")
         tmux.waitFor("evaluate")
         try tmux.press("Escape")
-        tmux.waitFor("24 runs")
+        tmux.waitFor("25 runs")
     }
 
     func testDatasetVersionAndDiff() throws {
@@ -134,7 +136,8 @@ final class DashboardEndToEndTests: XCTestCase {
         try tmux.press("Enter")
         // The list's detail shows "alias history" too: wait for the versions view itself, loaded.
         tmux.waitUntil("the versions of churn-model") { $0.contains("Models › churn-model") && $0.contains("v4      staging") }
-        try tmux.press("p")   // v4, the newest (staging)
+        try tmux.press("j")   // v4 (staging), below v5 that the demo's drift-triggered retrain registered
+        try tmux.press("p")
         tmux.waitFor("Promote churn-model v4")
         XCTAssertTrue(tmux.lastScreen.contains("from v3 to v4"), tmux.lastScreen)
         XCTAssertTrue(tmux.lastScreen.contains("auc:"), tmux.lastScreen)
@@ -176,6 +179,6 @@ final class DashboardEndToEndTests: XCTestCase {
         let result = try CLI.run(["track", "--workspace", workspace.path, "--name", "from-the-cli", "--quiet", "--", "true"])
         XCTAssertEqual(result.status, 0, result.stderr)
         tmux.waitFor("from-the-cli", timeout: 5)
-        XCTAssertTrue(tmux.lastScreen.contains("25 runs"))
+        XCTAssertTrue(tmux.lastScreen.contains("26 runs"))
     }
 }

@@ -34,6 +34,9 @@ public struct ChurnDataGenerator: Sendable {
         public var tenureScale: Double
         /// Added to the churn log-odds.
         public var churnShift: Double
+        /// Shares of senior citizens, of customers with a partner, of paperless billing and of
+        /// payment by electronic check (the other methods share the rest in their usual proportions).
+        public var seniorRate = 0.16, partnerRate = 0.48, paperlessRate = 0.59, electronicCheckRate = 0.34
         public init(priceFactor: Double = 1, extraFiber: Double = 0, tenureScale: Double = 1, churnShift: Double = 0) {
             self.priceFactor = priceFactor; self.extraFiber = extraFiber; self.tenureScale = tenureScale; self.churnShift = churnShift
         }
@@ -41,6 +44,13 @@ public struct ChurnDataGenerator: Sendable {
         public static let none = Drift()
         /// The demo's third version: a fiber price rise and its consequences.
         public static let priceRise = Drift(priceFactor: 1.22, extraFiber: 0.12, tenureScale: 0.8, churnShift: 0.45)
+        /// The demo endpoint's drifted window: after the price rise, a promotion signed up young,
+        /// new, month-to-month fiber customers with paperless billing paying by electronic check.
+        public static let promotion: Drift = {
+            var d = Drift(priceFactor: 1.22, extraFiber: 0.2, tenureScale: 0.25, churnShift: 0.45)
+            d.seniorRate = 0.04; d.partnerRate = 0.15; d.paperlessRate = 0.85; d.electronicCheckRate = 0.6
+            return d
+        }()
     }
 
     /// The header, as in the original data.
@@ -77,7 +87,7 @@ public struct ChurnDataGenerator: Sendable {
         var g = SplitMix64(seed: seed &+ UInt64(id) &* 0x9E37_79B9_7F4A_7C15)
         func u() -> Double { Double(g.next() >> 11) / Double(1 << 53) }
         func p(_ x: Double) -> Bool { u() < x }
-        let female = p(0.5), senior = p(0.16), partner = p(0.48)
+        let female = p(0.5), senior = p(drift.seniorRate), partner = p(drift.partnerRate)
         let dependents = p(partner ? 0.55 : 0.08)
         // U-shaped tenure: a mix of new customers and long-standing ones.
         let r = u()
@@ -93,9 +103,10 @@ public struct ChurnDataGenerator: Sendable {
         let rc = u()
         let longBias = Double(tenure) / 72 * 0.35
         let contract = rc < 0.55 - longBias ? 0 : (rc < 0.76 - longBias / 2 ? 1 : 2)
-        let paperless = p(0.59)
+        let paperless = p(drift.paperlessRate)
         let rp = u()
-        let payment = rp < 0.34 ? 0 : (rp < 0.57 ? 1 : (rp < 0.79 ? 2 : 3))
+        let e = drift.electronicCheckRate, k = (1 - e) / 0.66
+        let payment = rp < e ? 0 : (rp < e + 0.23 * k ? 1 : (rp < e + 0.45 * k ? 2 : 3))
         var monthly = 20.0 + (phone ? 5 : 0) + (multipleLines ? 5 : 0) + (internet == 0 ? 25 : (internet == 1 ? 50 : 0))
         monthly += Double(addOns.filter { $0 }.count) * 5
         monthly += gaussian(&g) * 3

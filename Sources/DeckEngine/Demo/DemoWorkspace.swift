@@ -5,13 +5,15 @@ import Foundation
 /// The demo builder wired to the registries: the three data files become versions 1–3 of the
 /// dataset `churn` (keyed by `customer_id`), and the best sweep runs and the retrained runs
 /// become versions of `churn-model`, with `staging` on the newest retrained one; then the
-/// `production` pipeline runs once and deploys the best version by its policy.
+/// `production` pipeline runs once and deploys the best version by its policy; then the endpoint's
+/// log gets a drifted window, whose drift alert fires the retrain (``DemoMonitoring``).
 public enum DemoWorkspace {
     static let messages = ["Initial export: 3,000 customers", "Add 500 November sign-ups",
                            "Re-export after the fiber price rise (drifted)"]
 
     public static func builder(directory: URL) -> DemoWorkspaceBuilder {
         var b = DemoWorkspaceBuilder(directory: directory)
+        let seed = b.seed
         b.registerDatasets = { store, files in
             var notes: [String] = []
             for (i, file) in files.enumerated() {
@@ -39,7 +41,11 @@ public enum DemoWorkspace {
                 let batch = ObjectWriteBatch(store: store.objects)
                 let object = try batch.putFile(at: run.modelFile)
                 let preprocessing = try batch.put(try run.spec.jsonData())
-                let reference = try batch.put(try ReferenceData.build(table: table, spec: run.spec, rows: run.trainRows).encoded())
+                var referenceData = ReferenceData.build(table: table, spec: run.spec, rows: run.trainRows)
+                referenceData.predictions = try PredictionReference.scores(
+                    modelFile: run.modelFile, spec: run.spec, table: table,
+                    split: DatasetSplit(train: run.trainRows, validation: run.validationRows, test: []))
+                let reference = try batch.put(try referenceData.encoded())
                 try batch.commit()
                 let hash = dataset?.first { $0.number == run.datasetVersion }?.contentHash
                 let alias: String? = i == picks.count - 1 && i > 2 ? "staging" : nil
@@ -53,6 +59,7 @@ public enum DemoWorkspace {
                 notes.append("model     \(v.reference)\(alias.map { " (\($0))" } ?? "")  auc \(String(format: "%.4f", run.validationAUC))  from \(run.name)")
             }
             notes += try runProductionPipeline(store)
+            notes += try DemoMonitoring.build(store: store, generator: ChurnDataGenerator(seed: seed), now: Date().timeIntervalSince1970)
             return notes
         }
         return b

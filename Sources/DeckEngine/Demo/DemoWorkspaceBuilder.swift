@@ -43,6 +43,8 @@ public struct DemoWorkspaceBuilder {
         /// The data file it was trained on, and the rows of it in its training split.
         public var dataFile: URL
         public var trainRows: [Int]
+        /// The rows it was validated on (its held-out split: the reference predictions are its scores there).
+        public var validationRows: [Int] = []
     }
 
     public var directory: URL
@@ -220,7 +222,7 @@ public struct DemoWorkspaceBuilder {
         try store.finishRun(run, status: .finished, exitCode: 0, endTime: end)
         let trainedRun = TrainedRun(runID: run.id, name: name, datasetVersion: datasetVersion, params: params, validationAUC: auc,
                                     validationLogLoss: logloss, accuracy: accuracy, modelFile: modelFile, spec: spec,
-                                    dataFile: dataFile, trainRows: trainRows)
+                                    dataFile: dataFile, trainRows: trainRows, validationRows: validRows)
         return (trainedRun, wall)
     }
 }

@@ -43,9 +43,10 @@ public enum AlertText {
         if let run = a.runID { out.append("  run        \(run)") }
         if !a.features.isEmpty {
             out.append("")
-            var rows = [["FEATURE", "TYPE", "TEST", "SCORE", "THRESHOLD", "DRIFTED"]]
+            var rows = [["FEATURE", "TYPE", "TEST", "SCORE", "THRESHOLD", "DRIFTED", "MISSING", "NEW CATEGORIES"]]
             for f in a.features {
-                rows.append([f.name, f.type ?? "-", f.test, f.score.map(number) ?? "-", f.threshold.map(number) ?? "-", f.drifted ? "✗ drift" : "✓"])
+                rows.append([f.name, f.type ?? "-", f.test, f.score.map(number) ?? "-", f.threshold.map(number) ?? "-", f.drifted ? "✗ drift" : "✓",
+                             missing(f), f.unseenCategories.map { clip($0.joined(separator: ", "), 40) } ?? ""])
             }
             out.append(table(rows, rightAligned: [3, 4]))
         }
@@ -79,6 +80,13 @@ public enum AlertText {
         let eighths = max(1, Int((share / largest * Double(barWidth * 8)).rounded()))
         let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
         return String(repeating: "█", count: eighths / 8) + partial[eighths % 8]
+    }
+
+    /// `0%`, or `2.0% → 31.0%` when the window's share of missing values differs from the reference's.
+    static func missing(_ f: AlertFeature) -> String {
+        guard let r = f.referenceMissingShare, let c = f.currentMissingShare else { return "-" }
+        func p(_ x: Double) -> String { x == 0 ? "0%" : String(format: "%.1f%%", x * 100) }
+        return r == c ? p(c) : p(r) + " → " + p(c)
     }
 
     static func percent(_ x: Double) -> String {

@@ -56,7 +56,9 @@ public enum DriftAlertPolicy {
     public static func features(_ report: DriftReport, histograms: [String: AlertHistogram] = [:]) -> [AlertFeature] {
         report.columns.sorted { (strength($0), $1.column) > (strength($1), $0.column) }.map {
             AlertFeature(name: $0.column, type: $0.type.rawValue, test: $0.test.rawValue, score: $0.score, threshold: $0.threshold,
-                         drifted: $0.drifted, histogram: histograms[$0.column])
+                         drifted: $0.drifted, histogram: histograms[$0.column],
+                         unseenCategories: $0.unseenCategories.isEmpty ? nil : $0.unseenCategories,
+                         referenceMissingShare: $0.referenceMissingShare, currentMissingShare: $0.currentMissingShare)
         }
     }
 
@@ -65,12 +67,11 @@ public enum DriftAlertPolicy {
         let names = features(report).filter(\.drifted).map(\.name)
         var text = "\(report.driftedColumns) of \(report.columns.count) features drifted (share \(format(report.shareDrifted)), dataset drift at ≥ \(format(report.driftShare)))"
         if !names.isEmpty { text += ": " + names.prefix(6).joined(separator: ", ") + (names.count > 6 ? ", …" : "") }
-        if report.driftedColumns == 0 {
-            let unseen = report.columns.filter { !$0.unseenCategories.isEmpty }.map(\.column)
-            if !unseen.isEmpty { text += "; new categories in " + unseen.joined(separator: ", ") }
-            let missing = report.columns.filter { abs($0.missingShareChange) >= missingShareChange }.map(\.column)
-            if !missing.isEmpty { text += "; missing values changed in " + missing.joined(separator: ", ") }
-        }
+        // New categories and changed missing-value rates are named whether or not anything drifted.
+        let unseen = report.columns.filter { !$0.unseenCategories.isEmpty }.map(\.column)
+        if !unseen.isEmpty { text += "; new categories in " + unseen.joined(separator: ", ") }
+        let missing = report.columns.filter { abs($0.missingShareChange) >= missingShareChange }.map(\.column)
+        if !missing.isEmpty { text += "; missing values changed in " + missing.joined(separator: ", ") }
         return text
     }
 

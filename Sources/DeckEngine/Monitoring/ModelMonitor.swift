@@ -55,7 +55,8 @@ public struct ModelMonitor {
             throw DriftReportError.unreadable(file, reason: "\(error)")
         }
         let window = "batch \((file as NSString).lastPathComponent) (\(table.rowCount) rows)"
-        return try check(version, current: table, source: "batch", window: window, currentName: file, quality: nil, now: now)
+        return try check(version, current: table, predictions: score(version, table), source: "batch", window: window,
+                         currentName: file, quality: nil, now: now)
     }
 
     /// Drift (and quality, when the monitor has it) over the newest logged predictions of `version`.
@@ -72,12 +73,24 @@ public struct ModelMonitor {
             quality = QualityMonitor.evaluate(try log.labeledWindow(model: version.model, version: version.version, limit: q.window), spec: q)
         }
         let table = Self.table(data, signature: version.signature)
-        return try check(version, current: table, source: "predictions", window: window, currentName: window, quality: quality, now: now)
+        return try check(version, current: table, predictions: data.predictions.count == data.rows ? data.predictions : nil,
+                         source: "predictions", window: window, currentName: window, quality: quality, now: now)
     }
 
-    func check(_ version: ModelVersionRecord, current: DataTable, source: String, window: String, currentName: String,
+    /// A batch's scores by `version` (what the endpoint would have logged for it), nil when it cannot be scored.
+    func score(_ version: ModelVersionRecord, _ table: DataTable) -> [Double]? {
+        guard let model = try? LoadedModel.load(store: store, version: version),
+              let result = try? ModelScorer(model: model).score(table, lenient: true) else { return nil }
+        return PredictionScores.values(result.predictions, rows: table.rowCount)
+    }
+
+    func check(_ version: ModelVersionRecord, current: DataTable, predictions: [Double]?, source: String, window: String, currentName: String,
                quality: QualityResult?, now: Double) throws -> MonitorResult {
         let reference = try MonitorReference.load(version, store: store)
+        var predictionNote = reference.predictionsNote
+        if predictionNote == nil, predictions?.count != current.rowCount {
+            predictionNote = "prediction drift not judged: the window has no logged scores"
+        }
         var result = MonitorResult(model: version.model, version: version.version, source: source, window: window,
                                    reference: reference.description, rows: current.rowCount, judged: false, note: nil, drift: nil,
                                    quality: quality, alerts: [])
@@ -94,11 +107,28 @@ public struct ModelMonitor {
             let present = columns.filter { reference.table.index(of: $0) != nil && current.index(of: $0) != nil }
             options.columns = present.isEmpty ? nil : present
         }
-        let report = try DriftReportBuilder.report(reference: reference.table, current: current, referenceName: reference.description,
-                                                   currentName: currentName, options: options)
+        let name = PredictionScores.columnName(avoiding: version.signature.map(\.name) + reference.table.names + current.names)
+        var featureOptions = options
+        featureOptions.perColumn[name] = nil
+        var report = try DriftReportBuilder.report(reference: reference.table, current: current, referenceName: reference.description,
+                                                   currentName: currentName, options: featureOptions)
+        var predictionTables: (DataTable, DataTable)?
+        if predictionNote == nil, let referenceScores = reference.predictions, let predictions {
+            if spec.drift.columns?.contains(name) ?? true {
+                let row = try PredictionDrift.result(name: name, reference: referenceScores, current: predictions, options: options)
+                report = DriftReport(columns: report.columns + [row], driftShare: report.driftShare, referenceRows: report.referenceRows,
+                                     currentRows: report.currentRows, notCompared: report.notCompared)
+                predictionTables = (DataTable(names: [name], types: [.float], columns: [.numeric(referenceScores)]),
+                                    DataTable(names: [name], types: [.float], columns: [.numeric(predictions)]))
+            }
+        }
         let strongest = DriftAlertPolicy.features(report).prefix(DriftAlertPolicy.histogramLimit).map(\.name)
-        let histograms = DriftHistograms.build(reference: reference.table, current: current, columns: Array(strongest))
+        var histograms = DriftHistograms.build(reference: reference.table, current: current, columns: Array(strongest))
+        if let tables = predictionTables {
+            histograms.merge(DriftHistograms.build(reference: tables.0, current: tables.1, columns: Array(strongest))) { a, _ in a }
+        }
         result.judged = true
+        result.note = predictionNote
         result.drift = report
         result.alerts += try DriftAlertPolicy.apply(report, model: version.model, version: version.version, window: window,
                                                     histograms: histograms, store: store, now: now)

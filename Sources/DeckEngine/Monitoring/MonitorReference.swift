@@ -11,6 +11,10 @@ public struct MonitorReference: Sendable {
     public var table: DataTable
     /// `training split of churn-model@1 (5634 rows)`, or `dataset churn@2 (7043 rows, …)`.
     public var description: String
+    /// The version's scores on its test split (missing ones as NaN), nil when they cannot be had.
+    public var predictions: [Double]?
+    /// Why there are no reference predictions, when there are none.
+    public var predictionsNote: String?
 
     /// Loads the reference of `version`.
     public static func load(_ version: ModelVersionRecord, store: any WorkspaceStore) throws -> MonitorReference {
@@ -23,7 +27,9 @@ public struct MonitorReference: Sendable {
             } catch {
                 throw MonitorError.referenceUnreadable(model: version.reference, reason: "\(error)")
             }
-            return MonitorReference(table: table(reference), description: "training split of \(version.reference) (\(reference.rows) rows)")
+            let (withPredictions, note) = PredictionReference.ensure(reference, version: version, store: store)
+            return MonitorReference(table: table(withPredictions), description: "training split of \(version.reference) (\(reference.rows) rows)",
+                                    predictions: withPredictions.predictions.map(values), predictionsNote: note)
         }
         guard let dataset = version.datasetReference else { throw MonitorError.noReference(model: version.reference) }
         let path: String
@@ -37,12 +43,22 @@ public struct MonitorReference: Sendable {
         do { table = try DataTable.load(path: path) } catch {
             throw MonitorError.referenceUnreadable(model: version.reference, reason: "its training dataset \(dataset): \(error)")
         }
+        var predictions: [Double]?, note: String?
+        do { predictions = values(try PredictionReference.compute(version, table: table, store: store)) } catch {
+            note = "prediction drift not judged: \(error)"
+        }
         let inputs = Set(version.signature.map(\.name))
         if !inputs.isEmpty {
             let keep = table.names.indices.filter { inputs.contains(table.names[$0]) }
             table = DataTable(names: keep.map { table.names[$0] }, types: keep.map { table.types[$0] }, columns: keep.map { table.columns[$0] })
         }
-        return MonitorReference(table: table, description: "dataset \(dataset) (\(table.rowCount) rows; the version has no stored training split)")
+        return MonitorReference(table: table, description: "dataset \(dataset) (\(table.rowCount) rows; the version has no stored training split)",
+                                predictions: predictions, predictionsNote: note)
+    }
+
+    /// A stored numeric column's values (sorted) followed by its missing ones as NaN.
+    static func values(_ column: ReferenceData.Column) -> [Double] {
+        column.sortedValues + [Double](repeating: .nan, count: max(0, column.missing))
     }
 
     /// The stored reference as a table: numbers (sorted) padded with missing values, categories
@@ -79,6 +95,8 @@ public enum MonitorError: Error, CustomStringConvertible, Equatable, Categorized
     case referenceUnreadable(model: String, reason: String)
     /// No prediction of the model has been logged.
     case noPredictions(model: String)
+    /// The version's scores on its test split (prediction drift's reference) cannot be had.
+    case noPredictionReference(model: String, reason: String)
     /// The workspace has no prediction log yet.
     case noPredictionLog(path: String)
 
@@ -88,6 +106,8 @@ public enum MonitorError: Error, CustomStringConvertible, Equatable, Categorized
             return "\(model) has no reference data and no recorded training dataset to compare with (register it with a pipeline's `register` step)"
         case .referenceUnreadable(let model, let reason):
             return "the reference data of \(model) cannot be read: \(reason)"
+        case .noPredictionReference(let model, let reason):
+            return "\(model) has no reference predictions (its scores on its test split): \(reason)"
         case .noPredictions(let model):
             return "no prediction of \(model) has been logged yet (serve it with `mldeck serve \(model)`), or give a batch with --batch FILE"
         case .noPredictionLog(let path):
@@ -97,7 +117,7 @@ public enum MonitorError: Error, CustomStringConvertible, Equatable, Categorized
 
     public var category: ErrorCategory {
         switch self {
-        case .noReference, .noPredictions, .noPredictionLog: return .notFound
+        case .noReference, .noPredictions, .noPredictionLog, .noPredictionReference: return .notFound
         case .referenceUnreadable: return .corrupt
         }
     }

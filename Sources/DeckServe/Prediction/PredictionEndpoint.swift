@@ -90,11 +90,11 @@ public struct PredictionEndpoint: Sendable {
                 columns.append(LoggedColumn(name: input.name, values: .text(codes.map { $0 < 0 ? nil : categories[Int($0)] })))
             }
         }
-        let perRow = p.values.count == table.rowCount ? 1 : 0
+        let scores = PredictionScores.values(p, rows: table.rowCount)
         var rows: [LoggedPrediction] = []
         rows.reserveCapacity(table.rowCount)
         for r in 0..<table.rowCount {
-            let value: Double = perRow == 1 ? p.values[r] : (p.probabilities?[r].max() ?? .nan)
+            let value = scores[r]
             rows.append(LoggedPrediction(id: predictionIDs[r], callerID: callerIDs?[r], label: p.labels?[r],
                                          value: value, probabilities: p.probabilities?[r]))
         }

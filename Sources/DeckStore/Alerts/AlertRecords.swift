@@ -61,11 +61,24 @@ public struct AlertFeature: Codable, Sendable, Equatable {
     public var drifted: Bool
     /// Reference-vs-current distribution, when recorded.
     public var histogram: AlertHistogram?
+    /// Categories in the window never seen in the reference (training) data (drift of categorical columns).
+    public var unseenCategories: [String]?
+    /// The share of missing values in the reference and in the window (drift).
+    public var referenceMissingShare: Double?
+    public var currentMissingShare: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case name, type, test, score, threshold, drifted, histogram
+        case unseenCategories = "unseen_categories", referenceMissingShare = "reference_missing_share"
+        case currentMissingShare = "current_missing_share"
+    }
 
     public init(name: String, type: String? = nil, test: String, score: Double?, threshold: Double?, drifted: Bool,
-                histogram: AlertHistogram? = nil) {
+                histogram: AlertHistogram? = nil, unseenCategories: [String]? = nil, referenceMissingShare: Double? = nil,
+                currentMissingShare: Double? = nil) {
         self.name = name; self.type = type; self.test = test; self.score = score; self.threshold = threshold
-        self.drifted = drifted; self.histogram = histogram
+        self.drifted = drifted; self.histogram = histogram; self.unseenCategories = unseenCategories
+        self.referenceMissingShare = referenceMissingShare; self.currentMissingShare = currentMissingShare
     }
 }
 

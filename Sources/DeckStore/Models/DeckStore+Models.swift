@@ -58,6 +58,23 @@ extension DeckStore {
         return try modelVersion(ModelReference(model: new.model, selector: .version(version)))
     }
 
+    /// Points `model@version`'s reference data at `object` when it still points at `from` (see ``ModelStore``).
+    @discardableResult
+    public func replaceReferenceObject(model: String, version: Int, from: ObjectID?, to object: ObjectID) throws -> Bool {
+        guard objects.contains(object) else {
+            throw ModelRegistryError.missingObject(model: model, object: object.hex, role: "reference data")
+        }
+        let now = Date().timeIntervalSince1970
+        return try writeImmediate { db -> Bool in
+            guard let modelID = try modelRowID(model, create: false, in: db, now: now) else {
+                throw ModelRegistryError.unknownModel(model, known: try String.fetchAll(db, sql: "SELECT name FROM models ORDER BY name"))
+            }
+            try db.execute(sql: "UPDATE model_versions SET reference_object = ? WHERE model_id = ? AND version = ? AND reference_object IS ?",
+                           arguments: [object.hex, modelID, version, from?.hex])
+            return db.changesCount > 0
+        }
+    }
+
     /// Points `alias` of `model` at `version`, recording time, author, from → to and reason (and,
     /// for a served alias, the deployment, with `runID` when a pipeline run moves it).
     /// Returns the history entry, or nil when the alias already pointed there (nothing recorded).

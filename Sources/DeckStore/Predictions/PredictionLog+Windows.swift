@@ -9,6 +9,9 @@ public struct PredictionWindowData: Sendable, Equatable {
     public var columns: [LoggedColumn]
     /// Rows in the window.
     public var rows: Int
+    /// Each row's logged score (the regression value, the positive class's probability, or a
+    /// multiclass model's top probability; NaN when none was logged), aligned with the columns.
+    public var predictions: [Double] = []
     /// Sequence numbers of the first and last prediction in the window.
     public var firstSeq: Int64?
     public var lastSeq: Int64?
@@ -74,6 +77,14 @@ extension PredictionLog {
                 }
                 let skip = batch.rows - batch.take
                 append(decoded.map { LoggedColumn(name: $0.name, values: $0.values.suffix(from: skip)) }, rows: batch.take, to: &data)
+                var scores = [Double](repeating: .nan, count: batch.take)
+                let rows = try Row.fetchCursor(db, sql: "SELECT batch_row, value FROM predictions WHERE batch_id = ? AND batch_row >= ?",
+                                               arguments: [batch.id, skip])
+                while let row = try rows.next() {
+                    let k = (row[0] as Int) - skip
+                    if k >= 0, k < scores.count, let value = row[1] as Double? { scores[k] = value }
+                }
+                data.predictions += scores
                 data.firstTime = data.firstTime ?? batch.time
                 data.lastTime = batch.time
             }

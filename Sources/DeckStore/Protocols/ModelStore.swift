@@ -26,6 +26,11 @@ public protocol ModelStore: StoreBase {
     func aliasHistory(model: String, alias: String?, limit: Int?) throws -> [AliasHistoryEntry]
     /// The versions registered by a run.
     func modelVersions(registeredBy runID: String) throws -> [ModelVersionRecord]
+    /// Points `model@version`'s reference data at `object` (already in the object store) when it
+    /// still points at `from`: how reference predictions computed on first use are stored with a
+    /// version registered before they were. False when another writer replaced it first.
+    @discardableResult
+    func replaceReferenceObject(model: String, version: Int, from: ObjectID?, to object: ObjectID) throws -> Bool
     /// Points `alias` at `version` only when it is better by `metric` than the version the alias
     /// points at now (or `force`), judging and moving atomically (no other writer moves the alias
     /// in between). `reason` makes the alias history's reason from the decision.

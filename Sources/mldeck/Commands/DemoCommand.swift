@@ -15,8 +15,10 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
         The data is a seeded, generated telecom churn table shaped like the public Telco churn data \
         (21 columns), in three versions: v1 3,000 customers, v2 500 more, v3 after a price rise \
-        (drifted). A sweep of 20 XGBoost runs trains on v2 and two retraining runs on v3. \
-        DIR defaults to $XDG_DATA_HOME/mldeck/demo (~/.local/share/mldeck/demo); an earlier demo \
+        (drifted). A sweep of 20 XGBoost runs trains on v2 and two retraining runs on v3. The \
+        endpoint's log ends with a drifted window: its monitor has raised a critical drift alert on \
+        churn-model and the drift trigger has retrained. Without a terminal it only builds the \
+        workspace and prints where it is. DIR defaults to $XDG_DATA_HOME/mldeck/demo (~/.local/share/mldeck/demo); an earlier demo \
         there is replaced, any other workspace is left alone.
         """)
 
@@ -53,6 +55,15 @@ struct DemoCommand: AsyncParsableCommand {
         lines += summary.registryNotes.map { "  \($0)" }
         FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         if noTui {
+            print(summary.root.path)
+            return
+        }
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            // Built, but there is no terminal to open the dashboard in: say where it is and how to open it.
+            let path = ShellQuoting.quote(summary.root.path)
+            FileHandle.standardError.write(Data(("No terminal here to open the dashboard in (standard input and output are not a tty).\n"
+                + "Open it from a terminal with:  mldeck dashboard --workspace \(path)\n"
+                + "or look around with:           mldeck alerts list --workspace \(path)\n").utf8))
             print(summary.root.path)
             return
         }

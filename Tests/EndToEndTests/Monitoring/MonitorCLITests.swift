@@ -62,7 +62,8 @@ final class MonitorCLITests: XCTestCase {
 
     func testShiftedBatchRaisesOneAlertAckedAndResolvedByACleanBatch() throws {
         let shifted = try monitor("shifted.csv")
-        XCTAssertEqual(drifted(shifted), ["tenure", "monthly_charges"])
+        // The two shifted inputs, and the model's scores, which follow them.
+        XCTAssertEqual(drifted(shifted), ["tenure", "monthly_charges", "prediction"])
         XCTAssertEqual(shifted["version"] as? Int, 1)
         XCTAssertTrue((shifted["reference"] as? String)?.hasPrefix("training split of churn-model@1 (5634 rows)") ?? false, "\(shifted["reference"] ?? "")")
         let changes = shifted["alerts"] as? [[String: Any]] ?? []
@@ -72,10 +73,10 @@ final class MonitorCLITests: XCTestCase {
         let alert = try XCTUnwrap(open.first)
         let id = try XCTUnwrap(alert["id"] as? Int)
         XCTAssertEqual(alert["kind"] as? String, "drift")
-        XCTAssertEqual(alert["severity"] as? String, "warning", "2 of 19 features: below drift_share 0.5")
+        XCTAssertEqual(alert["severity"] as? String, "warning", "3 of 20 features: below drift_share 0.5")
         XCTAssertEqual(alert["model"] as? String, "churn-model")
         let features = alert["features"] as? [[String: Any]] ?? []
-        XCTAssertEqual(Set(features.filter { $0["drifted"] as? Bool == true }.compactMap { $0["name"] as? String }), ["tenure", "monthly_charges"])
+        XCTAssertEqual(Set(features.filter { $0["drifted"] as? Bool == true }.compactMap { $0["name"] as? String }), ["tenure", "monthly_charges", "prediction"])
 
         // on_alert: got the same alert as JSON on its standard input.
         let hook = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.appendingPathComponent("alert-from-hook.json"))) as? [String: Any])
@@ -144,7 +145,7 @@ final class MonitorCLITests: XCTestCase {
             return result["rows"] as? Int == 300 && (result["quality"] as? [String: Any])?["labeled"] as? Int == 300
         }, "the log holds the window and its labels: \(result)")
         XCTAssertEqual(result["source"] as? String, "predictions")
-        XCTAssertEqual(drifted(result), ["tenure", "monthly_charges"])
+        XCTAssertEqual(drifted(result), ["tenure", "monthly_charges", "prediction"], "the logged scores drift with the inputs")
         XCTAssertEqual((result["quality"] as? [String: Any])?["value"] as? Double, 0)
         let open = try alerts(["--open"])
         XCTAssertEqual(Set(open.compactMap { $0["kind"] as? String }), ["drift", "quality"])

@@ -5,7 +5,7 @@ import Foundation
 /// `uses: register`: records a new version of a named model: the trained model (XGBoost JSON),
 /// the preprocessing spec, the input signature, the evaluated metrics, the params, the lineage
 /// (run, dataset version, code hash) and the reference data for monitoring (the training split's
-/// input columns, sorted, binary, with statistics). Objects are durable before the version row.
+/// input columns, sorted, binary, with statistics, and the model's scores on its test split). Objects are durable before the version row.
 struct RegisterStep: StepRunner {
     var cacheable: Bool { true }
 
@@ -31,7 +31,9 @@ struct RegisterStep: StepRunner {
         if let splitResult = context.allUpstream(kinds: ["split"]).first, let dataset = context.dataset {
             let split = try SplitFile.read(splitResult.outputDirectory)
             let table = try context.tables.table(dataset.path)
-            let reference = ReferenceData.build(table: table, spec: spec, rows: split.train)
+            var reference = ReferenceData.build(table: table, spec: spec, rows: split.train)
+            reference.predictions = try PredictionReference.scores(
+                modelFile: trained.outputDirectory.appendingPathComponent("model.json"), spec: spec, table: table, split: split)
             referenceObject = try batch.put(try reference.encoded())
         }
         try batch.commit()

@@ -5,9 +5,12 @@ import Foundation
 /// training split's input columns, numbers sorted ascending in binary form, categories as
 /// counts, each with its statistics. Drift checks read it without touching any CSV.
 ///
+/// With it, the model's scores on its own test split (``predictions``): what prediction drift
+/// compares the endpoint's logged scores with.
+///
 /// Layout: `MLDREF01` (8 bytes), a little-endian UInt32 header length, the header (JSON, see
 /// ``Header``), then the numeric columns' sorted values as little-endian Float64, each column at
-/// `offset` (in values) for `count` values.
+/// `offset` (in values) for `count` values; the predictions' sorted values last.
 public struct ReferenceData: Sendable, Equatable {
     /// Statistics of one column (numbers: over the non-missing values).
     public struct Statistics: Codable, Sendable, Equatable {
@@ -50,8 +53,14 @@ public struct ReferenceData: Sendable, Equatable {
     /// Training rows it was taken from.
     public var rows: Int
     public var columns: [Column]
+    /// The model's scores (the value the prediction log records: the regression value, the
+    /// positive class's probability, or a multiclass model's top probability) on its test split,
+    /// sorted; nil for a version registered before they were stored (see `PredictionReference`).
+    public var predictions: Column?
 
-    public init(rows: Int, columns: [Column]) { self.rows = rows; self.columns = columns }
+    public init(rows: Int, columns: [Column], predictions: Column? = nil) {
+        self.rows = rows; self.columns = columns; self.predictions = predictions
+    }
 
     /// The column named `name`.
     public func column(_ name: String) -> Column? { columns.first { $0.name == name } }
@@ -71,6 +80,7 @@ public struct ReferenceData: Sendable, Equatable {
         var format: Int
         var rows: Int
         var columns: [Entry]
+        var predictions: Entry?
     }
 
     /// Builds the reference from the input columns of `spec` over `rows` of `table`.
@@ -98,6 +108,14 @@ public struct ReferenceData: Sendable, Equatable {
         return ReferenceData(rows: rows.count, columns: columns)
     }
 
+    /// The predictions column made from scores (missing ones counted apart, the rest sorted).
+    public static func predictionsColumn(_ scores: [Double], name: String = "prediction") -> Column {
+        var kept = scores.filter { $0.isFinite }
+        kept.sort()
+        return Column(name: name, type: "float", count: kept.count, missing: scores.count - kept.count, sortedValues: kept,
+                      categories: nil, statistics: numericStatistics(kept))
+    }
+
     static func numericStatistics(_ sorted: [Double]) -> Statistics {
         guard !sorted.isEmpty else { return .empty }
         return sorted.withUnsafeBufferPointer { v in
@@ -122,16 +140,19 @@ public struct ReferenceData: Sendable, Equatable {
                                         offset: c.isNumeric ? offset : nil, categories: c.categories, statistics: c.statistics))
             if c.isNumeric { offset += c.sortedValues.count }
         }
+        let predictionsEntry = predictions.map {
+            Header.Entry(name: $0.name, type: $0.type, count: $0.count, missing: $0.missing, offset: offset, categories: nil, statistics: $0.statistics)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        let header = try encoder.encode(Header(format: 1, rows: rows, columns: entries))
+        let header = try encoder.encode(Header(format: 1, rows: rows, columns: entries, predictions: predictionsEntry))
         var data = Data(Self.magic)
         var length = UInt32(header.count).littleEndian
         withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }
         data.append(header)
         data.reserveCapacity(data.count + offset * 8)
-        for c in columns where c.isNumeric {
+        for c in columns.filter(\.isNumeric) + (predictions.map { [$0] } ?? []) where !c.sortedValues.isEmpty {
             c.sortedValues.withUnsafeBufferPointer { v in
                 // Float64 little-endian (the host order on x86-64 and arm64).
                 data.append(UnsafeBufferPointer(start: UnsafeRawPointer(v.baseAddress!).assumingMemoryBound(to: UInt8.self), count: v.count * 8))
@@ -149,10 +170,10 @@ public struct ReferenceData: Sendable, Equatable {
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         let header = try decoder.decode(Header.self, from: data.subdata(in: 12..<(12 + length)))
         let base = 12 + length
-        var columns: [Column] = []
-        for e in header.columns {
+        func column(_ e: Header.Entry) throws -> Column {
             var values: [Double] = []
             if let offset = e.offset {
+                guard offset >= 0, e.count >= 0 else { throw ReferenceDataError.truncated }
                 let start = base + offset * 8, end = start + e.count * 8
                 guard end <= data.count else { throw ReferenceDataError.truncated }
                 values = [Double](repeating: 0, count: e.count)
@@ -160,10 +181,10 @@ public struct ReferenceData: Sendable, Equatable {
                     data.copyBytes(to: out.bindMemory(to: UInt8.self), from: start..<end)
                 }
             }
-            columns.append(Column(name: e.name, type: e.type, count: e.count, missing: e.missing, sortedValues: values,
-                                  categories: e.categories, statistics: e.statistics))
+            return Column(name: e.name, type: e.type, count: e.count, missing: e.missing, sortedValues: values,
+                          categories: e.categories, statistics: e.statistics)
         }
-        return ReferenceData(rows: header.rows, columns: columns)
+        return ReferenceData(rows: header.rows, columns: try header.columns.map(column), predictions: try header.predictions.map(column))
     }
 }
 
