@@ -9,7 +9,9 @@ export OMP_WAIT_POLICY := passive
 export LANG := C.UTF-8
 export SWIFT_BACKTRACE := interactive=no
 
-APT_PACKAGES := libncurses-dev libxgboost-dev libsqlite3-dev tmux pkg-config time python3-venv gcc curl wrk
+# libcurl4-openssl-dev: the statically linked release build links FoundationNetworking (the MLflow
+# importer's server source), which needs libcurl to link against.
+APT_PACKAGES := libncurses-dev libxgboost-dev libsqlite3-dev tmux pkg-config time python3-venv gcc curl wrk libcurl4-openssl-dev
 
 # Python for the tests that compare MLDeck with Python (the exported model's mldeck_model.py,
 # fixture checks): a virtual environment in the build folder with the exact versions of
