@@ -29,7 +29,7 @@ final class DashboardWorkbenchEndToEndTests: XCTestCase {
 
     func open() throws {
         let config = workspace.appendingPathComponent(".config")
-        tmux = try DashboardTmux(arguments: ["--workspace", workspace.path], width: 140, height: 40,
+        tmux = try DashboardTmux(arguments: ["--workspace", workspace.path], width: 140, height: 56,
                                  environment: ["XDG_CONFIG_HOME": config.path, "OMP_NUM_THREADS": "1"])
         tmux.waitFor("sweep-churn")
     }
