@@ -46,6 +46,34 @@ final class DashboardWorkbenchEndToEndTests: XCTestCase {
         XCTAssertTrue(tmux.lastScreen.contains("└ train"), tmux.lastScreen)
     }
 
+    /// The demo ends with an open critical drift alert: open it from the Alerts pane, see its
+    /// per-feature table and a histogram pair, go back, acknowledge it with a note, and find the
+    /// acknowledgement in the store through the CLI.
+    func testOpenAnAlertSeeItsFeatureTableAndAcknowledgeIt() throws {
+        try open()
+        try tmux.press("5")
+        tmux.waitFor("Severity")
+        tmux.waitFor("critical")
+        try tmux.press("Enter")
+        tmux.waitFor("reference vs current")
+        XCTAssertTrue(tmux.lastScreen.contains("Threshold"), tmux.lastScreen)
+        XCTAssertTrue(tmux.lastScreen.contains("wasserstein") && tmux.lastScreen.contains("drifted"), tmux.lastScreen)
+        try tmux.press("Escape")
+        tmux.waitFor("Severity")
+        try tmux.press("a")
+        tmux.waitFor(":ack ")
+        try tmux.type("looking into it")
+        try tmux.press("Enter")
+        var acknowledged: [String: Any] = [:]
+        XCTAssertTrue(try CLI.waitFor(20) {
+            let alerts = try CLI.json(["alerts", "list"], in: workspace) as? [[String: Any]] ?? []
+            acknowledged = alerts.first { ($0["acknowledge_note"] as? String) == "looking into it" } ?? [:]
+            return !acknowledged.isEmpty
+        }, tmux.lastScreen)
+        XCTAssertEqual(acknowledged["severity"] as? String, "critical")
+        tmux.waitFor("acknowledged")
+    }
+
     func testLaunchWithAChangedParamWatchItFinishThenQuit() throws {
         try open()
         try tmux.press("L")
