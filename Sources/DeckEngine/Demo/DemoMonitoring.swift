@@ -76,15 +76,7 @@ enum DemoMonitoring {
             let table = try DataTable.load(path: file.path)
             let scored = try scorer.score(table)
             let p = scored.predictions
-            var columns: [LoggedColumn] = []
-            for input in scorer.model.spec.inputs {
-                guard let column = table[input.name] else { continue }
-                switch column {
-                case .numeric(let v): columns.append(LoggedColumn(name: input.name, values: .numbers(v)))
-                case .categorical(let codes, let categories):
-                    columns.append(LoggedColumn(name: input.name, values: .text(codes.map { $0 < 0 ? nil : categories[Int($0)] })))
-                }
-            }
+            let columns = LoggedInputs.columns(of: table, inputs: scorer.model.spec.inputs)
             let values = PredictionScores.values(p, rows: table.rowCount)
             let rows = (0..<table.rowCount).map { r in
                 LoggedPrediction(id: UUID().uuidString.lowercased(), callerID: scored.ids?[r], label: p.labels?[r], value: values[r],

@@ -81,15 +81,7 @@ public struct PredictionEndpoint: Sendable {
 
     static func logBatch(_ served: ServedModel, table: DataTable, predictions p: ModelPredictions, callerIDs: [String]?,
                          predictionIDs: [String], seconds: Double) -> PredictionBatch {
-        var columns: [LoggedColumn] = []
-        for input in served.scorer.model.spec.inputs {
-            guard let column = table[input.name] else { continue }
-            switch column {
-            case .numeric(let v): columns.append(LoggedColumn(name: input.name, values: .numbers(v)))
-            case .categorical(let codes, let categories):
-                columns.append(LoggedColumn(name: input.name, values: .text(codes.map { $0 < 0 ? nil : categories[Int($0)] })))
-            }
-        }
+        let columns = LoggedInputs.columns(of: table, inputs: served.scorer.model.spec.inputs)
         let scores = PredictionScores.values(p, rows: table.rowCount)
         var rows: [LoggedPrediction] = []
         rows.reserveCapacity(table.rowCount)

@@ -1,0 +1,21 @@
+import DeckML
+import DeckStore
+
+/// The model's input columns of a scored table as the prediction log keeps them: numbers as
+/// numbers, categories as their text (nil for a missing value). The endpoint's log and the demo's
+/// logged window both take them from here, so the monitor reads one shape.
+public enum LoggedInputs {
+    /// The columns of `table` named by `inputs`, in the inputs' order; an input the table lacks is left out.
+    public static func columns(of table: DataTable, inputs: [InputColumn]) -> [LoggedColumn] {
+        var columns: [LoggedColumn] = []
+        for input in inputs {
+            guard let column = table[input.name] else { continue }
+            switch column {
+            case .numeric(let v): columns.append(LoggedColumn(name: input.name, values: .numbers(v)))
+            case .categorical(let codes, let categories):
+                columns.append(LoggedColumn(name: input.name, values: .text(codes.map { $0 < 0 ? nil : categories[Int($0)] })))
+            }
+        }
+        return columns
+    }
+}
