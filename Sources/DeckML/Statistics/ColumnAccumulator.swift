@@ -2,6 +2,12 @@ import Foundation
 
 /// Per-lane, per-column state of the profiler: cell kinds seen, numeric values (or a sketch),
 /// boolean counts, datetime extremes and a value counter for text.
+///
+/// Numeric values are kept exactly, in the narrowest of three forms that holds every value so
+/// far: `Int16` while all are integers within ±32,767 (2 bytes a value: a code or count column
+/// of 1,000,000 rows holds 6 MB less than as doubles), `Int32` (4 bytes: an id column), else
+/// `Double`. A value that does not fit widens the stored ones once; `Double` holds every
+/// `Int32` exactly, so the statistics are the same in every form.
 final class ColumnAccumulator {
     static let kindInteger: UInt8 = 1, kindFloat: UInt8 = 2, kindBool: UInt8 = 4, kindDate: UInt8 = 8
 
@@ -19,6 +25,11 @@ final class ColumnAccumulator {
         var trueCount = 0
         var falseCount = 0
         var values = GrowableDoubles()
+        /// The values while `width` is 2 or 4: integers within `Int16` / `Int32` (and no `-0`).
+        var shorts = GrowableBuffer<Int16>()
+        var ints = GrowableBuffer<Int32>()
+        /// Bytes a stored value takes: 2 (`shorts`), 4 (`ints`) or 8 (`values`).
+        var width = 2
         var counter: Unmanaged<ByteStringCounter>?
         /// Used when `sketching`.
         var sketch = NumericSketch(capacity: 1, seed: 0)
@@ -52,6 +63,8 @@ final class ColumnAccumulator {
 
     deinit {
         hot.pointee.values.free()
+        hot.pointee.ints.free()
+        hot.pointee.shorts.free()
         hot.deinitialize(count: 1)
         hot.deallocate()
     }
@@ -62,15 +75,47 @@ final class ColumnAccumulator {
     var isText: Bool { hot.pointee.isText }
     var trueCount: Int { hot.pointee.trueCount }
     var falseCount: Int { hot.pointee.falseCount }
-    /// Stored (exact-mode) values.
-    var values: UnsafeBufferPointer<Double> { hot.pointee.values.buffer }
+    /// How many values are stored (exact mode).
+    var storedCount: Int { hot.pointee.values.count + hot.pointee.ints.count + hot.pointee.shorts.count }
+
+    /// Bytes a stored value takes now: 2 or 4 while the values are 16- or 32-bit integers, else 8.
+    var bytesPerStoredValue: Int { hot.pointee.width }
+
+    /// The stored (exact-mode) values in the order they were added.
+    func storedValues() -> [Double] {
+        var out: [Double] = []
+        appendStoredValues(to: &out)
+        return out
+    }
+
+    /// Appends the stored values, in the order they were added, to `out`.
+    func appendStoredValues(to out: inout [Double]) {
+        switch hot.pointee.width {
+        case 2:
+            out.reserveCapacity(out.count + hot.pointee.shorts.count)
+            for i in hot.pointee.shorts.buffer { out.append(Double(i)) }
+        case 4:
+            out.reserveCapacity(out.count + hot.pointee.ints.count)
+            for i in hot.pointee.ints.buffer { out.append(Double(i)) }
+        default:
+            out.append(contentsOf: hot.pointee.values.buffer)
+        }
+    }
 
     /// Makes room for `n` stored values.
-    func reserveValues(_ n: Int) { hot.pointee.values.reserve(n) }
+    func reserveValues(_ n: Int) {
+        switch hot.pointee.width {
+        case 2: hot.pointee.shorts.reserve(n)
+        case 4: hot.pointee.ints.reserve(n)
+        default: hot.pointee.values.reserve(n)
+        }
+    }
 
     /// Frees stored values, sketch and counter.
     func releaseAll() {
         hot.pointee.values.free()
+        hot.pointee.ints.free()
+        hot.pointee.shorts.free()
         hot.pointee.sketching = false
         hot.pointee.sketch = NumericSketch(capacity: 1, seed: 0)
         counter = nil
@@ -81,13 +126,15 @@ final class ColumnAccumulator {
             if hot.pointee.sketching {
                 missedDistinct = Int(hot.pointee.sketch.hll.estimate.rounded())
             } else {
-                var copy = Array(values)
+                var copy = storedValues()
                 copy.withUnsafeMutableBufferPointer { RadixSort.sort($0) }
                 missedDistinct = copy.withUnsafeBufferPointer { NumericSummary.distinct(sorted: $0) }
             }
         }
         hot.pointee.isText = true
         hot.pointee.values.free()
+        hot.pointee.ints.free()
+        hot.pointee.shorts.free()
         hot.pointee.sketching = false
         hot.pointee.sketch = NumericSketch(capacity: 1, seed: 0)
         if counter == nil {
@@ -102,7 +149,51 @@ final class ColumnAccumulator {
 
     @inline(__always)
     private func store(_ v: Double) {
-        if hot.pointee.sketching { hot.pointee.sketch.add(v) } else { hot.pointee.values.append(v) }
+        let h = hot
+        if h.pointee.sketching { h.pointee.sketch.add(v); return }
+        if h.pointee.width != 8 { widen() }
+        h.pointee.values.append(v)
+    }
+
+    @inline(__always)
+    private func storeInteger(_ v: Double) {
+        let h = hot
+        if h.pointee.sketching { h.pointee.sketch.add(v); return }
+        if h.pointee.width == 2 {
+            if let i = Int16(exactly: v), i != 0 || v.sign == .plus { h.pointee.shorts.append(i); return }
+            widenToInt32()
+        }
+        if h.pointee.width == 4 {
+            if let i = Int32(exactly: v), i != 0 || v.sign == .plus { h.pointee.ints.append(i); return }
+            widen()
+        }
+        h.pointee.values.append(v)
+    }
+
+    /// Moves the 16-bit integers into the 32-bit buffer (keeping the reserved capacity).
+    private func widenToInt32() {
+        let h = hot
+        h.pointee.width = 4
+        let shorts = h.pointee.shorts
+        if shorts.capacity > 0 {
+            h.pointee.ints.reserve(shorts.capacity)
+            for i in shorts.buffer { h.pointee.ints.append(Int32(i)) }
+        }
+        h.pointee.shorts.free()
+    }
+
+    /// Moves the stored integers into the `Double` buffer (keeping the reserved capacity); from
+    /// then on every value is stored as a `Double`.
+    private func widen() {
+        if hot.pointee.width == 2 { widenToInt32() }
+        let h = hot
+        h.pointee.width = 8
+        let ints = h.pointee.ints
+        if ints.capacity > 0 {
+            h.pointee.values.reserve(Swift.max(ints.capacity, h.pointee.values.count + ints.count))
+            for i in ints.buffer { h.pointee.values.append(Double(i)) }
+        }
+        h.pointee.ints.free()
     }
 
     @inline(__always)
@@ -115,7 +206,7 @@ final class ColumnAccumulator {
         let before = h.pointee.seen
         var bit: UInt8 = 0
         switch kind {
-        case .integer: bit = Self.kindInteger; store(v)
+        case .integer: bit = Self.kindInteger; storeInteger(v)
         case .float: bit = Self.kindFloat; store(v)
         case .boolean:
             bit = Self.kindBool
@@ -156,13 +247,15 @@ final class ColumnAccumulator {
     }
 
     /// Stored values plus sketched values.
-    var numericCount: Int { hot.pointee.values.count + (hot.pointee.sketching ? hot.pointee.sketch.count : 0) }
+    var numericCount: Int { storedCount + (hot.pointee.sketching ? hot.pointee.sketch.count : 0) }
 
     /// Switches to bounded memory: values go into a sketch keeping `capacity` of them.
     func startSketch(capacity: Int, seed: UInt64) {
         guard !hot.pointee.sketching, !isText else { return }
-        hot.pointee.sketch = NumericSketch(values: values, capacity: capacity, seed: seed)
+        hot.pointee.sketch = storedValues().withUnsafeBufferPointer { NumericSketch(values: $0, capacity: capacity, seed: seed) }
         hot.pointee.values.free()
+        hot.pointee.ints.free()
+        hot.pointee.shorts.free()
         hot.pointee.sketching = true
     }
 }

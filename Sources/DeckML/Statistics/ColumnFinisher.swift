@@ -67,7 +67,7 @@ enum ColumnFinisher {
         if accs.contains(where: { $0.sketch != nil }) {
             var sketch: NumericSketch?
             for a in accs {
-                let s = a.sketch ?? NumericSketch(values: a.values, capacity: max(1, a.values.count), seed: 7)
+                let s = a.sketch ?? a.storedValues().withUnsafeBufferPointer { NumericSketch(values: $0, capacity: max(1, $0.count), seed: 7) }
                 sketch = sketch.map { NumericSketch.merged($0, s) } ?? s
             }
             let s = sketch!
@@ -90,10 +90,10 @@ enum ColumnFinisher {
             return (col, false)
         }
         // Exact: gather the lanes' values, sort, summarize.
-        let total = accs.reduce(0) { $0 + $1.values.count }
+        let total = accs.reduce(0) { $0 + $1.storedCount }
         var all = [Double]()
         all.reserveCapacity(total)
-        for a in accs { all.append(contentsOf: a.values); a.releaseAll() }
+        for a in accs { a.appendStoredValues(to: &all); a.releaseAll() }
         all.withUnsafeMutableBufferPointer { buf in
             // NaN never occurs: the number parser does not produce it.
             let (mean, std) = NumericSummary.meanAndStd(UnsafeBufferPointer(buf))

@@ -120,7 +120,7 @@ public final class TableProfiler {
         guard !lanes.isEmpty else { return }
         let perLane = min(estimatedTotalRows, options.exactLimit + options.exactLimit / 8) / lanes.count + 4096
         for lane in lanes {
-            for acc in lane.accumulators where !acc.isText && acc.sketch == nil && acc.values.count > 0 {
+            for acc in lane.accumulators where !acc.isText && acc.sketch == nil && acc.storedCount > 0 {
                 acc.reserveValues(perLane)
             }
         }
