@@ -10,7 +10,11 @@ struct GlobalOptions: ParsableArguments {
     /// Finds and opens the workspace (read-only when it cannot be written). Damaged records that
     /// listings skip are reported on standard error as warnings.
     func openStore() throws -> DeckStore {
-        let store = try DeckStore.open(try Workspace.locate(explicit: workspace))
+        // A write that waits for another process's lock says so after a second (never silent).
+        let lockWait = LockWait(timeout: try LockWait.timeout()) { line in
+            FileHandle.standardError.write(Data("mldeck: \(line)\n".utf8))
+        }
+        let store = try DeckStore.open(try Workspace.locate(explicit: workspace), lockWait: lockWait)
         store.onDamagedRecord = { message in
             FileHandle.standardError.write(Data("mldeck: warning: \(message)\n".utf8))
         }

@@ -39,6 +39,12 @@ final class KeyCache: @unchecked Sendable {
         return id
     }
 
+    /// Forgets the keys this connection created in its open transaction (a savepoint that created
+    /// some was rolled back); the ones still there are found again on their next use.
+    func forgetPending(in db: Database) {
+        lock.lock(); pending[ObjectIdentifier(db)] = nil; lock.unlock()
+    }
+
     /// The id of `name` if it exists, without creating it (for queries).
     func existingID(for name: String, in db: Database) throws -> Int64? {
         let connection = ObjectIdentifier(db)

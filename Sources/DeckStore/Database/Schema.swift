@@ -15,6 +15,7 @@ enum Schema {
         migrator.registerMigration("v5-alerts", migrate: AlertsMigration.migrate)
         migrator.registerMigration("v6-trigger-runner", migrate: TriggerRunnerMigration.migrate)
         migrator.registerMigration("v7-experiment-state", migrate: ExperimentStateMigration.migrate)
+        migrator.registerMigration("v8-lean-run-indexes", migrate: LeanRunIndexesMigration.migrate)
         return migrator
     }
 }

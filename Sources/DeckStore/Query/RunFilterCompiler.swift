@@ -134,6 +134,12 @@ struct RunFilterCompiler {
                 let (placeholder, bound) = try literal(value, for: kind, field: field, numericText: false,
                                                        at: field.valueColumns.first ?? field.column)
                 args.append(bound)
+                // `status = 'RUNNING'` (or QUEUED) also states the term of the partial index on
+                // active runs (`runs_active`, v8), which SQLite uses only when a query says it.
+                if op == .equal, field.namespace == "attributes", field.name == "status", case .text(let status) = bound,
+                   status == RunStatus.running.rawValue || status == RunStatus.queued.rawValue {
+                    return "(\(sql) = \(placeholder) AND r.status IN ('RUNNING','QUEUED'))"
+                }
                 return "(\(sql) \(op.rawValue) \(placeholder))"
             }
         }

@@ -55,9 +55,11 @@ extension DeckStore {
 
     /// Renames a run.
     public func renameRun(_ run: RunHandle, to name: String) throws {
-        try writeImmediate { db in
-            try db.execute(sql: "UPDATE runs SET name = ? WHERE id = ?", arguments: [name, run.rowID])
-        }
+        try writeImmediate { db in try renameRun(run, to: name, in: db) }
+    }
+
+    func renameRun(_ run: RunHandle, to name: String, in db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE runs SET name = ? WHERE id = ?").execute(arguments: [name, run.rowID])
     }
 
     /// Removes a tag; false when the run has no tag `key`.
@@ -73,21 +75,26 @@ extension DeckStore {
     /// Records the command and git commit learned after the start (nil fields are left alone).
     public func updateSource(command: String?, gitCommit: String?, run: RunHandle) throws {
         guard command != nil || gitCommit != nil else { return }
-        try writeImmediate { db in
-            try db.execute(sql: "UPDATE runs SET command = COALESCE(?, command), git_commit = COALESCE(?, git_commit) WHERE id = ?",
-                           arguments: [command, gitCommit, run.rowID])
-        }
+        try writeImmediate { db in try updateSource(command: command, gitCommit: gitCommit, run: run, in: db) }
+    }
+
+    func updateSource(command: String?, gitCommit: String?, run: RunHandle, in db: Database) throws {
+        guard command != nil || gitCommit != nil else { return }
+        try db.execute(sql: "UPDATE runs SET command = COALESCE(?, command), git_commit = COALESCE(?, git_commit) WHERE id = ?",
+                       arguments: [command, gitCommit, run.rowID])
     }
 
     /// Sets the parent run (by full id); false when no run has that id.
     @discardableResult
     public func setParent(_ parentID: String, run: RunHandle) throws -> Bool {
-        try writeImmediate { db in
-            guard let parent = try Int64.fetchOne(db, sql: "SELECT id FROM runs WHERE uuid = ?", arguments: [parentID.lowercased()]),
-                  parent != run.rowID else { return false }
-            try db.execute(sql: "UPDATE runs SET parent_run_id = ? WHERE id = ?", arguments: [parent, run.rowID])
-            return true
-        }
+        try writeImmediate { db in try setParent(parentID, run: run, in: db) }
+    }
+
+    func setParent(_ parentID: String, run: RunHandle, in db: Database) throws -> Bool {
+        guard let parent = try Int64.fetchOne(db, sql: "SELECT id FROM runs WHERE uuid = ?", arguments: [parentID.lowercased()]),
+              parent != run.rowID else { return false }
+        try db.execute(sql: "UPDATE runs SET parent_run_id = ? WHERE id = ?", arguments: [parent, run.rowID])
+        return true
     }
 
     /// Puts a FAILED run whose reason starts with `reasonPrefix` back to RUNNING (no end time, no
@@ -95,13 +102,15 @@ extension DeckStore {
     /// False when the run is in any other state.
     @discardableResult
     public func reviveRun(_ run: RunHandle, reasonPrefix: String) throws -> Bool {
-        try writeImmediate { db in
-            try db.execute(sql: """
-                UPDATE runs SET status = 'RUNNING', status_reason = NULL, end_time = NULL
-                WHERE id = ? AND status = 'FAILED' AND substr(status_reason, 1, ?) = ?
-                """, arguments: [try row(of: run, in: db), reasonPrefix.count, reasonPrefix])
-            return db.changesCount > 0
-        }
+        try writeImmediate { db in try reviveRun(run, reasonPrefix: reasonPrefix, in: db) }
+    }
+
+    func reviveRun(_ run: RunHandle, reasonPrefix: String, in db: Database) throws -> Bool {
+        try db.execute(sql: """
+            UPDATE runs SET status = 'RUNNING', status_reason = NULL, end_time = NULL
+            WHERE id = ? AND status = 'FAILED' AND substr(status_reason, 1, ?) = ?
+            """, arguments: [try row(of: run, in: db), reasonPrefix.count, reasonPrefix])
+        return db.changesCount > 0
     }
 
     /// The run with exactly this id (no prefix or name lookup), or nil.

@@ -11,7 +11,7 @@ extension DeckStore {
     func experimentID(named name: String, in db: Database) throws -> Int64 {
         let find = try db.cachedStatement(sql: "SELECT id FROM experiments WHERE name = ?")
         if let id = try Int64.fetchOne(find, arguments: [name]) { return id }
-        try db.execute(sql: "INSERT INTO experiments(name, created_at) VALUES (?, ?)", arguments: [name, Date().timeIntervalSince1970])
+        try db.cachedStatement(sql: "INSERT INTO experiments(name, created_at) VALUES (?, ?)").execute(arguments: [name, Date().timeIntervalSince1970])
         return db.lastInsertedRowID
     }
 
@@ -31,54 +31,77 @@ extension DeckStore {
         let experiment = try experimentID(named: start.experiment, in: db)
         var parentRow: Int64?
         if let parent = start.lineage.parentRunID {
-            parentRow = try Int64.fetchOne(db, sql: "SELECT id FROM runs WHERE uuid = ?", arguments: [parent])
+            parentRow = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM runs WHERE uuid = ?"), arguments: [parent])
         }
         let insert = try db.cachedStatement(sql: """
             INSERT INTO runs(uuid, name, experiment_id, status, start_time, command, pipeline, owner_pid, owner_token,
                              owner_host, heartbeat, dataset_version, code_hash, git_commit, git_dirty, parent_run_id, trigger)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
-        try insert.execute(arguments: [uuid, start.name ?? RunNames.random(), experiment, start.status.rawValue, now,
-                             start.command, start.pipeline, start.owner?.pid, start.owner?.token, start.owner?.host,
-                             start.owner == nil ? nil : now, start.lineage.datasetVersion, start.lineage.codeHash,
-                             start.lineage.gitCommit, start.lineage.gitDirty, parentRow, start.lineage.trigger])
+        // 17 placeholders, 17 values: bound without GRDB's validation pass (see `insertRows`).
+        insert.setUncheckedArguments([uuid, start.name ?? RunNames.random(), experiment, start.status.rawValue, now,
+                                      start.command, start.pipeline, start.owner?.pid, start.owner?.token, start.owner?.host,
+                                      start.owner == nil ? nil : now, start.lineage.datasetVersion, start.lineage.codeHash,
+                                      start.lineage.gitCommit, start.lineage.gitDirty, parentRow, start.lineage.trigger])
+        try insert.execute()
         let row = db.lastInsertedRowID
         let handle = RunHandle(rowID: row, id: uuid)
-        // A new run has no params, tags or series yet: each goes in with one multi-row INSERT.
-        try insertRows(table: "params", columns: "run_id, key_id, value",
-                       rows: try start.params.map { [row, try keyCache.id(for: $0.key, in: db), $0.value] }, in: db)
-        try insertRows(table: "tags", columns: "run_id, key_id, value",
-                       rows: try start.tags.map { [row, try keyCache.id(for: $0.key, in: db), $0.value] }, in: db)
+        // A new run has no params, tags or series yet: each goes in with one multi-row INSERT,
+        // its arguments in one flat array (no array per row).
+        var values: [DatabaseValueConvertible?] = []
+        values.reserveCapacity(3 * start.params.count)
+        for (key, value) in start.params { values.append(row); values.append(try keyCache.id(for: key, in: db)); values.append(value) }
+        try insertRows(table: "params", columns: "run_id, key_id, value", width: 3, values: values, in: db)
+        values.removeAll(keepingCapacity: true)
+        for (key, value) in start.tags { values.append(row); values.append(try keyCache.id(for: key, in: db)); values.append(value) }
+        try insertRows(table: "tags", columns: "run_id, key_id, value", width: 3, values: values, in: db)
+        guard !start.metrics.isEmpty else { return handle }
         var byKey: [String: [SeriesPoint]] = [:]
         for p in start.metrics { byKey[p.key, default: []].append(SeriesPoint(step: p.step, value: p.value, timestamp: p.timestamp)) }
-        var summaries: [[DatabaseValueConvertible?]] = [], chunks: [[DatabaseValueConvertible?]] = []
+        var summaries: [DatabaseValueConvertible?] = [], chunks: [DatabaseValueConvertible?] = []
+        summaries.reserveCapacity(9 * byKey.count)
+        chunks.reserveCapacity(5 * byKey.count)
         for (key, series) in byKey {
             let keyID = try keyCache.id(for: key, in: db)
             let summary = SeriesSummary(series)
-            summaries.append([row, keyID, summary.last, summary.lastStep, summary.lastTime, summary.min, summary.max, series.count, 1])
-            chunks.append([row, keyID, 1, series.count, MetricChunkCodec.encode(series)])
+            summaries += [row, keyID, summary.last, summary.lastStep, summary.lastTime, summary.min, summary.max, series.count, 1]
+            chunks += [row, keyID, 1, series.count, MetricChunkCodec.encode(series)]
         }
-        try insertRows(table: "metric_summary", columns: "run_id, key_id, last, last_step, last_time, min, max, count, chunks", rows: summaries, in: db)
-        try insertRows(table: "metric_chunks", columns: "run_id, key_id, seq, count, points", rows: chunks, in: db)
+        try insertRows(table: "metric_summary", columns: "run_id, key_id, last, last_step, last_time, min, max, count, chunks",
+                       width: 9, values: summaries, in: db)
+        try insertRows(table: "metric_chunks", columns: "run_id, key_id, seq, count, points", width: 5, values: chunks, in: db)
         return handle
     }
 
-    /// One `INSERT INTO table (columns) VALUES (…), (…)` for all `rows` (cached per row count).
-    func insertRows(table: String, columns: String, rows: [[DatabaseValueConvertible?]], in db: Database) throws {
-        guard let width = rows.first?.count else { return }
-        let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
-        let statement = try db.cachedStatement(sql: "INSERT INTO \(table)(\(columns)) VALUES " + Array(repeating: tuple, count: rows.count).joined(separator: ","))
-        try statement.execute(arguments: StatementArguments(rows.flatMap { $0 }))
+    /// One `INSERT INTO table (columns) VALUES (…), (…)` for `values`, `width` to a row (the
+    /// statement is cached per row count). The SQL has exactly one placeholder per value, so the
+    /// arguments are bound without GRDB's validation pass (a tenth of a run's instructions);
+    /// `setUncheckedArguments` resets the statement, which cannot fail here since GRDB drops a
+    /// statement whose execution failed from its cache.
+    func insertRows(table: String, columns: String, width: Int, values: [DatabaseValueConvertible?], in db: Database) throws {
+        guard width > 0, !values.isEmpty else { return }
+        precondition(values.count % width == 0, "\(values.count) values do not make rows of \(width)")
+        let tuple = "(" + String(repeating: "?,", count: width - 1) + "?)"
+        let rows = values.count / width
+        let sql = "INSERT INTO \(table)(\(columns)) VALUES " + tuple + String(repeating: "," + tuple, count: rows - 1)
+        let statement = try db.cachedStatement(sql: sql)
+        statement.setUncheckedArguments(StatementArguments(values))
+        try statement.execute()
     }
 
     /// 32 random hex digits.
     static func newRunID() -> String {
         var g = SystemRandomNumberGenerator()
-        let a = g.next() as UInt64, b = g.next() as UInt64
-        let hex = String(a, radix: 16) + "|" + String(b, radix: 16)
-        let parts = hex.split(separator: "|").map { String(repeating: "0", count: 16 - $0.count) + $0 }
-        return parts.joined()
+        let halves = [g.next() as UInt64, g.next() as UInt64]
+        return String(unsafeUninitializedCapacity: 32) { out in
+            for (h, half) in halves.enumerated() {
+                for i in 0..<16 { out[h * 16 + i] = hexDigits[Int((half >> UInt64(60 - 4 * i)) & 0xF)] }
+            }
+            return 32
+        }
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Records params; a param that is already set must keep its value.
     public func logParams(_ params: [String: String], run: RunHandle) throws {
@@ -116,13 +139,18 @@ extension DeckStore {
     /// (last by step, min, max, count) that the runs table filters and sorts on.
     public func logMetrics(_ points: [MetricPoint], run: RunHandle) throws {
         guard !points.isEmpty else { return }
+        for key in Set(points.map(\.key)) { try Self.validateKey(key) }
+        try writeImmediate { db in try appendMetrics(points, run: run, in: db) }
+    }
+
+    /// ``logMetrics(_:run:)`` inside an open transaction (keys are validated here too).
+    func appendMetrics(_ points: [MetricPoint], run: RunHandle, in db: Database) throws {
+        guard !points.isEmpty else { return }
         var byKey: [String: [SeriesPoint]] = [:]
         for p in points { byKey[p.key, default: []].append(SeriesPoint(step: p.step, value: p.value, timestamp: p.timestamp)) }
         for key in byKey.keys { try Self.validateKey(key) }
-        try writeImmediate { db in
-            let runRow = try row(of: run, in: db)
-            for (key, series) in byKey { try appendSeries(series, key: key, run: runRow, in: db) }
-        }
+        let runRow = try row(of: run, in: db)
+        for (key, series) in byKey { try appendSeries(series, key: key, run: runRow, in: db) }
     }
 
     /// SQL: whether the batch's latest point (`excluded`) is later than the stored one by ``LatestPoint``.

@@ -13,10 +13,21 @@ public struct ProcessIdentity: Sendable, Equatable {
 
     public init(pid: Int32, token: String, host: String) { self.pid = pid; self.token = token; self.host = host }
 
-    /// The identity of the calling process.
+    /// The identity of the calling process. Its start time is read from `/proc` once per pid
+    /// (a process's start time never changes; a forked child has another pid and reads its own):
+    /// `RunStart` asks for it for every run, and reading `/proc` cost four system calls a run.
     public static var current: ProcessIdentity {
         let pid = getpid()
-        return ProcessIdentity(pid: pid, token: token(of: pid) ?? "", host: hostName)
+        return ProcessIdentity(pid: pid, token: ownToken(pid), host: hostName)
+    }
+
+    private static let ownTokenCache = OwnTokenCache()
+
+    private static func ownToken(_ pid: Int32) -> String {
+        if let cached = ownTokenCache.token(for: pid) { return cached }
+        let token = token(of: pid) ?? ""
+        if !token.isEmpty { ownTokenCache.store(token, for: pid) }
+        return token
     }
 
     /// The identity of a live process on this machine (pid and start time), nil when there is none.
@@ -59,5 +70,21 @@ public struct ProcessIdentity: Sendable, Equatable {
     public var isAlive: Bool {
         guard let now = ProcessIdentity.token(of: pid) else { return false }
         return token.isEmpty || now == token
+    }
+}
+
+/// The calling process's `BOOT_ID:START_TICKS`, remembered with the pid it belongs to.
+private final class OwnTokenCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pid: Int32 = 0
+    private var token = ""
+
+    func token(for pid: Int32) -> String? {
+        lock.lock(); defer { lock.unlock() }
+        return pid == self.pid ? token : nil
+    }
+
+    func store(_ token: String, for pid: Int32) {
+        lock.lock(); self.pid = pid; self.token = token; lock.unlock()
     }
 }

@@ -32,6 +32,8 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
     /// The database refused an operation for a reason without a sentence of its own (a broken
     /// constraint, an internal SQLite error); `category` says which kind of failure it is.
     case databaseFailed(path: String, reason: String, category: ErrorCategory)
+    /// An environment setting has a value MLDeck cannot use.
+    case invalidSetting(key: String, value: String, expected: String)
 
     /// How to recover from a missing, empty or foreign database, without deleting anything.
     static let recovery = "Restore .mldeck/mldeck.sqlite from a backup (with its -wal file, if there is one). To start over with an empty store, move the old folder aside (`mv .mldeck .mldeck.broken`) and run `mldeck init`; the objects in .mldeck.broken/objects stay readable."
@@ -66,6 +68,8 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
             return "cannot write the workspace database \(path): \(reason); nothing of this operation was recorded"
         case .databaseFailed(let path, let reason, _):
             return "the workspace database \(path) refused the operation: \(reason)"
+        case .invalidSetting(let key, let value, let expected):
+            return "\(key)=\(value) is not valid: expected \(expected)"
         }
     }
 }
@@ -80,6 +84,7 @@ extension WorkspaceError: CategorizedError {
         case .databaseMissing, .databaseEmpty, .notADatabase, .databaseCorrupt, .damagedRecord: return .corrupt
         case .newerSchema, .networkFileSystem, .cannotOpen, .readOnly, .writeFailed: return .unavailable
         case .databaseFailed(_, _, let category): return category
+        case .invalidSetting: return .invalidArgument
         }
     }
 }
