@@ -14,8 +14,16 @@ public struct JSONText: Sendable {
     public static func number(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }
 
     public mutating func raw(_ s: String) { text += s }
-    public mutating func string(_ s: String) { text += Self.quoted(s) }
-    public mutating func key(_ k: String) { text += Self.quoted(k); text += ":" }
+    /// Appends `s` as a JSON string (in place: no intermediate string for the usual plain text).
+    public mutating func string(_ s: String) {
+        if JSONStringLiteral.isPlain(s) {
+            text.append("\""); text.append(s); text.append("\"")
+        } else {
+            text += Self.quoted(s)
+        }
+    }
+
+    public mutating func key(_ k: String) { string(k); text.append(":") }
 
     /// `["a","b"]`.
     public mutating func strings(_ values: [String]) {

@@ -138,7 +138,19 @@ public struct JSONParser {
 
     private mutating func string() throws(JSONSyntaxError) -> String {
         i += 1
-        var out: [UInt8] = []
+        // Fast path: a string without escapes is one slice of the body.
+        let start = i
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") {
+                i += 1
+                guard let text = String(validating: bytes[start..<(i - 1)], as: UTF8.self) else { throw fail("a string is not valid UTF-8") }
+                return text
+            }
+            if c == UInt8(ascii: "\\") || c < 0x20 { break }
+            i += 1
+        }
+        var out = Array(bytes[start..<i])
         while true {
             guard i < bytes.count else { throw fail("unexpected end of the body (a string is not closed)") }
             let c = bytes[i]
@@ -219,6 +231,13 @@ public struct JSONParser {
             let e = i
             while i < bytes.count, (0x30...0x39).contains(bytes[i]) { i += 1 }
             guard i > e else { throw fail("expected a digit in the exponent") }
+        }
+        if i - start <= 15, let first = bytes[start...].first, first == UInt8(ascii: "-") || (0x30...0x39).contains(first),
+           !bytes[start..<i].contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+            // An integer of at most 15 characters is exact as a Double: no text round trip.
+            var v: Int64 = 0
+            for c in bytes[(bytes[start] == UInt8(ascii: "-") ? start + 1 : start)..<i] { v = v * 10 + Int64(c - 0x30) }
+            return .number(bytes[start] == UInt8(ascii: "-") ? -Double(v) : Double(v))
         }
         let text = String(decoding: bytes[start..<i], as: UTF8.self)
         guard let v = Double(text) else { i = start; throw fail("not a number") }

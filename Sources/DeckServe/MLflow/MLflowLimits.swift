@@ -16,6 +16,9 @@ enum MLflowLimits {
     /// Refuses an empty or over-long key, or one with characters MLflow refuses (`..`, a leading `/`).
     static func checkKey(_ key: String, what: String) throws(MLflowError) {
         guard !key.isEmpty else { throw .invalid("Invalid \(what) name: ''. Names may not be empty.") }
+        let bytes = key.utf8
+        // The common key (short, no '.' or '/') is settled without counting characters or splitting.
+        if bytes.count <= Self.key && !bytes.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "/") }) { return }
         guard key.count <= Self.key else {
             throw .invalid("\(what.capitalized) '\(key.prefix(40))…' had length \(key.count), which exceeded length limit of \(Self.key)")
         }

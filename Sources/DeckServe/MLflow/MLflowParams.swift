@@ -61,6 +61,7 @@ public struct MLflowParams: Sendable {
             guard n == n.rounded(), abs(n) < 9.2e18 else { throw .invalid("Invalid value \(n) for parameter '\(key)': expected an integer") }
             return Int64(n)
         case .string(let s):
+            if let v = Int64(s) { return v }  // the usual case: protobuf's JSON writes int64 as a plain digit string
             guard let v = Int64(s.trimmingCharacters(in: .whitespaces)) else { throw .invalid("Invalid value '\(s.prefix(40))' for parameter '\(key)': expected an integer") }
             return v
         case .some(let v): throw .invalid("Invalid value for parameter '\(key)': expected an integer, got \(v.kindName)")
@@ -83,6 +84,7 @@ public struct MLflowParams: Sendable {
         case "Infinity", "inf", "+Infinity": return .infinity
         case "-Infinity", "-inf": return -.infinity
         default:
+            if let v = Double(s) { return v }
             guard let v = Double(s.trimmingCharacters(in: .whitespaces)) else { throw .invalid("Invalid value '\(s.prefix(40))' for parameter '\(key)': expected a number") }
             return v
         }

@@ -46,6 +46,9 @@ public final class MLflowServer: Sendable {
                 } else {
                     params = try MLflowParams(body: try await RequestBodyReader.bytes(of: request, limit: limit))
                 }
+                if request.method == .post, MLflowService.loggingEndpoints.contains(endpoint) {
+                    return Self.json(try await service.handleLogging(endpoint, params: params))
+                }
                 return Self.json(try service.handle(endpoint, method: request.method.rawValue, params: params))
             } catch let error as MLflowError {
                 throw error.httpError

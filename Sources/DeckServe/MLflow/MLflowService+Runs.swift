@@ -4,8 +4,7 @@ import Foundation
 extension MLflowService {
     /// The run a request names (`run_id`, or the older `run_uuid`), by its exact id.
     func run(_ p: MLflowParams) throws -> RunRecord {
-        let id = try p.string("run_id") ?? p.string("run_uuid") ?? ""
-        guard !id.isEmpty else { throw MLflowError.invalid("Missing value for required parameter 'run_id'. See the API docs for more information about request parameters.") }
+        let id = try Self.runID(p)
         guard let run = try store.runRecord(exactID: id) else { throw MLflowError.runNotFound(id) }
         return try noteCall(run)
     }
@@ -114,90 +113,12 @@ extension MLflowService {
         return "{}"
     }
 
-    func logMetric(_ p: MLflowParams) throws -> String {
-        let handle = try activeRun(p)
-        try store.logMetrics([try Self.metricPoint(p)], run: handle)
-        return "{}"
-    }
-
-    static func metricPoint(_ p: MLflowParams) throws -> MetricPoint {
-        let key = try p.required("key")
-        try MLflowLimits.checkKey(key, what: "metric")
-        guard let value = try p.double("value") else { throw MLflowError.invalid("Missing value for required parameter 'value'.") }
-        guard let timestamp = try p.int64("timestamp") else { throw MLflowError.invalid("Missing value for required parameter 'timestamp'.") }
-        return MetricPoint(key: key, value: value, step: try p.int64("step") ?? 0, timestamp: Double(timestamp) / 1000)
-    }
-
-    func logParam(_ p: MLflowParams) throws -> String {
-        let handle = try activeRun(p)
-        let key = try p.required("key")
-        try MLflowLimits.checkKey(key, what: "param")
-        let value = MLflowLimits.truncated(try p.string("value") ?? "", to: MLflowLimits.paramValue)
-        try writeParams([key: value], run: handle)
-        return "{}"
-    }
-
-    /// Params with MLflow's message when one would change.
-    func writeParams(_ params: [String: String], run: RunHandle) throws {
-        do {
-            try store.logParams(params, run: run)
-        } catch TrackingError.paramChanged(_, let key, let old, let new) {
-            throw MLflowError.invalid("Changing param values is not allowed. Param with key='\(key)' was already logged with value='\(old)' for run ID='\(run.id)'. Attempted logging new value '\(new)'.")
-        }
-    }
-
-    func setTag(_ p: MLflowParams) throws -> String {
-        let handle = try activeRun(p)
-        let key = try p.required("key")
-        try MLflowLimits.checkKey(key, what: "tag")
-        try writeTags([key: MLflowLimits.truncated(try p.string("value") ?? "", to: MLflowLimits.tagValue)], run: handle)
-        return "{}"
-    }
-
-    /// Tags, with MLflow's system tags carried onto the run's lineage.
-    func writeTags(_ tags: [String: String], run: RunHandle) throws {
-        try store.setTags(tags, run: run)
-        if let name = tags["mlflow.runName"], !name.isEmpty { try store.renameRun(run, to: name) }
-        if let parent = tags["mlflow.parentRunId"] { try store.setParent(parent, run: run) }
-        try store.updateSource(command: tags["mlflow.source.name"], gitCommit: tags["mlflow.source.git.commit"], run: run)
-    }
-
     func deleteTag(_ p: MLflowParams) throws -> String {
         let handle = try activeRun(p)
         let key = try p.required("key")
         guard try store.deleteTag(key, run: handle) else {
             throw MLflowError.notFound("No tag with name: \(key) in run with id \(handle.id)")
         }
-        return "{}"
-    }
-
-    func logBatch(_ p: MLflowParams) throws -> String {
-        let handle = try activeRun(p)
-        let metrics = try p.objects("metrics"), params = try p.objects("params"), tags = try p.objects("tags")
-        if metrics.count > MLflowLimits.batchMetrics || params.count > MLflowLimits.batchParams || tags.count > MLflowLimits.batchTags
-            || metrics.count + params.count + tags.count > MLflowLimits.batchTotal {
-            throw MLflowError.invalid("A batch logging request can contain at most \(MLflowLimits.batchMetrics) metrics, \(MLflowLimits.batchParams) params and \(MLflowLimits.batchTags) tags (\(MLflowLimits.batchTotal) in all); got \(metrics.count) metrics, \(params.count) params and \(tags.count) tags")
-        }
-        var paramValues: [String: String] = [:]
-        for param in params {
-            let key = try param.required("key")
-            try MLflowLimits.checkKey(key, what: "param")
-            let value = MLflowLimits.truncated(try param.string("value") ?? "", to: MLflowLimits.paramValue)
-            if let earlier = paramValues[key], earlier != value {
-                throw MLflowError.invalid("Duplicate parameter keys have been submitted: key '\(key)' with values '\(earlier)' and '\(value)'")
-            }
-            paramValues[key] = value
-        }
-        var tagValues: [String: String] = [:]
-        for tag in tags {
-            let key = try tag.required("key")
-            try MLflowLimits.checkKey(key, what: "tag")
-            tagValues[key] = MLflowLimits.truncated(try tag.string("value") ?? "", to: MLflowLimits.tagValue)
-        }
-        let points = try metrics.map { try Self.metricPoint($0) }
-        try writeParams(paramValues, run: handle)
-        if !tagValues.isEmpty { try writeTags(tagValues, run: handle) }
-        try store.logMetrics(points, run: handle)
         return "{}"
     }
 }

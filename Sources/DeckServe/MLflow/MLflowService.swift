@@ -13,6 +13,8 @@ public final class MLflowService: @unchecked Sendable {
     let loggedModels = LoggedModelState()
     /// Seconds without a call after which a RUNNING MLflow run is marked FAILED (nil: never).
     public let inactiveAfter: Double?
+    /// The writer that groups concurrent logging calls into shared transactions (``handleLogging(_:params:)``).
+    let committer: GroupCommit
 
     /// The name MLflow's experiment "0" stands for.
     public static let defaultExperiment = "Default"
@@ -20,10 +22,13 @@ public final class MLflowService: @unchecked Sendable {
     public init(store: DeckStore, inactiveAfter: Double? = nil) throws {
         self.store = store
         self.inactiveAfter = inactiveAfter
+        committer = GroupCommit(store: store)
         if try store.experimentRecord(named: Self.defaultExperiment) == nil {
             try store.ensureExperiment(named: Self.defaultExperiment)
         }
     }
+
+    deinit { committer.stop() }
 
     /// The endpoints, by path after `/api/2.0/mlflow/`.
     public static let endpoints: Set<String> = [
@@ -70,11 +75,8 @@ public final class MLflowService: @unchecked Sendable {
             case "runs/update": return try updateRun(params)
             case "runs/delete": return try setRunDeleted(params, true)
             case "runs/restore": return try setRunDeleted(params, false)
-            case "runs/log-metric": return try logMetric(params)
-            case "runs/log-parameter": return try logParam(params)
-            case "runs/set-tag": return try setTag(params)
+            case "runs/log-metric", "runs/log-parameter", "runs/set-tag", "runs/log-batch": return try log(endpoint, params)
             case "runs/delete-tag": return try deleteTag(params)
-            case "runs/log-batch": return try logBatch(params)
             case "runs/search": return try searchRuns(params)
             case "runs/log-inputs", "runs/outputs": _ = try activeRun(params); return "{}"
             case "metrics/get-history": return try metricHistory(params)

@@ -2,11 +2,14 @@
 /// text directly (the endpoint's answers, the prediction log's rows): quotes, backslashes and
 /// control characters escaped, everything else kept as is.
 public enum JSONStringLiteral {
+    /// True when `s` needs no escape inside a JSON string (no control character, `"` or `\\`).
+    public static func isPlain(_ s: String) -> Bool {
+        !s.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+    }
+
     /// `s` as a quoted JSON string (`"a\"b"`).
     public static func quoted(_ s: String) -> String {
-        var plain = true
-        for u in s.utf8 where u < 0x20 || u == 0x22 || u == 0x5C { plain = false; break }
-        if plain { return "\"" + s + "\"" }
+        if isPlain(s) { return "\"" + s + "\"" }
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

@@ -42,58 +42,102 @@ extension DeckStore {
         try readMapped { db in try Int64.fetchOne(db, sql: "SELECT 1 FROM runs WHERE uuid = ?", arguments: [id.lowercased()]) != nil }
     }
 
-    /// Records `run` in one transaction: the run, its params, tags, metric histories and artifact
-    /// rows (whose objects must already be durable), and its parent when that is already there
-    /// (``linkParentsByTag()`` links children imported before their parent). Returns
-    /// false, writing nothing, when a run with that id is already there (imports are idempotent).
+    /// Which of `ids` (any case) are already runs in the workspace, lower-cased; one query per 500 ids.
+    public func existingRunIDs(_ ids: [String]) throws -> Set<String> {
+        let lowered = ids.map { $0.lowercased() }
+        return try readMapped { db in
+            var found = Set<String>()
+            for start in stride(from: 0, to: lowered.count, by: 500) {
+                let part = Array(lowered[start..<min(start + 500, lowered.count)])
+                let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+                found.formUnion(try String.fetchAll(db, sql: "SELECT uuid FROM runs WHERE uuid IN (\(marks))", arguments: StatementArguments(part)))
+            }
+            return found
+        }
+    }
+
+    /// Records `run` in one transaction (see ``importRuns(_:)``); false, writing nothing, when a
+    /// run with that id is already there.
     @discardableResult
     public func importRun(_ run: ImportedRun) throws -> Bool {
-        let id = run.id.lowercased()
-        guard id.utf8.count == 32, id.allSatisfy(\.isHexDigit) else { throw TrackingError.runNotFound(run.id) }
-        for key in run.params.keys { try Self.validateKey(key) }
-        for key in run.tags.keys { try Self.validateKey(key) }
-        for point in run.metrics { try Self.validateKey(point.key) }
-        for artifact in run.artifacts where !objects.contains(artifact.object) {
-            throw ObjectStoreError.missing(artifact.object, path: objects.path(of: artifact.object))
+        try importRuns([run])[0]
+    }
+
+    /// Records `runs` in one write transaction, each whole: the run, its params, tags, metric
+    /// histories and artifact rows (whose objects must already be durable), and its parent when
+    /// that is already there or earlier in `runs` (``linkParentsByTag()`` links children imported
+    /// before their parent). A run whose id is already in the workspace is left as it is (false
+    /// at its index), so imports are idempotent; a killed transaction leaves none of `runs`.
+    public func importRuns(_ runs: [ImportedRun]) throws -> [Bool] {
+        guard !runs.isEmpty else { return [] }
+        var ids: [String] = []
+        ids.reserveCapacity(runs.count)
+        for run in runs {
+            let id = run.id.lowercased()
+            guard id.utf8.count == 32, id.allSatisfy(\.isHexDigit) else { throw TrackingError.runNotFound(run.id) }
+            for key in run.params.keys { try Self.validateKey(key) }
+            for key in run.tags.keys { try Self.validateKey(key) }
+            for point in run.metrics { try Self.validateKey(point.key) }
+            for artifact in run.artifacts where !objects.contains(artifact.object) {
+                throw ObjectStoreError.missing(artifact.object, path: objects.path(of: artifact.object))
+            }
+            ids.append(id)
         }
-        let inserted = try writeImmediate { db -> Bool in
-            if try Int64.fetchOne(db, sql: "SELECT 1 FROM runs WHERE uuid = ?", arguments: [id]) != nil { return false }
-            let experiment = try experimentID(named: run.experiment, in: db)
-            var parentRow: Int64?
-            if let parent = run.parentID?.lowercased() {
-                parentRow = try Int64.fetchOne(db, sql: "SELECT id FROM runs WHERE uuid = ?", arguments: [parent])
+        let inserted = try writeImmediate { db -> [Bool] in
+            var experiments: [String: Int64] = [:]
+            var done: [Bool] = []
+            done.reserveCapacity(runs.count)
+            for (run, id) in zip(runs, ids) {
+                let experiment: Int64
+                if let known = experiments[run.experiment] { experiment = known } else {
+                    experiment = try experimentID(named: run.experiment, in: db)
+                    experiments[run.experiment] = experiment
+                }
+                done.append(try insertImported(run, id: id, experiment: experiment, in: db))
             }
-            try db.execute(sql: """
-                INSERT INTO runs(uuid, name, experiment_id, status, start_time, end_time, command, deleted, git_commit, parent_run_id)
-                VALUES (?,?,?,?,?,?,?,?,?,?)
-                """, arguments: [id, run.name, experiment, run.status.rawValue, run.startTime, run.endTime, run.command,
-                                 run.deleted, run.gitCommit, parentRow])
-            let row = db.lastInsertedRowID
-            try insertRows(table: "params", columns: "run_id, key_id, value",
-                           rows: try run.params.map { [row, try keyCache.id(for: $0.key, in: db), $0.value] }, in: db)
-            try insertRows(table: "tags", columns: "run_id, key_id, value",
-                           rows: try run.tags.map { [row, try keyCache.id(for: $0.key, in: db), $0.value] }, in: db)
-            var byKey: [String: [SeriesPoint]] = [:]
-            for p in run.metrics { byKey[p.key, default: []].append(SeriesPoint(step: p.step, value: p.value, timestamp: p.timestamp)) }
-            for (key, series) in byKey {
-                let keyID = try keyCache.id(for: key, in: db)
-                let summary = SeriesSummary(series)
-                try db.cachedStatement(sql: """
-                    INSERT INTO metric_summary(run_id, key_id, last, last_step, last_time, min, max, count, chunks) VALUES (?,?,?,?,?,?,?,?,1)
-                    """).execute(arguments: [row, keyID, summary.last, summary.lastStep, summary.lastTime, summary.min, summary.max, series.count])
-                try db.cachedStatement(sql: "INSERT INTO metric_chunks(run_id, key_id, seq, count, points) VALUES (?,?,1,?,?)")
-                    .execute(arguments: [row, keyID, series.count, MetricChunkCodec.encode(series)])
-            }
-            let now = Date().timeIntervalSince1970
-            for artifact in run.artifacts {
-                try db.execute(sql: "INSERT INTO artifacts(run_id, path, object, size, created_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
-                               arguments: [row, artifact.path, artifact.object.hex, artifact.size, run.endTime ?? now])
-            }
-            Failpoint.hit("mlflow-import.before-commit")
-            return true
+            if done.contains(true) { Failpoint.hit("mlflow-import.before-commit") }
+            return done
         }
-        if inserted { Failpoint.hit("mlflow-import.after-commit") }
+        if inserted.contains(true) { Failpoint.hit("mlflow-import.after-commit") }
         return inserted
+    }
+
+    /// One imported run inside the open transaction; false when its id is already there.
+    private func insertImported(_ run: ImportedRun, id: String, experiment: Int64, in db: Database) throws -> Bool {
+        let find = try db.cachedStatement(sql: "SELECT id FROM runs WHERE uuid = ?")
+        if try Int64.fetchOne(find, arguments: [id]) != nil { return false }
+        var parentRow: Int64?
+        if let parent = run.parentID?.lowercased() { parentRow = try Int64.fetchOne(find, arguments: [parent]) }
+        try db.cachedStatement(sql: """
+            INSERT INTO runs(uuid, name, experiment_id, status, start_time, end_time, command, deleted, git_commit, parent_run_id)
+            VALUES (?,?,?,?,?,?,?,?,?,?)
+            """).execute(arguments: [id, run.name, experiment, run.status.rawValue, run.startTime, run.endTime, run.command,
+                                     run.deleted, run.gitCommit, parentRow])
+        let row = db.lastInsertedRowID
+        try insertRows(table: "params", columns: "run_id, key_id, value", width: 3,
+                       values: try run.params.flatMap { [row, try keyCache.id(for: $0.key, in: db), $0.value] as [DatabaseValueConvertible?] }, in: db)
+        try insertRows(table: "tags", columns: "run_id, key_id, value", width: 3,
+                       values: try run.tags.flatMap { [row, try keyCache.id(for: $0.key, in: db), $0.value] as [DatabaseValueConvertible?] }, in: db)
+        var byKey: [String: [SeriesPoint]] = [:]
+        for p in run.metrics { byKey[p.key, default: []].append(SeriesPoint(step: p.step, value: p.value, timestamp: p.timestamp)) }
+        var summaries: [DatabaseValueConvertible?] = [], chunks: [DatabaseValueConvertible?] = []
+        for (key, series) in byKey {
+            let keyID = try keyCache.id(for: key, in: db)
+            let summary = SeriesSummary(series)
+            summaries += [row, keyID, summary.last, summary.lastStep, summary.lastTime, summary.min, summary.max, series.count, 1] as [DatabaseValueConvertible?]
+            chunks += [row, keyID, 1, series.count, MetricChunkCodec.encode(series)] as [DatabaseValueConvertible?]
+        }
+        try insertRows(table: "metric_summary", columns: "run_id, key_id, last, last_step, last_time, min, max, count, chunks", width: 9,
+                       values: summaries, in: db)
+        try insertRows(table: "metric_chunks", columns: "run_id, key_id, seq, count, points", width: 5, values: chunks, in: db)
+        if !run.artifacts.isEmpty {
+            let now = Date().timeIntervalSince1970
+            let insert = try db.cachedStatement(sql: "INSERT INTO artifacts(run_id, path, object, size, created_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING")
+            for artifact in run.artifacts {
+                try insert.execute(arguments: [row, artifact.path, artifact.object.hex, artifact.size, run.endTime ?? now])
+            }
+        }
+        return true
     }
 
     /// Links every run without a parent whose `mlflow.parentRunId` tag names a run now in the

@@ -77,6 +77,51 @@ final class MLflowServiceTests: XCTestCase {
         XCTAssertEqual(try workspace.store.runRecord(exactID: child)?.name, "renamed")
     }
 
+    /// Through the group commit (what `mldeck server` does for logging calls), concurrent requests:
+    /// each answered for itself — the first param value wins, every other request that would change
+    /// it gets MLflow's 400, a deleted or missing run its own error — and every accepted point is kept.
+    func testGroupedLoggingCallsAnswerEachRequestForItself() async throws {
+        let run = try createRun()
+        let deleted = try createRun()
+        _ = try call("runs/delete", "{\"run_id\": \"\(deleted)\"}")
+        let service = self.service!
+        func send(_ endpoint: String, _ body: String) async -> MLflowError? {
+            do { _ = try await service.handleLogging(endpoint, params: try MLflowParams(body: Array(body.utf8))); return nil } catch { return error }
+        }
+        let answers = await withTaskGroup(of: (Int, MLflowError?).self) { group -> [Int: MLflowError?] in
+            for i in 0..<60 {
+                group.addTask {
+                    switch i % 3 {
+                    case 0: return (i, await send("runs/log-parameter", "{\"run_id\": \"\(run)\", \"key\": \"lr\", \"value\": \"\(i == 0 ? "0.1" : "0.\(i)")\"}"))
+                    case 1: return (i, await send("runs/log-metric", "{\"run_id\": \"\(run)\", \"key\": \"loss\", \"value\": \(i), \"timestamp\": \"1700000000000\", \"step\": \"\(i)\"}"))
+                    default: return (i, await send("runs/log-batch", "{\"run_id\": \"\(i == 2 ? deleted : i == 5 ? String(repeating: "f", count: 32) : run)\", \"metrics\": [{\"key\": \"acc\", \"value\": 0.5, \"timestamp\": 1, \"step\": \"\(i)\"}]}"))
+                    }
+                }
+            }
+            var all: [Int: MLflowError?] = [:]
+            for await (i, answer) in group { all[i] = answer }
+            return all
+        }
+        let params = try workspace.store.runDetails(run).params
+        let winner = try XCTUnwrap(params["lr"])
+        for i in stride(from: 0, to: 60, by: 3) {
+            let value = i == 0 ? "0.1" : "0.\(i)"
+            if value == winner { XCTAssertNil(answers[i] ?? nil, "request \(i)"); continue }
+            let refusal = try XCTUnwrap(answers[i] ?? nil, "request \(i) would change lr")
+            XCTAssertEqual(refusal.status, 400)
+            XCTAssertEqual(refusal.message, "Changing param values is not allowed. Param with key='lr' was already logged with value='\(winner)' for run ID='\(run)'. Attempted logging new value '\(value)'.")
+        }
+        XCTAssertEqual((answers[2] ?? nil)?.message, "The run \(deleted) must be in the 'active' state. Current state is deleted.")
+        XCTAssertEqual((answers[5] ?? nil)?.status, 404)
+        let others = answers.filter { $0.key % 3 != 0 && $0.key != 2 && $0.key != 5 }
+        XCTAssertEqual(others.count, 38)
+        XCTAssertTrue(others.allSatisfy { $0.value == nil }, "\(others.filter { $0.value != nil })")
+        let metrics = try workspace.store.runDetails(run).metrics
+        XCTAssertEqual(metrics.first { $0.key == "loss" }?.count, 20)
+        XCTAssertEqual(metrics.first { $0.key == "acc" }?.count, 18)
+        XCTAssertEqual(metrics.first { $0.key == "loss" }?.last, 58, "the latest point is the largest step")
+    }
+
     func testMetricsTakeNaNAndInfinityAsStringsAndInt64AsStrings() throws {
         let run = try createRun()
         _ = try call("runs/log-batch", """

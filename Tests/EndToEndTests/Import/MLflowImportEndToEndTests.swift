@@ -69,22 +69,24 @@ final class MLflowImportEndToEndTests: XCTestCase {
         XCTAssertEqual(again["versions_imported"] as? Int, 0, "\(again)")
     }
 
-    /// `kill -9` right after the first run's commit (the failpoint), then a plain rerun: the
-    /// complete history, each run once.
+    /// `kill -9` right after the first batch's commit (the failpoint; batches of 4 runs), then
+    /// before the next batch's commit (that batch is lost whole), then a plain rerun: the complete
+    /// history, each run once.
     func testKilledImportResumesWithoutDuplicates() throws {
         let stores = try copiedFixtures()
         let workspace = try CLI.makeWorkspace()
         let source = "sqlite:///" + stores.appendingPathComponent("sqlite/mlflow.db").path
         for point in ["mlflow-import.after-commit", "mlflow-import.before-commit"] {
-            let killed = try CLI.run(["import", "mlflow", source], in: workspace, environment: ["MLDECK_FAILPOINT": point])
+            let killed = try CLI.run(["import", "mlflow", source, "--batch", "4"], in: workspace, environment: ["MLDECK_FAILPOINT": point])
             XCTAssertEqual(killed.status, 9, "\(point) should kill the import: \(killed.stderr)")
             XCTAssertTrue(killed.stderr.contains("failpoint \(point) reached"), killed.stderr)
         }
-        XCTAssertEqual(try runIDs(in: workspace).count, 1, "one run committed before the kills")
+        XCTAssertEqual(try runIDs(in: workspace).count, 4, "one batch of 4 runs committed before the kills")
         let rerun = try importSummary(source, in: workspace)
         let expected = try expected("sqlite")
         let count = try XCTUnwrap(expected["runs"] as? [[String: Any]]).count
-        XCTAssertEqual(rerun["runs_imported"] as? Int, count - 1, "\(rerun)")
+        XCTAssertGreaterThan(count, 8, "the fixture needs more than two batches")
+        XCTAssertEqual(rerun["runs_imported"] as? Int, count - 4, "\(rerun)")
         let ids = try runIDs(in: workspace)
         XCTAssertEqual(ids.count, count)
         XCTAssertEqual(Set(ids).count, ids.count)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The artifacts of a local MLflow store (`file://` artifact URIs), found again when the store
 /// was moved or copied with its artifact folder: MLflow records absolute paths
@@ -9,11 +12,12 @@ enum LocalArtifacts {
     static func folder(uri: String, storeFolder: URL) -> URL? {
         guard let path = localPath(uri) else { return nil }
         if isDirectory(path) { return URL(fileURLWithPath: path) }
-        let parts = path.split(separator: "/").map(String.init)
+        let parts = path.split(separator: "/")
         guard parts.count >= 3 else { return nil }
+        let base = storeFolder.path.hasSuffix("/") ? storeFolder.path : storeFolder.path + "/"
         for start in 0...(parts.count - 3) {
-            let candidate = storeFolder.appendingPathComponent(parts[start...].joined(separator: "/"))
-            if isDirectory(candidate.path) { return candidate }
+            let candidate = base + parts[start...].joined(separator: "/")
+            if isDirectory(candidate) { return URL(fileURLWithPath: candidate) }
         }
         return nil
     }
@@ -29,9 +33,10 @@ enum LocalArtifacts {
         return nil
     }
 
+    /// Whether `path` is a folder (following symbolic links), by one `stat` (called for every run of an import).
     static func isDirectory(_ path: String) -> Bool {
-        var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// Every regular file under `folder`, as `/`-separated paths relative to it, sorted; symbolic

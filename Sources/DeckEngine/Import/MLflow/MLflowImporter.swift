@@ -37,9 +37,11 @@ public struct MLflowImportSummary: Sendable, Codable, Equatable {
 
 /// Brings an MLflow history into the workspace (`mldeck import mlflow SOURCE`): experiments
 /// (with tags and deletion), runs with params, tags, full metric histories and artifacts, then
-/// registered models, their versions and aliases. Each run is written in one transaction, after
-/// its artifacts are durable in the object store, and keeps its MLflow id: a run already there is
-/// left alone, so a second import adds nothing and an interrupted one (even `kill -9`) resumes.
+/// registered models, their versions and aliases. Runs are written a batch at a time (``batchSize``
+/// runs, fewer when their histories pass ``pointsPerCommit``), each batch in one transaction and
+/// each run whole, after their artifacts are durable in the object store. Runs keep their MLflow
+/// ids: a run already there is left alone, so a second import adds nothing and an interrupted one
+/// (even `kill -9`) resumes, redoing the batch it was killed in.
 /// Model versions carry the tag ``versionTag`` (their MLflow version number) for the same reason.
 /// MLflow's system tags map as `mldeck server` maps them: `mlflow.runName` → name,
 /// `mlflow.parentRunId` → parent, `mlflow.source.git.commit` → git commit, `mlflow.source.name` → command.
@@ -51,8 +53,10 @@ public final class MLflowImporter {
 
     public let store: DeckStore
     public let reader: MLflowSourceReader
-    /// Runs read from the source at a time.
-    public var batchSize = 200
+    /// Runs read from the source, and written to the workspace in one transaction, at a time.
+    public var batchSize = 500
+    /// Metric points written in one transaction at most (a batch of long histories is split).
+    public var pointsPerCommit = 250_000
     /// Called after each batch of runs with (runs done, runs in all).
     public var progress: ((Int, Int) -> Void)?
 
@@ -79,22 +83,46 @@ public final class MLflowImporter {
         summary.runs = runs.count
         progress?(0, runs.count)
         var done = 0
-        for start in stride(from: 0, to: runs.count, by: max(1, batchSize)) {
-            let batch = Array(runs[start..<min(start + max(1, batchSize), runs.count)])
-            var pending: [MLflowRunInfo] = []
-            for run in batch {
-                if Self.isRunID(run.id), try store.hasRun(id: run.id) { summary.runsAlreadyPresent += 1 } else { pending.append(run) }
-            }
+        let size = max(1, batchSize)
+        for start in stride(from: 0, to: runs.count, by: size) {
+            let batch = Array(runs[start..<min(start + size, runs.count)])
+            let present = try store.existingRunIDs(batch.map(\.id).filter(Self.isRunID))
+            summary.runsAlreadyPresent += present.count
+            let pending = batch.filter { !present.contains($0.id.lowercased()) }
             let data = try reader.data(of: pending)
+            var prepared: [ImportedRun] = []
+            var points = 0
             for run in pending {
-                try importRun(run, data: data[run.id] ?? MLflowRunData(), experiment: names[run.experimentID], into: &summary)
+                guard let imported = try prepare(run, data: data[run.id] ?? MLflowRunData(), experiment: names[run.experimentID], into: &summary) else { continue }
+                if !prepared.isEmpty && points + imported.metrics.count > pointsPerCommit {
+                    try commit(prepared, into: &summary)
+                    prepared = []; points = 0
+                }
+                prepared.append(imported)
+                points += imported.metrics.count
             }
+            try commit(prepared, into: &summary)
             done += batch.count
             progress?(done, runs.count)
         }
         try store.linkParentsByTag()
         try importRegistry(runs: Dictionary(runs.map { ($0.id.lowercased(), $0) }, uniquingKeysWith: { a, _ in a }), into: &summary)
         return summary
+    }
+
+    /// Writes prepared runs in one transaction and counts them.
+    func commit(_ runs: [ImportedRun], into summary: inout MLflowImportSummary) throws {
+        guard !runs.isEmpty else { return }
+        for (run, inserted) in zip(runs, try store.importRuns(runs)) {
+            if inserted {
+                summary.runsImported += 1
+                summary.metricPoints += run.metrics.count
+                summary.artifacts += run.artifacts.count
+                summary.artifactBytes += run.artifacts.reduce(0) { $0 + $1.size }
+            } else {
+                summary.runsAlreadyPresent += 1
+            }
+        }
     }
 
     static func isRunID(_ id: String) -> Bool { id.utf8.count == 32 && id.allSatisfy(\.isHexDigit) }
@@ -110,13 +138,16 @@ public final class MLflowImporter {
         }
     }
 
-    func importRun(_ run: MLflowRunInfo, data: MLflowRunData, experiment: String?, into summary: inout MLflowImportSummary) throws {
+    /// The run as the workspace records it, its artifacts already stored in the object store; nil
+    /// (with the reason in the summary) when it cannot be imported.
+    func prepare(_ run: MLflowRunInfo, data: MLflowRunData, experiment: String?, into summary: inout MLflowImportSummary) throws -> ImportedRun? {
         let what = "run \(run.id)"
-        guard Self.isRunID(run.id) else { return summary.skip(what, "its id is not 32 hex digits") }
-        guard let experiment else { return summary.skip(what, "its experiment \(run.experimentID) is not in the source") }
-        guard let status = Self.status(run.status) else { return summary.skip(what, "unknown status '\(run.status)'") }
-        if let bad = (Array(data.params.keys) + Array(data.tags.keys) + data.metrics.map(\.key)).first(where: { !DeckStore.isValidKey($0) }) {
-            return summary.skip(what, "key '\(bad.prefix(60))' is empty or longer than \(DeckStore.maximumKeyLength) bytes")
+        guard Self.isRunID(run.id) else { summary.skip(what, "its id is not 32 hex digits"); return nil }
+        guard let experiment else { summary.skip(what, "its experiment \(run.experimentID) is not in the source"); return nil }
+        guard let status = Self.status(run.status) else { summary.skip(what, "unknown status '\(run.status)'"); return nil }
+        if let bad = data.params.keys.first(where: { !DeckStore.isValidKey($0) }) ?? data.tags.keys.first(where: { !DeckStore.isValidKey($0) })
+            ?? data.metrics.lazy.map(\.key).first(where: { !DeckStore.isValidKey($0) }) {
+            summary.skip(what, "key '\(bad.prefix(60))' is empty or longer than \(DeckStore.maximumKeyLength) bytes"); return nil
         }
         var artifacts: [ArtifactRecord] = []
         do {
@@ -136,19 +167,11 @@ public final class MLflowImporter {
         }
         let tags = data.tags
         let name = run.name ?? tags["mlflow.runName"].flatMap { $0.isEmpty ? nil : $0 } ?? "run-\(run.id.prefix(8))"
-        let imported = ImportedRun(
+        return ImportedRun(
             id: run.id, name: name, experiment: experiment, status: status, startTime: Double(run.startTime) / 1000,
             endTime: run.endTime.map { Double($0) / 1000 }, deleted: run.deleted, command: tags["mlflow.source.name"],
             gitCommit: tags["mlflow.source.git.commit"], parentID: tags["mlflow.parentRunId"].flatMap { Self.isRunID($0) ? $0 : nil },
             params: data.params, tags: tags, metrics: data.metrics, artifacts: artifacts)
-        if try store.importRun(imported) {
-            summary.runsImported += 1
-            summary.metricPoints += data.metrics.count
-            summary.artifacts += artifacts.count
-            summary.artifactBytes += artifacts.reduce(0) { $0 + $1.size }
-        } else {
-            summary.runsAlreadyPresent += 1
-        }
     }
 
     static func message(_ error: Error) -> String { String(describing: error) }

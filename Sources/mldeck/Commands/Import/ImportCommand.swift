@@ -19,13 +19,16 @@ struct ImportCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "sqlite:///PATH, an mlruns folder, or http(s)://HOST:PORT") var source: String
+        @Option(help: "Runs written per transaction (a killed import redoes the batch it was in).") var batch: Int = 500
 
         func run() throws {
+            guard batch >= 1 else { throw ValidationError("--batch must be at least 1, not \(batch)") }
             let store = try global.openStore()
             try store.requireWritable()
             let reader = try MLflowSource.reader(for: source)
             let bar = ProgressLine(label: "importing runs")
             let importer = MLflowImporter(store: store, reader: reader) { done, total in bar.update(done, of: total) }
+            importer.batchSize = batch
             let summary: MLflowImportSummary
             do { summary = try importer.run() } catch { bar.finish(); throw error }
             bar.finish()

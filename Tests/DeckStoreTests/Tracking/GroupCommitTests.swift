@@ -1,0 +1,67 @@
+@testable import DeckStore
+import XCTest
+
+/// ``GroupCommit``: concurrent writes share transactions, each answered after its commit; a write
+/// that fails is rolled back alone (its caller gets its error, the others commit), including the
+/// keys it created.
+final class GroupCommitTests: XCTestCase {
+    var ws: TestWorkspace!
+    override func setUpWithError() throws { ws = try TestWorkspace() }
+    override func tearDown() { ws.cleanup() }
+
+    func testConcurrentWritesShareTransactionsAndAFailingWriteIsRolledBackAlone() async throws {
+        let store = ws.store
+        let run = try store.createRun(RunStart(name: "r", experiment: "e", params: ["lr": "0.1"]))
+        let committer = GroupCommit(store: store)
+        defer { committer.stop() }
+        let writers = 200
+        let outcomes = await withTaskGroup(of: String?.self) { group -> [String?] in
+            for i in 0..<writers {
+                group.addTask {
+                    do {
+                        try await committer.write { w in
+                            try w.logMetrics([MetricPoint(key: "loss", value: Double(i), step: Int64(i), timestamp: 1)], run: run)
+                            // Every 10th write interns a key of its own, then fails: both must vanish.
+                            if i % 10 == 0 { try w.logParams(["only-\(i)": "x", "lr": "0.\(i + 2)"], run: run) }
+                        }
+                        return nil
+                    } catch TrackingError.paramChanged(_, let key, let old, _) {
+                        return "\(key)=\(old)"
+                    } catch {
+                        return "unexpected \(error)"
+                    }
+                }
+            }
+            var all: [String?] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        XCTAssertEqual(outcomes.compactMap { $0 }, Array(repeating: "lr=0.1", count: writers / 10), "each failing write gets its own error")
+        let details = try store.runDetails(run.id)
+        XCTAssertEqual(details.params, ["lr": "0.1"], "nothing of a failed write is kept")
+        let loss = try XCTUnwrap(details.metrics.first { $0.key == "loss" })
+        XCTAssertEqual(loss.count, writers - writers / 10, "every successful write is committed, no failed one")
+        let counts = committer.counts
+        XCTAssertEqual(counts.writes, writers - writers / 10)
+        XCTAssertLessThan(counts.groups, counts.writes, "concurrent writes shared transactions")
+        // The keys the failed writes created were rolled back; using them again works (no stale cached id).
+        try await committer.write { w in try w.logParams(["only-0": "y"], run: run) }
+        try store.logParams(["only-10": "z"], run: run)
+        XCTAssertEqual(try store.runDetails(run.id).params, ["lr": "0.1", "only-0": "y", "only-10": "z"])
+    }
+
+    func testAWriteAfterStopFailsAndTheQueueDrains() async throws {
+        let store = ws.store
+        let run = try store.createRun(RunStart(name: "r", experiment: "e"))
+        let committer = GroupCommit(store: store)
+        try await committer.write { w in try w.setTags(["a": "1"], run: run) }
+        committer.stop()
+        do {
+            try await committer.write { w in try w.setTags(["b": "2"], run: run) }
+            XCTFail("a write after stop must fail")
+        } catch let error as WorkspaceError {
+            XCTAssertTrue("\(error)".contains("stopping"), "\(error)")
+        }
+        XCTAssertEqual(try store.runDetails(run.id).tags, ["a": "1"])
+    }
+}
