@@ -17,12 +17,14 @@ extension InMemoryStore: AlertStore {
                 open.lastSeenAt = now
                 open.occurrences += 1
                 alertList[index] = open
+                if open.severity > before { notifyPending[open.id] = open.severity }
                 return AlertRaise(alert: open, isNew: false, escalated: open.severity > before)
             }
             let record = AlertRecord(id: Int64(alertList.count + 1), kind: alert.kind, severity: alert.severity, model: alert.model,
                                      version: alert.version, window: alert.window, message: alert.message, features: alert.features,
                                      runID: alert.runID, createdAt: now, lastSeenAt: now, occurrences: 1)
             alertList.append(record)
+            notifyPending[record.id] = record.severity
             return AlertRaise(alert: record, isNew: true, escalated: false)
         }
     }
@@ -49,6 +51,14 @@ extension InMemoryStore: AlertStore {
             alertList[index].acknowledgeNote = note
             return alertList[index]
         }
+    }
+
+    public func alertsAwaitingNotification(seenSince: Double) throws -> [AlertRecord] {
+        locked { alertList.filter { $0.isOpen && notifyPending[$0.id] != nil && $0.lastSeenAt >= seenSince } }
+    }
+
+    public func markNotified(alertID: Int64, severity: AlertSeverity) throws {
+        locked { if notifyPending[alertID] == severity { notifyPending[alertID] = nil } }
     }
 
     public func alert(id: Int64) throws -> AlertRecord {

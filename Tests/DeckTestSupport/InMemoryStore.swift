@@ -39,6 +39,8 @@ public final class InMemoryStore: @unchecked Sendable {
     var history: [String: [AliasHistoryEntry]] = [:]
     /// Alerts, oldest first (id = position + 1).
     var alertList: [AlertRecord] = []
+    /// Alert id → the severity whose `on_alert:` notification is owed.
+    var notifyPending: [Int64: AlertSeverity] = [:]
 
     /// A store for the workspace folder `root` (created when missing, with `.mldeck/objects`).
     public init(root: URL) throws {

@@ -4,9 +4,10 @@ import Foundation
 /// The monitors' share of a runner's round (`mldeck agent`, or the dashboard while it runs
 /// monitors): checks every declared monitor over the logged predictions when the log changed
 /// since the last round (or `mldeck.yaml` did), resolves the open alerts of versions a monitor's
-/// alias moved away from (``SupersededAlerts``), and runs `on_alert:` for new or escalated alerts
-/// on a thread of its own, so a slow webhook never holds the round up. Give one instance the
-/// runner's lifetime; hand ``tick(now:)`` to the runner's list of tasks.
+/// alias moved away from (``SupersededAlerts``), and runs the `on_alert:` notifications owed
+/// (``AlertOutbox``: new or escalated alerts, and those a killed process left) on threads of
+/// their own, so a slow webhook never holds the round up. Give one instance the runner's
+/// lifetime; hand ``tick(now:)`` to the runner's list of tasks.
 public final class MonitorPass: @unchecked Sendable {
     public let store: any WorkspaceStore
     /// Called with one line per notification failure or per monitor that could not run.
@@ -15,20 +16,29 @@ public final class MonitorPass: @unchecked Sendable {
     private var configStamp: Date?
     private var config = MonitoringConfig()
     private var logStamp: (predictions: Int, feedback: Int)?
-    private let notifications = DispatchGroup()
+    private let outbox: AlertOutbox
 
     public init(store: any WorkspaceStore, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.store = store
         self.log = log
+        outbox = AlertOutbox(store: store, log: log)
     }
 
     /// One round: the results of the monitors it ran (empty when nothing changed).
     @discardableResult
     public func tick(now: Double = Date().timeIntervalSince1970) throws -> [MonitorResult] {
         lock.lock(); defer { lock.unlock() }
-        let workspace = store.workspace
-        let configChanged = try reloadConfig(workspace)
+        let configChanged = try reloadConfig(store.workspace)
         guard !config.monitors.isEmpty else { return [] }
+        let results = try checkMonitors(configChanged: configChanged, now: now)
+        // Every round, not only when the log changed: what this round raised, and what a killed
+        // process owed (see AlertOutbox).
+        outbox.deliver(config.onAlert, now: now)
+        return results
+    }
+
+    private func checkMonitors(configChanged: Bool, now: Double) throws -> [MonitorResult] {
+        let workspace = store.workspace
         resolveSuperseded(now: now)
         let url = PredictionLog.url(in: workspace)
         guard FileManager.default.fileExists(atPath: url.path) else { return [] }
@@ -43,13 +53,6 @@ public final class MonitorPass: @unchecked Sendable {
                 continue
             } catch {
                 log("monitor \(spec.model): \(error)")
-            }
-        }
-        if let command = config.onAlert {
-            let notifier = AlertNotifier(spec: command, workspace: workspace, log: log)
-            for change in results.flatMap(\.alerts) where change.shouldNotify {
-                let alert = change.alert
-                DispatchQueue.global().async(group: notifications) { _ = notifier.notify(alert) }
             }
         }
         return results
@@ -72,7 +75,7 @@ public final class MonitorPass: @unchecked Sendable {
     /// Waits for the notification commands started so far (at most `timeout` seconds); true when all ended.
     @discardableResult
     public func waitForNotifications(timeout: Double) -> Bool {
-        notifications.wait(timeout: .now() + timeout) == .success
+        outbox.wait(timeout: timeout)
     }
 
     /// Re-reads the monitoring sections when `mldeck.yaml` changed; true when it did.

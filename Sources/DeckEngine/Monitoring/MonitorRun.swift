@@ -47,13 +47,12 @@ public enum MonitorRun {
         return results
     }
 
-    /// Runs `on_alert:` for each new or escalated alert among `changes` (nothing without one)
-    /// and waits for the commands; failures are logged, never thrown.
-    public static func notify(_ changes: [AlertChange], config: MonitoringConfig, workspace: Workspace,
+    /// Runs `on_alert:` for every notification owed — the alerts this check opened or escalated,
+    /// and any an earlier process was killed before running (``AlertOutbox``) — and waits for the
+    /// commands; failures are logged, never thrown.
+    public static func notify(config: MonitoringConfig, store: any WorkspaceStore,
                               log: @escaping @Sendable (String) -> Void = { _ in }) -> [NotificationOutcome] {
-        guard let command = config.onAlert else { return [] }
-        let notifier = AlertNotifier(spec: command, workspace: workspace, log: log)
-        return changes.filter(\.shouldNotify).map { notifier.notify($0.alert) }
+        AlertOutbox(store: store, log: log).deliverAndWait(config.onAlert)
     }
 
     static func openLog(_ workspace: Workspace) throws -> PredictionLog {

@@ -18,18 +18,22 @@ extension DeckStore {
                 """, arguments: [alert.kind.rawValue, alert.model, alert.version]) {
                 let before = try Self.alertRecord(open)
                 let severity = max(before.severity, alert.severity)
+                let escalated = severity > before.severity
                 try db.execute(sql: """
                     UPDATE alerts SET severity = ?, window_description = ?, message = ?, features = ?, run_id = IFNULL(?, run_id),
-                      last_seen_at = ?, occurrences = occurrences + 1 WHERE id = ?
-                    """, arguments: [severity.rawValue, alert.window, alert.message, features, alert.runID, now, before.id])
+                      last_seen_at = ?, occurrences = occurrences + 1, notify_pending = CASE WHEN ? THEN ? ELSE notify_pending END
+                    WHERE id = ?
+                    """, arguments: [severity.rawValue, alert.window, alert.message, features, alert.runID, now,
+                                     escalated, severity.rawValue, before.id])
                 let after = try fetchAlert(id: before.id, in: db)
-                return AlertRaise(alert: after, isNew: false, escalated: severity > before.severity)
+                return AlertRaise(alert: after, isNew: false, escalated: escalated)
             }
             try db.execute(sql: """
-                INSERT INTO alerts (kind, severity, model, version, window_description, message, features, run_id, created_at, last_seen_at, occurrences)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                INSERT INTO alerts (kind, severity, model, version, window_description, message, features, run_id, created_at,
+                  last_seen_at, occurrences, notify_pending)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
                 """, arguments: [alert.kind.rawValue, alert.severity.rawValue, alert.model, alert.version, alert.window, alert.message,
-                                 features, alert.runID, now, now])
+                                 features, alert.runID, now, now, alert.severity.rawValue])
             let made = AlertRaise(alert: try fetchAlert(id: db.lastInsertedRowID, in: db), isNew: true, escalated: false)
             Failpoint.hit("alert-raise.before-commit")
             return made
@@ -83,6 +87,23 @@ extension DeckStore {
             do { records.append(try Self.alertRecord(row)) } catch let damage as RecordDamage { onDamagedRecord?(damage.warning) }
         }
         return records
+    }
+
+    public func alertsAwaitingNotification(seenSince: Double) throws -> [AlertRecord] {
+        let rows = try readMapped { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.alertColumns) FROM alerts
+                WHERE notify_pending IS NOT NULL AND resolved_at IS NULL AND last_seen_at >= ? ORDER BY id
+                """, arguments: [seenSince])
+        }
+        return rows.compactMap { try? Self.alertRecord($0) }
+    }
+
+    public func markNotified(alertID: Int64, severity: AlertSeverity) throws {
+        try writeImmediate { db in
+            try db.execute(sql: "UPDATE alerts SET notify_pending = NULL WHERE id = ? AND notify_pending = ?",
+                           arguments: [alertID, severity.rawValue])
+        }
     }
 
     private func fetchAlert(id: Int64, in db: Database) throws -> AlertRecord {

@@ -16,6 +16,7 @@ enum Schema {
         migrator.registerMigration("v6-trigger-runner", migrate: TriggerRunnerMigration.migrate)
         migrator.registerMigration("v7-experiment-state", migrate: ExperimentStateMigration.migrate)
         migrator.registerMigration("v8-lean-run-indexes", migrate: LeanRunIndexesMigration.migrate)
+        migrator.registerMigration("v9-alert-notifications", migrate: AlertNotificationsMigration.migrate)
         return migrator
     }
 }

@@ -27,6 +27,12 @@ public protocol AlertStore: StoreBase {
     func alert(id: Int64) throws -> AlertRecord
     /// Alerts matching `query`, newest first.
     func alerts(_ query: AlertQuery) throws -> [AlertRecord]
+    /// Open alerts whose `on_alert:` notification is owed (set when ``raiseAlert(_:now:)`` opens or
+    /// escalates one, in the same transaction) and that were seen at or after `seenSince`, oldest first.
+    func alertsAwaitingNotification(seenSince: Double) throws -> [AlertRecord]
+    /// Records that the notification for `alert` at `severity` has run (or that there is nothing to
+    /// run it with). A later escalation owes a new one; an older severity does not clear a newer.
+    func markNotified(alertID: Int64, severity: AlertSeverity) throws
 }
 
 extension AlertStore {

@@ -30,6 +30,14 @@ final class CrashMatrixMonitoringEndToEndTests: XCTestCase {
     func testAlertCreationSurvivesAKillBeforeAndAfterItsCommit() throws {
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: CLI.binary), "build mldeck first (make test does)")
         workspace = try ServeFixture.workspace()
+        // on_alert appends the alert's id: a kill right after the alert's commit must not lose it.
+        let notified = workspace.appendingPathComponent("notified.txt")
+        let yaml = workspace.appendingPathComponent("mldeck.yaml")
+        try (String(contentsOf: yaml, encoding: .utf8) + "\non_alert: \"echo $MLDECK_ALERT_ID >> notified.txt\"\n")
+            .write(to: yaml, atomically: true, encoding: .utf8)
+        func notifiedIDs() -> [Int] {
+            ((try? String(contentsOf: notified, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Int($0) }
+        }
         let batch = try DiskFaultEndToEndTests.driftedBatch(in: workspace)
         let args = ["monitor", "shop-churn", "--batch", batch.path]
         for point in ["alert-raise.before-commit", "alert-raise.after-commit"] {
@@ -41,9 +49,15 @@ final class CrashMatrixMonitoringEndToEndTests: XCTestCase {
             let after = try alerts().count
             let expected = point.hasSuffix("after-commit") ? before + 1 : before
             notes.append(after == expected ? "alerts \(before)→\(after)" : "FAIL alerts \(before)→\(after), expected \(expected)")
+            let notifiedBefore = notifiedIDs()
             let retry = try CLI.run(args, in: workspace)
             let open = try alerts().filter { $0["open"] as? Bool == true }
             let total = try alerts().count
+            // The retry runs the notification the killed process owed (after-commit) or its own (before-commit).
+            let openID = open.first?["id"] as? Int
+            let newlyNotified = Array(notifiedIDs().dropFirst(notifiedBefore.count))
+            notes.append(openID != nil && newlyNotified == [openID!] ? "on_alert ran once for #\(openID!) on retry"
+                                                                      : "FAIL on_alert ran for \(newlyNotified), open alert \(openID.map(String.init) ?? "none")")
             let ok = retry.status == 0 && total == before + 1 && open.count == 1
             record("alert creation", point, ending: ending, stderr: stderr, notes: notes,
                    retry: ok ? "ok" : "FAIL status \(retry.status), alerts \(total), open \(open.count): \(retry.stderr.suffix(200))")

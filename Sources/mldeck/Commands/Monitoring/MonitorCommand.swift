@@ -26,7 +26,7 @@ struct MonitorCommand: ParsableCommand {
         let store = try global.openStore()
         let config = try MonitorRun.configuration(store.workspace)
         let result = try MonitorRun.check(model, batch: batch, store: store, config: config)
-        let notifications = MonitorRun.notify(result.alerts, config: config, workspace: store.workspace) { line in
+        let notifications = MonitorRun.notify(config: config, store: store) { line in
             FileHandle.standardError.write(Data("mldeck: warning: \(line)\n".utf8))
         }
         if output.json {
