@@ -10,8 +10,15 @@ public struct FsckReport: Codable, Sendable {
         public var referencedBy: [String]
         /// For corrupt objects: what the bytes hash to now.
         public var actual: String?
+        /// For objects that could not be hashed at all: why (a symlink, FIFO or device in the
+        /// object's place, or a file that cannot be read).
+        public var reason: String?
 
-        enum CodingKeys: String, CodingKey { case object, path, referencedBy = "referenced_by", actual }
+        public init(object: String, path: String, referencedBy: [String], actual: String?, reason: String? = nil) {
+            self.object = object; self.path = path; self.referencedBy = referencedBy; self.actual = actual; self.reason = reason
+        }
+
+        enum CodingKeys: String, CodingKey { case object, path, referencedBy = "referenced_by", actual, reason }
     }
 
     /// A record whose content cannot be read back whole.

@@ -48,8 +48,12 @@ public struct StoreChecker {
                 verdicts.set(i, .ok(size: Self.size(of: objects.path(of: id))))
             } catch ObjectStoreError.corrupt(_, _, let actual) {
                 verdicts.set(i, .corrupt(actual: actual))
+            } catch ObjectStoreError.notAFile {
+                verdicts.set(i, .unreadable(reason: Self.notAFileReason(objects.path(of: id))))
+            } catch ObjectStoreError.missing {
+                verdicts.set(i, .missing)   // removed while we looked: reported with the missing below
             } catch {
-                verdicts.set(i, .missing)
+                verdicts.set(i, .unreadable(reason: "cannot be read: \(error)"))
             }
             counter.tick()
         }
@@ -71,8 +75,12 @@ public struct StoreChecker {
             case .corrupt(let actual):
                 bad.insert(id)
                 corrupt.append(.init(object: id.hex, path: objects.path(of: id), referencedBy: sources, actual: actual.hex))
+            case .unreadable(let reason):
+                bad.insert(id)
+                corrupt.append(.init(object: id.hex, path: objects.path(of: id), referencedBy: sources, actual: nil, reason: reason))
             case .missing:
                 bad.insert(id)
+                presentSet.remove(id)
             }
         }
         var missing: [FsckReport.ObjectProblem] = []
@@ -147,6 +155,22 @@ public struct StoreChecker {
         return names.map { folder + "/" + $0 }.filter { Self.modificationTime($0) < cutoff }
     }
 
+    /// What stands in an object's place when it is not a regular file, for fsck's report.
+    static func notAFileReason(_ path: String) -> String {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return "is not a regular file" }
+        switch info.st_mode & S_IFMT {
+        case S_IFLNK:
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { " to \($0)" } ?? ""
+            return "is a symbolic link\(target), not the object's bytes (objects are never read through links)"
+        case S_IFIFO: return "is a FIFO, not the object's bytes"
+        case S_IFDIR: return "is a folder, not the object's bytes"
+        case S_IFCHR, S_IFBLK: return "is a device, not the object's bytes"
+        case S_IFSOCK: return "is a socket, not the object's bytes"
+        default: return "is not a regular file"
+        }
+    }
+
     static func size(of path: String) -> Int64 {
         var info = stat()
         return stat(path, &info) == 0 ? Int64(info.st_size) : 0
@@ -163,6 +187,8 @@ public struct StoreChecker {
 enum ObjectVerdict {
     case ok(size: Int64)
     case corrupt(actual: ObjectID)
+    /// Present but not hashable: not a regular file, or not readable.
+    case unreadable(reason: String)
     case missing
 }
 

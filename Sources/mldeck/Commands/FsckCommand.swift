@@ -29,6 +29,10 @@ struct FsckCommand: ParsableCommand {
         out.append("Checked \(r.objectsChecked) objects (\(Formatting.bytes(r.bytesChecked))) against their SHA-256; records point to \(r.referencedObjects).")
         for p in r.missing { out.append("missing  \(p.object.prefix(12))  \(p.path)  (used by \(p.referencedBy.joined(separator: "; ")))") }
         for p in r.corrupt {
+            if let reason = p.reason {
+                out.append("corrupt  \(p.object.prefix(12))  \(p.path) \(reason)\(p.referencedBy.isEmpty ? " (orphan)" : "  (used by \(p.referencedBy.joined(separator: "; ")))")")
+                continue
+            }
             out.append("corrupt  \(p.object.prefix(12))  \(p.path) now hashes to \(p.actual?.prefix(12) ?? "?")\(p.referencedBy.isEmpty ? " (orphan)" : "  (used by \(p.referencedBy.joined(separator: "; ")))")")
         }
         for d in r.damaged { out.append("damaged  \(d.reference): \(d.reason)") }

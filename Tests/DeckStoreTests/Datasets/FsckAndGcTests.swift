@@ -54,6 +54,32 @@ final class FsckAndGcTests: XCTestCase {
         XCTAssertFalse(report.isHealthy)
     }
 
+    /// A FIFO or a symlink planted where an object should be is reported, named for what it is,
+    /// and never read or waited on (a FIFO would block a plain read forever).
+    func testFifoOrSymlinkInAnObjectsPlaceIsReportedNotRead() throws {
+        let ws = try DatasetsTestWorkspace()
+        defer { ws.cleanup() }
+        let fifo = try addFile(ws, "f", bytes: Data("fifo victim".utf8))
+        let link = try addFile(ws, "l", bytes: Data("link victim".utf8))
+        let outside = ws.file("outside.txt")
+        try Data("link victim".utf8).write(to: URL(fileURLWithPath: outside))   // same bytes: a hash check alone would pass
+        let fifoPath = ws.store.objects.path(of: fifo.contentID), linkPath = ws.store.objects.path(of: link.contentID)
+        chmod(fifoPath, 0o644); chmod(linkPath, 0o644)
+        XCTAssertEqual(unlink(fifoPath), 0); XCTAssertEqual(mkfifo(fifoPath, 0o644), 0)
+        XCTAssertEqual(unlink(linkPath), 0); XCTAssertEqual(symlink(outside, linkPath), 0)
+
+        let report = try StoreChecker(store: ws.store).check()
+        XCTAssertFalse(report.isHealthy)
+        let byObject = Dictionary(uniqueKeysWithValues: report.corrupt.map { ($0.object, $0) })
+        XCTAssertEqual(Set(byObject.keys), [fifo.contentHash, link.contentHash])
+        XCTAssertEqual(byObject[fifo.contentHash]?.referencedBy, ["dataset f@1"])
+        XCTAssertTrue(byObject[fifo.contentHash]?.reason?.contains("FIFO") == true, "\(report.corrupt)")
+        XCTAssertTrue(byObject[link.contentHash]?.reason?.contains("symbolic link to \(outside)") == true, "\(report.corrupt)")
+        XCTAssertNil(byObject[link.contentHash]?.actual)
+        XCTAssertEqual(Set(report.damaged.map(\.reference)), ["f@1", "l@1"])
+        XCTAssertTrue(report.missing.isEmpty)
+    }
+
     func testGcRemovesOrphansButKeepsEverythingReferenced() throws {
         let ws = try DatasetsTestWorkspace()
         defer { ws.cleanup() }
