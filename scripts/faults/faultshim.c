@@ -13,7 +13,10 @@
  *   MLDECK_FAULT_ERRNO        ENOSPC (default), EIO or EDQUOT
  *   MLDECK_FAULT_SYNC         1: fsync/fdatasync/syncfs on matching files fail too, once the budget is
  *                             spent (default 1)
- *   MLDECK_FAULT_LOG          a file to which every injected failure is appended, one line each
+ *   MLDECK_FAULT_LOG          a file to which every injected failure (or slowed call) is appended, one line each
+ *   MLDECK_FAULT_SLOW_MS      a slow disk instead of a failing one: every write and sync to a
+ *                             matching file (or folder, for the syncs) waits this many milliseconds
+ *                             and then succeeds; nothing fails (the budget and errno are ignored)
  *
  * Intercepted: write, pwrite, pwrite64, writev, pwritev, fsync, fdatasync, syncfs (and statvfs,
  * fstatvfs, which report no free space once an ENOSPC budget is spent). Only regular files
@@ -32,6 +35,7 @@
 #include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -40,6 +44,7 @@ static long long budget;
 static int fault_errno = ENOSPC;
 static int fail_sync = 1;
 static const char *log_path;
+static long slow_ms;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static ssize_t (*real_write)(int, const void *, size_t);
@@ -70,6 +75,14 @@ static void setup(void) {
     const char *s = getenv("MLDECK_FAULT_SYNC");
     fail_sync = !(s && strcmp(s, "0") == 0);
     log_path = getenv("MLDECK_FAULT_LOG");
+    const char *slow = getenv("MLDECK_FAULT_SLOW_MS");
+    slow_ms = slow ? atol(slow) : 0;
+}
+
+/* The slow disk: waits slow_ms milliseconds (restarting the sleep if a signal cuts it short). */
+static void stall(void) {
+    struct timespec left = { slow_ms / 1000, (slow_ms % 1000) * 1000000L };
+    while (nanosleep(&left, &left) != 0 && errno == EINTR) {}
 }
 
 /* 1 (and the path) when fd is a regular file (or, with `folders`, a folder) whose path matches. */
@@ -85,12 +98,15 @@ static int matches(int fd, char *path, size_t size, int folders) {
     return pattern == NULL || strstr(path, pattern) != NULL;
 }
 
-static void note(const char *call, const char *path) {
+static void note_as(const char *call, const char *what, const char *path);
+static void note(const char *call, const char *path) { note_as(call, strerror(fault_errno), path); }
+
+static void note_as(const char *call, const char *what, const char *path) {
     if (!log_path || !real_write) return;
     int fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) return;
     char line[4200];
-    int n = snprintf(line, sizeof line, "%d %s %s %s\n", (int)getpid(), call, strerror(fault_errno), path);
+    int n = snprintf(line, sizeof line, "%d %s %s %s\n", (int)getpid(), call, what, path);
     if (n > 0) real_write(fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
     close(fd);
 }
@@ -101,6 +117,7 @@ static ssize_t allowance(int fd, size_t count, const char *call) {
     pthread_once(&once, setup);
     char path[4096];
     if (count == 0 || !matches(fd, path, sizeof path, 0)) return (ssize_t)count;
+    if (slow_ms > 0) { int saved = errno; note_as(call, "slowed", path); stall(); errno = saved; return (ssize_t)count; }
     pthread_mutex_lock(&lock);
     ssize_t allowed;
     if (budget <= 0) allowed = -1;
@@ -114,6 +131,10 @@ static ssize_t allowance(int fd, size_t count, const char *call) {
 static int sync_fails(int fd, const char *call) {
     pthread_once(&once, setup);
     char path[4096];
+    if (slow_ms > 0) {
+        if (matches(fd, path, sizeof path, 1)) { int saved = errno; note_as(call, "slowed", path); stall(); errno = saved; }
+        return 0;
+    }
     if (!fail_sync || !matches(fd, path, sizeof path, 1)) return 0;
     pthread_mutex_lock(&lock);
     int spent = budget <= 0;

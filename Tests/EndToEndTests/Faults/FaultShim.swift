@@ -44,6 +44,17 @@ enum FaultShim {
         return env
     }
 
+    /// The environment that makes every write and sync to files whose path contains `pattern`
+    /// wait `milliseconds` and then succeed: a slow disk, not a failing one.
+    static func slow(pattern: String, milliseconds: Int, log: URL) throws -> [String: String] {
+        ["LD_PRELOAD": try built(), "MLDECK_FAULT_PATH": pattern, "MLDECK_FAULT_SLOW_MS": String(milliseconds), "MLDECK_FAULT_LOG": log.path]
+    }
+
+    /// The calls the shim slowed, from the log of ``slow(pattern:milliseconds:log:)``.
+    static func slowed(_ log: URL) -> Int {
+        ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.contains(" slowed ") }.count
+    }
+
     /// The words a user must see for `kind`.
     static func words(_ kind: Kind) -> String {
         kind == .full ? "no space left on the device" : "input/output error"
