@@ -123,11 +123,13 @@ public final class PredictionLogWriter: Service, @unchecked Sendable {
         }
     }
 
-    /// Consecutive batches of one model version with the same columns become one.
+    /// Consecutive batches of one model version with the same columns become one. The last
+    /// batch is checked and grown through its index: a copy of it held across the merge would
+    /// share its arrays and make every merge copy them.
     static func merged(_ batches: [PredictionBatch]) -> [PredictionBatch] {
         var out: [PredictionBatch] = []
         for batch in batches {
-            if let last = out.last, last.canMerge(batch) { out[out.count - 1].merge(batch) } else { out.append(batch) }
+            if let last = out.indices.last, out[last].canMerge(batch) { out[last].merge(batch) } else { out.append(batch) }
         }
         return out
     }

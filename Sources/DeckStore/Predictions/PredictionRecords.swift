@@ -14,6 +14,28 @@ public enum LoggedColumnValues: Sendable, Equatable {
         case .text(let v): return v.count
         }
     }
+
+    /// Appends `other`'s values when both hold the same kind (otherwise nothing changes).
+    ///
+    /// In place: the payload is taken out and `self` emptied before appending, so the array is
+    /// uniquely referenced and grows without a copy. Binding it with `case .numbers(var a)` while
+    /// `self` still holds it would copy the whole column on every append — the prediction log
+    /// writer merges hundreds of one-row requests per round, and that copy made its rounds
+    /// quadratic, fell behind under load and dropped rows.
+    public mutating func append(_ other: LoggedColumnValues) {
+        switch other {
+        case .numbers(let b):
+            guard case .numbers(var a) = self else { return }
+            self = .numbers([])
+            a.append(contentsOf: b)
+            self = .numbers(a)
+        case .text(let b):
+            guard case .text(var a) = self else { return }
+            self = .text([])
+            a.append(contentsOf: b)
+            self = .text(a)
+        }
+    }
 }
 
 /// A named input column of a logged batch.
@@ -74,15 +96,10 @@ public struct PredictionBatch: Sendable, Equatable {
             }
     }
 
-    /// Appends `other`'s rows (see ``canMerge(_:)``).
+    /// Appends `other`'s rows (see ``canMerge(_:)``), in place: merging n small batches one by
+    /// one costs O(total rows), not O(n²) (see ``LoggedColumnValues/append(_:)``).
     public mutating func merge(_ other: PredictionBatch) {
-        for k in columns.indices {
-            switch (columns[k].values, other.columns[k].values) {
-            case (.numbers(var a), .numbers(let b)): a += b; columns[k].values = .numbers(a)
-            case (.text(var a), .text(let b)): a += b; columns[k].values = .text(a)
-            default: break
-            }
-        }
+        for k in columns.indices { columns[k].values.append(other.columns[k].values) }
         rows += other.rows
         latencies += other.latencies
     }
