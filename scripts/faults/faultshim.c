@@ -12,7 +12,9 @@
  *                             failure (default 0: the first write fails)
  *   MLDECK_FAULT_ERRNO        ENOSPC (default), EIO or EDQUOT
  *   MLDECK_FAULT_SYNC         1: fsync/fdatasync/syncfs on matching files fail too, once the budget is
- *                             spent (default 1)
+ *                             spent (default 1); 0: they never fail; only: every write succeeds and
+ *                             every sync of a matching file or folder fails (a disk that loses data
+ *                             at writeback, as an fsync error reports it)
  *   MLDECK_FAULT_LOG          a file to which every injected failure (or slowed call) is appended, one line each
  *   MLDECK_FAULT_SLOW_MS      a slow disk instead of a failing one: every write and sync to a
  *                             matching file (or folder, for the syncs) waits this many milliseconds
@@ -73,7 +75,7 @@ static void setup(void) {
     if (e && strcmp(e, "EIO") == 0) fault_errno = EIO;
     else if (e && strcmp(e, "EDQUOT") == 0) fault_errno = EDQUOT;
     const char *s = getenv("MLDECK_FAULT_SYNC");
-    fail_sync = !(s && strcmp(s, "0") == 0);
+    fail_sync = (s && strcmp(s, "only") == 0) ? 2 : !(s && strcmp(s, "0") == 0);
     log_path = getenv("MLDECK_FAULT_LOG");
     const char *slow = getenv("MLDECK_FAULT_SLOW_MS");
     slow_ms = slow ? atol(slow) : 0;
@@ -116,7 +118,7 @@ static void note_as(const char *call, const char *what, const char *path) {
 static ssize_t allowance(int fd, size_t count, const char *call) {
     pthread_once(&once, setup);
     char path[4096];
-    if (count == 0 || !matches(fd, path, sizeof path, 0)) return (ssize_t)count;
+    if (count == 0 || fail_sync == 2 || !matches(fd, path, sizeof path, 0)) return (ssize_t)count;
     if (slow_ms > 0) { int saved = errno; note_as(call, "slowed", path); stall(); errno = saved; return (ssize_t)count; }
     pthread_mutex_lock(&lock);
     ssize_t allowed;
@@ -137,7 +139,7 @@ static int sync_fails(int fd, const char *call) {
     }
     if (!fail_sync || !matches(fd, path, sizeof path, 1)) return 0;
     pthread_mutex_lock(&lock);
-    int spent = budget <= 0;
+    int spent = budget <= 0 || fail_sync == 2;
     pthread_mutex_unlock(&lock);
     if (spent) { note(call, path); errno = fault_errno; }
     return spent;
@@ -205,7 +207,7 @@ static int (*real_fstatvfs)(int, struct statvfs *);
 
 static void empty(struct statvfs *buf) {
     pthread_mutex_lock(&lock);
-    int spent = budget <= 0;
+    int spent = budget <= 0 && fail_sync != 2;
     pthread_mutex_unlock(&lock);
     if (spent && fault_errno == ENOSPC) { buf->f_bfree = 0; buf->f_bavail = 0; }
 }

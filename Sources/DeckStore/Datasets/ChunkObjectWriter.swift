@@ -91,18 +91,21 @@ final class ChunkObjectWriter: @unchecked Sendable {
         defer { close(root) }
         Failpoint.hit("objects.before-fsync")
         defer { Failpoint.hit("objects.after-fsync") }
+        // A failed sync fails the commit: the add records no version that points to these chunks.
         if count <= ObjectWriteBatch.fsyncEachLimit {
             for path in few {
-                let fd = open(path, O_RDONLY | O_CLOEXEC)
-                if fd >= 0 { fsync(fd); close(fd) }
+                let code = FileSystemSync.sync(path: path)
+                guard code == 0 else { throw DatasetError.io(path: path, operation: "fsync", errno: code) }
             }
         } else {
-            FileSystemSync.syncFileSystem(containing: root)
+            let code = FileSystemSync.syncFileSystem(containing: root)
+            guard code == 0 else { throw DatasetError.io(path: store.root.path, operation: "syncfs", errno: code) }
         }
-        fsync(root)
+        let rootCode = FileSystemSync.sync(root)
+        guard rootCode == 0 else { throw DatasetError.io(path: store.root.path, operation: "fsync", errno: rootCode) }
         for folder in touched {
-            let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if fd >= 0 { fsync(fd); close(fd) }
+            let code = FileSystemSync.sync(path: folder, folder: true)
+            guard code == 0 else { throw DatasetError.io(path: folder, operation: "fsync", errno: code) }
         }
     }
 }

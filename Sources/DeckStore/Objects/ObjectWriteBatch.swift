@@ -113,19 +113,23 @@ public final class ObjectWriteBatch: @unchecked Sendable {
         guard count > 0 else { return }
         Failpoint.hit("objects.before-fsync")
         defer { Failpoint.hit("objects.after-fsync") }
+        // A failed sync fails the commit: the caller records nothing that points to these objects.
         if count <= Self.fsyncEachLimit {
             for path in paths {
-                let fd = open(path, O_RDONLY | O_CLOEXEC)
-                if fd >= 0 { fsync(fd); close(fd) }
+                let code = FileSystemSync.sync(path: path)
+                guard code == 0 else { throw ObjectStoreError.io(path: path, operation: "fsync", errno: code) }
             }
-        } else if case let rootFD = open(store.root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rootFD >= 0 {
-            FileSystemSync.syncFileSystem(containing: rootFD)
-            fsync(rootFD)
-            close(rootFD)
+        } else {
+            let rootFD = open(store.root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard rootFD >= 0 else { throw ObjectStoreError.io(path: store.root.path, operation: "open", errno: errno) }
+            defer { close(rootFD) }
+            var code = FileSystemSync.syncFileSystem(containing: rootFD)
+            if code == 0 { code = FileSystemSync.sync(rootFD) }
+            guard code == 0 else { throw ObjectStoreError.io(path: store.root.path, operation: "syncfs", errno: code) }
         }
         for folder in folders {
-            let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if fd >= 0 { fsync(fd); close(fd) }
+            let code = FileSystemSync.sync(path: folder, folder: true)
+            guard code == 0 else { throw ObjectStoreError.io(path: folder, operation: "fsync", errno: code) }
         }
     }
 }

@@ -265,19 +265,14 @@ public struct SafeOutput: Sendable {
         let fd = open(temporary, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileSystemError(path: destination, operation: "write", errno: errno) }
         defer { close(fd) }
-        if kind == .file {
-            guard fsync(fd) == 0 else { throw FileSystemError(path: destination, operation: "write", errno: errno) }
-        } else {
-            FileSystemSync.syncFileSystem(containing: fd)
-        }
+        let code = kind == .file ? FileSystemSync.sync(fd) : FileSystemSync.syncFileSystem(containing: fd)
+        guard code == 0 else { throw FileSystemError(path: destination, operation: "write", errno: code) }
     }
 
-    /// fsync of a folder, so a rename in it survives a crash.
+    /// fsync of a folder, so a rename in it survives a crash. Best effort: the content itself was
+    /// synced before the rename (``syncTemporary()``), so a failure here can only undo the rename.
     static func syncFolder(_ path: String) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        _ = fsync(fd)
-        close(fd)
+        _ = FileSystemSync.sync(path: path, folder: true)
     }
 
     /// `realpath` of the longest existing prefix of `path`, with the rest appended.

@@ -33,12 +33,12 @@ final class DiskFaultEndToEndTests: XCTestCase {
     /// the store, then runs them again without the shim: returns (faulted, retried).
     @discardableResult
     func faulted(_ arguments: [String], _ kind: FaultShim.Kind, pattern: String? = nil, afterBytes: Int = 0,
-                 unchanged: () throws -> Int, grows: Bool = true, openRuns: Bool = false,
+                 unchanged: () throws -> Int, grows: Bool = true, openRuns: Bool = false, syncOnly: Bool = false,
                  file: StaticString = #filePath, line: UInt = #line) throws -> (CLI.Result, CLI.Result) {
         let log = workspace.appendingPathComponent("fault-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: log) }
         let before = try unchanged()
-        let env = try FaultShim.environment(kind, pattern: pattern ?? store.path + "/", afterBytes: afterBytes, log: log)
+        let env = try FaultShim.environment(kind, pattern: pattern ?? store.path + "/", afterBytes: afterBytes, log: log, syncOnly: syncOnly)
         let result = try CLI.run(arguments, in: workspace, environment: env)
         let injected = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         let what = "\(arguments.joined(separator: " ")) with \(kind.rawValue) after \(afterBytes) B"
@@ -67,6 +67,20 @@ final class DiskFaultEndToEndTests: XCTestCase {
             let csv = workspace.appendingPathComponent("full-\(i).csv")
             try ShopData.csv(rows: 400, seed: UInt64(300 + i)).write(to: csv, atomically: true, encoding: .utf8)
             try faulted(["datasets", "add", "full", csv.path], kind, afterBytes: after, unchanged: datasetVersions)
+        }
+    }
+
+    /// Every write succeeds but the sync that makes the new chunks durable fails (the kernel
+    /// lost them at writeback, and only `fsync` says so): nothing is recorded. A few chunks are
+    /// synced one by one, many with one `syncfs` of the file system: both ways are checked.
+    func testDatasetAddWhoseObjectsCannotBeSyncedRecordsNothing() throws {
+        for (i, rows) in [400, 120_000].enumerated() {
+            let csv = workspace.appendingPathComponent("unsynced-\(i).csv")
+            try ShopData.csv(rows: rows, seed: UInt64(400 + i)).write(to: csv, atomically: true, encoding: .utf8)
+            let (failed, _) = try faulted(["datasets", "add", "full", csv.path], .io, pattern: store.path + "/objects",
+                                          unchanged: datasetVersions, syncOnly: true)
+            let call = i == 0 ? "fsync" : "syncfs"
+            XCTAssertTrue(failed.stderr.contains("\(call) failed"), "\(rows) rows: expected a failed \(call):\n\(failed.stderr.suffix(500))")
         }
     }
 

@@ -37,10 +37,14 @@ enum FaultShim {
 
     /// The environment that arms the shim: files whose path contains `pattern` fail with `kind`
     /// once `afterBytes` bytes have been written to them; `log` collects one line per failure.
-    static func environment(_ kind: Kind, pattern: String, afterBytes: Int = 0, log: URL? = nil) throws -> [String: String] {
+    /// With `syncOnly`, every write succeeds and every sync of such a file or folder fails (data
+    /// lost at writeback, which only the fsync reports).
+    static func environment(_ kind: Kind, pattern: String, afterBytes: Int = 0, log: URL? = nil,
+                            syncOnly: Bool = false) throws -> [String: String] {
         var env = ["LD_PRELOAD": try built(), "MLDECK_FAULT_PATH": pattern, "MLDECK_FAULT_ERRNO": kind.rawValue,
                    "MLDECK_FAULT_AFTER_BYTES": String(afterBytes)]
         if let log { env["MLDECK_FAULT_LOG"] = log.path }
+        if syncOnly { env["MLDECK_FAULT_SYNC"] = "only" }
         return env
     }
 
