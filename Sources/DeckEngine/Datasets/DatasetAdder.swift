@@ -35,6 +35,9 @@ public enum DatasetAddEvent: Sendable {
     case storing(done: Int64, total: Int64)
     /// The table is being profiled (objects are synced to disk meanwhile).
     case profiling
+    /// Bytes of the stored table read back by the profiler so far, of `total` (a pass that
+    /// re-reads some text columns starts again from 0).
+    case profiled(done: Int64, total: Int64)
     /// Waiting for the objects to reach the disk.
     case syncing
 }
@@ -147,7 +150,10 @@ public enum DatasetAdder {
                 let chunks = try DatasetContentReader(objects: store.objects)
                     .chunks(of: content.contentHash, isRecipe: content.kind == .recipe, size: content.logicalBytes)
                 let objects = store.objects
-                fromStored.byteSource = { _ in StoredTableBytes(objects: objects, chunks: chunks, path: path) }
+                let size = content.logicalBytes
+                fromStored.byteSource = { _ in
+                    StoredTableBytes(objects: objects, chunks: chunks, path: path) { events?(.profiled(done: $0, total: size)) }
+                }
                 profile = try TableProfiler.profile(path: path, read: fromStored)
             } catch {
                 _ = sync.wait()
@@ -212,16 +218,27 @@ public enum DatasetAdder {
     }
 }
 
-/// A stored file's chunks as the bytes a table reader reads.
+/// A stored file's chunks as the bytes a table reader reads, telling `progress` the bytes read
+/// so far every 8 MiB (and at the end).
 final class StoredTableBytes: TableByteSource {
     let stream: StoredFileStream
+    private let progress: ((Int64) -> Void)?
+    private var done: Int64 = 0
+    private var told: Int64 = 0
+    private static let reportEvery: Int64 = 8 << 20
 
-    init(objects: ObjectStore, chunks: [ChunkRef], path: String) {
+    init(objects: ObjectStore, chunks: [ChunkRef], path: String, progress: ((Int64) -> Void)? = nil) {
         stream = StoredFileStream(objects: objects, chunks: chunks, reference: path)
+        self.progress = progress
     }
 
     func read(into buffer: UnsafeMutableRawPointer, count: Int) throws -> Int {
-        try stream.read(into: buffer, count: count)
+        let n = try stream.read(into: buffer, count: count)
+        if let progress {
+            done += Int64(n)
+            if n == 0 || done - told >= Self.reportEvery { told = done; progress(done) }
+        }
+        return n
     }
 }
 

@@ -46,6 +46,27 @@ final class DatasetAddSafetyTests: XCTestCase {
         XCTAssertEqual(result.version.rows, 3)
     }
 
+    /// Profiling a large table reports its progress (the second read of a 10 GB file takes a
+    /// while): bytes read back from the stored chunks, growing, ending at the file's size.
+    func testProfilingReportsTheBytesItHasReadBack() throws {
+        let ws = try DatasetEngineWorkspace()
+        defer { ws.cleanup() }
+        var text = "id,x,name\n"
+        for i in 0..<600_000 { text += "\(i),\(Double(i % 1_000) / 7),name-\(i % 50)\n" }
+        let path = try ws.write("big.csv", text)
+        let seen = LockedEvents()
+        let result = try DatasetAdder.add(DatasetAddRequest(name: "big", path: path), to: ws.store, events: { event in
+            if case .profiled(let done, let total) = event { seen.append((done, total)) }
+        })
+        XCTAssertEqual(result.version.rows, 600_000)
+        let reports = seen.all
+        let size = Int64(text.utf8.count)
+        XCTAssertGreaterThan(reports.count, 1, "one report per 8 MiB read and one at the end (\(size) bytes)")
+        XCTAssertEqual(reports.map(\.1), Array(repeating: size, count: reports.count))
+        XCTAssertEqual(reports.map(\.0), reports.map(\.0).sorted(), "bytes read only grow within one pass")
+        XCTAssertEqual(reports.last?.0, size)
+    }
+
     /// The profile is computed from the stored chunks: what `datasets show` reports is what `export` gives back.
     func testProfileDescribesTheStoredBytes() throws {
         let ws = try DatasetEngineWorkspace()
@@ -129,4 +150,12 @@ final class DatasetAddSafetyTests: XCTestCase {
         let again = try materializer.path(for: version)
         XCTAssertEqual(try String(contentsOf: again.appendingPathComponent("a.txt"), encoding: .utf8), "alpha\n")
     }
+}
+
+/// Events collected from the adder's callback (which may run on another thread).
+private final class LockedEvents: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [(Int64, Int64)] = []
+    func append(_ item: (Int64, Int64)) { lock.lock(); items.append(item); lock.unlock() }
+    var all: [(Int64, Int64)] { lock.lock(); defer { lock.unlock() }; return items }
 }

@@ -12,7 +12,10 @@ final class DatasetProgress: @unchecked Sendable {
     private let label: String
     private let enabled: Bool
     private let isTerminal: Bool
-    private let started = Date()
+    /// The stage the bar shows, when it began, and the bytes it last showed.
+    private var stage = "storing"
+    private var stageStarted = Date()
+    private var lastDone: Int64 = 0
     private var lastDraw = 0.0
     private var lastDecile = -1
     private var drewBar = false
@@ -32,19 +35,26 @@ final class DatasetProgress: @unchecked Sendable {
     /// Handles an add event.
     func handle(_ event: DatasetAddEvent) {
         switch event {
-        case .storing(let done, let total): bytes(done: done, total: total)
+        case .storing(let done, let total): bytes(done: done, total: total, stage: "storing")
         case .profiling: phase("profiling")
+        case .profiled(let done, let total): bytes(done: done, total: total, stage: "profiling")
         case .syncing: phase("syncing to disk")
         }
     }
 
-    /// Bytes done of `total` (0 when unknown).
-    func bytes(done: Int64, total: Int64) {
+    /// Bytes done of `total` (0 when unknown) in `stage` (storing, then profiling: each has its
+    /// own bar, rate and time left).
+    func bytes(done: Int64, total: Int64, stage: String = "storing") {
         guard enabled else { return }
         lock.lock(); defer { lock.unlock() }
         if !visible && (total >= Self.minimumBytes || done >= Self.minimumBytes) { visible = true }
         guard visible else { return }
-        let elapsed = Date().timeIntervalSince(started)
+        if stage != self.stage || done < lastDone {
+            self.stage = stage; stageStarted = Date(); lastDraw = 0; lastDecile = -1
+        }
+        lastDone = done
+        let label = stage == "storing" ? self.label : "\(self.label) (\(stage))"
+        let elapsed = Date().timeIntervalSince(stageStarted)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         if isTerminal {
             guard elapsed - lastDraw >= 0.1 || (total > 0 && done >= total) else { return }
