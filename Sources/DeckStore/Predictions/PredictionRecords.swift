@@ -18,10 +18,9 @@ public enum LoggedColumnValues: Sendable, Equatable {
     /// Appends `other`'s values when both hold the same kind (otherwise nothing changes).
     ///
     /// In place: the payload is taken out and `self` emptied before appending, so the array is
-    /// uniquely referenced and grows without a copy. Binding it with `case .numbers(var a)` while
-    /// `self` still holds it would copy the whole column on every append — the prediction log
-    /// writer merges hundreds of one-row requests per round, and that copy made its rounds
-    /// quadratic, fell behind under load and dropped rows.
+    /// uniquely referenced and grows without a copy whatever the optimizer does. (A copy of the
+    /// whole column per append would make a writer's round — hundreds of one-row requests merged
+    /// one by one — quadratic; `PredictionLogWriterTests` checks that the storage stays put.)
     public mutating func append(_ other: LoggedColumnValues) {
         switch other {
         case .numbers(let b):

@@ -24,7 +24,7 @@ enum FileSystemSync {
     /// Flushes the file system holding the open file `fd` (falls back to `sync()`, which reports
     /// nothing); returns 0 or the errno of the failure.
     static func syncFileSystem(containing fd: Int32) -> Int32 {
-        guard let syncfs = syncfsFunction else { sync(); return 0 }
+        guard let syncfs = syncfsFunction else { Glibc.sync(); return 0 }
         return syncfs(fd) == 0 ? 0 : errno
     }
 
