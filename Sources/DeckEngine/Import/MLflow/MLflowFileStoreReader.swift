@@ -5,7 +5,8 @@ import Yams
 /// Reads an MLflow file store (`./mlruns`) by its folder layout: `<experiment>/meta.yaml` and
 /// `tags/`; `<experiment>/<run>/meta.yaml`, `params/`, `tags/` (one file per key, keys with `/`
 /// as sub-folders) and `metrics/` (lines `timestamp value step`); deleted experiments under
-/// `.trash/`; the registry under `models/<name>/` (`meta.yaml`, `aliases/`, `version-N/meta.yaml`).
+/// `.trash/`; the registry under `models/<name>/` (`meta.yaml`, `aliases/`, `version-N/meta.yaml`);
+/// MLflow 3 logged models under `<experiment>/models/<model_id>/meta.yaml` (files in its `artifacts/`).
 /// YAML values are read as their text (a run named `yes` stays `yes`).
 public final class MLflowFileStoreReader: MLflowSourceReader {
     public let label: String
@@ -174,5 +175,19 @@ public final class MLflowFileStoreReader: MLflowSourceReader {
                                              versions: versions.sorted { $0.version < $1.version }, aliases: aliases))
         }
         return out
+    }
+
+    public func loggedModel(id: String) throws -> MLflowLoggedModel? {
+        guard MLflowLoggedModel.isID(id) else { return nil }
+        if experimentFolders.isEmpty { _ = try experiments() }
+        for (experiment, folder) in experimentFolders.sorted(by: { $0.key < $1.key }) {
+            let modelFolder = folder.appendingPathComponent("models").appendingPathComponent(id)
+            guard FileManager.default.fileExists(atPath: modelFolder.appendingPathComponent("meta.yaml").path) else { continue }
+            let m = try meta(modelFolder)
+            return MLflowLoggedModel(id: m["model_id"] ?? id, experimentID: m["experiment_id"] ?? experiment,
+                                     sourceRunID: m["source_run_id"].flatMap { $0.isEmpty ? nil : $0 },
+                                     artifactURI: m["artifact_location"] ?? modelFolder.appendingPathComponent("artifacts").path)
+        }
+        return nil
     }
 }

@@ -32,8 +32,8 @@ final class MLflowHTTP: @unchecked Sendable {
     }
 
     /// Downloads to a temporary file (deleted by the caller).
-    func download(_ path: String) throws -> URL {
-        let request = try self.request(path, query: [:])
+    func download(_ path: String, query: [String: String] = [:]) throws -> URL {
+        let request = try self.request(path, query: query)
         let data = try send(request)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("mldeck-mlflow-\(UUID().uuidString)")
         do { try data.write(to: file) } catch {

@@ -43,11 +43,15 @@ public struct MLflowImportSummary: Sendable, Codable, Equatable {
 /// ids: a run already there is left alone, so a second import adds nothing and an interrupted one
 /// (even `kill -9`) resumes, redoing the batch it was killed in.
 /// Model versions carry the tag ``versionTag`` (their MLflow version number) for the same reason.
+/// A version whose source is an MLflow 3 logged model (`models:/m-…`) gets the logged model's files
+/// copied into its source run's artifacts under `models/<model_id>/` first (see ``loggedModelFile(id:versionRunID:what:into:)``).
 /// MLflow's system tags map as `mldeck server` maps them: `mlflow.runName` → name,
 /// `mlflow.parentRunId` → parent, `mlflow.source.git.commit` → git commit, `mlflow.source.name` → command.
 public final class MLflowImporter {
     /// The tag that records an imported model version's MLflow version number.
     public static let versionTag = "mlflow.import.version"
+    /// The tag that records the MLflow 3 logged model (`m-…`) an imported version was registered from (as `mldeck server` tags it).
+    public static let modelIDTag = "mlflow.model_id"
     /// Who imported versions and aliases, in the registry's history.
     public static let author = "mlflow-import"
 
@@ -186,30 +190,42 @@ public final class MLflowImporter {
             // An MLflow version is the MLDeck version tagged with its number and trained by the same run
             // (another store's version N of a model of the same name is another version).
             var existing: [String: Int] = [:]
+            // A logged model's version (models:/m-…) is also found by its model id, as its run may come from the logged model.
             for v in try store.modelVersions(model.name) {
-                if let n = v.tags[Self.versionTag] { existing["\(n)|\(v.runID ?? "")"] = v.version }
+                guard let n = v.tags[Self.versionTag] else { continue }
+                existing["\(n)|\(v.runID ?? "")"] = v.version
+                if let id = v.tags[Self.modelIDTag] { existing["\(n)|\(id)"] = v.version }
             }
             var mapped: [Int: Int] = [:]
             for v in model.versions.sorted(by: { $0.version < $1.version }) {
-                if let local = existing["\(v.version)|\(v.runID?.lowercased() ?? "")"] {
+                let loggedID = MLflowLoggedModel.id(inSource: v.source)
+                if let local = existing["\(v.version)|\(loggedID ?? v.runID?.lowercased() ?? "")"] {
                     mapped[v.version] = local; summary.versionsAlreadyPresent += 1; continue
                 }
                 let what = "model \(model.name) version \(v.version)"
-                guard let runID = v.runID?.lowercased(), Self.isRunID(runID) else { summary.skip(what, "it names no run (source \(v.source))"); continue }
-                guard let details = try? store.runDetails(runID), details.run.id == runID else {
-                    summary.skip(what, "its run \(runID) is not in the workspace"); continue
-                }
-                guard let folder = MLflowModelFile.folder(source: v.source, runID: runID, artifactURI: runs[runID]?.artifactURI) else {
-                    summary.skip(what, "its source \(v.source) is not a folder of its run's artifacts (MLflow 3 logged models, models:/m-…, are not imported)")
-                    continue
-                }
-                guard let picked = MLflowModelFile.pick(in: details.artifacts, folder: folder) else {
-                    summary.skip(what, "no model file under '\(folder)' in the artifacts of run \(runID)"); continue
+                let runID: String, details: RunDetails, picked: (artifact: ArtifactRecord, framework: String)
+                if let loggedID {
+                    guard let found = try loggedModelFile(id: loggedID, versionRunID: v.runID, what: what, into: &summary) else { continue }
+                    (runID, details, picked) = found
+                } else {
+                    guard let id = v.runID?.lowercased(), Self.isRunID(id) else { summary.skip(what, "it names no run (source \(v.source))"); continue }
+                    guard let found = try? store.runDetails(id), found.run.id == id else {
+                        summary.skip(what, "its run \(id) is not in the workspace"); continue
+                    }
+                    guard let folder = MLflowModelFile.folder(source: v.source, runID: id, artifactURI: runs[id]?.artifactURI) else {
+                        summary.skip(what, "its source \(v.source) is neither a folder of its run's artifacts nor an MLflow 3 logged model (models:/m-…)")
+                        continue
+                    }
+                    guard let file = MLflowModelFile.pick(in: found.artifacts, folder: folder) else {
+                        summary.skip(what, "no model file under '\(folder)' in the artifacts of run \(id)"); continue
+                    }
+                    (runID, details, picked) = (id, found, file)
                 }
                 let metrics = Dictionary(details.metrics.filter { $0.last.isFinite }.map { ($0.key, $0.last) }, uniquingKeysWith: { a, _ in a })
                 let new = NewModelVersion(model: model.name, modelObject: picked.artifact.object, framework: picked.framework,
                                           metrics: metrics, params: details.params, runID: runID, description: v.description)
-                let tags = [Self.versionTag: String(v.version), "mlflow.source": String(v.source.prefix(DeckStore.maxTagValueLength))]
+                var tags = [Self.versionTag: String(v.version), "mlflow.source": String(v.source.prefix(DeckStore.maxTagValueLength))]
+                if let loggedID { tags[Self.modelIDTag] = loggedID }
                 let record = try store.registerModelVersion(new, author: Self.author, reason: "imported from MLflow", tags: tags)
                 mapped[v.version] = record.version
                 summary.versionsImported += 1

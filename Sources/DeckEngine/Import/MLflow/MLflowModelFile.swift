@@ -31,7 +31,7 @@ public enum MLflowModelFile {
 
     /// The folder inside run `runID`'s artifacts that a version's `source` names: `runs:/RUN/PATH`,
     /// the run's own artifact URI followed by `/PATH`, or `mlflow-artifacts:/…/RUN/artifacts/PATH`;
-    /// nil for anything else (MLflow 3 logged models `models:/m-…`, other stores).
+    /// nil for anything else (other stores; MLflow 3 logged models `models:/m-…` are read through ``MLflowSourceReader/loggedModel(id:)``).
     public static func folder(source: String, runID: String, artifactURI: String?) -> String? {
         if source.hasPrefix("runs:/") {
             let parts = source.dropFirst("runs:/".count).split(separator: "/", maxSplits: 1)

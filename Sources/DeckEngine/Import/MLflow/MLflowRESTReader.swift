@@ -7,7 +7,7 @@ import FoundationNetworking
 /// Reads a running MLflow tracking server (MLflow's own, or `mldeck server`) through its REST
 /// API: `experiments/search`, `runs/search`, `metrics/get-history` (paged), the
 /// `mlflow-artifacts` proxy (listing and download), `registered-models/search` and
-/// `model-versions/search`. Sends `Authorization: Bearer $MLFLOW_TRACKING_TOKEN` when set.
+/// `model-versions/search`, `logged-models/<id>` (MLflow 3; its files through the same proxy). Sends `Authorization: Bearer $MLFLOW_TRACKING_TOKEN` when set.
 public final class MLflowRESTReader: MLflowSourceReader {
     public let label: String
     let base: String
@@ -166,5 +166,47 @@ public final class MLflowRESTReader: MLflowSourceReader {
             }.sorted { $0.version < $1.version }
         }
         return out
+    }
+
+    /// `GET logged-models/<id>`; nil when the server answers 404 (no such model, a server before
+    /// MLflow 3, or `mldeck server`, which keeps logged-model records only for its lifetime).
+    public func loggedModel(id: String) throws -> MLflowLoggedModel? {
+        guard MLflowLoggedModel.isID(id) else { return nil }
+        let page: [String: Any]
+        do { page = try http.get(api("logged-models/") + MLflowHTTP.escapePath(id), query: [:]) } catch MLflowImportError.http(_, 404, _) {
+            return nil
+        }
+        guard let info = (page["model"] as? [String: Any])?["info"] as? [String: Any] else { return nil }
+        let run = MLflowHTTP.text(info["source_run_id"])
+        return MLflowLoggedModel(id: MLflowHTTP.text(info["model_id"]) ?? id, experimentID: MLflowHTTP.text(info["experiment_id"]) ?? "0",
+                                 sourceRunID: (run ?? "").isEmpty ? nil : run, artifactURI: info["artifact_uri"] as? String ?? "")
+    }
+
+    /// MLflow 3.6's `GET logged-models/<id>/artifacts/directories` (paths relative to the model),
+    /// walked folder by folder; the server reads the model's artifact location itself, proxied or not.
+    public func artifacts(of model: MLflowLoggedModel) throws -> [MLflowArtifactFile] {
+        let endpoint = api("logged-models/") + MLflowHTTP.escapePath(model.id) + "/artifacts/directories"
+        var out: [MLflowArtifactFile] = []
+        func walk(_ relative: String, depth: Int) throws {
+            guard depth < 64 else { return }
+            let page = try http.get(endpoint, query: relative.isEmpty ? [:] : ["artifact_directory_path": relative])
+            for file in page["files"] as? [[String: Any]] ?? [] {
+                guard let raw = file["path"] as? String else { continue }
+                let name = raw.split(separator: "/").last.map(String.init) ?? raw
+                guard MLflowHTTP.isSafeName(name) else { continue }
+                let path = relative.isEmpty ? name : relative + "/" + name
+                if file["is_dir"] as? Bool ?? false { try walk(path, depth: depth + 1) } else {
+                    out.append(MLflowArtifactFile(path: path, size: MLflowHTTP.int64(file["file_size"])))
+                }
+            }
+        }
+        try walk("", depth: 0)
+        return out.sorted { $0.path < $1.path }
+    }
+
+    /// MLflow 3.6 serves a logged model's file at `/ajax-api/2.0/mlflow/logged-models/<id>/artifacts/files?artifact_file_path=…`.
+    public func localFile(of artifact: MLflowArtifactFile, model: MLflowLoggedModel) throws -> (url: URL, temporary: Bool) {
+        let path = "/ajax-api/2.0/mlflow/logged-models/" + MLflowHTTP.escapePath(model.id) + "/artifacts/files"
+        return (try http.download(path, query: ["artifact_file_path": artifact.path]), true)
     }
 }

@@ -4,8 +4,8 @@ import GRDB
 
 /// Reads an MLflow `sqlite:///` tracking store directly (read-only), by MLflow's own schema:
 /// `experiments`, `experiment_tags`, `runs`, `params`, `tags`, `metrics` (NaN kept as `is_nan`),
-/// `registered_models`, `model_versions`, `registered_model_aliases`. Artifacts are read from the
-/// runs' `file:` artifact URIs (see ``LocalArtifacts``).
+/// `registered_models`, `model_versions`, `registered_model_aliases`, `logged_models` (MLflow 3).
+/// Artifacts are read from the runs' and logged models' `file:` artifact URIs (see ``LocalArtifacts``).
 public final class MLflowSQLiteReader: MLflowSourceReader {
     public let label: String
     let path: String
@@ -138,6 +138,17 @@ public final class MLflowSQLiteReader: MLflowSourceReader {
                 let name: String = row[0]
                 return MLflowRegisteredModel(name: name, description: row[1], versions: versions[name] ?? [], aliases: aliases[name] ?? [:])
             }
+        }
+    }
+
+    public func loggedModel(id: String) throws -> MLflowLoggedModel? {
+        try read { db in
+            guard try db.tableExists("logged_models") else { return nil }
+            guard let row = try Row.fetchOne(db, sql: "SELECT model_id, experiment_id, source_run_id, artifact_location FROM logged_models WHERE model_id = ?",
+                                             arguments: [id]) else { return nil }
+            let run: String? = row[2]
+            return MLflowLoggedModel(id: row[0], experimentID: Self.text(row[1]), sourceRunID: (run ?? "").isEmpty ? nil : run,
+                                     artifactURI: row[3] ?? "")
         }
     }
 }

@@ -98,4 +98,20 @@ public protocol MLflowSourceReader: AnyObject {
     func localFile(of artifact: MLflowArtifactFile, run: MLflowRunInfo) throws -> (url: URL, temporary: Bool)
     /// Registered models with their versions and aliases (empty when the source has no registry).
     func registeredModels() throws -> [MLflowRegisteredModel]
+    /// The MLflow 3 logged model with this id, or nil when the source has none by that id (or no
+    /// logged models at all).
+    func loggedModel(id: String) throws -> MLflowLoggedModel?
+    /// The logged model's files, paths relative to its artifact location (none when it has none).
+    func artifacts(of model: MLflowLoggedModel) throws -> [MLflowArtifactFile]
+    /// A local file with the bytes of one of the logged model's files, and whether it is a temporary copy.
+    func localFile(of artifact: MLflowArtifactFile, model: MLflowLoggedModel) throws -> (url: URL, temporary: Bool)
+}
+
+extension MLflowSourceReader {
+    /// Lists the files at the model's artifact location as a run's (local stores).
+    public func artifacts(of model: MLflowLoggedModel) throws -> [MLflowArtifactFile] { try artifacts(of: model.artifactHolder) }
+    /// Reads the file at the model's artifact location as a run's (local stores).
+    public func localFile(of artifact: MLflowArtifactFile, model: MLflowLoggedModel) throws -> (url: URL, temporary: Bool) {
+        try localFile(of: artifact, run: model.artifactHolder)
+    }
 }

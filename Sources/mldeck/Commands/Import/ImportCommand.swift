@@ -13,7 +13,7 @@ struct ImportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "mlflow", abstract: "Import an MLflow tracking store or server: experiments, runs, metric histories, artifacts, registered models.",
             discussion: """
-            SOURCE is sqlite:///mlflow.db (MLflow's URI; sqlite:////abs/path for an absolute path), an mlruns folder, or a tracking server's http(s):// URL (MLFLOW_TRACKING_TOKEN is sent as a bearer token). Runs keep their MLflow ids: importing again adds nothing, and an interrupted import picks up where it stopped. Prints what was imported and what was skipped, and why.
+            SOURCE is sqlite:///mlflow.db (MLflow's URI; sqlite:////abs/path for an absolute path), an mlruns folder, or a tracking server's http(s):// URL (MLFLOW_TRACKING_TOKEN is sent as a bearer token). Model versions registered from MLflow 3 logged models (models:/m-…) come with their files, kept among the artifacts of the run that logged them under models/<model_id>/. Runs keep their MLflow ids: importing again adds nothing, and an interrupted import picks up where it stopped. Prints what was imported and what was skipped, and why.
             """)
 
         @OptionGroup var global: GlobalOptions
