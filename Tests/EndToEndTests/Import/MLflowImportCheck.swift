@@ -2,20 +2,24 @@ import Foundation
 import XCTest
 
 /// Compares a workspace after `mldeck import mlflow` with what the MLflow client read from the
-/// source store (fixtures/mlflow-import/expected-*.json), run by run, through the CLI's JSON.
+/// source store (fixtures/mlflow-import/expected-*.json), run by run, through the CLI's JSON
+/// (logged models: MLflowImportCheck+LoggedModels.swift).
 enum MLflowImportCheck {
     static func compare(workspace: URL, expected: [String: Any], file: StaticString = #filePath, line: UInt = #line) throws {
         let runs = try XCTUnwrap(expected["runs"] as? [[String: Any]])
         XCTAssertGreaterThanOrEqual(runs.count, 10, "the fixture holds ~10 runs", file: file, line: line)
-        for run in runs { try compareRun(run, workspace: workspace, file: file, line: line) }
+        let logged = loggedModelArtifacts(expected)
+        for run in runs { try compareRun(run, extraArtifacts: logged[run["run_id"] as? String ?? ""] ?? [], workspace: workspace, file: file, line: line) }
         let experiments = try XCTUnwrap(try CLI.json(["experiments", "list"], in: workspace) as? [[String: Any]])
         let names = Set(experiments.compactMap { $0["name"] as? String })
         for e in try XCTUnwrap(expected["experiments"] as? [[String: Any]]) {
             XCTAssertTrue(names.contains(e["name"] as? String ?? "?"), "experiment \(e["name"] ?? "?") missing", file: file, line: line)
         }
+        let runless = Set(runlessVersions(expected).map { "\($0.model)|\($0.version)" })
         for model in try XCTUnwrap(expected["registered_models"] as? [[String: Any]]) {
-            try compareModel(model, workspace: workspace, file: file, line: line)
+            try compareModel(model, skipped: runless, workspace: workspace, file: file, line: line)
         }
+        try compareLoggedModels(expected, workspace: workspace, file: file, line: line)
     }
 
     /// MLflow's statuses as MLDeck names them.
@@ -43,7 +47,9 @@ enum MLflowImportCheck {
         return "?"
     }
 
-    static func compareRun(_ run: [String: Any], workspace: URL, file: StaticString, line: UInt) throws {
+    /// `extraArtifacts` ("path:size"): the files of the MLflow 3 logged models the run logged, which
+    /// the import keeps among its artifacts under `models/<model_id>/`.
+    static func compareRun(_ run: [String: Any], extraArtifacts: [String], workspace: URL, file: StaticString, line: UInt) throws {
         let id = try XCTUnwrap(run["run_id"] as? String)
         let shown = try XCTUnwrap(try CLI.json(["runs", "show", id], in: workspace) as? [String: Any], id)
         let what = "run \(id) (\(run["name"] ?? "?"))"
@@ -85,15 +91,18 @@ enum MLflowImportCheck {
         }
 
         let artifacts = (shown["artifacts"] as? [[String: Any]] ?? []).map { "\($0["path"] ?? "?"):\($0["size"] ?? "?")" }.sorted()
-        let expectedArtifacts = (run["artifacts"] as? [[String: Any]] ?? []).map { "\($0["path"] ?? "?"):\($0["size"] ?? "?")" }.sorted()
+        let expectedArtifacts = ((run["artifacts"] as? [[String: Any]] ?? []).map { "\($0["path"] ?? "?"):\($0["size"] ?? "?")" } + extraArtifacts).sorted()
         XCTAssertEqual(artifacts, expectedArtifacts, "\(what): artifacts", file: file, line: line)
     }
 
-    static func compareModel(_ model: [String: Any], workspace: URL, file: StaticString, line: UInt) throws {
+    /// `skipped` ("model|version"): versions the import must leave out (logged models without a run).
+    static func compareModel(_ model: [String: Any], skipped: Set<String>, workspace: URL, file: StaticString, line: UInt) throws {
         let name = try XCTUnwrap(model["name"] as? String)
         let shown = try XCTUnwrap(try CLI.json(["models", "show", name], in: workspace) as? [String: Any], name)
         let versions = shown["versions"] as? [[String: Any]] ?? []
-        let expectedVersions = model["versions"] as? [[String: Any]] ?? []
+        let expectedVersions = (model["versions"] as? [[String: Any]] ?? []).filter {
+            !skipped.contains("\(name)|\(($0["version"] as? NSNumber)?.intValue ?? -1)")
+        }
         XCTAssertEqual(versions.count, expectedVersions.count, "model \(name): versions", file: file, line: line)
         // An MLflow version N is the MLDeck version tagged mlflow.import.version = N, of the same run.
         var local: [Int: Int] = [:]

@@ -3,8 +3,9 @@ import XCTest
 
 /// `mldeck import mlflow` from stores made by the real MLflow 3.6.0
 /// (fixtures/mlflow-import, made by scripts/fixtures/make_mlflow_import_fixtures.py), checked
-/// run by run against what the MLflow client read from the same stores (expected-*.json); a
-/// second import, a `kill -9` mid-import and its rerun, `mldeck server` as the source, and bad sources.
+/// run by run against what the MLflow client read from the same stores (expected-*.json), MLflow 3
+/// logged models (`models:/m-…`) included; a second import, a `kill -9` mid-import and its rerun,
+/// `mldeck server` as the source, and bad sources.
 final class MLflowImportEndToEndTests: XCTestCase {
     static var fixtures: URL { RepositoryFiles.root.appendingPathComponent("fixtures/mlflow-import") }
 
@@ -36,6 +37,19 @@ final class MLflowImportEndToEndTests: XCTestCase {
         return runs.compactMap { $0["id"] as? String }
     }
 
+    /// The only things left out: the versions whose logged model was made outside any run, each
+    /// with its reason.
+    func assertSkipsOnlyRunlessLoggedModels(_ summary: [String: Any], _ expected: [String: Any], file: StaticString = #filePath, line: UInt = #line) {
+        let skipped = summary["skipped"] as? [[String: Any]] ?? []
+        let runless = MLflowImportCheck.runlessVersions(expected)
+        XCTAssertFalse(runless.isEmpty, "the fixture holds a logged model made outside a run", file: file, line: line)
+        XCTAssertEqual(skipped.compactMap { $0["what"] as? String }.sorted(), runless.map { "model \($0.model) version \($0.version)" }.sorted(),
+                       "\(summary)", file: file, line: line)
+        for skip in skipped {
+            XCTAssertTrue((skip["reason"] as? String ?? "").contains("logged outside a run"), "\(skip)", file: file, line: line)
+        }
+    }
+
     func testSQLiteStoreImportsRunByRunAndASecondImportAddsNothing() throws {
         let stores = try copiedFixtures()
         let workspace = try CLI.makeWorkspace()
@@ -44,7 +58,9 @@ final class MLflowImportEndToEndTests: XCTestCase {
         let expected = try expected("sqlite")
         let runs = try XCTUnwrap(expected["runs"] as? [[String: Any]])
         XCTAssertEqual(first["runs_imported"] as? Int, runs.count, "\(first)")
-        XCTAssertEqual((first["skipped"] as? [Any])?.count, 0, "\(first)")
+        assertSkipsOnlyRunlessLoggedModels(first, expected)
+        XCTAssertEqual(first["versions_imported"] as? Int, 3, "churn 1, 2 and 3 (the logged model): \(first)")
+        XCTAssertEqual(first["aliases_set"] as? Int, 2, "\(first)")
         try MLflowImportCheck.compare(workspace: workspace, expected: expected)
 
         let second = try importSummary(source, in: workspace)
@@ -54,6 +70,8 @@ final class MLflowImportEndToEndTests: XCTestCase {
         XCTAssertEqual(second["versions_imported"] as? Int, 0)
         XCTAssertEqual(second["models_created"] as? Int, 0)
         XCTAssertEqual(second["aliases_set"] as? Int, 0)
+        XCTAssertEqual(second["artifacts"] as? Int, 0, "the logged model's files are not copied again: \(second)")
+        assertSkipsOnlyRunlessLoggedModels(second, expected)
         XCTAssertEqual(try runIDs(in: workspace).count, runs.count)
         try MLflowImportCheck.compare(workspace: workspace, expected: expected)
     }
@@ -62,11 +80,16 @@ final class MLflowImportEndToEndTests: XCTestCase {
         let stores = try copiedFixtures()
         let workspace = try CLI.makeWorkspace()
         let summary = try importSummary(stores.appendingPathComponent("mlruns").path, in: workspace)
-        XCTAssertEqual((summary["skipped"] as? [Any])?.count, 0, "\(summary)")
-        try MLflowImportCheck.compare(workspace: workspace, expected: try expected("mlruns"))
+        let expected = try expected("mlruns")
+        assertSkipsOnlyRunlessLoggedModels(summary, expected)
+        XCTAssertEqual(summary["versions_imported"] as? Int, 3, "\(summary)")
+        try MLflowImportCheck.compare(workspace: workspace, expected: expected)
         let again = try importSummary("file://" + stores.appendingPathComponent("mlruns").path, in: workspace)
         XCTAssertEqual(again["runs_imported"] as? Int, 0, "\(again)")
         XCTAssertEqual(again["versions_imported"] as? Int, 0, "\(again)")
+        XCTAssertEqual(again["aliases_set"] as? Int, 0, "\(again)")
+        XCTAssertEqual(again["artifacts"] as? Int, 0, "\(again)")
+        try MLflowImportCheck.compare(workspace: workspace, expected: expected)
     }
 
     /// `kill -9` right after the first batch's commit (the failpoint; batches of 4 runs), then
@@ -96,6 +119,8 @@ final class MLflowImportEndToEndTests: XCTestCase {
     }
 
     /// One workspace's `mldeck server` as the source of another's import (real HTTP, the REST reader).
+    /// Its logged-model records last only its lifetime, so `logged-models/<id>` answers 404: the
+    /// logged model's version comes from the files its run brought under `models/<id>/`.
     func testImportFromAnMLDeckServer() throws {
         let stores = try copiedFixtures()
         let origin = try CLI.makeWorkspace()
@@ -105,9 +130,11 @@ final class MLflowImportEndToEndTests: XCTestCase {
         let target = try CLI.makeWorkspace()
         let summary = try importSummary(server.address, in: target)
         XCTAssertEqual((summary["skipped"] as? [Any])?.count, 0, "\(summary)")
+        XCTAssertEqual(summary["versions_imported"] as? Int, 3, "\(summary)")
         try MLflowImportCheck.compare(workspace: target, expected: try expected("sqlite"))
         let again = try importSummary(server.address + "/", in: target)
         XCTAssertEqual(again["runs_imported"] as? Int, 0, "\(again)")
+        XCTAssertEqual(again["versions_imported"] as? Int, 0, "\(again)")
         XCTAssertEqual(server.stop(), 0, server.stderr)
     }
 
