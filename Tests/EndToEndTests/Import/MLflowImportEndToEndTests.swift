@@ -1,3 +1,4 @@
+import DeckStore
 import Foundation
 import XCTest
 
@@ -135,6 +136,53 @@ final class MLflowImportEndToEndTests: XCTestCase {
         let again = try importSummary(server.address + "/", in: target)
         XCTAssertEqual(again["runs_imported"] as? Int, 0, "\(again)")
         XCTAssertEqual(again["versions_imported"] as? Int, 0, "\(again)")
+        XCTAssertEqual(server.stop(), 0, server.stderr)
+    }
+
+    /// A model logged through `mldeck server` the MLflow 3 way (a logged model, its model.ubj
+    /// uploaded through the artifact proxy, a version whose source is `models:/m-…`, an alias),
+    /// imported while that server still knows the logged model: `mldeck server` has no
+    /// `logged-models/<id>/artifacts/…` endpoints, so the files are listed through the proxy.
+    func testImportFromAnMLDeckServerThatKnowsTheLoggedModel() throws {
+        let models = Self.fixtures.appendingPathComponent("mlruns")
+        let ubjPath = try XCTUnwrap(FileManager.default.subpathsOfDirectory(atPath: models.path).sorted().first {
+            $0.contains("/models/m-") && $0.hasSuffix("/artifacts/model.ubj")
+        })
+        let ubj = try Data(contentsOf: models.appendingPathComponent(ubjPath))
+        let origin = try CLI.makeWorkspace()
+        let server = try ServeProcess([], in: origin, command: "server")
+        defer { server.stop() }
+        let api = server.address + "/api/2.0/mlflow/"
+        let experiment = try XCTUnwrap(try Curl.post(api + "experiments/create", json: ["name": "logged"]).json?["experiment_id"] as? String)
+        let started = try Curl.post(api + "runs/create", json: ["experiment_id": experiment, "run_name": "train"])
+        let run = try XCTUnwrap(((started.json?["run"] as? [String: Any])?["info"] as? [String: Any])?["run_id"] as? String, started.body)
+        let created = try Curl.post(api + "logged-models", json: ["experiment_id": experiment, "source_run_id": run, "name": "booster"])
+        let id = try XCTUnwrap(((created.json?["model"] as? [String: Any])?["info"] as? [String: Any])?["model_id"] as? String, created.body)
+        let put = try Curl.request(server.address + "/api/2.0/mlflow-artifacts/artifacts/\(experiment)/\(run)/artifacts/models/\(id)/model.ubj",
+                                   method: "PUT", body: ubj, contentType: "application/octet-stream")
+        XCTAssertEqual(put.status, 200, put.body)
+        for (endpoint, body) in [("runs/update", ["run_id": run, "status": "FINISHED"]), ("registered-models/create", ["name": "booster"]),
+                                 ("model-versions/create", ["name": "booster", "source": "models:/\(id)", "run_id": run, "model_id": id]),
+                                 ("registered-models/alias", ["name": "booster", "alias": "live", "version": "1"])] {
+            let answer = try Curl.post(api + endpoint, json: body)
+            XCTAssertEqual(answer.status, 200, "\(endpoint): \(answer.body)")
+        }
+
+        let target = try CLI.makeWorkspace()
+        let summary = try importSummary(server.address, in: target)
+        XCTAssertEqual((summary["skipped"] as? [Any])?.count, 0, "\(summary)")
+        XCTAssertEqual(summary["versions_imported"] as? Int, 1, "\(summary)")
+        XCTAssertEqual(summary["aliases_set"] as? Int, 1, "\(summary)")
+        let shown = try XCTUnwrap(try CLI.json(["models", "show", "booster"], in: target) as? [String: Any])
+        let version = try XCTUnwrap((shown["versions"] as? [[String: Any]])?.first, "\(shown)")
+        XCTAssertEqual(version["aliases"] as? [String], ["live"])
+        XCTAssertEqual(version["framework"] as? String, "xgboost")
+        XCTAssertEqual(version["run_id"] as? String, run)
+        XCTAssertEqual(MLflowImportCheck.objectHex(version["model_object"]), ObjectID.of(ubj).hex, "the model.ubj, byte for byte")
+        XCTAssertEqual((version["tags"] as? [String: String])?["mlflow.model_id"], id)
+        let again = try importSummary(server.address, in: target)
+        XCTAssertEqual(again["versions_imported"] as? Int, 0, "\(again)")
+        XCTAssertEqual(again["artifacts"] as? Int, 0, "\(again)")
         XCTAssertEqual(server.stop(), 0, server.stderr)
     }
 

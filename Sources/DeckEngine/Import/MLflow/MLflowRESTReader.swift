@@ -15,6 +15,8 @@ public final class MLflowRESTReader: MLflowSourceReader {
     /// Metric keys per run (from `runs/search`), for the history calls.
     var metricKeys: [String: [String]] = [:]
     var runData: [String: MLflowRunData] = [:]
+    /// Logged models whose files this server hands over only through the `mlflow-artifacts` proxy.
+    var proxiedModels = Set<String>()
 
     /// A reader of the server at `url`; checks that it answers as MLflow does.
     public init(url: String, token: String? = ProcessInfo.processInfo.environment["MLFLOW_TRACKING_TOKEN"]) throws {
@@ -116,11 +118,18 @@ public final class MLflowRESTReader: MLflowSourceReader {
 
     public func artifacts(of run: MLflowRunInfo) throws -> [MLflowArtifactFile] {
         let root = try proxyPath(run)
+        return try walk { relative in
+            try http.get("/api/2.0/mlflow-artifacts/artifacts", query: ["path": relative.isEmpty ? root : root + "/" + relative])
+        }
+    }
+
+    /// Every file of a listing walked folder by folder (`list` answers a folder, "" for the root,
+    /// with `files`: `path`, `is_dir`, `file_size`), paths relative to the root, sorted.
+    func walk(_ list: (String) throws -> [String: Any]) throws -> [MLflowArtifactFile] {
         var out: [MLflowArtifactFile] = []
         func walk(_ relative: String, depth: Int) throws {
             guard depth < 64 else { return }
-            let page = try http.get("/api/2.0/mlflow-artifacts/artifacts", query: ["path": relative.isEmpty ? root : root + "/" + relative])
-            for file in page["files"] as? [[String: Any]] ?? [] {
+            for file in try list(relative)["files"] as? [[String: Any]] ?? [] {
                 guard let raw = file["path"] as? String else { continue }
                 let name = raw.split(separator: "/").last.map(String.init) ?? raw
                 guard MLflowHTTP.isSafeName(name) else { continue }
@@ -183,29 +192,23 @@ public final class MLflowRESTReader: MLflowSourceReader {
     }
 
     /// MLflow 3.6's `GET logged-models/<id>/artifacts/directories` (paths relative to the model),
-    /// walked folder by folder; the server reads the model's artifact location itself, proxied or not.
+    /// walked folder by folder; the server reads the model's artifact location itself, proxied or
+    /// not. A server without that endpoint (404: `mldeck server`) is read through the
+    /// `mlflow-artifacts` proxy when the model's `artifact_uri` is proxied.
     public func artifacts(of model: MLflowLoggedModel) throws -> [MLflowArtifactFile] {
         let endpoint = api("logged-models/") + MLflowHTTP.escapePath(model.id) + "/artifacts/directories"
-        var out: [MLflowArtifactFile] = []
-        func walk(_ relative: String, depth: Int) throws {
-            guard depth < 64 else { return }
-            let page = try http.get(endpoint, query: relative.isEmpty ? [:] : ["artifact_directory_path": relative])
-            for file in page["files"] as? [[String: Any]] ?? [] {
-                guard let raw = file["path"] as? String else { continue }
-                let name = raw.split(separator: "/").last.map(String.init) ?? raw
-                guard MLflowHTTP.isSafeName(name) else { continue }
-                let path = relative.isEmpty ? name : relative + "/" + name
-                if file["is_dir"] as? Bool ?? false { try walk(path, depth: depth + 1) } else {
-                    out.append(MLflowArtifactFile(path: path, size: MLflowHTTP.int64(file["file_size"])))
-                }
-            }
+        do {
+            return try walk { relative in try http.get(endpoint, query: relative.isEmpty ? [:] : ["artifact_directory_path": relative]) }
+        } catch MLflowImportError.http(_, 404, _) where model.artifactURI.hasPrefix("mlflow-artifacts:") {
+            proxiedModels.insert(model.id)
+            return try artifacts(of: model.artifactHolder)
         }
-        try walk("", depth: 0)
-        return out.sorted { $0.path < $1.path }
     }
 
-    /// MLflow 3.6 serves a logged model's file at `/ajax-api/2.0/mlflow/logged-models/<id>/artifacts/files?artifact_file_path=…`.
+    /// MLflow 3.6 serves a logged model's file at `/ajax-api/2.0/mlflow/logged-models/<id>/artifacts/files?artifact_file_path=…`
+    /// (or the proxy does, for a model listed through it).
     public func localFile(of artifact: MLflowArtifactFile, model: MLflowLoggedModel) throws -> (url: URL, temporary: Bool) {
+        if proxiedModels.contains(model.id) { return try localFile(of: artifact, run: model.artifactHolder) }
         let path = "/ajax-api/2.0/mlflow/logged-models/" + MLflowHTTP.escapePath(model.id) + "/artifacts/files"
         return (try http.download(path, query: ["artifact_file_path": artifact.path]), true)
     }
