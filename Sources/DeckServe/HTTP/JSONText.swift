@@ -2,10 +2,19 @@ import DeckStore
 
 /// Builds JSON text by hand: answers are made on every request, so no `Encoder` and no
 /// intermediate dictionaries.
+///
+/// The text grows as UTF-8 bytes, not as a `String`: appending to a `String` re-checks its
+/// capacity and updates its ASCII and count flags on every call, which made about a fifth of
+/// `runs/search`'s time for a page of 1,000 runs (1.1 MB of JSON) in a release build; appending a
+/// native string's UTF-8 to a byte array is one `memcpy`.
 public struct JSONText: Sendable {
-    public private(set) var text: String
+    /// The UTF-8 bytes written so far.
+    public private(set) var bytes: [UInt8]
 
-    public init() { text = ""; text.reserveCapacity(256) }
+    public init() { bytes = []; bytes.reserveCapacity(256) }
+
+    /// The text written so far.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// A JSON string literal for `s`.
     public static func quoted(_ s: String) -> String { JSONStringLiteral.quoted(s) }
@@ -13,29 +22,30 @@ public struct JSONText: Sendable {
     /// A JSON number for `v` (`null` for NaN and infinities, which JSON cannot hold).
     public static func number(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }
 
-    public mutating func raw(_ s: String) { text += s }
+    public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
     /// Appends `s` as a JSON string (in place: no intermediate string for the usual plain text).
     public mutating func string(_ s: String) {
         if JSONStringLiteral.isPlain(s) {
-            text.append("\""); text.append(s); text.append("\"")
+            bytes.append(0x22); bytes.append(contentsOf: s.utf8); bytes.append(0x22)
         } else {
-            text += Self.quoted(s)
+            raw(Self.quoted(s))
         }
     }
 
-    public mutating func key(_ k: String) { string(k); text.append(":") }
+    public mutating func key(_ k: String) { string(k); bytes.append(0x3A) }
 
     /// `["a","b"]`.
     public mutating func strings(_ values: [String]) {
-        text += "["
-        for (i, v) in values.enumerated() { if i > 0 { text += "," }; text += Self.quoted(v) }
-        text += "]"
+        bytes.append(0x5B)
+        for (i, v) in values.enumerated() { if i > 0 { bytes.append(0x2C) }; string(v) }
+        bytes.append(0x5D)
     }
 
     /// `[1.5,2]`.
     public mutating func numbers(_ values: [Double]) {
-        text += "["
-        for (i, v) in values.enumerated() { if i > 0 { text += "," }; text += Self.number(v) }
-        text += "]"
+        bytes.append(0x5B)
+        for (i, v) in values.enumerated() { if i > 0 { bytes.append(0x2C) }; raw(Self.number(v)) }
+        bytes.append(0x5D)
     }
 }
