@@ -21,21 +21,20 @@ public enum XGBoostIntercept {
 
     /// The string value of the first `base_score` key, in XGBoost JSON or UBJSON.
     static func baseScoreText(in model: Data) -> String? {
-        let bytes = [UInt8](model)
-        let key = Array("base_score".utf8)
-        guard let start = firstIndex(of: key, in: bytes) else { return nil }
-        var i = start + key.count
+        let bytes = model.startIndex == 0 ? model : Data(model)  // zero-based indices below
+        guard let key = bytes.range(of: Data("base_score".utf8)) else { return nil }
+        var i = key.upperBound
         if i < bytes.count && bytes[i] == UInt8(ascii: "\"") {
             // JSON: "base_score": "…"
             i += 1
             while i < bytes.count && (bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: ":")) { i += 1 }
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
             let from = i + 1
-            guard let end = bytes[from...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            guard let end = bytes[from...].firstIndex(of: UInt8(ascii: "\"")), end - from < 4096 else { return nil }
             return String(decoding: bytes[from..<end], as: UTF8.self)
         }
         // UBJSON: the key is followed by the value `S`, a length (an integer with its type marker), the bytes.
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "S"), i + 2 < bytes.count else { return nil }
+        guard i + 2 < bytes.count, bytes[i] == UInt8(ascii: "S") else { return nil }
         i += 1
         let width: Int
         switch bytes[i] {
@@ -49,19 +48,8 @@ public enum XGBoostIntercept {
         var length = 0
         for k in 1...width { length = length << 8 | Int(bytes[i + k]) }  // big-endian
         let from = i + width + 1
-        guard length < 4096, from + length <= bytes.count else { return nil }
+        guard length >= 0, length < 4096, from + length <= bytes.count else { return nil }
         return String(decoding: bytes[from..<(from + length)], as: UTF8.self)
-    }
-
-    static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard needle.count <= haystack.count else { return nil }
-        let first = needle[0]
-        var i = 0
-        while i <= haystack.count - needle.count {
-            if haystack[i] == first && Array(haystack[i..<(i + needle.count)]) == needle { return i }
-            i += 1
-        }
-        return nil
     }
 }
 
