@@ -26,7 +26,8 @@ public final class XGBoostBooster: @unchecked Sendable {
         withExtendedLifetime(matrices) {}
     }
 
-    /// Loads a model saved by XGBoost (JSON, UBJSON or the legacy binary format) from bytes.
+    /// Loads a model saved by XGBoost (JSON, UBJSON or the legacy binary format) from bytes. The
+    /// intercept of a model saved by XGBoost 3.1 or later is restored (``XGBoostIntercept``).
     ///
     /// - Parameter threads: prediction threads; give 1 for a booster that serves single rows.
     ///   nil leaves XGBoost's default (all cores).
@@ -37,6 +38,7 @@ public final class XGBoostBooster: @unchecked Sendable {
         self.init(handle: out)
         let code = modelData.withUnsafeBytes { XGBoosterLoadModelFromBuffer(out, $0.baseAddress, bst_ulong($0.count)) }
         try xgbCheck(code, "XGBoosterLoadModelFromBuffer")
+        try restoreVectorIntercept(from: modelData)
         if let threads { try setParameter("nthread", "\(threads)") }
     }
 
@@ -52,6 +54,7 @@ public final class XGBoostBooster: @unchecked Sendable {
         guard let out else { throw .library(function: "XGBoosterCreate", message: "no handle returned") }
         self.init(handle: out)
         try xgbCheck(XGBoosterLoadModel(out, url.path), "XGBoosterLoadModel")
+        if let data = try? Data(contentsOf: url) { try restoreVectorIntercept(from: data) }
         if let threads { try setParameter("nthread", "\(threads)") }
     }
 
@@ -110,10 +113,7 @@ public final class XGBoostBooster: @unchecked Sendable {
 
     /// Feature names stored in the model (empty when it was trained without names).
     public func featureNames() throws(XGBoostError) -> [String] {
-        var count: bst_ulong = 0
-        var names: UnsafeMutablePointer<UnsafePointer<CChar>?>?
-        try xgbCheck(XGBoosterGetStrFeatureInfo(handle, "feature_name", &count, &names), "XGBoosterGetStrFeatureInfo")
-        return (0..<Int(count)).map { names?[$0].map { String(cString: $0) } ?? "" }
+        try stringFeatureInfo("feature_name")
     }
 
     /// Stores feature names in the model (written to its JSON and checked by Python at predict).

@@ -10,6 +10,8 @@ public enum XGBoostError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidParameter(name: String, value: String, reason: String)
     /// A model file could not be read or written.
     case modelFile(path: String, reason: String)
+    /// The model loads but cannot be scored faithfully by the linked libxgboost.
+    case unsupportedModel(String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum XGBoostError: Error, CustomStringConvertible, Equatable, Sendable {
             return "XGBoost parameter '\(name)' = '\(value)' is invalid: \(reason)"
         case let .modelFile(path, reason):
             return "Model file '\(path)': \(reason)"
+        case let .unsupportedModel(reason):
+            return "The model cannot be scored here: \(reason)"
         }
     }
 }

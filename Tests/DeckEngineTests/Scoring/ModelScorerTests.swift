@@ -67,7 +67,7 @@ final class ModelScorerTests: XCTestCase {
     /// Loading a model has errors of its own, with a category a server can map.
     func testModelLoadingErrorsAreTyped() throws {
         let (ws, _) = try trainedModel()
-        let bare = try ws.store.registerModelVersion(NewModelVersion(model: "bare", modelObject: try ws.store.objects.put(Data("{}".utf8)),
+        let bare = try ws.store.registerModelVersion(NewModelVersion(model: "bare", modelObject: try ws.store.objects.put(Data("{}".utf8)), framework: "sklearn",
                                                                      task: "binary", signature: [], metrics: [:], params: [:]))
         XCTAssertThrowsError(try LoadedModel.load(store: ws.store, version: bare)) { error in
             guard case .noPreprocessing(let model) = error as? ModelLoadError else { return XCTFail("\(error)") }

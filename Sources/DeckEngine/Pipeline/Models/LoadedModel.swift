@@ -20,15 +20,29 @@ public struct LoadedModel: Sendable {
     public let version: ModelVersionRecord
     public let spec: PreprocessingSpec
     public let booster: XGBoostBooster
+    /// Whether ``spec`` was derived from the booster (an XGBoost version registered without a
+    /// spec, through MLflow) rather than stored by a pipeline's register step.
+    public let specIsDerived: Bool
 
-    public init(version: ModelVersionRecord, spec: PreprocessingSpec, booster: XGBoostBooster) {
-        self.version = version; self.spec = spec; self.booster = booster
+    public init(version: ModelVersionRecord, spec: PreprocessingSpec, booster: XGBoostBooster, specIsDerived: Bool = false) {
+        self.version = version; self.spec = spec; self.booster = booster; self.specIsDerived = specIsDerived
     }
 
-    /// Loads a version's model and preprocessing from the object store.
+    /// Loads a version's model and preprocessing from the object store. An XGBoost version
+    /// without a stored spec gets one derived from its booster (``BoosterDerivedSpec``).
     /// - Throws: ``ModelLoadError`` naming the version.
     public static func load(store: any StoreBase, version: ModelVersionRecord, threads: Int? = nil) throws(ModelLoadError) -> LoadedModel {
-        guard let preprocessing = version.preprocessingObject else { throw .noPreprocessing(model: version.reference) }
+        guard let preprocessing = version.preprocessingObject else {
+            guard version.framework == "xgboost" else { throw .noPreprocessing(model: version.reference) }
+            let booster: XGBoostBooster
+            do {
+                booster = try XGBoostBooster(modelData: try store.objects.read(version.modelObject), threads: threads)
+            } catch {
+                throw .badModel(model: version.reference, reason: "\(error)")
+            }
+            let spec = try BoosterDerivedSpec.spec(of: booster, model: version.reference)
+            return LoadedModel(version: version, spec: spec, booster: booster, specIsDerived: true)
+        }
         let spec: PreprocessingSpec
         do { spec = try PreprocessingSpec.decode(try store.objects.read(preprocessing)) } catch {
             throw .badPreprocessing(model: version.reference, reason: "\(error)")
@@ -63,6 +77,14 @@ public struct LoadedModel: Sendable {
             let classes = spec.classes ?? ["0", "1"]
             return ModelPredictions(task: .binary, labels: values.map { $0 > threshold ? classes[1] : classes[0] },
                                     probabilities: values.map { [1 - $0, $0] }, classes: classes, values: values)
+        case .multiclass where raw.outputsPerRow == 1 && spec.classCount > 1:
+            // multi:softmax (a booster registered through MLflow): the class index, no probabilities.
+            let classes = spec.classes ?? []
+            let labels = values.map { v in
+                let index = Int(v.rounded())
+                return classes.indices.contains(index) ? classes[index] : LabelText.number(v)
+            }
+            return ModelPredictions(task: .multiclass, labels: labels, probabilities: nil, classes: classes, values: values)
         case .multiclass:
             let classes = spec.classes ?? []
             let k = max(1, raw.outputsPerRow)
