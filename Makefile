@@ -26,7 +26,7 @@ export MLDECK_PYTHON
 DEBUG_BIN := .build/debug/mldeck
 RELEASE_BIN := .build/release/mldeck
 
-.PHONY: all deps venv schemathesis build release test demo bench fuzz fuzz-build install clean
+.PHONY: all deps venv schemathesis build release test soak demo bench fuzz fuzz-build install clean
 
 all: build
 
@@ -71,6 +71,13 @@ release: deps
 test: deps venv schemathesis
 	$(SWIFT) build --product mldeck
 	$(SWIFT) test --disable-swift-testing
+
+# The long forms of the hardening tests (MLDECK_SOAK=1): schemathesis with ten times the examples
+# for up to 10 minutes per server, the hostile clients with 400 slow connections for 45 s and a
+# 64 x 250 flood, then the crash matrix and the disk, slow-disk and locked-database faults.
+soak: deps venv schemathesis
+	$(SWIFT) build --product mldeck
+	MLDECK_SOAK=1 $(SWIFT) test --disable-swift-testing --filter 'OpenAPIEndToEndTests|HostileServerEndToEndTests|CrashMatrix|DiskFaultEndToEndTests|SlowDiskEndToEndTests|LockedDatabaseEndToEndTests'
 
 demo: build
 	$(DEBUG_BIN) demo

@@ -12,6 +12,7 @@ an artifact `notes.txt`.
 """
 import http.client
 import json
+import os
 import socket
 import sys
 import threading
@@ -106,7 +107,11 @@ def attack(name, body, results):
                      "normal_requests": len(normal.latencies), "normal_failures": normal.failures}
 
 
-def slowloris(connections=150, seconds=8.0):
+# MLDECK_SOAK=1 (`make soak`): the long form, more connections for longer and a bigger flood.
+SOAK = os.environ.get("MLDECK_SOAK") == "1"
+
+
+def slowloris(connections=400 if SOAK else 150, seconds=45.0 if SOAK else 8.0):
     """Many connections sending a request head one byte at a time, never finishing it."""
     socks = []
     for _ in range(connections):
@@ -132,7 +137,7 @@ def slowloris(connections=150, seconds=8.0):
     return [f"opened {connections}", f"closed by server {closed}"] if closed else [f"opened {connections}"]
 
 
-def flood(threads=48, per_thread=25):
+def flood(threads=64 if SOAK else 48, per_thread=250 if SOAK else 25):
     """More concurrent requests than the server has workers, each a real scoring request."""
     path, body = ("/invocations", json.dumps(SCORE).encode()) if MODE == "serve" else \
         ("/api/2.0/mlflow/experiments/search", json.dumps({"max_results": 10}).encode())

@@ -30,9 +30,12 @@ final class OpenAPIEndToEndTests: XCTestCase {
     func run(_ spec: String, against address: String, examples: Int) throws -> CLI.Result {
         let tool = try schemathesis()
         let specPath = RepositoryFiles.root.appendingPathComponent("docs/openapi/\(spec)").path
+        // `make soak` (MLDECK_SOAK=1): ten times the examples, for up to 10 minutes per server.
+        let soak = ProcessInfo.processInfo.environment["MLDECK_SOAK"] == "1"
         return try PythonEnvironment.run(tool, [
             "run", specPath, "--url", address, "--checks", "not_a_server_error",
-            "--max-examples", String(examples), "--seed", "1", "--request-timeout", "30", "--max-time", "60",
+            "--max-examples", String(soak ? examples * 10 : examples), "--seed", "1", "--request-timeout", "30",
+            "--max-time", soak ? "600" : "60",
             "--phases", "examples,coverage,fuzzing", "--generation-database", "none", "--workers", "1",
         ], in: workspace, environment: ["NO_COLOR": "1"])
     }
