@@ -1,4 +1,4 @@
-import DeckStore
+@testable import DeckStore
 import Foundation
 import XCTest
 
@@ -23,5 +23,16 @@ final class FailpointTests: XCTestCase {
         }
         XCTAssertEqual(found, Set(Failpoint.names))
         XCTAssertEqual(Failpoint.names.count, Set(Failpoint.names).count)
+    }
+
+    func testAnArmedPointNamesItsHit() {
+        XCTAssertEqual(Failpoint.parse("objects.after-fsync").name, "objects.after-fsync")
+        XCTAssertEqual(Failpoint.parse("objects.after-fsync").hit, 1)
+        XCTAssertEqual(Failpoint.parse("step-cache.after-commit#3").name, "step-cache.after-commit")
+        XCTAssertEqual(Failpoint.parse("step-cache.after-commit#3").hit, 3)
+        XCTAssertEqual(Failpoint.parse("step-cache.after-commit#3").spec, "step-cache.after-commit#3")
+        // A count that is not a positive number arms a name no point has: nothing fires.
+        XCTAssertEqual(Failpoint.parse("step-cache.after-commit#0").name, "step-cache.after-commit#0")
+        XCTAssertEqual(Failpoint.parse("step-cache.after-commit#x").hit, 1)
     }
 }
