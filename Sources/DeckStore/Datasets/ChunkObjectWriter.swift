@@ -86,26 +86,14 @@ final class ChunkObjectWriter: @unchecked Sendable {
         folders = []; paths = []; written = 0
         lock.unlock()
         guard count > 0 else { return }
-        let root = open(store.root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard root >= 0 else { throw DatasetError.io(path: store.root.path, operation: "open", errno: errno) }
-        defer { close(root) }
         Failpoint.hit("objects.before-fsync")
         defer { Failpoint.hit("objects.after-fsync") }
         // A failed sync fails the commit: the add records no version that points to these chunks.
-        if count <= ObjectWriteBatch.fsyncEachLimit {
-            for path in few {
-                let code = FileSystemSync.sync(path: path)
-                guard code == 0 else { throw DatasetError.io(path: path, operation: "fsync", errno: code) }
-            }
-        } else {
-            let code = FileSystemSync.syncFileSystem(containing: root)
-            guard code == 0 else { throw DatasetError.io(path: store.root.path, operation: "syncfs", errno: code) }
-        }
-        let rootCode = FileSystemSync.sync(root)
-        guard rootCode == 0 else { throw DatasetError.io(path: store.root.path, operation: "fsync", errno: rootCode) }
-        for folder in touched {
-            let code = FileSystemSync.sync(path: folder, folder: true)
-            guard code == 0 else { throw DatasetError.io(path: folder, operation: "fsync", errno: code) }
+        do {
+            try FileSystemSync.makeDurable(files: few, count: count, root: store.root.path, folders: touched,
+                                           fsyncEachLimit: ObjectWriteBatch.fsyncEachLimit)
+        } catch {
+            throw DatasetError.io(path: error.path, operation: error.operation, errno: error.errno)
         }
     }
 }

@@ -104,7 +104,8 @@ public final class ObjectWriteBatch: @unchecked Sendable {
     static let fsyncEachLimit = 32
 
     /// Makes every object written so far durable (an fsync per file for a few, one `syncfs` for
-    /// many), then fsyncs each touched folder so the renames are durable too.
+    /// many), then fsyncs the root and each touched folder so the renames are durable too
+    /// (``FileSystemSync/makeDurable(files:count:root:folders:fsyncEachLimit:)``).
     public func commit() throws {
         lock.lock()
         let folders = touchedFolders, count = written, paths = writtenPaths
@@ -114,22 +115,11 @@ public final class ObjectWriteBatch: @unchecked Sendable {
         Failpoint.hit("objects.before-fsync")
         defer { Failpoint.hit("objects.after-fsync") }
         // A failed sync fails the commit: the caller records nothing that points to these objects.
-        if count <= Self.fsyncEachLimit {
-            for path in paths {
-                let code = FileSystemSync.sync(path: path)
-                guard code == 0 else { throw ObjectStoreError.io(path: path, operation: "fsync", errno: code) }
-            }
-        } else {
-            let rootFD = open(store.root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            guard rootFD >= 0 else { throw ObjectStoreError.io(path: store.root.path, operation: "open", errno: errno) }
-            defer { close(rootFD) }
-            var code = FileSystemSync.syncFileSystem(containing: rootFD)
-            if code == 0 { code = FileSystemSync.sync(rootFD) }
-            guard code == 0 else { throw ObjectStoreError.io(path: store.root.path, operation: "syncfs", errno: code) }
-        }
-        for folder in folders {
-            let code = FileSystemSync.sync(path: folder, folder: true)
-            guard code == 0 else { throw ObjectStoreError.io(path: folder, operation: "fsync", errno: code) }
+        do {
+            try FileSystemSync.makeDurable(files: paths, count: count, root: store.root.path, folders: folders,
+                                           fsyncEachLimit: Self.fsyncEachLimit)
+        } catch {
+            throw ObjectStoreError.io(path: error.path, operation: error.operation, errno: error.errno)
         }
     }
 }

@@ -47,4 +47,42 @@ enum FileSystemSync {
         defer { close(fd) }
         return sync(fd)
     }
+
+    /// A sync that failed: the path, the call (`open`, `fsync`, `syncfs`) and its errno.
+    struct Failure: Error {
+        let path: String
+        let operation: String
+        let errno: Int32
+    }
+
+    /// The durability barrier of a batch of new objects, shared by ``ObjectWriteBatch`` and the
+    /// dataset chunk writer: the new files' bytes (an fsync each for up to `fsyncEachLimit`,
+    /// otherwise one `syncfs` of the file system holding `root`), then `root` and every touched
+    /// folder, so the renames that put the files in place are durable too.
+    /// - Parameters:
+    ///   - files: the new files' paths (only read when `count` ≤ `fsyncEachLimit`).
+    ///   - count: how many files were written.
+    /// - Throws: the first ``Failure``; nothing pointing to these files may then be recorded.
+    static func makeDurable(files: [String], count: Int, root: String, folders: some Sequence<String>,
+                            fsyncEachLimit: Int) throws(Failure) {
+        if count <= fsyncEachLimit {
+            for path in files {
+                let code = sync(path: path)
+                guard code == 0 else { throw Failure(path: path, operation: "fsync", errno: code) }
+            }
+        }
+        let rootFD = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard rootFD >= 0 else { throw Failure(path: root, operation: "open", errno: Glibc.errno) }
+        defer { close(rootFD) }
+        if count > fsyncEachLimit {
+            let code = syncFileSystem(containing: rootFD)
+            guard code == 0 else { throw Failure(path: root, operation: "syncfs", errno: code) }
+        }
+        let rootCode = sync(rootFD)
+        guard rootCode == 0 else { throw Failure(path: root, operation: "fsync", errno: rootCode) }
+        for folder in folders {
+            let code = sync(path: folder, folder: true)
+            guard code == 0 else { throw Failure(path: folder, operation: "fsync", errno: code) }
+        }
+    }
 }
