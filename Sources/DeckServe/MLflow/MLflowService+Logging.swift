@@ -16,11 +16,17 @@ extension MLflowService {
     public static let loggingEndpoints: Set<String> = ["runs/log-metric", "runs/log-parameter", "runs/set-tag", "runs/log-batch"]
 
     /// Answers a logging call through the group commit: parsed here, written by the writer thread
-    /// in its own savepoint of a shared transaction, answered once that transaction commits.
+    /// in its own savepoint of a shared transaction, answered once that transaction commits. Calls
+    /// that only log metrics (`log-metric`, a metrics-only `log-batch`) to one run merge with the
+    /// others waiting for that run: one run lookup and one stored chunk per key for all of them.
     public func handleLogging(_ endpoint: String, params: MLflowParams) async throws(MLflowError) -> String {
         do {
             let call = try Self.loggingCall(endpoint, params)
-            try await committer.write { [self] writer in try apply(call, with: writer) }
+            if call.params.isEmpty && call.tags.isEmpty {
+                try await committer.write(merging: call, key: call.runID) { [self] writer, calls in try applyMetrics(calls, with: writer) }
+            } else {
+                try await committer.write { [self] writer in try apply(call, with: writer) }
+            }
             return "{}"
         } catch {
             throw MLflowError.from(error)
@@ -89,6 +95,13 @@ extension MLflowService {
         guard let value = try p.double("value") else { throw MLflowError.invalid("Missing value for required parameter 'value'.") }
         guard let timestamp = try p.int64("timestamp") else { throw MLflowError.invalid("Missing value for required parameter 'timestamp'.") }
         return MetricPoint(key: key, value: value, step: try p.int64("step") ?? 0, timestamp: Double(timestamp) / 1000)
+    }
+
+    /// Writes metrics-only calls to one run (`calls` all name the same run) inside the open
+    /// transaction, as ``apply(_:with:)`` would one after another: the points in arrival order.
+    func applyMetrics(_ calls: [LoggingCall], with writer: TrackingWriter) throws {
+        guard let first = calls.first else { return }
+        try apply(LoggingCall(runID: first.runID, metrics: calls.flatMap(\.metrics)), with: writer)
     }
 
     /// Writes a logging call inside the open transaction: finds the run (reviving one failed for

@@ -8,6 +8,15 @@ import GRDB
 /// caller gets its own error (the others still commit); when the commit itself fails, every write
 /// of the group gets that error. Writes run in the order they arrived, so a later write sees the
 /// earlier ones (a param set by one request is "already logged" for the next).
+///
+/// Mergeable writes (``write(merging:key:apply:)``) go further: every one waiting with the same key
+/// runs as one call with all their items, in one savepoint — for metric points of one run, one
+/// run lookup and one stored chunk per key instead of one per request, which is where a
+/// `log-metric`-per-point client spends the server's time. When that call throws, its items are
+/// retried one by one so that each caller still gets its own answer.
+///
+/// `@unchecked Sendable`: `queue`, `started`, `stopping` and the counters are read and written
+/// only under `condition`; the store is used only by the writer thread.
 public final class GroupCommit: @unchecked Sendable {
     public let store: DeckStore
     /// The most writes one transaction takes.
@@ -22,6 +31,17 @@ public final class GroupCommit: @unchecked Sendable {
         /// Runs the write; returns how to answer its caller once the transaction commits.
         let run: (TrackingWriter) throws -> () -> Void
         let fail: (any Error) -> Void
+        /// Set for a mergeable write.
+        var merge: Merge? = nil
+    }
+
+    /// What a mergeable write adds to its job: the key it merges under, its item, the call that
+    /// writes many items at once, and how to answer its caller.
+    private struct Merge {
+        let key: String
+        let item: any Sendable
+        let applyAll: (TrackingWriter, [any Sendable]) throws -> Void
+        let succeed: () -> Void
     }
 
     public init(store: DeckStore, maxGroup: Int = 512) {
@@ -38,21 +58,47 @@ public final class GroupCommit: @unchecked Sendable {
                 let value = try body(writer)
                 return { continuation.resume(returning: value) }
             }, fail: { continuation.resume(throwing: $0) })
-            condition.lock()
-            if stopping {
-                condition.unlock()
-                continuation.resume(throwing: WorkspaceError.cannotOpen(path: store.workspace.databaseURL.path, reason: "the server is stopping"))
-                return
-            }
-            queue.append(job)
-            if !started {
-                started = true
-                let thread = Thread { [self] in loop() }
-                thread.name = "mldeck-group-commit"
-                thread.start()
-            }
-            condition.signal()
+            enqueue(job, failing: { continuation.resume(throwing: $0) })
+        }
+    }
+
+    /// Queues `job` for the writer thread (started on first use), or fails it once stopping.
+    private func enqueue(_ job: Job, failing: (any Error) -> Void) {
+        condition.lock()
+        if stopping {
             condition.unlock()
+            failing(WorkspaceError.cannotOpen(path: store.workspace.databaseURL.path, reason: "the server is stopping"))
+            return
+        }
+        queue.append(job)
+        if !started {
+            started = true
+            let thread = Thread { [self] in loop() }
+            thread.name = "mldeck-group-commit"
+            thread.start()
+        }
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Writes `item` by `apply`, merged with every other item handed in under the same `key` that
+    /// waits for the same group: `apply` then runs once with all of them, in arrival order. Only
+    /// for writes that commute with any other write of the group (they may move ahead of writes
+    /// that arrived between them), such as appending metric points; `apply` must give the same
+    /// result for the items together as one at a time. Returns once the transaction commits.
+    public func write<Item: Sendable>(merging item: Item, key: String,
+                                      apply: @escaping @Sendable (TrackingWriter, [Item]) throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let applyAll: (TrackingWriter, [any Sendable]) throws -> Void = { writer, items in
+                try apply(writer, items.compactMap { $0 as? Item })  // every cast succeeds: the key names the type (below)
+            }
+            var job = Job(run: { writer in
+                try apply(writer, [item])
+                return { continuation.resume() }
+            }, fail: { continuation.resume(throwing: $0) })
+            // The key carries the item's type, so items merged under one key always have one type.
+            job.merge = Merge(key: "\(Item.self)\u{0}\(key)", item: item, applyAll: applyAll, succeed: { continuation.resume() })
+            enqueue(job, failing: { continuation.resume(throwing: $0) })
         }
     }
 
@@ -84,7 +130,8 @@ public final class GroupCommit: @unchecked Sendable {
         do {
             try store.writeImmediate { db in
                 let writer = TrackingWriter(store: store, db: db)
-                for job in group {
+                /// Runs one job in a savepoint of its own; a failure rolls back that job alone.
+                func runAlone(_ job: Job) {
                     do {
                         var answer: (() -> Void)?
                         try db.inSavepoint {
@@ -96,6 +143,23 @@ public final class GroupCommit: @unchecked Sendable {
                         // Keys interned in the rolled-back savepoint are gone: forget them.
                         store.keyCache.forgetPending(in: db)
                         job.fail(error)
+                    }
+                }
+                var merged = [Bool](repeating: false, count: group.count)
+                for (index, job) in group.enumerated() where !merged[index] {
+                    guard let merge = job.merge else { runAlone(job); continue }
+                    let members = (index..<group.count).filter { !merged[$0] && group[$0].merge?.key == merge.key }
+                    guard members.count > 1 else { runAlone(job); continue }
+                    for member in members { merged[member] = true }
+                    do {
+                        try db.inSavepoint {
+                            try merge.applyAll(writer, members.compactMap { group[$0].merge?.item })
+                            return .commit
+                        }
+                        for member in members { if let m = group[member].merge { answers.append((m.succeed, group[member])) } }
+                    } catch {
+                        store.keyCache.forgetPending(in: db)
+                        for member in members { runAlone(group[member]) }
                     }
                 }
             }

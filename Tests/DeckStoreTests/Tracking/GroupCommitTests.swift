@@ -64,4 +64,48 @@ final class GroupCommitTests: XCTestCase {
         }
         XCTAssertEqual(try store.runDetails(run.id).tags, ["a": "1"])
     }
+
+    func testMergedWritesShareOneCallAndAFailingItemIsRetriedAlone() async throws {
+        let store = ws.store
+        let run = try store.createRun(RunStart(name: "r", experiment: "e"))
+        let committer = GroupCommit(store: store)
+        defer { committer.stop() }
+        let calls = LockedCalls()
+        let writers = 300
+        let failures = await withTaskGroup(of: Int?.self) { group -> [Int] in
+            for i in 0..<writers {
+                group.addTask {
+                    do {
+                        try await committer.write(merging: i, key: run.id) { w, items in
+                            calls.record(items.count)
+                            // Item 7 is refused: the call holding it throws, and its items are retried alone.
+                            if items.contains(7) { throw TrackingError.invalidKey("bad-7") }
+                            try w.logMetrics(items.map { MetricPoint(key: "loss", value: Double($0), step: Int64($0), timestamp: 1) }, run: run)
+                        }
+                        return nil
+                    } catch {
+                        return i
+                    }
+                }
+            }
+            var all: [Int] = []
+            for await failed in group { if let failed { all.append(failed) } }
+            return all
+        }
+        XCTAssertEqual(failures, [7], "only the refused item's caller gets an error")
+        let loss = try XCTUnwrap(try store.runDetails(run.id).metrics.first { $0.key == "loss" })
+        XCTAssertEqual(loss.count, writers - 1, "every other item is written once")
+        XCTAssertGreaterThan(calls.largest, 1, "items waiting together were written by one call")
+        XCTAssertEqual(committer.counts.writes, writers - 1)
+        let steps = try store.metricSeries(run: run, key: "loss").map(\.step)
+        XCTAssertEqual(Set(steps), Set((0..<Int64(writers)).filter { $0 != 7 }), "no point lost or repeated")
+    }
+}
+
+/// How many items each merged call received (written from the committer's thread).
+private final class LockedCalls: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sizes: [Int] = []
+    func record(_ count: Int) { lock.lock(); sizes.append(count); lock.unlock() }
+    var largest: Int { lock.lock(); defer { lock.unlock() }; return sizes.max() ?? 0 }
 }
