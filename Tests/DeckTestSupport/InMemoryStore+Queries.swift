@@ -40,8 +40,9 @@ extension InMemoryStore {
                 }
                 if let experiment = query.experiment, run.experiment != experiment { return nil }
                 if let parent = query.parentRunID, run.lineage.parentRunID != parent { return nil }
-                let metrics = stored.series.compactMapValues { Self.summary(key: "", of: $0)?.last }
-                let row = RunRow(run: run, params: stored.params, metrics: metrics, tags: stored.tags)
+                let summaries = stored.series.compactMapValues { Self.summary(key: "", of: $0) }
+                var row = RunRow(run: run, params: stored.params, metrics: summaries.mapValues(\.last), tags: stored.tags)
+                row.metricPositions = summaries.mapValues { MetricPosition(step: $0.lastStep, time: $0.lastTime) }
                 if let expression, !evaluator.evaluate(expression, in: RowContext(row: row)) { return nil }
                 return row
             }

@@ -141,7 +141,7 @@ extension InMemoryStore: TrackingStore {
         for p in series.dropFirst() where !LatestPoint.precedes(p, last) { last = p }
         let values = series.map(\.value).filter { !$0.isNaN }
         return MetricSummary(key: key, last: last.value, lastStep: last.step, min: values.min() ?? .nan,
-                             max: values.max() ?? .nan, count: series.count)
+                             max: values.max() ?? .nan, count: series.count, lastTime: last.timestamp)
     }
 
     public func metricSeries(run: RunHandle, key: String) throws -> [SeriesPoint] {

@@ -22,12 +22,18 @@ public struct JSONText: Sendable {
     /// A JSON number for `v` (`null` for NaN and infinities, which JSON cannot hold).
     public static func number(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }
 
-    public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    public mutating func raw(_ s: String) { append(s) }
+
+    /// Appends the UTF-8 bytes of `s` (one copy of a native string's storage when it has one).
+    private mutating func append(_ s: String) {
+        let copied: Void? = s.utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
+        if copied == nil { bytes.append(contentsOf: s.utf8) }
+    }
 
     /// Appends `s` as a JSON string (in place: no intermediate string for the usual plain text).
     public mutating func string(_ s: String) {
         if JSONStringLiteral.isPlain(s) {
-            bytes.append(0x22); bytes.append(contentsOf: s.utf8); bytes.append(0x22)
+            bytes.append(0x22); append(s); bytes.append(0x22)
         } else {
             raw(Self.quoted(s))
         }

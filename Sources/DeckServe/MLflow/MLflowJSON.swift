@@ -25,7 +25,7 @@ enum MLflowJSON {
         json.raw("[")
         for (i, (k, v)) in pairs.sorted(by: { $0.key < $1.key }).enumerated() {
             if i > 0 { json.raw(",") }
-            json.raw("{"); json.key("key"); json.string(k); json.raw(","); json.key("value"); json.string(v); json.raw("}")
+            json.raw("{\"key\":"); json.string(k); json.raw(",\"value\":"); json.string(v); json.raw("}")
         }
         json.raw("]")
     }

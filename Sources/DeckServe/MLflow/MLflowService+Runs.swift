@@ -18,22 +18,16 @@ extension MLflowService {
         return record.handle
     }
 
-    /// The whole run as MLflow's `Run`, metrics at their latest point (largest step, then time, then value).
+    /// The whole run as MLflow's `Run`, metrics at their latest point (largest step, then time,
+    /// then value), as the store's summaries keep it: no series is read.
     func runJSON(_ record: RunRecord, into json: inout JSONText) throws {
         let details = try store.runDetails(record.id)
-        let handle = record.handle
-        var metrics: [(key: String, value: Double, timestamp: Int64, step: Int64)] = []
-        for summary in details.metrics {
-            let series = try store.metricSeries(run: handle, key: summary.key)
-            guard let latest = series.max(by: { MLflowService.latestOrder($0, $1) }) else { continue }
-            metrics.append((summary.key, latest.value, MLflowJSON.millis(latest.timestamp), latest.step))
+        let metrics = details.metrics.map { summary in
+            (key: summary.key, value: summary.last, timestamp: MLflowJSON.millis(summary.lastTime ?? 0), step: summary.lastStep)
         }
         MLflowJSON.run(record, experimentID: try experimentID(named: record.experiment), params: details.params, tags: details.tags,
                        metrics: metrics, into: &json)
     }
-
-    /// MLflow's "latest" order (``LatestPoint``, the rule every MLDeck run uses).
-    static func latestOrder(_ a: SeriesPoint, _ b: SeriesPoint) -> Bool { LatestPoint.precedes(a, b) }
 
     func wrapRun(_ record: RunRecord) throws -> String {
         var json = JSONText()

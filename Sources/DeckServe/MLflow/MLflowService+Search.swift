@@ -36,7 +36,10 @@ extension MLflowService {
         json.raw("{"); json.key("runs"); json.raw("[")
         for (i, row) in rows.prefix(maxResults).enumerated() {
             if i > 0 { json.raw(",") }
-            let metrics = row.metrics.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value, timestamp: Int64(0), step: Int64(0)) }
+            let metrics = row.metrics.sorted { $0.key < $1.key }.map { key, value in
+                let at = row.metricPositions[key]
+                return (key: key, value: value, timestamp: MLflowJSON.millis(at?.time ?? 0), step: at?.step ?? 0)
+            }
             MLflowJSON.run(row.run, experimentID: ids[row.run.experiment] ?? "0", params: row.params, tags: row.tags, metrics: metrics, into: &json)
         }
         json.raw("]")

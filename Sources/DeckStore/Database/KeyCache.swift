@@ -11,6 +11,8 @@ import GRDB
 /// 2,000-run `createRuns` batch built tens of thousands of observers (a quadratic cost).
 final class KeyCache: @unchecked Sendable {
     private var ids: [String: Int64] = [:]
+    /// Committed names by id, for listings that read `key_id` columns without joining `keys`.
+    private var names: [Int64: String] = [:]
     /// Keys created in the still-open transaction of each connection (keyed by the `Database` object).
     private var pending: [ObjectIdentifier: [String: Int64]] = [:]
     private var observerCount = 0
@@ -52,6 +54,28 @@ final class KeyCache: @unchecked Sendable {
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM keys WHERE name = ?", arguments: [name]) else { return nil }
         store(name, id)
         return id
+    }
+
+    /// The names of `keyIDs` (ids with no key are left out). Names read by a read-only connection
+    /// are cached: they are committed, and an id never changes its name. A writer's own
+    /// uncommitted keys are read but not cached (a rollback may free the id).
+    func names(of keyIDs: Set<Int64>, in db: Database) throws -> [Int64: String] {
+        var found: [Int64: String] = [:]
+        var missing: [Int64] = []
+        lock.lock()
+        for id in keyIDs { if let name = names[id] { found[id] = name } else { missing.append(id) } }
+        lock.unlock()
+        guard !missing.isEmpty else { return found }
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, name FROM keys WHERE id IN (\(missing.map(String.init).joined(separator: ",")))")
+        var read: [Int64: String] = [:]
+        while let row = try rows.next() {
+            guard let id = row[0] as Int64?, let name = row[1] as String? else { continue }
+            read[id] = name
+        }
+        if db.configuration.readonly {
+            lock.lock(); names.merge(read) { _, new in new }; lock.unlock()
+        }
+        return found.merging(read) { _, new in new }
     }
 
     /// The committed id of `name`, or the id created earlier in this connection's open transaction.

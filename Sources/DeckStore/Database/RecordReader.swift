@@ -18,7 +18,14 @@ struct RecordDamage: Error, Sendable, Equatable {
 /// (GRDB's `row[i]` subscripts stop the process on a value they cannot convert.)
 struct RecordReader {
     let row: Row
-    let reference: String
+    /// Names the record; built only when a column turns out damaged (listings read thousands of rows).
+    private let describe: () -> String
+    var reference: String { describe() }
+
+    init(row: Row, reference: @autoclosure @escaping () -> String) {
+        self.row = row
+        describe = reference
+    }
 
     func value<T: DatabaseValueConvertible>(_ index: Int, _ column: String, as type: T.Type = T.self) throws -> T {
         guard let value = try optional(index, column, as: type) else {

@@ -4,7 +4,12 @@
 public enum JSONStringLiteral {
     /// True when `s` needs no escape inside a JSON string (no control character, `"` or `\\`).
     public static func isPlain(_ s: String) -> Bool {
-        !s.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+        // Native strings hand out their bytes directly: a plain loop over them is several times
+        // faster than the UTF-8 view's iterator (a search answer checks ~30,000 strings).
+        if let plain = s.utf8.withContiguousStorageIfAvailable({ bytes in !bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } }) {
+            return plain
+        }
+        return !s.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
     }
 
     /// `s` as a quoted JSON string (`"a\"b"`).

@@ -95,29 +95,76 @@ extension DeckStore {
         }
     }
 
+    /// Params or tags of `runs`, by run row id. Reads `key_id` and names it from ``KeyCache``
+    /// rather than joining `keys` row by row, and reads columns raw (``RawRows``): the runs/search
+    /// page of 1,000 runs reads 10,000 params alone.
     func keyValues(table: String, runs: [Int64], in db: Database) throws -> [Int64: [String: String]] {
         guard !runs.isEmpty else { return [:] }
-        var out: [Int64: [String: String]] = [:]
+        var raw: [(run: Int64, key: Int64, value: String)] = []
+        raw.reserveCapacity(runs.count * 8)
+        var keyIDs = Set<Int64>()
         let list = runs.map(String.init).joined(separator: ",")
-        let rows = try Row.fetchCursor(db, sql: "SELECT t.run_id, k.name, t.value FROM \(table) t JOIN keys k ON k.id = t.key_id WHERE t.run_id IN (\(list))")
-        while let row = try rows.next() {
-            out[row[0], default: [:]][row[1]] = row[2]
+        try RawRows.forEach(db, sql: "SELECT run_id, key_id, value FROM \(table) WHERE run_id IN (\(list))") { row in
+            guard let run = row.integer(0), let key = row.integer(1) else { return }
+            raw.append((run, key, row.text(2) ?? ""))
+            keyIDs.insert(key)
+        }
+        let names = try keyCache.names(of: keyIDs, in: db)
+        var out: [Int64: [String: String]] = [:]
+        for entry in raw {
+            guard let name = names[entry.key] else { continue }
+            out[entry.run, default: [:]][name] = entry.value
         }
         return out
     }
 
+    /// The metric summaries of `runs`, by run row id, each run's sorted by key. Keys are named as
+    /// in ``keyValues(table:runs:in:)``. A row whose columns do not hold the expected types is
+    /// damaged: then the whole read is redone by ``checkedMetricSummaries(runs:in:)``, which skips
+    /// such rows with a warning naming them.
     func metricSummaries(runs: [Int64], in db: Database) throws -> [Int64: [MetricSummary]] {
         guard !runs.isEmpty else { return [:] }
+        var read: [(key: Int64, run: Int64, summary: MetricSummary)] = []
+        read.reserveCapacity(runs.count * 4)
+        var keyIDs = Set<Int64>()
+        var damaged = false
+        let list = runs.map(String.init).joined(separator: ",")
+        try RawRows.forEach(db, sql: "SELECT run_id, key_id, last, last_step, min, max, count, last_time FROM metric_summary WHERE run_id IN (\(list))") { row in
+            // NULL stands for NaN (SQLite cannot store NaN).
+            guard let run = row.integer(0), let key = row.integer(1), let lastStep = row.integer(3), let count = row.integer(6),
+                  let last = row.real(2), let min = row.real(4), let max = row.real(5), let lastTime = row.real(7) else {
+                damaged = true
+                return
+            }
+            read.append((key, run, MetricSummary(key: "", last: last ?? .nan, lastStep: lastStep, min: min ?? .nan, max: max ?? .nan,
+                                                 count: Int(count), lastTime: lastTime)))
+            keyIDs.insert(key)
+        }
+        if damaged { return try checkedMetricSummaries(runs: runs, in: db) }
+        let names = try keyCache.names(of: keyIDs, in: db)
+        var out: [Int64: [MetricSummary]] = [:]
+        for var entry in read {
+            guard let name = names[entry.key] else { continue }
+            entry.summary.key = name
+            out[entry.run, default: []].append(entry.summary)
+        }
+        for run in out.keys { out[run]?.sort { $0.key < $1.key } }
+        return out
+    }
+
+    /// ``metricSummaries(runs:in:)`` read column by column through ``RecordReader``: a damaged row
+    /// is skipped with a warning that names it and the column.
+    func checkedMetricSummaries(runs: [Int64], in db: Database) throws -> [Int64: [MetricSummary]] {
         var out: [Int64: [MetricSummary]] = [:]
         let list = runs.map(String.init).joined(separator: ",")
-        let rows = try Row.fetchCursor(db, sql: "SELECT m.run_id, k.name, m.last, m.last_step, m.min, m.max, m.count FROM metric_summary m JOIN keys k ON k.id = m.key_id WHERE m.run_id IN (\(list)) ORDER BY k.name")
+        let rows = try Row.fetchCursor(db, sql: "SELECT m.run_id, k.name, m.last, m.last_step, m.min, m.max, m.count, m.last_time FROM metric_summary m JOIN keys k ON k.id = m.key_id WHERE m.run_id IN (\(list)) ORDER BY k.name")
         while let row = try rows.next() {
-            // NULL stands for NaN (SQLite cannot store NaN). A damaged row is skipped with a warning.
             let r = RecordReader(row: row, reference: "metric summary of run #\((row[0] as DatabaseValue).storage.value.map { "\($0)" } ?? "?")")
             do {
                 out[try r.value(0, "run", as: Int64.self), default: []].append(MetricSummary(
                     key: try r.value(1, "key"), last: try r.optional(2, "last value") ?? .nan, lastStep: try r.value(3, "last step"),
-                    min: try r.optional(4, "minimum") ?? .nan, max: try r.optional(5, "maximum") ?? .nan, count: try r.value(6, "count")))
+                    min: try r.optional(4, "minimum") ?? .nan, max: try r.optional(5, "maximum") ?? .nan, count: try r.value(6, "count"),
+                    lastTime: try r.optional(7, "last time")))
             } catch let damage as RecordDamage {
                 onDamagedRecord?(damage.warning)
             }

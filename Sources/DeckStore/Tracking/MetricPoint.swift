@@ -34,10 +34,13 @@ public struct MetricSummary: Codable, Sendable, Equatable {
     public var min: Double
     public var max: Double
     public var count: Int
+    /// When the latest point was logged (seconds since 1970); nil when the store does not know.
+    public var lastTime: Double?
 
-    public init(key: String, last: Double, lastStep: Int64, min: Double, max: Double, count: Int) {
+    public init(key: String, last: Double, lastStep: Int64, min: Double, max: Double, count: Int, lastTime: Double? = nil) {
         self.key = key; self.last = last; self.lastStep = lastStep; self.min = min; self.max = max; self.count = count
+        self.lastTime = lastTime
     }
 
-    enum CodingKeys: String, CodingKey { case key, last, lastStep = "last_step", min, max, count }
+    enum CodingKeys: String, CodingKey { case key, last, lastStep = "last_step", min, max, count, lastTime = "last_time" }
 }

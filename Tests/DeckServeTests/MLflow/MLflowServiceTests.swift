@@ -148,6 +148,28 @@ final class MLflowServiceTests: XCTestCase {
         XCTAssertNil(rest["next_page_token"])
     }
 
+    /// runs/get and runs/search answer each metric at its latest point — value, step and
+    /// timestamp of the largest (step, timestamp, value) — across separate calls, as MLflow does.
+    func testSearchAndGetAnswerTheLatestPointsStepAndTimestamp() throws {
+        let run = try createRun()
+        let calls: [(step: Int, time: Int64, value: Double)] = [(3, 1_700_000_000_500, 0.3), (1, 1_700_000_000_900, 0.1),
+                                                                (3, 1_700_000_000_700, 0.35), (2, 1_700_000_001_000, 0.2)]
+        for c in calls {
+            _ = try call("runs/log-metric", "{\"run_id\": \"\(run)\", \"key\": \"auc\", \"value\": \(c.value), \"timestamp\": \"\(c.time)\", \"step\": \"\(c.step)\"}")
+        }
+        let latest = try XCTUnwrap(calls.max { ($0.step, $0.time, $0.value) < ($1.step, $1.time, $1.value) })
+        func auc(_ runJSON: [String: Any]?) -> [String: Any]? {
+            ((runJSON?["data"] as? [String: Any])?["metrics"] as? [[String: Any]])?.first { $0["key"] as? String == "auc" }
+        }
+        let got = auc(try call("runs/get", "{\"run_id\": \"\(run)\"}")["run"] as? [String: Any])
+        let found = auc((try call("runs/search", "{\"experiment_ids\": [\"0\"], \"filter\": \"metrics.auc > 0\"}")["runs"] as? [[String: Any]])?.first)
+        for (answer, name) in [(got, "runs/get"), (found, "runs/search")] {
+            XCTAssertEqual(answer?["value"] as? Double, latest.value, name)
+            XCTAssertEqual(answer?["step"] as? Int, latest.step, name)
+            XCTAssertEqual((answer?["timestamp"] as? NSNumber)?.int64Value, latest.time, name)
+        }
+    }
+
     func testLimitsAndViewTypes() throws {
         let run = try createRun()
         let metrics = (0...1000).map { "{\"key\": \"k\", \"value\": \($0), \"timestamp\": 1}" }.joined(separator: ",")
