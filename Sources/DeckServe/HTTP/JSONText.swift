@@ -13,6 +13,9 @@ public struct JSONText: Sendable {
 
     public init() { bytes = []; bytes.reserveCapacity(256) }
 
+    /// Room for `capacity` bytes up front (a large answer then never regrows and copies itself).
+    public init(capacity: Int) { bytes = []; bytes.reserveCapacity(max(256, capacity)) }
+
     /// The text written so far.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 

@@ -32,7 +32,7 @@ extension MLflowService {
         }
         var ids: [String: String] = [:]
         for e in try store.experimentRecords() { ids[e.name] = mlflowID(e) }
-        var json = JSONText()
+        var json = JSONText(capacity: min(rows.count, maxResults) * 1_200)  // a run with 10 params and 5 metrics: ~1.1 kB
         json.raw("{"); json.key("runs"); json.raw("[")
         for (i, row) in rows.prefix(maxResults).enumerated() {
             if i > 0 { json.raw(",") }
