@@ -74,11 +74,31 @@ struct ServerBenchLoads {
         let before = server.cpuSeconds()
         let times = try (0..<settings.searches).map { _ in try roundTrip() }
         let cpu = (server.cpuSeconds() - before) / Double(settings.searches) * 1000
-        guard let answer = try JSONSerialization.jsonObject(with: Data(contentsOf: page)) as? [String: Any],
-              let runs = answer["runs"] as? [Any], !runs.isEmpty else {
+        let runs = try Self.checkedPage(try Data(contentsOf: page), body: body)
+        return Search(milliseconds: times, runsInPage: runs, cpuMillisecondsPerRequest: cpu)
+    }
+
+    /// The number of runs in a runs/search answer, once it is seen to answer the query: every
+    /// run has `m1 > 0.5`, `m2` never increases down the page, and a page of fewer than 1,000
+    /// runs has no `next_page_token` (so a timed answer is never a wrong or truncated one).
+    static func checkedPage(_ data: Data, body: String) throws -> Int {
+        guard let answer = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let runs = answer["runs"] as? [[String: Any]], !runs.isEmpty else {
             throw ServeBenchError("runs/search answered no runs for \(body)")
         }
-        return Search(milliseconds: times, runsInPage: runs.count, cpuMillisecondsPerRequest: cpu)
+        var previous = Double.infinity
+        for (k, run) in runs.enumerated() {
+            let metrics = ((run["data"] as? [String: Any])?["metrics"] as? [[String: Any]]) ?? []
+            func value(_ key: String) -> Double? { (metrics.first { $0["key"] as? String == key }?["value"] as? NSNumber)?.doubleValue }
+            guard let m1 = value("m1"), let m2 = value("m2"), m1 > 0.5, m2 <= previous else {
+                throw ServeBenchError("runs/search answer, run \(k + 1) of \(runs.count): not m1 > 0.5 in m2 DESC order (m1 \(value("m1") ?? .nan), m2 \(value("m2") ?? .nan) after \(previous))")
+            }
+            previous = m2
+        }
+        if runs.count < 1000, let token = answer["next_page_token"] as? String, !token.isEmpty {
+            throw ServeBenchError("runs/search answered \(runs.count) runs of max_results 1000 and a next_page_token")
+        }
+        return runs.count
     }
 
     /// What `scripts/bench/mlflow_client_bench.py` saw, medians over the repeats.
