@@ -82,7 +82,7 @@ soak: deps venv schemathesis
 demo: build
 	$(DEBUG_BIN) demo
 
-bench: release
+bench: release venv
 	$(RELEASE_BIN) bench --json > .build/bench.json
 	python3 scripts/update_benchmarks.py .build/bench.json BENCHMARKS.md
 

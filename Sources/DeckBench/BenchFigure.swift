@@ -52,7 +52,8 @@ public enum BenchSuites {
         "pipelines": PipelinesBench(),
         "monitor": MonitorBench(),
         "serve": ServeBench(),
+        "server": ServerBench(),
         "workbench": WorkbenchBench(),
     ]
-    public static let order = ["tracking", "datasets", "pipelines", "serve", "monitor", "ui", "workbench"]
+    public static let order = ["tracking", "datasets", "pipelines", "serve", "server", "monitor", "ui", "workbench"]
 }

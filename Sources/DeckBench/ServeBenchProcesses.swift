@@ -4,18 +4,33 @@ import Foundation
 import Glibc
 #endif
 
-/// `mldeck serve churn-model@production --port 0` in a process of its own, for the serve suite.
+/// An mldeck server in a process of its own: `mldeck serve churn-model@production --port 0` for the
+/// serve suite, `mldeck server --port 0` (the MLflow tracking API) for the server suite. Its
+/// address is read from the line it prints when listening ("… on http://HOST:PORT …").
 final class ServeBenchServer: @unchecked Sendable {
     let child: ChildProcess
     let address: String
     private let output = LockedText()
 
+    /// `mldeck serve churn-model@production --port 0`.
     /// - Parameter extra: more `mldeck serve` arguments (e.g. `--shadow staging`).
-    init(workspace: URL, extra: [String] = []) throws {
+    convenience init(workspace: URL, extra: [String] = []) throws {
+        try self.init(workspace: workspace, command: ["serve", "churn-model@production", "--port", "0"] + extra)
+    }
+
+    /// `mldeck COMMAND… --workspace WORKSPACE`, in `workspace`; `command` must make it listen on a
+    /// free port and print its address (e.g. `["server", "--port", "0"]`).
+    convenience init(workspace: URL, command: [String]) throws {
+        try self.init(arguments: [BenchClock.executablePath] + command + ["--workspace", workspace.path], directory: workspace.path)
+    }
+
+    /// Any server program (`arguments[0]` searched in PATH) that prints "… on http://HOST:PORT"
+    /// and a line end once it listens (e.g. `scripts/bench/mlflow_null_server.py`).
+    init(arguments: [String], directory: String) throws {
         var environment = ProcessInfo.processInfo.environment
         environment["OMP_WAIT_POLICY"] = "passive"
-        child = try ChildProcess(arguments: [BenchClock.executablePath, "serve", "churn-model@production", "--port", "0",
-                                             "--workspace", workspace.path] + extra, environment: environment, directory: workspace.path)
+        let command = URL(fileURLWithPath: arguments.first ?? "?").lastPathComponent + " " + (arguments.dropFirst().first ?? "")
+        child = try ChildProcess(arguments: arguments, environment: environment, directory: directory)
         let child = self.child, output = self.output
         Thread.detachNewThread { child.drainOutput { output.append(String(decoding: $0, as: UTF8.self)) } }
         let deadline = BenchClock.now() + 120
@@ -30,7 +45,7 @@ final class ServeBenchServer: @unchecked Sendable {
         }
         guard let found else {
             child.signalGroup(SIGKILL)
-            throw ServeBenchError("mldeck serve did not start: \(output.text.suffix(500))")
+            throw ServeBenchError("\(command) did not start: \(output.text.suffix(500))")
         }
         address = found
     }
@@ -86,8 +101,10 @@ enum ServeBenchWrk {
         "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [==[" + body + "]==]\n"
     }
 
-    static func run(_ wrk: String, script: String, url: String, seconds: Int) throws -> Result {
-        let text = try capture([wrk, "-t2", "-c16", "-d\(seconds)s", "--latency", "-s", script, url])
+    /// `wrk -t2 -c16 --latency` for `seconds` with the Lua `script`; `environment` is added to
+    /// ours (e.g. `RUN_ID` for the MLflow scripts).
+    static func run(_ wrk: String, script: String, url: String, seconds: Int, environment: [String: String] = [:]) throws -> Result {
+        let text = try capture([wrk, "-t2", "-c16", "-d\(seconds)s", "--latency", "-s", script, url], environment: environment)
         guard let result = parse(text) else { throw ServeBenchError("cannot read wrk's report:\n\(text)") }
         return result
     }
@@ -119,9 +136,9 @@ enum ServeBenchWrk {
         return nil
     }
 
-    /// Runs a command and returns its output (stdout and stderr).
-    static func capture(_ arguments: [String]) throws -> String {
-        let child = try ChildProcess(arguments: arguments, environment: ProcessInfo.processInfo.environment)
+    /// Runs a command and returns its output (stdout and stderr); `environment` is added to ours.
+    static func capture(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
+        let child = try ChildProcess(arguments: arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { _, b in b })
         var data = Data()
         child.drainOutput { data.append(contentsOf: $0) }
         _ = child.wait()

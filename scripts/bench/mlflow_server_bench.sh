@@ -10,6 +10,8 @@
 # Usage: scripts/bench/mlflow_server_bench.sh URL [SECONDS] [CONNECTIONS]
 #        SEARCH_ONLY=1 scripts/bench/mlflow_server_bench.sh URL   (the search figure alone)
 # Prints one line per figure; repeat and take the median (BENCHMARKS.md says how it was run).
+# `mldeck bench server` runs the same loads as a suite (16 connections, medians, the store imported
+# and the MLflow client end to end beside scripts/bench/mlflow_null_server.py).
 set -eu
 url=${1:?usage: mlflow_server_bench.sh URL [SECONDS] [CONNECTIONS]}
 seconds=${2:-10}

@@ -7,15 +7,7 @@ import XCTest
 final class MLflowServerEndToEndTests: XCTestCase {
     /// The interpreter once it also imports mlflow.
     func mlflowPython() throws -> String {
-        let python = try PythonEnvironment.interpreter()
-        let probe = try PythonEnvironment.run(python, ["-c", "import mlflow"])
-        if probe.status != 0 {
-            let problem = "\(python) cannot import mlflow (pinned in scripts/requirements-test.txt; `make venv` installs it)"
-            if PythonEnvironment.offline { throw XCTSkip(problem) }
-            XCTFail(problem)
-            throw PythonEnvironment.Missing(description: problem)
-        }
-        return python
+        try PythonEnvironment.mlflowInterpreter()
     }
 
     func testMLflowClientScriptLogsOrdinaryRuns() throws {

@@ -41,6 +41,18 @@ enum PythonEnvironment {
         throw Missing(description: "\(problem); \(fix); MLDECK_OFFLINE=1 skips this test")
     }
 
+    /// ``interpreter()`` once it also imports mlflow (pinned in scripts/requirements-test.txt).
+    static func mlflowInterpreter() throws -> String {
+        let python = try interpreter()
+        let probe = try run(python, ["-c", "import mlflow"])
+        if probe.status != 0 {
+            let problem = "\(python) cannot import mlflow (pinned in scripts/requirements-test.txt; `make venv` installs it)"
+            if offline { throw XCTSkip(problem) }
+            throw Missing(description: problem)
+        }
+        return python
+    }
+
     /// Runs the interpreter (or `executable`) to its end.
     static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil,
                     environment: [String: String] = [:]) throws -> CLI.Result {
