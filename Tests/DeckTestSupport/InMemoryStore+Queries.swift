@@ -40,9 +40,10 @@ extension InMemoryStore {
                 }
                 if let experiment = query.experiment, run.experiment != experiment { return nil }
                 if let parent = query.parentRunID, run.lineage.parentRunID != parent { return nil }
-                let summaries = stored.series.compactMapValues { Self.summary(key: "", of: $0) }
-                var row = RunRow(run: run, params: stored.params, metrics: summaries.mapValues(\.last), tags: stored.tags)
-                row.metricPositions = summaries.mapValues { MetricPosition(step: $0.lastStep, time: $0.lastTime) }
+                let summaries = stored.series.keys.sorted().compactMap { key in Self.summary(key: key, of: stored.series[key] ?? []) }
+                var row = RunRow(run: run, params: stored.params, metrics: Dictionary(summaries.map { ($0.key, $0.last) }, uniquingKeysWith: { a, _ in a }),
+                                 tags: stored.tags)
+                row.metricSummaries = summaries
                 if let expression, !evaluator.evaluate(expression, in: RowContext(row: row)) { return nil }
                 return row
             }

@@ -27,6 +27,9 @@ public struct JSONText: Sendable {
 
     public mutating func raw(_ s: String) { append(s) }
 
+    /// Appends what `other` has written.
+    public mutating func append(_ other: JSONText) { bytes.append(contentsOf: other.bytes) }
+
     /// Appends the UTF-8 bytes of `s` (one copy of a native string's storage when it has one).
     private mutating func append(_ s: String) {
         let copied: Void? = s.utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }

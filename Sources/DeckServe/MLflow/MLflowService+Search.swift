@@ -32,15 +32,28 @@ extension MLflowService {
         }
         var ids: [String: String] = [:]
         for e in try store.experimentRecords() { ids[e.name] = mlflowID(e) }
-        var json = JSONText(capacity: min(rows.count, maxResults) * 1_200)  // a run with 10 params and 5 metrics: ~1.1 kB
-        json.raw("{"); json.key("runs"); json.raw("[")
-        for (i, row) in rows.prefix(maxResults).enumerated() {
-            if i > 0 { json.raw(",") }
-            let metrics = row.metrics.sorted { $0.key < $1.key }.map { key, value in
-                let at = row.metricPositions[key]
-                return (key: key, value: value, timestamp: MLflowJSON.millis(at?.time ?? 0), step: at?.step ?? 0)
+        let page = Array(rows.prefix(maxResults))
+        let experimentIDs = ids
+        // A page of 1,000 runs is ~1 MB of JSON, a fifth of the answer's time: the two halves are
+        // written at once on the two cores, then joined.
+        let halves = ConcurrentHalves.map(page.count) { range in
+            var json = JSONText(capacity: range.count * 1_200)  // a run with 10 params and 5 metrics: ~1.1 kB
+            for i in range {
+                if i > range.lowerBound { json.raw(",") }
+                let row = page[i]
+                let metrics = row.metricSummaries.map { summary in
+                    (key: summary.key, value: summary.last, timestamp: MLflowJSON.millis(summary.lastTime ?? 0), step: summary.lastStep)
+                }
+                MLflowJSON.run(row.run, experimentID: experimentIDs[row.run.experiment] ?? "0", params: row.params, tags: row.tags,
+                               metrics: metrics, into: &json)
             }
-            MLflowJSON.run(row.run, experimentID: ids[row.run.experiment] ?? "0", params: row.params, tags: row.tags, metrics: metrics, into: &json)
+            return json
+        }
+        var json = JSONText(capacity: halves.reduce(64) { $0 + $1.bytes.count })
+        json.raw("{"); json.key("runs"); json.raw("[")
+        for (i, half) in halves.enumerated() {
+            if i > 0 { json.raw(",") }  // both halves hold runs when there are two
+            json.append(half)
         }
         json.raw("]")
         if rows.count > maxResults {

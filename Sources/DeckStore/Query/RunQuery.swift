@@ -48,24 +48,15 @@ public struct RunQuery: Sendable {
     }
 }
 
-/// Where a run's latest value of a metric was logged.
-public struct MetricPosition: Sendable, Equatable {
-    public var step: Int64
-    /// Seconds since 1970; nil when the store does not know.
-    public var time: Double?
-
-    public init(step: Int64, time: Double?) { self.step = step; self.time = time }
-}
-
 /// A run with its params, latest metric values and tags: one line of a listing.
 public struct RunRow: Codable, Sendable, Equatable {
     public var run: RunRecord
     public var params: [String: String]
     public var metrics: [String: Double]
     public var tags: [String: String]
-    /// The step and time of each value in `metrics` (MLflow's search answers carry them); not
-    /// part of the encoded row.
-    public var metricPositions: [String: MetricPosition] = [:]
+    /// The summaries behind `metrics`, sorted by key, with the step and time of each latest
+    /// value (MLflow's search answers carry them); not part of the encoded row.
+    public var metricSummaries: [MetricSummary] = []
 
     enum ExtraKeys: String, CodingKey { case params, metrics, tags }
 
@@ -183,8 +174,7 @@ extension DeckStore {
                 var row = RunRow(run: run, params: params[run.rowID] ?? [:],
                                  metrics: Dictionary(summaries.map { ($0.key, $0.last) }, uniquingKeysWith: { a, _ in a }),
                                  tags: tags[run.rowID] ?? [:])
-                row.metricPositions = Dictionary(summaries.map { ($0.key, MetricPosition(step: $0.lastStep, time: $0.lastTime)) },
-                                                 uniquingKeysWith: { a, _ in a })
+                row.metricSummaries = summaries
                 return row
             }
         }

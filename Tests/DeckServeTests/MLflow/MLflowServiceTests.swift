@@ -170,6 +170,32 @@ final class MLflowServiceTests: XCTestCase {
         }
     }
 
+    /// A page large enough to be written in two halves at once comes back whole and in order.
+    func testALargePageIsWholeAndInOrder() throws {
+        let store = workspace.store
+        var expected: [(id: String, score: Double)] = []
+        for i in 0..<450 {
+            let run = try store.createRun(RunStart(name: "r\(i)", experiment: MLflowService.defaultExperiment, params: ["i": "\(i)"]))
+            let score = Double((i * 7919) % 450)
+            try store.logMetrics([MetricPoint(key: "score", value: score, step: 0, timestamp: 1)], run: run)
+            expected.append((run.id, score))
+        }
+        expected.sort { $0.score > $1.score }
+        var seen: [String] = []
+        var token = ""
+        repeat {
+            let page = try call("runs/search", "{\"experiment_ids\": [\"0\"], \"order_by\": [\"metrics.score DESC\"], \"max_results\": 300\(token)}")
+            let runs = try XCTUnwrap(page["runs"] as? [[String: Any]])
+            seen += runs.compactMap { ($0["info"] as? [String: Any])?["run_id"] as? String }
+            for run in runs {
+                let params = ((run["data"] as? [String: Any])?["params"] as? [[String: Any]]) ?? []
+                XCTAssertEqual(params.count, 1, "each run keeps its own params")
+            }
+            token = (page["next_page_token"] as? String).map { ", \"page_token\": \"\($0)\"" } ?? ""
+        } while !token.isEmpty
+        XCTAssertEqual(seen, expected.map(\.id))
+    }
+
     func testLimitsAndViewTypes() throws {
         let run = try createRun()
         let metrics = (0...1000).map { "{\"key\": \"k\", \"value\": \($0), \"timestamp\": 1}" }.joined(separator: ",")
