@@ -17,7 +17,8 @@
 #   numpy      for make_add_inputs.py
 #
 # Environment: SCRATCH (default /tmp/add-vs-dd-dvc), RUNS (default 5), DVC (default /tmp/dvcvenv/bin/dvc
-# or dvc on PATH), CASES (default "big files").
+# or dvc on PATH), CASES (default "big files"; "floor" adds cold reads of the inputs and cold
+# `--version` starts, as context).
 set -euo pipefail
 
 MLDECK=${1:-/tmp/mldeck-disk}
@@ -100,7 +101,14 @@ for case in $CASES; do
             -n mldeck --prepare "$prep_mldeck"         "'$MLDECK' datasets add files '$FILES' --workspace '$WS' --quiet" \
             -n dvc    --prepare "$(prep_dvc "$FILES")" "cd '$REPO' && '$DVC' add -q small-files && sync"
         ;;
-    *) fail "unknown case '$case' (CASES: big files)" ;;
+    floor)  # optional context, not in the issue: cold reads of the inputs and cold process start
+        session floor \
+            -n "cold read big.bin"    --prepare "$DROP" "cat '$BIG' > /dev/null" \
+            -n "cold read files"      --prepare "$DROP" "find '$FILES' -type f -print0 | xargs -0 cat > /dev/null" \
+            -n "mldeck --version"     --prepare "$DROP" "'$MLDECK' --version" \
+            -n "dvc --version"        --prepare "$DROP" "'$DVC' --version"
+        ;;
+    *) fail "unknown case '$case' (CASES: big files floor)" ;;
     esac
 done
 
@@ -124,15 +132,15 @@ def load(case):
         out[r["command"]] = r  # the -n names: dd, mldeck, dvc
     return out
 def verdict(ok): return "meets the target" if ok else "MISSES the target"
-print(f"{'case':<8} {'tool':<8} {'median s':>9} {'min s':>8} {'max s':>8} {'mean s':>8} {'stddev':>7}")
+print(f"{'case':<8} {'command':<18} {'median s':>9} {'min s':>8} {'max s':>8} {'mean s':>8} {'stddev':>7}")
 for case in cases:
     rs = load(case)
-    for tool in ("dd", "mldeck", "dvc"):
-        if tool in rs:
-            r = rs[tool]
-            print(f"{case:<8} {tool:<8} {r['median']:9.3f} {r['min']:8.3f} {r['max']:8.3f} {r['mean']:8.3f} {r['stddev']:7.3f}")
+    for tool, r in rs.items():
+        print(f"{case:<8} {tool:<18} {r['median']:9.3f} {r['min']:8.3f} {r['max']:8.3f} {r['mean']:8.3f} {r['stddev']:7.3f}")
 for case in cases:
     rs = load(case)
+    if case == "floor":
+        continue
     m = rs["mldeck"]["median"]
     if case == "big":
         q = m / rs["dd"]["median"]
