@@ -40,4 +40,16 @@ final class JSONParserTests: XCTestCase {
         }
         XCTAssertThrowsError(try JSONParser.parse([0x22, 0xFF, 0x22]))   // not UTF-8
     }
+
+    /// Plain ASCII strings, other UTF-8 text and numbers read back exactly whichever path reads them.
+    func testStringsAndNumbersReadBackExactly() throws {
+        let value = try parse(#"{"a": "plain", "b": "naïve 日本 🚀", "c": 0.3333333333333333, "d": -1.5e-7, "e": "x\ty", "f": 12345678901234567}"#)
+        XCTAssertEqual(value["a"], .string("plain"))
+        XCTAssertEqual(value["b"], .string("naïve 日本 🚀"))
+        XCTAssertEqual(value["c"], .number(1.0 / 3.0))
+        XCTAssertEqual(value["d"], .number(-1.5e-7))
+        XCTAssertEqual(value["e"], .string("x\ty"))
+        XCTAssertEqual(value["f"], .number(12345678901234567))
+        XCTAssertThrowsError(try JSONParser.parse(Array(#"["ok", "\#u{FF}"]"#.utf8) + [0x22, 0xC3, 0x28, 0x22]))   // a broken sequence after valid text
+    }
 }
