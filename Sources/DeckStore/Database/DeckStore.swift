@@ -123,12 +123,6 @@ public final class DeckStore: @unchecked Sendable {
                 // the choice is visible): see "Durability choice" above.
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.walAutocheckpointPages)")
             }
-            if db.configuration.readonly {
-                // Readers get 16 MiB of page cache (SQLite's default is 2 MiB): a runs/search page
-                // of 1,000 runs touches more than 2 MiB of params, tags and summaries, and each
-                // page missed is a pread from the OS cache. Memory is only taken as pages are read.
-                try db.execute(sql: "PRAGMA cache_size = -16384")
-            }
             db.add(function: SQLFunctions.number)
         }
         do {
