@@ -126,45 +126,51 @@ public final class GroupCommit: @unchecked Sendable {
     }
 
     private func commit(_ group: [Job]) {
-        var answers: [(answer: () -> Void, job: Job)] = []
+        var answers: [(answer: () -> Void, index: Int)] = []
+        var refused = Set<Int>()  // jobs already answered with their own error
         do {
             try store.writeImmediate { db in
                 let writer = TrackingWriter(store: store, db: db)
                 /// Runs one job in a savepoint of its own; a failure rolls back that job alone.
-                func runAlone(_ job: Job) {
+                func runAlone(_ index: Int) {
+                    let job = group[index]
                     do {
                         var answer: (() -> Void)?
                         try db.inSavepoint {
                             answer = try job.run(writer)
                             return .commit
                         }
-                        if let answer { answers.append((answer, job)) }
+                        if let answer { answers.append((answer, index)) }
                     } catch {
                         // Keys interned in the rolled-back savepoint are gone: forget them.
                         store.keyCache.forgetPending(in: db)
+                        refused.insert(index)
                         job.fail(error)
                     }
                 }
                 var merged = [Bool](repeating: false, count: group.count)
                 for (index, job) in group.enumerated() where !merged[index] {
-                    guard let merge = job.merge else { runAlone(job); continue }
+                    guard let merge = job.merge else { runAlone(index); continue }
                     let members = (index..<group.count).filter { !merged[$0] && group[$0].merge?.key == merge.key }
-                    guard members.count > 1 else { runAlone(job); continue }
+                    guard members.count > 1 else { runAlone(index); continue }
                     for member in members { merged[member] = true }
                     do {
                         try db.inSavepoint {
                             try merge.applyAll(writer, members.compactMap { group[$0].merge?.item })
                             return .commit
                         }
-                        for member in members { if let m = group[member].merge { answers.append((m.succeed, group[member])) } }
+                        for member in members { if let m = group[member].merge { answers.append((m.succeed, member)) } }
                     } catch {
                         store.keyCache.forgetPending(in: db)
-                        for member in members { runAlone(group[member]) }
+                        for member in members { runAlone(member) }
                     }
                 }
             }
         } catch {
-            for (_, job) in answers { job.fail(error) }
+            // The transaction did not commit (or never began: a read-only store, a lock held past
+            // the busy timeout): every write not refused on its own gets this error — none may
+            // be left waiting.
+            for index in group.indices where !refused.contains(index) { group[index].fail(error) }
             return
         }
         condition.lock(); groups += 1; writes += answers.count; condition.unlock()

@@ -65,6 +65,39 @@ final class GroupCommitTests: XCTestCase {
         XCTAssertEqual(try store.runDetails(run.id).tags, ["a": "1"])
     }
 
+    /// A group whose transaction cannot begin (here: a read-only store) answers every write with
+    /// that error; none is left waiting.
+    func testEveryWriteIsAnsweredWhenTheTransactionCannotBegin() async throws {
+        let run = try ws.store.createRun(RunStart(name: "r", experiment: "e"))
+        let readOnly = try DeckStore.open(ws.store.workspace, access: .readOnly)
+        let committer = GroupCommit(store: readOnly)
+        defer { committer.stop() }
+        let refusals = await withTaskGroup(of: Bool.self) { group -> Int in
+            for i in 0..<20 {
+                group.addTask {
+                    do {
+                        if i % 2 == 0 {
+                            try await committer.write { w in try w.setTags(["t": "\(i)"], run: run) }
+                        } else {
+                            try await committer.write(merging: i, key: run.id) { w, items in
+                                try w.logMetrics(items.map { MetricPoint(key: "m", value: Double($0), step: Int64($0), timestamp: 1) }, run: run)
+                            }
+                        }
+                        return false
+                    } catch WorkspaceError.readOnly {
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
+            }
+            var count = 0
+            for await refused in group where refused { count += 1 }
+            return count
+        }
+        XCTAssertEqual(refusals, 20, "every write gets the read-only error")
+    }
+
     func testMergedWritesShareOneCallAndAFailingItemIsRetriedAlone() async throws {
         let store = ws.store
         let run = try store.createRun(RunStart(name: "r", experiment: "e"))
