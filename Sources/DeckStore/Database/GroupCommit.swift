@@ -38,6 +38,8 @@ public final class GroupCommit: @unchecked Sendable {
     /// What a mergeable write adds to its job: the key it merges under, its item, the call that
     /// writes many items at once, and how to answer its caller.
     private struct Merge {
+        /// The item's type and the caller's key: writes merge only when both are equal.
+        let type: ObjectIdentifier
         let key: String
         let item: any Sendable
         let applyAll: (TrackingWriter, [any Sendable]) throws -> Void
@@ -90,14 +92,14 @@ public final class GroupCommit: @unchecked Sendable {
                                       apply: @escaping @Sendable (TrackingWriter, [Item]) throws -> Void) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let applyAll: (TrackingWriter, [any Sendable]) throws -> Void = { writer, items in
-                try apply(writer, items.compactMap { $0 as? Item })  // every cast succeeds: the key names the type (below)
+                try apply(writer, items.compactMap { $0 as? Item })  // every cast succeeds: merged items share one type (below)
             }
             var job = Job(run: { writer in
                 try apply(writer, [item])
                 return { continuation.resume() }
             }, fail: { continuation.resume(throwing: $0) })
-            // The key carries the item's type, so items merged under one key always have one type.
-            job.merge = Merge(key: "\(Item.self)\u{0}\(key)", item: item, applyAll: applyAll, succeed: { continuation.resume() })
+            // Merged only with items of the same type, so every cast in `applyAll` succeeds.
+            job.merge = Merge(type: ObjectIdentifier(Item.self), key: key, item: item, applyAll: applyAll, succeed: { continuation.resume() })
             enqueue(job, failing: { continuation.resume(throwing: $0) })
         }
     }
@@ -151,7 +153,9 @@ public final class GroupCommit: @unchecked Sendable {
                 var merged = [Bool](repeating: false, count: group.count)
                 for (index, job) in group.enumerated() where !merged[index] {
                     guard let merge = job.merge else { runAlone(index); continue }
-                    let members = (index..<group.count).filter { !merged[$0] && group[$0].merge?.key == merge.key }
+                    let members = (index..<group.count).filter { other in
+                        !merged[other] && group[other].merge.map { $0.type == merge.type && $0.key == merge.key } == true
+                    }
                     guard members.count > 1 else { runAlone(index); continue }
                     for member in members { merged[member] = true }
                     do {
