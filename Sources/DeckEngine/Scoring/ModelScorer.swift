@@ -32,7 +32,7 @@ public struct ModelScorer: Sendable {
     /// - Throws: ``ScoringError/badValues(problems:total:)`` for text in a numeric column unless
     ///   `lenient`; ``PreprocessingError`` for a missing input column.
     public func score(_ table: DataTable, rows: [Int]? = nil, lenient: Bool = false) throws -> Result {
-        let problems = ScoringInputCheck.problems(table, spec: model.spec, rows: rows)
+        let problems = ScoringInputCheck.problems(table, transformer: model.transformer, rows: rows)
         let refused = problems.filter { $0.kind == .notANumber }
         if !refused.isEmpty && !lenient {
             throw ScoringError.badValues(problems: Array(refused.prefix(Self.listedProblems)), total: refused.count)

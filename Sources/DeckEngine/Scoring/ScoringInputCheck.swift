@@ -4,10 +4,10 @@ import DeckML
 /// values: text in a numeric input and categories never seen in training. Missing cells are not
 /// problems (the model was trained with them). Each distinct bad value is looked up once.
 enum ScoringInputCheck {
-    static func problems(_ table: DataTable, spec: PreprocessingSpec, rows: [Int]? = nil) -> [ScoringProblem] {
+    static func problems(_ table: DataTable, transformer: FeatureTransformer, rows: [Int]? = nil) -> [ScoringProblem] {
         var found: [ScoringProblem] = []
         let rowList = rows ?? Array(0..<table.rowCount)
-        for input in spec.inputs {
+        for (k, input) in transformer.spec.inputs.enumerated() {
             guard let index = table.index(of: input.name) else { continue }  // a missing column is the transformer's error
             let column = table.columns[index]
             switch input.encoding {
@@ -21,10 +21,9 @@ enum ScoringInputCheck {
                     }
                 }
             case .onehot, .ordinal:
-                let known = Set(input.categories ?? [])
                 switch column {
                 case .categorical(let codes, let categories):
-                    let unseen = categories.map { !known.contains($0) }
+                    let unseen = categories.map { !transformer.knows($0, input: k) }
                     for row in rowList where codes[row] >= 0 && unseen[Int(codes[row])] {
                         found.append(ScoringProblem(kind: .unseenCategory, column: input.name, row: row + 1,
                                                     value: categories[Int(codes[row])], known: input.categories))
@@ -32,7 +31,7 @@ enum ScoringInputCheck {
                 case .numeric(let values):
                     for row in rowList where !values[row].isNaN {
                         let text = LabelText.number(values[row])
-                        if !known.contains(text) {
+                        if !transformer.knows(text, input: k) {
                             found.append(ScoringProblem(kind: .unseenCategory, column: input.name, row: row + 1, value: text, known: input.categories))
                         }
                     }

@@ -87,6 +87,14 @@ public struct FeatureMatrix: Sendable, Equatable {
         return FeatureMatrix(unchecked: indices.count, columns: columns, values: cells, featureNames: featureNames)
     }
 
+    /// A matrix whose feature names were checked once by the caller (a transformer that makes
+    /// many matrices with the same names), so the check is not repeated per scored request.
+    /// `values.count` must be `rows × checkedNames.count`.
+    package init(checkedNames: [String], rows: Int, values: [Float]) {
+        precondition(values.count == rows * checkedNames.count, "expected \(rows) × \(checkedNames.count) values, got \(values.count)")
+        self.init(unchecked: rows, columns: checkedNames.count, values: values, featureNames: checkedNames)
+    }
+
     private init(unchecked rows: Int, columns: Int, values: [Float], featureNames: [String]) {
         self.rows = rows
         self.columns = columns

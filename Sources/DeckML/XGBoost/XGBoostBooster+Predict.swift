@@ -41,10 +41,12 @@ extension XGBoostBooster {
         var shape: UnsafePointer<bst_ulong>?
         var dimension: bst_ulong = 0
         var result: UnsafePointer<Float>?
-        let code = values.withUnsafeBufferPointer { cells -> Int32 in
-            let address = UInt(bitPattern: cells.baseAddress)
-            let interface = "{\"data\": [\(address), true], \"shape\": [\(rows), \(columns)], \"typestr\": \"<f4\", \"version\": 3}"
-            return XGBoosterPredictFromDense(handle, interface, config, nil, &shape, &dimension, &result)
+        let code = proxies.withProxy { proxy in
+            values.withUnsafeBufferPointer { cells -> Int32 in
+                let address = UInt(bitPattern: cells.baseAddress)
+                let interface = "{\"data\": [\(address), true], \"shape\": [\(rows), \(columns)], \"typestr\": \"<f4\", \"version\": 3}"
+                return XGBoosterPredictFromDense(handle, interface, config, proxy, &shape, &dimension, &result)
+            }
         }
         if code != 0, let message = XGBGetLastError().map({ String(cString: $0) }),
            message.contains("Inplace predict is not supported") {

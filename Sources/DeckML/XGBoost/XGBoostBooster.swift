@@ -10,6 +10,8 @@ public final class XGBoostBooster: @unchecked Sendable {
     let handle: BoosterHandle
     /// Whether in-place (DMatrix-free) prediction works for this booster (not for gblinear).
     let inplacePrediction = InplacePredictionSupport()
+    /// Proxy DMatrix handles for in-place prediction (saves XGBoost making one per call).
+    let proxies = XGBoostProxyPool()
 
     private init(handle: BoosterHandle) {
         self.handle = handle

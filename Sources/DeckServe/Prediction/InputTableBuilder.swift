@@ -9,7 +9,13 @@ public struct InputTableBuilder: Sendable {
     public let spec: PreprocessingSpec
     public let strictColumns: Bool
 
-    public init(spec: PreprocessingSpec, strictColumns: Bool) { self.spec = spec; self.strictColumns = strictColumns }
+    /// The columns the model reads: its inputs and its id column. Built once, not per request.
+    private let known: Set<String>
+
+    public init(spec: PreprocessingSpec, strictColumns: Bool) {
+        self.spec = spec; self.strictColumns = strictColumns
+        known = Set(spec.inputs.map(\.name) + (spec.idColumn.map { [$0] } ?? []))
+    }
 
     /// The table (the model's inputs and its id column, when sent) and the warnings to return.
     public func build(_ frame: InputFrame) throws(HTTPAPIError) -> (table: DataTable, warnings: [String]) {
@@ -20,8 +26,6 @@ public struct InputTableBuilder: Sendable {
             let list = missing.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (missing.count > 10 ? ", …" : "")
             throw HTTPAPIError.badRequest("missing input column\(missing.count == 1 ? "" : "s") \(list) (\(missing.count) of \(spec.inputs.count) the model needs)")
         }
-        var known = Set(spec.inputs.map(\.name))
-        if let id = spec.idColumn { known.insert(id) }
         let extra = sent.filter { !known.contains($0) }
         var warnings: [String] = []
         if !extra.isEmpty {

@@ -23,9 +23,12 @@ public struct LoadedModel: Sendable {
     /// Whether ``spec`` was derived from the booster (an XGBoost version registered without a
     /// spec, through MLflow) rather than stored by a pipeline's register step.
     public let specIsDerived: Bool
+    /// ``spec``'s transformer, built once per loaded model (its lookups are made in its init).
+    public let transformer: FeatureTransformer
 
     public init(version: ModelVersionRecord, spec: PreprocessingSpec, booster: XGBoostBooster, specIsDerived: Bool = false) {
         self.version = version; self.spec = spec; self.booster = booster; self.specIsDerived = specIsDerived
+        transformer = FeatureTransformer(spec: spec)
     }
 
     /// Loads a version's model and preprocessing from the object store. An XGBoost version
@@ -57,7 +60,7 @@ public struct LoadedModel: Sendable {
 
     /// The raw prediction of `rows` of a table (all rows when nil).
     public func predictRaw(_ table: DataTable, rows: [Int]? = nil) throws -> XGBoostPrediction {
-        let matrix = try FeatureTransformer(spec: spec).features(table, rows: rows)
+        let matrix = try transformer.features(table, rows: rows)
         return try booster.predict(matrix)
     }
 
@@ -102,7 +105,6 @@ public struct LoadedModel: Sendable {
 
     /// Evaluates the model on `rows` of a table that holds the target.
     public func evaluate(_ table: DataTable, rows: [Int]) throws -> EvaluationResult {
-        let transformer = FeatureTransformer(spec: spec)
         let labels = try transformer.labels(table, rows: rows)
         let prediction = try booster.predict(try transformer.features(table, rows: rows))
         return try Evaluator.evaluate(prediction, labels: labels, objective: spec.objective)
@@ -112,7 +114,6 @@ public struct LoadedModel: Sendable {
     /// and calibration curves (binary), residuals and predicted-vs-actual (regression), and gain
     /// importance (tree models; a linear booster has none).
     public func evaluateWithCharts(_ table: DataTable, rows: [Int]) throws -> (result: EvaluationResult, charts: EvaluationCharts) {
-        let transformer = FeatureTransformer(spec: spec)
         let labels = try transformer.labels(table, rows: rows)
         let prediction = try booster.predict(try transformer.features(table, rows: rows))
         let result = try Evaluator.evaluate(prediction, labels: labels, objective: spec.objective)

@@ -6,15 +6,36 @@ import Foundation
 /// columns or another order.
 public struct FeatureTransformer: Sendable {
     public let spec: PreprocessingSpec
+    /// Per input (in `spec.inputs` order), each known category's position; empty for numeric
+    /// inputs. Built once, so scoring a row does not rebuild a dictionary per input.
+    let categoryPositions: [[String: Int32]]
+    /// Whether `spec.featureNames` are distinct and non-empty, checked once (nil) or the problem.
+    private let namesProblem: XGBoostError?
 
-    public init(spec: PreprocessingSpec) { self.spec = spec }
+    public init(spec: PreprocessingSpec) {
+        self.spec = spec
+        categoryPositions = spec.inputs.map { input in
+            var position: [String: Int32] = [:]
+            for (i, c) in (input.categories ?? []).enumerated() { position[c] = Int32(i) }
+            return position
+        }
+        do {
+            _ = try FeatureMatrix(rows: 0, columns: spec.featureNames.count, values: [], featureNames: spec.featureNames)
+            namesProblem = nil
+        } catch {
+            namesProblem = error
+        }
+    }
+
+    /// Whether `category` is one the input at `index` of `spec.inputs` was trained with.
+    func knows(_ category: String, input index: Int) -> Bool { categoryPositions[index][category] != nil }
 
     /// The feature matrix of `rows` (all rows when nil).
     public func features(_ table: DataTable, rows: [Int]? = nil) throws -> FeatureMatrix {
         let rowCount = rows?.count ?? table.rowCount
         let width = spec.featureNames.count
         var cells = [Float](repeating: 0, count: rowCount * width)
-        for input in spec.inputs {
+        for (k, input) in spec.inputs.enumerated() {
             guard let index = table.index(of: input.name) else {
                 throw PreprocessingError.missingColumn(input.name, available: table.names)
             }
@@ -22,11 +43,13 @@ public struct FeatureTransformer: Sendable {
             cells.withUnsafeMutableBufferPointer { out in
                 switch input.encoding {
                 case .numeric: fillNumeric(out, column: column, input: input, rows: rows, rowCount: rowCount, width: width)
-                case .onehot, .ordinal: fillCategorical(out, column: column, input: input, rows: rows, rowCount: rowCount, width: width)
+                case .onehot, .ordinal:
+                    fillCategorical(out, column: column, input: input, position: categoryPositions[k], rows: rows, rowCount: rowCount, width: width)
                 }
             }
         }
-        return try FeatureMatrix(rows: rowCount, columns: width, values: cells, featureNames: spec.featureNames)
+        if let namesProblem { throw namesProblem }
+        return FeatureMatrix(checkedNames: spec.featureNames, rows: rowCount, values: cells)
     }
 
     private func fillNumeric(_ out: UnsafeMutableBufferPointer<Float>, column: DataTable.Column, input: InputColumn,
@@ -52,10 +75,7 @@ public struct FeatureTransformer: Sendable {
     }
 
     private func fillCategorical(_ out: UnsafeMutableBufferPointer<Float>, column: DataTable.Column, input: InputColumn,
-                                 rows: [Int]?, rowCount: Int, width: Int) {
-        let known = input.categories ?? []
-        var position: [String: Int32] = [:]
-        for (i, c) in known.enumerated() { position[c] = Int32(i) }
+                                 position: [String: Int32], rows: [Int]?, rowCount: Int, width: Int) {
         // Map the table's own codes (or numbers) to the spec's category positions once.
         let codesOfRow: (Int) -> Int32
         switch column {
