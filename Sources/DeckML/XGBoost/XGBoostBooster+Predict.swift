@@ -27,12 +27,16 @@ extension XGBoostBooster {
         try predictDense(row, rows: 1, columns: row.count, iterationEnd: 0)
     }
 
-    private func predictDense(_ values: [Float], rows: Int, columns: Int, iterationEnd: Int) throws(XGBoostError) -> XGBoostPrediction {
+    func predictDense(_ values: [Float], rows: Int, columns: Int, iterationEnd: Int, compiled: Bool = true) throws(XGBoostError) -> XGBoostPrediction {
         guard values.count == rows * columns else {
             throw .malformedMatrix("expected \(rows) × \(columns) values, got \(values.count)")
         }
         if rows == 0 {
             return XGBoostPrediction(rows: 0, outputsPerRow: 1, values: [])
+        }
+        if compiled, iterationEnd == 0, rows <= Self.compiledTreesMaxRows, let trees = compiledTrees.trees, columns == trees.featureCount {
+            let scores = values.withUnsafeBufferPointer { trees.predict($0, rows: rows) }
+            return XGBoostPrediction(rows: rows, outputsPerRow: trees.groups, values: scores)
         }
         if !inplacePrediction.isSupported {
             return try predictThroughDMatrix(values, rows: rows, columns: columns, iterationEnd: iterationEnd)

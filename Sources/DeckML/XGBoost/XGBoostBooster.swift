@@ -12,6 +12,8 @@ public final class XGBoostBooster: @unchecked Sendable {
     let inplacePrediction = InplacePredictionSupport()
     /// Proxy DMatrix handles for in-place prediction (saves XGBoost making one per call).
     let proxies = XGBoostProxyPool()
+    /// Trees compiled for small batches, once ``useCompiledTrees()`` has checked them.
+    let compiledTrees = CompiledTreesSlot()
 
     private init(handle: BoosterHandle) {
         self.handle = handle

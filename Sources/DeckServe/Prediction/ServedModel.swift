@@ -21,9 +21,12 @@ public struct ServedModel: Sendable {
     }
 
     /// Loads `version` for serving: one XGBoost thread per prediction (requests run side by
-    /// side; one row on two threads costs ~5× more).
+    /// side; one row on two threads costs ~5× more), and small batches scored by compiled trees
+    /// when they reproduce XGBoost's answers (``XGBoostBooster/useCompiledTrees()``).
     public static func load(store: DeckStore, version: ModelVersionRecord, alias: String?, strictColumns: Bool) throws -> ServedModel {
-        ServedModel(model: try LoadedModel.load(store: store, version: version, threads: 1), alias: alias, strictColumns: strictColumns)
+        let model = try LoadedModel.load(store: store, version: version, threads: 1)
+        model.booster.useCompiledTrees()
+        return ServedModel(model: model, alias: alias, strictColumns: strictColumns)
     }
 }
 
