@@ -85,6 +85,9 @@ public struct InputTableBuilder: Sendable {
     /// A categorical input (or the id column): text as it is, numbers as their shortest text
     /// (`1`, not `1.0`, as categories of a numeric column are recorded), null or "" missing.
     func texts(_ cells: [JSONValue], column: String) throws(HTTPAPIError) -> DataTable.Column {
+        if cells.count == 1, case .string(let s) = cells[0] {   // a single row: no dictionary needed
+            return s.isEmpty ? .categorical(codes: [-1], categories: []) : .categorical(codes: [0], categories: [s])
+        }
         var codes = [Int32](); codes.reserveCapacity(cells.count)
         var categories: [String] = [], position: [String: Int32] = [:]
         for (r, cell) in cells.enumerated() {

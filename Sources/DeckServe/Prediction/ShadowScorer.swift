@@ -66,33 +66,75 @@ public final class ShadowScorer: Service, @unchecked Sendable {
     /// The service: scores until the group stops gracefully, then flushes.
     public func run() async throws { try await worker.run() }
 
-    /// One round of queued jobs: scored, then written in one transaction.
+    /// One round of queued jobs: scored, then written in one transaction. Consecutive jobs that
+    /// sent the same columns are scored as one table (one build, one check, one model call).
     private func scoreAndWrite(_ jobs: [Job]) {
         var rows: [ShadowPrediction] = [], failed = 0
-        for job in jobs {
-            if let scored = score(job) { rows += scored } else { failed += job.rowCount }
+        for group in Self.groups(jobs) {
+            if let scored = score(group) { rows += scored; continue }
+            // One job's bad value must not cost the others their answers: score them one by one.
+            for job in group {
+                if group.count > 1, let scored = score([job]) { rows += scored } else { failed += job.rowCount }
+            }
         }
         var unwritten = 0
         do { try log.writeShadow(rows) } catch { unwritten = rows.count; rows = [] }
         lock.lock(); scoredRows += rows.count; failedRows += failed; unwrittenRows += unwritten; lock.unlock()
     }
 
-    /// The shadow's answers for a job, nil when it cannot score it (a column it reads was not
-    /// sent; text in a number is scored as missing here, never refused).
-    func score(_ job: Job) -> [ShadowPrediction]? {
+    /// Runs of consecutive JSON jobs with the same column names (a CSV job stands alone).
+    static func groups(_ jobs: [Job]) -> [[Job]] {
+        var out: [[Job]] = []
+        for job in jobs {
+            if case .json(let columns, _, _) = job.frame, let last = out.last?.last,
+               case .json(let lastColumns, _, _) = last.frame, columns == lastColumns {
+                out[out.count - 1].append(job)
+            } else {
+                out.append([job])
+            }
+        }
+        return out
+    }
+
+    /// One job's answers (a group of one).
+    func score(_ job: Job) -> [ShadowPrediction]? { score([job]) }
+
+    /// The shadow's answers for a group of jobs, nil when it cannot score them (a column it reads
+    /// was not sent; text in a number is scored as missing here, never refused).
+    func score(_ group: [Job]) -> [ShadowPrediction]? {
+        guard let first = group.first else { return [] }
+        var frame = first.frame
+        if group.count > 1, case .json(let columns, var values, var rowCount) = first.frame {
+            for job in group.dropFirst() {
+                guard case .json(_, let more, let rows) = job.frame else { return nil }
+                for k in values.indices { values[k] += more[k] }
+                rowCount += rows
+            }
+            frame = .json(columns: columns, values: values, rows: rowCount)
+        }
         let served = slot.current
         let clock = ContinuousClock(), started = clock.now
-        guard let table = try? served.builder.build(job.frame).table, table.rowCount == job.rowCount,
+        let total = group.reduce(0) { $0 + $1.rowCount }
+        guard let table = try? served.builder.build(frame).table, table.rowCount == total,
               let result = try? served.scorer.score(table, lenient: true) else { return nil }
         let elapsed = clock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        // Each row is charged its share of the group's time.
+        let seconds = (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) / Double(max(1, group.count))
         let p = result.predictions
         let perRow = p.values.count == table.rowCount
-        return (0..<min(table.rowCount, job.predictionIDs.count)).map { r in
-            ShadowPrediction(predictionID: job.predictionIDs[r], model: served.version.model, version: served.version.version,
-                             primaryVersion: job.primaryVersion, time: job.time, label: p.labels?[r],
-                             value: perRow ? p.values[r] : (p.probabilities?[r].max() ?? .nan),
-                             probabilities: p.probabilities?[r], latency: seconds)
+        var out: [ShadowPrediction] = []
+        out.reserveCapacity(total)
+        var r = 0
+        for job in group {
+            for k in 0..<job.rowCount {
+                defer { r += 1 }
+                guard k < job.predictionIDs.count else { continue }
+                out.append(ShadowPrediction(predictionID: job.predictionIDs[k], model: served.version.model, version: served.version.version,
+                                            primaryVersion: job.primaryVersion, time: job.time, label: p.labels?[r],
+                                            value: perRow ? p.values[r] : (p.probabilities?[r].max() ?? .nan),
+                                            probabilities: p.probabilities?[r], latency: seconds))
+            }
         }
+        return out
     }
 }

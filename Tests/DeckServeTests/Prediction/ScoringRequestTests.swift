@@ -89,6 +89,19 @@ final class ScoringRequestTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("'coupon', 'churned' are not an input of the model"), "\(error)")
         }
     }
+
+    /// One row takes a shortcut past the category dictionary; it must read text as many rows do.
+    func testASingleRowReadsTextCellsAsManyRowsDo() throws {
+        for (cell, expected) in [(#""pro""#, "pro" as String?), (#""""#, nil), ("null", nil), ("7", "7"), ("true", "1")] {
+            let data = #"["a", 41, null, \#(cell)]"#
+            let one = try table(try frame(#"{"dataframe_split": {"columns": ["cid", "age", "joined", "plan"], "data": [\#(data)]}}"#)).0
+            let two = try table(try frame(#"{"dataframe_split": {"columns": ["cid", "age", "joined", "plan"], "data": [\#(data), ["b", 1, null, "basic"]]}}"#)).0
+            let single = try XCTUnwrap(one["plan"]), pair = try XCTUnwrap(two["plan"])
+            XCTAssertEqual(LabelText.cell(single, 0), expected, cell)
+            XCTAssertEqual(LabelText.cell(single, 0), LabelText.cell(pair, 0), cell)
+            XCTAssertEqual(LabelText.cell(try XCTUnwrap(one["cid"]), 0), "a")
+        }
+    }
 }
 
 /// The feature matrix the model would score (through the engine's transformer).
