@@ -77,6 +77,7 @@ let package = Package(
         /// Replays every committed fuzz corpus and crash input (`Fuzz/Corpus`, `Fuzz/Crashes`).
         .testTarget(name: "DeckFuzzTargetsTests", dependencies: ["DeckFuzzTargets"]),
         /// Runs the built `mldeck` binary as a user would (CLI, and the dashboard inside tmux).
+        .testTarget(name: "DeckBenchTests", dependencies: ["DeckBench"]),
         .testTarget(name: "EndToEndTests", dependencies: ["DeckStore"]),
     ]
 )

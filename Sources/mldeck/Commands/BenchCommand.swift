@@ -6,7 +6,7 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run the benchmark suites (use a release build).",
-        discussion: "Suites: \(BenchSuites.order.joined(separator: ", ")). Prints figures with targets and ratios to the alternatives; exits 0 whether or not targets are met.")
+        discussion: "Suites: \(BenchSuites.order.joined(separator: ", ")). Prints figures with targets and ratios to the alternatives; exits 0 whether or not targets are met, 1 when a suite failed (the other suites still run and print).")
 
     @Argument(help: "Suites to run (default: all).") var suites: [String] = []
     @Flag(name: .long, help: "Print one JSON array of figures.") var json = false
@@ -26,14 +26,11 @@ struct BenchCommand: ParsableCommand {
         #if DEBUG
         FileHandle.standardError.write(Data("mldeck bench: this is a debug build; figures will be several times slower (make bench uses a release build)\n".utf8))
         #endif
-        var figures: [BenchFigure] = []
-        for name in chosen {
-            let suite = BenchSuites.all[name]!
-            let found = try suite.run(in: directory + "/" + name) { FileHandle.standardError.write(Data("[\(name)] \($0)\n".utf8)) }
-            figures += found
-            if !json { print(BenchReport.table(found)) }
-        }
-        if json { print(try JSONOutput.string(figures)) }
+        let outcome = BenchRunner.run(chosen.compactMap { BenchSuites.all[$0] }, in: directory,
+                                      log: { name, line in FileHandle.standardError.write(Data("[\(name)] \(line)\n".utf8)) },
+                                      finished: { found in if !json { print(BenchReport.table(found)) } })
+        if json { print(try JSONOutput.string(outcome.figures)) }
+        if !outcome.failures.isEmpty { throw BenchSuitesFailed(outcome.failures) }
     }
 }
 
