@@ -32,9 +32,6 @@ public struct CompiledTrees: Sendable {
     /// Each tree's root node index and output group.
     let roots: [Int32], treeGroups: [Int32]
 
-    /// Number of trees.
-    public var treeCount: Int { roots.count }
-
     /// Compiles the trees of an XGBoost JSON model, or nil when the model is of a kind these
     /// trees do not reproduce exactly.
     public static func compile(modelJSON: Data) -> CompiledTrees? {

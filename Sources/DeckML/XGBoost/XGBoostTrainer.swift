@@ -49,7 +49,7 @@ public enum XGBoostTrainer {
         let validationMatrix = try validation.map {
             try XGBoostDMatrix($0.features, labels: $0.labels, threads: parameters.threads)
         }
-        timings.matrixBuild = seconds(clock.now - start)
+        timings.matrixBuild = (clock.now - start).inSeconds
         return try Self.train(parameters: parameters, train: trainMatrix, validation: validationMatrix, heldOutName: heldOutName,
                               curves: curves, timings: timings, onRound: onRound)
     }
@@ -84,7 +84,7 @@ public enum XGBoostTrainer {
             } else {
                 trainCurve = trainMatrix
             }
-            timings.matrixBuild += seconds(clock.now - sampleStart)
+            timings.matrixBuild += (clock.now - sampleStart).inSeconds
         }
         if let validationMatrix { cached.append(validationMatrix) }
         let booster = try XGBoostBooster(caching: cached)
@@ -108,7 +108,7 @@ public enum XGBoostTrainer {
             var start = clock.now
             try booster.updateOneIteration(round, train: trainMatrix)
             roundsTrained = round + 1
-            timings.boosting += seconds(clock.now - start)
+            timings.boosting += (clock.now - start).inSeconds
 
             start = clock.now
             let isLast = round == parameters.rounds - 1
@@ -118,7 +118,7 @@ public enum XGBoostTrainer {
             let validationDue = validationMatrix != nil && curves.evaluatesValidation(round: round, isLast: isLast)
             if validationDue, let validationMatrix { sets.append((heldOutName, validationMatrix)) }
             var metrics = sets.isEmpty ? [:] : EvaluationLineParser.parse(try booster.evaluationLine(round, sets: sets))
-            timings.evaluation += seconds(clock.now - start)
+            timings.evaluation += (clock.now - start).inSeconds
 
             start = clock.now
             var shouldStop = false
@@ -135,12 +135,12 @@ public enum XGBoostTrainer {
                 let evalStart = clock.now
                 let line = try booster.evaluationLine(round, sets: [(trainSetName, trainCurve)])
                 metrics.merge(EvaluationLineParser.parse(line)) { old, _ in old }
-                timings.evaluation += seconds(clock.now - evalStart)
+                timings.evaluation += (clock.now - evalStart).inSeconds
             }
             let log = XGBoostRoundLog(round: round, metrics: metrics)
             history.append(log)
             try onRound?(log)
-            timings.logging += seconds(clock.now - start)
+            timings.logging += (clock.now - start).inSeconds
             if shouldStop { break }
         }
 
@@ -154,14 +154,9 @@ public enum XGBoostTrainer {
                 model = try booster.slice(rounds: 0..<(bestIteration + 1))
             }
         }
-        timings.finishing = seconds(clock.now - start)
+        timings.finishing = (clock.now - start).inSeconds
         return XGBoostTrainingResult(
             booster: model, bestIteration: bestIteration, bestScore: tracker?.bestScore,
             stoppingMetric: stoppingMetric, roundsTrained: roundsTrained, history: history, timings: timings)
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let parts = duration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
     }
 }

@@ -1,3 +1,4 @@
+import DeckML
 import Foundation
 import Hummingbird
 import NIOCore
@@ -17,9 +18,7 @@ public struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             response = try HTTPAPIError.from(error).response(from: request, context: context)
         }
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        metrics.record(status: response.status.code, seconds: seconds)
+        metrics.record(status: response.status.code, seconds: (ContinuousClock.now - start).inSeconds)
         return response
     }
 }

@@ -52,8 +52,7 @@ public struct PredictionEndpoint: Sendable {
         let rowCount = table.rowCount
         let madeIDs = ids.make(rowCount)
         let json = Self.answerJSON(predictions, ids: result.ids, predictionIDs: madeIDs, warnings: warnings)
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = (ContinuousClock.now - started).inSeconds
         if writer.isEnabled && rowCount > 0 {
             writer.enqueue(Self.logBatch(served, table: table, predictions: predictions, callerIDs: result.ids,
                                          predictionIDs: madeIDs, seconds: seconds))

@@ -96,9 +96,6 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         return out
     }
 
-    /// One job's answers (a group of one).
-    func score(_ job: Job) -> [ShadowPrediction]? { score([job]) }
-
     /// The shadow's answers for a group of jobs, nil when it cannot score them (a column it reads
     /// was not sent; text in a number is scored as missing here, never refused).
     func score(_ group: [Job]) -> [ShadowPrediction]? {
@@ -117,11 +114,10 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         let total = group.reduce(0) { $0 + $1.rowCount }
         guard let table = try? served.builder.build(frame).table, table.rowCount == total,
               let result = try? served.scorer.score(table, lenient: true) else { return nil }
-        let elapsed = clock.now - started
-        // Each row is charged its share of the group's time.
-        let seconds = (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) / Double(max(1, group.count))
+        // Each job is charged its share of the group's time.
+        let seconds = (clock.now - started).inSeconds / Double(max(1, group.count))
         let p = result.predictions
-        let perRow = p.values.count == table.rowCount
+        let scores = PredictionScores.values(p, rows: table.rowCount)
         var out: [ShadowPrediction] = []
         out.reserveCapacity(total)
         var r = 0
@@ -131,7 +127,7 @@ public final class ShadowScorer: Service, @unchecked Sendable {
                 guard k < job.predictionIDs.count else { continue }
                 out.append(ShadowPrediction(predictionID: job.predictionIDs[k], model: served.version.model, version: served.version.version,
                                             primaryVersion: job.primaryVersion, time: job.time, label: p.labels?[r],
-                                            value: perRow ? p.values[r] : (p.probabilities?[r].max() ?? .nan),
+                                            value: scores[r],
                                             probabilities: p.probabilities?[r], latency: seconds))
             }
         }

@@ -1,3 +1,4 @@
+import DeckML
 /// A short message shown for a few seconds in the bottom-right corner.
 public struct Toast: Sendable, Equatable {
     public enum Kind: Sendable, Equatable { case info, success, error }
@@ -16,8 +17,7 @@ public struct Toast: Sendable, Equatable {
 
     /// Monotonic seconds.
     public static func now() -> Double {
-        let d = ContinuousClock.now - Toast.epoch
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        (ContinuousClock.now - Toast.epoch).inSeconds
     }
     private static let epoch = ContinuousClock.now
 

@@ -48,7 +48,7 @@ final class ShadowGroupScoringTests: XCTestCase {
             try job([#"["e", 55, null, "gold"]"#], ids: ["p5"]),              // an unseen category: scored as missing
         ]
         XCTAssertEqual(ShadowScorer.groups(jobs).map(\.count), [4], "same columns: one group")
-        let alone = jobs.map { scorer.score($0) }
+        let alone = jobs.map { scorer.score([$0]) }
         XCTAssertNil(alone[2])
         let grouped = try XCTUnwrap(scorer.score(Array(jobs[0..<2]) + [jobs[3]]))
         let expected = [alone[0], alone[1], alone[3]].compactMap { $0 }.flatMap { $0 }

@@ -89,7 +89,7 @@ struct TrainStep: StepRunner {
         let heldOutName = split.validation.isEmpty ? XGBoostTrainer.testSetName : XGBoostTrainer.validationSetName
         let validation = heldOutRows.isEmpty ? nil
             : try LabeledMatrix(features: transformer.features(table, rows: heldOutRows), labels: transformer.labels(table, rows: heldOutRows))
-        let prepareSeconds = Self.seconds(clock.now - prepareStart)
+        let prepareSeconds = (clock.now - prepareStart).inSeconds
         var parameters = try parameters(context, spec: spec)
         if split.validation.isEmpty && parameters.earlyStoppingRounds != nil {
             context.notice("early stopping needs a validation split (validation_size > 0); training all rounds")
@@ -122,7 +122,7 @@ struct TrainStep: StepRunner {
                                 roundsTrained: result.roundsTrained, bestIteration: result.bestIteration, bestScore: result.bestScore,
                                 stoppingMetric: result.stoppingMetric, parameters: Dictionary(uniqueKeysWithValues: parameters.boosterParameterPairs.filter { $0.0 != "eval_metric" }),
                                 evalMetrics: parameters.effectiveEvalMetrics, curves: curves, timings: result.timings, prepareSeconds: prepareSeconds,
-                                saveSeconds: Self.seconds(clock.now - saveStart))
+                                saveSeconds: (clock.now - saveStart).inSeconds)
         let encoder = JSONEncoder(); encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         try encoder.encode(info).write(to: context.outputDirectory.appendingPathComponent("training.json"))
@@ -136,9 +136,6 @@ struct TrainStep: StepRunner {
         return output
     }
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
 }
 
 /// `training.json`: what the train step did.
