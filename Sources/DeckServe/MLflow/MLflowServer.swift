@@ -17,12 +17,14 @@ public final class MLflowServer: Sendable {
     public let token: BearerToken?
     /// The largest JSON body accepted (artifacts are streamed and not limited).
     public let maxBody: Int
+    /// Event-loop threads (nil: ``EventLoopThreads/defaultCount(cores:)``).
+    public let threads: Int?
 
     /// `inactiveAfter`: seconds without a call after which a RUNNING MLflow run is marked FAILED (nil: never).
     public init(store: DeckStore, host: String, port: Int, token: BearerToken?, maxBody: Int = RequestBodyReader.defaultLimit,
-                inactiveAfter: Double? = nil) throws {
+                inactiveAfter: Double? = nil, threads: Int? = nil) throws {
         service = try MLflowService(store: store, inactiveAfter: inactiveAfter)
-        self.host = host; self.port = port; self.token = token; self.maxBody = maxBody
+        self.host = host; self.port = port; self.token = token; self.maxBody = maxBody; self.threads = threads
     }
 
     static let apiPrefix = "/api/2.0/mlflow/"
@@ -126,6 +128,7 @@ public final class MLflowServer: Sendable {
         var logger = Logger(label: "mldeck-server")
         logger.logLevel = .error
         let host = self.host, port = self.port
+        let group = EventLoopThreads.makeGroup(threads)
         let app = Application(
             router: makeRouter(), server: ConnectionLimits.server,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "mldeck", reuseAddress: false),
@@ -133,14 +136,16 @@ public final class MLflowServer: Sendable {
                 let bound = channel.localAddress?.port ?? port
                 announce("http://\(host.contains(":") ? "[\(host)]" : host):\(bound)")
             },
-            logger: logger)
+            eventLoopGroupProvider: .shared(group), logger: logger)
         let sweeper = Self.startSweeper(service)
         defer { sweeper?.cancel() }
         do {
             try await ServerRunner.run([app], logger: logger)
         } catch let error as IOError {
+            try? await group.shutdownGracefully()
             throw ServeSetupError.cannotBind(address: "\(host):\(port)", reason: error.description)
         }
+        try? await group.shutdownGracefully()
     }
 }
 

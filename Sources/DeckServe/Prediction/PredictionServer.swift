@@ -151,7 +151,7 @@ public final class PredictionServer: @unchecked Sendable {
     public func run(announce: @escaping @Sendable (String) -> Void) async throws {
         var logger = Logger(label: "mldeck-serve")
         logger.logLevel = .error
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, options.threads ?? System.coreCount))
+        let group = EventLoopThreads.makeGroup(options.threads)
         let host = options.host
         let app = Application(
             router: makeRouter(), server: ConnectionLimits.server,

@@ -190,6 +190,35 @@ final class MLflowServerEndToEndTests: XCTestCase {
         XCTAssertEqual(server.stop(), 0, server.stderr)
     }
 
+    /// `--threads` is checked like `mldeck serve`'s, and a server on several event-loop threads
+    /// answers concurrent logging calls, each point stored once.
+    func testThreadsOptionIsCheckedAndConcurrentCallsAreAllStored() throws {
+        let workspace = try CLI.makeWorkspace()
+        for bad in ["0", "257"] {
+            let refused = try CLI.run(["server", "--port", "0", "--threads", bad], in: workspace)
+            XCTAssertNotEqual(refused.status, 0, refused.stderr)
+            XCTAssertTrue(refused.stderr.contains("threads") && refused.stderr.contains("1 to 256"), refused.stderr)
+        }
+        let server = try ServeProcess(["--threads", "3"], in: workspace, command: "server")
+        defer { server.stop() }
+        let api = server.address + "/api/2.0/mlflow/"
+        let created = try Curl.post(api + "runs/create", json: ["experiment_id": "0"])
+        let runID = try XCTUnwrap(((created.json?["run"] as? [String: Any])?["info"] as? [String: Any])?["run_id"] as? String, created.body)
+        let statuses = Shared<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for call in 0..<10 {
+                let step = worker * 10 + call
+                let answer = try? Curl.post(api + "runs/log-metric", json: ["run_id": runID, "key": "loss", "value": Double(step), "timestamp": 1_700_000_000_000, "step": step])
+                statuses.update { $0.append(answer?.status ?? -1) }
+            }
+        }
+        XCTAssertEqual(statuses.read { $0 }, [Int](repeating: 200, count: 80))
+        let history = try Curl.request(api + "metrics/get-history?run_id=\(runID)&metric_key=loss")
+        let steps = ((history.json?["metrics"] as? [[String: Any]]) ?? []).compactMap { ($0["step"] as? NSNumber)?.intValue }
+        XCTAssertEqual(steps.sorted(), Array(0..<80), history.body)
+        XCTAssertEqual(server.stop(), 0, server.stderr)
+    }
+
     func testNonLoopbackNeedsTokenAndTokenIsChecked() throws {
         let workspace = try CLI.makeWorkspace()
         let refused = try CLI.run(["server", "--host", "0.0.0.0", "--port", "0"], in: workspace)

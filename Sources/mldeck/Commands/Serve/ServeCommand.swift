@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
               completion: NameCompletion.models) var reference: String
     @Option(name: .long, help: "The address to listen on (default 127.0.0.1; any other needs --token).") var host = "127.0.0.1"
     @Option(name: .long, help: "The port (default 5005; 0 picks a free one).") var port = 5005
-    @Option(name: .long, help: "Event-loop threads (default: one per core).") var threads: Int?
+    @Option(name: .long, help: "Event-loop threads (default: half the cores, at least 1; handlers run on Swift's own pool).") var threads: Int?
     @Flag(name: .long, help: "Refuse (400) requests with columns the model does not read, instead of ignoring them with a warning.")
     var strictColumns = false
     @Option(name: .long, help: "Require 'Authorization: Bearer T' (or set MLDECK_SERVE_TOKEN). Needed for a non-loopback --host.")
@@ -32,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard (0...65_535).contains(port) else { throw ServeSetupError.badPort(port) }
-        if let threads, !(1...256).contains(threads) { throw ServeSetupError.badOption(name: "threads", value: "\(threads)", expected: "1 to 256") }
+        if let threads, !(1...EventLoopThreads.maximum).contains(threads) { throw ServeSetupError.badOption(name: "threads", value: "\(threads)", expected: "1 to \(EventLoopThreads.maximum)") }
         guard maxBody > 0 else { throw ServeSetupError.badOption(name: "max-body", value: "\(maxBody)", expected: "a positive byte count") }
         guard logQueue > 0 else { throw ServeSetupError.badOption(name: "log-queue", value: "\(logQueue)", expected: "a positive row count") }
         let environment = ProcessInfo.processInfo.environment

@@ -4,7 +4,7 @@ import DeckServe
 import DeckStore
 import Foundation
 
-/// `mldeck server [--host H] [--port P] [--token T]`: wiring around DeckServe's ``MLflowServer``.
+/// `mldeck server [--host H] [--port P] [--token T] [--threads N]`: wiring around DeckServe's ``MLflowServer``.
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server", abstract: "Serve MLflow's tracking REST API on the workspace, so MLflow scripts log into MLDeck unchanged.",
@@ -22,11 +22,16 @@ struct ServerCommand: AsyncParsableCommand {
     var token: String?
     @Option(name: .long, help: "Largest JSON request body in bytes (default 16 MiB); artifacts are streamed and not limited.") var maxBody = 16 << 20
 
+    @Option(name: .long, help: "Event-loop threads (default: half the cores, at least 1; handlers run on Swift's own pool).") var threads: Int?
+
     @Option(name: .long, help: "Mark RUNNING MLflow runs with no call for this long FAILED (e.g. 2h, 30m, 90s; off by default); a later call for the run revives it.")
     var inactiveAfter: String?
 
     func run() async throws {
         guard (0...65_535).contains(port) else { throw ServeSetupError.badPort(port) }
+        if let threads, !(1...EventLoopThreads.maximum).contains(threads) {
+            throw ServeSetupError.badOption(name: "threads", value: "\(threads)", expected: "1 to \(EventLoopThreads.maximum)")
+        }
         guard maxBody > 0 else { throw ServeSetupError.badOption(name: "max-body", value: "\(maxBody)", expected: "a positive byte count") }
         let given = token ?? ProcessInfo.processInfo.environment[Self.tokenVariable]
         if (given ?? "").isEmpty && !BindPolicy.isLoopback(host) { throw MLflowServerSetupError.tokenRequired(host: host) }
@@ -39,7 +44,7 @@ struct ServerCommand: AsyncParsableCommand {
             inactive = seconds
         }
         let store = try global.openStore()
-        let server = try MLflowServer(store: store, host: host, port: port, token: bearer, maxBody: maxBody, inactiveAfter: inactive)
+        let server = try MLflowServer(store: store, host: host, port: port, token: bearer, maxBody: maxBody, inactiveAfter: inactive, threads: threads)
         try await server.run { address in
             FileHandle.standardOutput.write(Data("mldeck server: MLflow tracking API on \(address) (MLFLOW_TRACKING_URI=\(address))\n".utf8))
         }
