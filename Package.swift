@@ -78,6 +78,6 @@ let package = Package(
         .testTarget(name: "DeckFuzzTargetsTests", dependencies: ["DeckFuzzTargets"]),
         /// Runs the built `mldeck` binary as a user would (CLI, and the dashboard inside tmux).
         .testTarget(name: "DeckBenchTests", dependencies: ["DeckBench"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["DeckStore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["DeckStore", "DeckTestSupport"]),
     ]
 )

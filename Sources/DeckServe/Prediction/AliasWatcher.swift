@@ -5,7 +5,10 @@ import ServiceLifecycle
 /// Follows the alias a server serves: every `interval` it asks SQLite whether another process
 /// committed (`PRAGMA data_version`, one cheap query on a dedicated connection), and when one
 /// did, resolves the alias again; a new version is loaded off the request path and swapped in
-/// atomically (requests in flight finish on the version they started with).
+/// atomically (requests in flight finish on the version they started with). A version that
+/// cannot be loaded is warned about once (``ReloadWarnings``), and the old one keeps serving.
+///
+/// `@unchecked Sendable`: `warnings` is read and written only under `lock`; the rest is immutable.
 public final class AliasWatcher: Service, @unchecked Sendable {
     let store: DeckStore
     let slot: ModelSlot
@@ -15,11 +18,16 @@ public final class AliasWatcher: Service, @unchecked Sendable {
     let interval: Duration
     /// Called after each swap (the server's registry entry and log line).
     let onSwap: @Sendable (ServedModel) -> Void
+    /// Where a failed reload is told (standard error by default).
+    let warn: @Sendable (String) -> Void
+    private let lock = NSLock()
+    private var warnings = ReloadWarnings()
 
     public init(store: DeckStore, slot: ModelSlot, model: String, alias: String, strictColumns: Bool,
-                interval: Duration = .milliseconds(100), onSwap: @escaping @Sendable (ServedModel) -> Void = { _ in }) {
+                interval: Duration = .milliseconds(100), onSwap: @escaping @Sendable (ServedModel) -> Void = { _ in },
+                warn: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
         self.store = store; self.slot = slot; self.model = model; self.alias = alias
-        self.strictColumns = strictColumns; self.interval = interval; self.onSwap = onSwap
+        self.strictColumns = strictColumns; self.interval = interval; self.onSwap = onSwap; self.warn = warn
     }
 
     public func run() async throws {
@@ -40,16 +48,31 @@ public final class AliasWatcher: Service, @unchecked Sendable {
     @discardableResult
     public func checkOnce() -> Int? {
         let current = slot.current
+        var target: Int?
         do {
-            guard let record = try store.modelVersion(model: model, alias: alias) else { return nil }   // alias removed: keep serving
-            guard record.version != current.version.version else { return nil }
+            guard let record = try store.modelVersion(model: model, alias: alias) else { return settled(nil) }   // alias removed: keep serving
+            guard record.version != current.version.version else { return settled(nil) }
+            target = record.version
             let next = try ServedModel.load(store: store, version: record, alias: alias, strictColumns: strictColumns)
             slot.swap(next)
             onSwap(next)
-            return record.version
+            return settled(record.version)
         } catch {
-            FileHandle.standardError.write(Data("mldeck serve: warning: \(model)@\(alias) could not be reloaded: \(error); still serving version \(current.version.version)\n".utf8))
+            let message = "\(error)"
+            lock.lock()
+            let news = warnings.isNew(version: target, message: message)
+            lock.unlock()
+            if news {
+                let which = target.map { "version \($0) of \(model)@\(alias)" } ?? "\(model)@\(alias)"
+                warn("mldeck serve: warning: \(which) could not be loaded: \(message); still serving version \(current.version.version) (said once until this changes)")
+            }
             return nil
         }
+    }
+
+    /// A check that did not fail: forgets the last warning and passes `version` through.
+    private func settled(_ version: Int?) -> Int? {
+        lock.lock(); warnings.clear(); lock.unlock()
+        return version
     }
 }

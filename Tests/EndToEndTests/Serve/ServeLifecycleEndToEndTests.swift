@@ -1,4 +1,5 @@
 import DeckStore
+import DeckTestSupport
 import Foundation
 import XCTest
 

@@ -140,12 +140,3 @@ enum ServeFixture {
         })
     }
 }
-
-/// A value shared between a test and the threads it starts.
-final class Shared<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func read<T>(_ body: (Value) -> T) -> T { lock.lock(); defer { lock.unlock() }; return body(value) }
-    func update(_ body: (inout Value) -> Void) { lock.lock(); body(&value); lock.unlock() }
-}
