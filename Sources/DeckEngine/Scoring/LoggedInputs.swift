@@ -8,8 +8,9 @@ public enum LoggedInputs {
     /// The columns of `table` named by `inputs`, in the inputs' order; an input the table lacks is left out.
     public static func columns(of table: DataTable, inputs: [InputColumn]) -> [LoggedColumn] {
         var columns: [LoggedColumn] = []
-        for input in inputs {
-            guard let column = table[input.name] else { continue }
+        for (k, input) in inputs.enumerated() {
+            guard let index = table.index(of: input.name, expectedAt: k) else { continue }
+            let column = table.columns[index]
             switch column {
             case .numeric(let v): columns.append(LoggedColumn(name: input.name, values: .numbers(v)))
             case .categorical(let codes, let categories):

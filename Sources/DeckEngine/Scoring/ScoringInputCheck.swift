@@ -8,7 +8,7 @@ enum ScoringInputCheck {
         var found: [ScoringProblem] = []
         let rowList = rows ?? Array(0..<table.rowCount)
         for (k, input) in transformer.spec.inputs.enumerated() {
-            guard let index = table.index(of: input.name) else { continue }  // a missing column is the transformer's error
+            guard let index = table.index(of: input.name, expectedAt: k) else { continue }  // a missing column is the transformer's error
             let column = table.columns[index]
             switch input.encoding {
             case .numeric:

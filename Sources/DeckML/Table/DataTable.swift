@@ -60,6 +60,14 @@ public struct DataTable: Sendable {
     /// Index of the column named `name`.
     public func index(of name: String) -> Int? { names.firstIndex(of: name) }
 
+    /// The index of the column `name`, looked for first at `position`: code that walks a model's
+    /// inputs in order over a table built in that order (a served request's) finds each column
+    /// with one comparison instead of a scan of the names.
+    public func index(of name: String, expectedAt position: Int) -> Int? {
+        if position >= 0 && position < names.count && names[position] == name { return position }
+        return names.firstIndex(of: name)
+    }
+
     /// The column named `name`.
     public subscript(name: String) -> Column? { index(of: name).map { columns[$0] } }
 

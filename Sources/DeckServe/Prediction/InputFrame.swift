@@ -28,7 +28,8 @@ public enum InputFrame: Sendable {
 
 /// Reads a scoring request body in MLflow's formats: `{"dataframe_split": {"columns": […],
 /// "data": [[…]]}}`, `{"dataframe_records": [{…}]}`, `{"instances": [{…}]}`, `{"inputs": …}`
-/// (records, or an object of columns), or CSV with `Content-Type: text/csv`.
+/// (records, or an object of columns), or CSV with `Content-Type: text/csv`. A name given twice
+/// is refused where the names meet the model (``ColumnPlan``), once per distinct list of names.
 public enum ScoringRequestParser {
     /// The formats a JSON body may use.
     public static let formats = ["dataframe_split", "dataframe_records", "instances", "inputs"]
@@ -72,7 +73,6 @@ public enum ScoringRequestParser {
             guard case .string(let s) = name else { throw HTTPAPIError.badRequest("dataframe_split: column \(i + 1) of \"columns\" is \(name.kindName), not a name") }
             columns.append(s)
         }
-        try checkUnique(columns)
         guard case .array(let data)? = content["data"] else {
             throw HTTPAPIError.badRequest("dataframe_split needs \"data\": an array of rows (arrays of values)")
         }
@@ -119,7 +119,6 @@ public enum ScoringRequestParser {
 
     static func columnar(_ content: JSONValue, format: String) throws(HTTPAPIError) -> InputFrame {
         guard case .object(let keys, let cells) = content else { return .json(columns: [], values: [], rows: 0) }
-        try checkUnique(keys)
         if cells.allSatisfy({ if case .array = $0 { return false } else { return true } }) {
             return try records(content, format: format)   // one row given as an object of scalars
         }
@@ -136,13 +135,6 @@ public enum ScoringRequestParser {
             values.append(column)
         }
         return .json(columns: keys, values: values, rows: rows ?? 0)
-    }
-
-    static func checkUnique(_ names: [String]) throws(HTTPAPIError) {
-        var seen = Set<String>()
-        for name in names where !seen.insert(name).inserted {
-            throw HTTPAPIError.badRequest("column '\(name)' is given twice")
-        }
     }
 
     static func csv(_ body: [UInt8]) throws(HTTPAPIError) -> InputFrame {

@@ -11,37 +11,29 @@ public struct InputTableBuilder: Sendable {
 
     /// The columns the model reads: its inputs and its id column. Built once, not per request.
     private let known: Set<String>
+    /// The plan of the last request's columns (``ColumnPlan``).
+    private let plans = ColumnPlanCache()
 
     public init(spec: PreprocessingSpec, strictColumns: Bool) {
         self.spec = spec; self.strictColumns = strictColumns
         known = Set(spec.inputs.map(\.name) + (spec.idColumn.map { [$0] } ?? []))
     }
 
-    /// The table (the model's inputs and its id column, when sent) and the warnings to return.
+    /// The table (the model's inputs, in the spec's order, and its id column, when sent) and the
+    /// warnings to return.
     public func build(_ frame: InputFrame) throws(HTTPAPIError) -> (table: DataTable, warnings: [String]) {
         let sent = frame.columnNames
-        let sentSet = Set(sent)
-        let missing = spec.inputs.map(\.name).filter { !sentSet.contains($0) }
-        if !missing.isEmpty {
-            let list = missing.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (missing.count > 10 ? ", …" : "")
-            throw HTTPAPIError.badRequest("missing input column\(missing.count == 1 ? "" : "s") \(list) (\(missing.count) of \(spec.inputs.count) the model needs)")
-        }
-        let extra = sent.filter { !known.contains($0) }
-        var warnings: [String] = []
-        if !extra.isEmpty {
-            let list = extra.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (extra.count > 10 ? ", …" : "")
-            if strictColumns {
-                throw HTTPAPIError.badRequest("column\(extra.count == 1 ? "" : "s") \(list) \(extra.count == 1 ? "is" : "are") not an input of the model (the server runs with --strict-columns)")
-            }
-            warnings.append("ignored column\(extra.count == 1 ? "" : "s") the model does not read: \(list)")
+        let plan = try plans.plan(for: sent) { () throws(HTTPAPIError) -> ColumnPlan in
+            try ColumnPlan(sent: sent, spec: spec, known: known, strictColumns: strictColumns)
         }
         switch frame {
         case .table(let table):
-            return (table, warnings)
-        case .json(let columns, let values, let rows):
+            return (table, plan.warnings)
+        case .json(_, let values, _):
             var names: [String] = [], types: [ColumnType] = [], built: [DataTable.Column] = []
-            for input in spec.inputs {
-                guard let k = columns.firstIndex(of: input.name) else { continue }
+            names.reserveCapacity(spec.inputs.count + 1); types.reserveCapacity(spec.inputs.count + 1); built.reserveCapacity(spec.inputs.count + 1)
+            for (i, input) in spec.inputs.enumerated() {
+                let k = plan.inputPositions[i]
                 names.append(input.name)
                 if input.encoding == .numeric {
                     types.append(.float)
@@ -51,12 +43,11 @@ public struct InputTableBuilder: Sendable {
                     built.append(try texts(values[k], column: input.name))
                 }
             }
-            if let id = spec.idColumn, let k = columns.firstIndex(of: id) {
+            if let id = spec.idColumn, let k = plan.idPosition {
                 names.append(id); types.append(.categorical); built.append(try texts(values[k], column: id))
             }
-            if names.isEmpty { return (DataTable(names: [], types: [], columns: []), warnings) }
-            _ = rows
-            return (DataTable(names: names, types: types, columns: built), warnings)
+            if names.isEmpty { return (DataTable(names: [], types: [], columns: []), plan.warnings) }
+            return (DataTable(names: names, types: types, columns: built), plan.warnings)
         }
     }
 

@@ -2,6 +2,17 @@ import XCTest
 @testable import DeckML
 
 final class DataTableTests: XCTestCase {
+    /// A column is found by name whether or not it sits at the position given as a hint.
+    func testIndexWithAPositionHintFindsTheNamedColumnAnywhere() {
+        let table = DataTable(names: ["a", "b", "c"], types: [.float, .float, .float],
+                              columns: [.numeric([1]), .numeric([2]), .numeric([3])])
+        XCTAssertEqual(table.index(of: "b", expectedAt: 1), 1)
+        XCTAssertEqual(table.index(of: "b", expectedAt: 0), 1, "a wrong hint falls back to the names")
+        XCTAssertEqual(table.index(of: "c", expectedAt: 7), 2, "a hint past the end too")
+        XCTAssertEqual(table.index(of: "a", expectedAt: -1), 0)
+        XCTAssertNil(table.index(of: "z", expectedAt: 0))
+    }
+
     func testTrickyFixtureColumnsAndEncodings() throws {
         let t = try DataTable.load(path: try TableTestSupport.fixture("profile_tricky.csv").path)
         XCTAssertEqual(t.rowCount, 10)

@@ -36,7 +36,7 @@ public struct FeatureTransformer: Sendable {
         let width = spec.featureNames.count
         var cells = [Float](repeating: 0, count: rowCount * width)
         for (k, input) in spec.inputs.enumerated() {
-            guard let index = table.index(of: input.name) else {
+            guard let index = table.index(of: input.name, expectedAt: k) else {
                 throw PreprocessingError.missingColumn(input.name, available: table.names)
             }
             let column = table.columns[index]
