@@ -183,6 +183,7 @@ public final class PredictionServer: @unchecked Sendable {
         do {
             try await ServerRunner.run(services, logger: logger)
         } catch let error as IOError {
+            try? await group.shutdownGracefully()
             throw ServeSetupError.cannotBind(address: "\(host):\(options.port)", reason: error.description)
         }
         try? await group.shutdownGracefully()
