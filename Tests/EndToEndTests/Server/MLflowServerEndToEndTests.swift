@@ -101,6 +101,11 @@ final class MLflowServerEndToEndTests: XCTestCase {
         XCTAssertEqual(version["version"] as? Int, 1, "\(production)")
         XCTAssertEqual(version["framework"] as? String, "xgboost")
         XCTAssertEqual(version["run_id"] as? String, xgbRun)
+        // Registered without preprocessing: `models show` lists the booster's features as the inputs.
+        let shown = try CLI.run(["models", "show", "churn-mlflow@production"], in: workspace)
+        XCTAssertEqual(shown.status, 0, shown.stderr)
+        XCTAssertTrue(shown.stdout.contains("Inputs (4, the booster's own features"), shown.stdout)
+        XCTAssertTrue(shown.stdout.contains("a:float  b:float  c:float  d:float"), shown.stdout)
         XCTAssertEqual(server.stop(), 0, server.stderr)
     }
 

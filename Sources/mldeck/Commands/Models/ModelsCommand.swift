@@ -82,8 +82,19 @@ struct ModelsShow: ParsableCommand {
             print("\nMetrics")
             for (k, m) in v.metrics.sorted(by: { $0.key < $1.key }) { print("  \(k) = \(Formatting.number(m))") }
         }
-        print("\nInputs (\(v.signature.count))")
-        print("  " + v.signature.map { "\($0.name):\($0.type)" }.joined(separator: "  "))
+        if v.signature.isEmpty && v.preprocessingObject == nil && v.framework == "xgboost" {
+            // Registered without preprocessing (through MLflow): the inputs are the booster's features.
+            do {
+                let loaded = try LoadedModel.load(store: store, version: v, threads: 1)
+                print("\nInputs (\(loaded.spec.inputs.count), the booster's own features: no preprocessing was recorded, requests send these columns as numbers)")
+                print("  " + loaded.spec.inputs.map { "\($0.name):\($0.type)" }.joined(separator: "  "))
+            } catch {
+                print("\nInputs: none recorded, and the model cannot be read for its features: \(error)")
+            }
+        } else {
+            print("\nInputs (\(v.signature.count))")
+            print("  " + v.signature.map { "\($0.name):\($0.type)" }.joined(separator: "  "))
+        }
         if !v.tags.isEmpty {
             print("\nTags")
             for (k, t) in v.tags.sorted(by: { $0.key < $1.key }) { print("  \(k) = \(t)") }
