@@ -12,7 +12,7 @@ extension XGBoostBooster {
     /// - Returns: whether compiled trees are in use.
     @discardableResult
     public func useCompiledTrees() -> Bool {
-        if compiledTrees.trees != nil { return true }
+        if compiledTrees.get() != nil { return true }
         guard let json = try? jsonData(), let trees = CompiledTrees.compile(modelJSON: json),
               (try? featureCount()) == trees.featureCount else { return false }
         let probes = CompiledTreesProbe.rows(for: trees, count: 512)
@@ -26,7 +26,7 @@ extension XGBoostBooster {
     }
 
     /// Whether small batches are scored by compiled trees (``useCompiledTrees()`` succeeded).
-    public var usesCompiledTrees: Bool { compiledTrees.trees != nil }
+    public var usesCompiledTrees: Bool { compiledTrees.get() != nil }
 }
 
 /// Rows that exercise every split of a model: each feature takes, at random, one of its split
@@ -53,22 +53,5 @@ enum CompiledTreesProbe {
             }
         }
         return cells
-    }
-}
-
-/// The compiled trees a booster uses, set at most once.
-///
-/// `@unchecked Sendable`: `trees` is read and written only under `lock`.
-final class CompiledTreesSlot: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: CompiledTrees?
-
-    var trees: CompiledTrees? {
-        lock.lock(); defer { lock.unlock() }
-        return value
-    }
-
-    func set(_ trees: CompiledTrees) {
-        lock.lock(); value = trees; lock.unlock()
     }
 }

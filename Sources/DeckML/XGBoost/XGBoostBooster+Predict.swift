@@ -34,7 +34,7 @@ extension XGBoostBooster {
         if rows == 0 {
             return XGBoostPrediction(rows: 0, outputsPerRow: 1, values: [])
         }
-        if compiled, iterationEnd == 0, rows <= Self.compiledTreesMaxRows, let trees = compiledTrees.trees, columns == trees.featureCount {
+        if compiled, iterationEnd == 0, rows <= Self.compiledTreesMaxRows, let trees = compiledTrees.get(), columns == trees.featureCount {
             let scores = values.withUnsafeBufferPointer { trees.predict($0, rows: rows) }
             return XGBoostPrediction(rows: rows, outputsPerRow: trees.groups, values: scores)
         }

@@ -13,7 +13,7 @@ public final class XGBoostBooster: @unchecked Sendable {
     /// Proxy DMatrix handles for in-place prediction (saves XGBoost making one per call).
     let proxies = XGBoostProxyPool()
     /// Trees compiled for small batches, once ``useCompiledTrees()`` has checked them.
-    let compiledTrees = CompiledTreesSlot()
+    let compiledTrees = LockedBox<CompiledTrees?>(nil)
 
     private init(handle: BoosterHandle) {
         self.handle = handle

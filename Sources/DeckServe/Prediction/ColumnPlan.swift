@@ -1,11 +1,11 @@
 import DeckEngine
-import Foundation
+import DeckML
 
 /// Where each column a model reads sits in a request, and the warnings a request sending these
 /// columns gets. Checking a request's names (each given once, none of the model's inputs missing,
 /// which extra ones to name) hashes every name several times; clients send the same columns in
 /// the same order request after request, so ``InputTableBuilder`` works a plan out once and
-/// reuses it while the next request's names are equal to it (``ColumnPlanCache``).
+/// reuses it while the next request's names are equal to it.
 struct ColumnPlan: Sendable {
     /// The names the plan was made for, in the order sent.
     let columns: [String]
@@ -25,13 +25,12 @@ struct ColumnPlan: Sendable {
         }
         let missing = spec.inputs.map(\.name).filter { position[$0] == nil }
         if !missing.isEmpty {
-            let list = missing.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (missing.count > 10 ? ", …" : "")
-            throw HTTPAPIError.badRequest("missing input column\(missing.count == 1 ? "" : "s") \(list) (\(missing.count) of \(spec.inputs.count) the model needs)")
+            throw HTTPAPIError.badRequest("missing input column\(missing.count == 1 ? "" : "s") \(Self.listed(missing)) (\(missing.count) of \(spec.inputs.count) the model needs)")
         }
         let extra = sent.filter { !known.contains($0) }
         var warnings: [String] = []
         if !extra.isEmpty {
-            let list = extra.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (extra.count > 10 ? ", …" : "")
+            let list = Self.listed(extra)
             if strictColumns {
                 throw HTTPAPIError.badRequest("column\(extra.count == 1 ? "" : "s") \(list) \(extra.count == 1 ? "is" : "are") not an input of the model (the server runs with --strict-columns)")
             }
@@ -42,23 +41,9 @@ struct ColumnPlan: Sendable {
         idPosition = spec.idColumn.flatMap { position[$0] }
         self.warnings = warnings
     }
-}
 
-/// The last ``ColumnPlan`` a builder made, shared by the requests scored concurrently.
-///
-/// `@unchecked Sendable`: `plan` is read and written only while `lock` is held.
-final class ColumnPlanCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var plan: ColumnPlan?
-
-    /// The plan for `sent`: the last one when its names are equal, else `make()`'s, kept for next time.
-    func plan(for sent: [String], make: () throws(HTTPAPIError) -> ColumnPlan) throws(HTTPAPIError) -> ColumnPlan {
-        lock.lock()
-        let last = plan
-        lock.unlock()
-        if let last, last.columns == sent { return last }
-        let made = try make()
-        lock.lock(); plan = made; lock.unlock()
-        return made
+    /// Up to ten names, quoted, for a message (`'a', 'b', …`).
+    static func listed(_ names: [String]) -> String {
+        names.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (names.count > 10 ? ", …" : "")
     }
 }

@@ -11,8 +11,8 @@ public struct InputTableBuilder: Sendable {
 
     /// The columns the model reads: its inputs and its id column. Built once, not per request.
     private let known: Set<String>
-    /// The plan of the last request's columns (``ColumnPlan``).
-    private let plans = ColumnPlanCache()
+    /// The plan of the last request's columns (``ColumnPlan``), shared by concurrent requests.
+    private let lastPlan = LockedBox<ColumnPlan?>(nil)
 
     public init(spec: PreprocessingSpec, strictColumns: Bool) {
         self.spec = spec; self.strictColumns = strictColumns
@@ -23,8 +23,12 @@ public struct InputTableBuilder: Sendable {
     /// warnings to return.
     public func build(_ frame: InputFrame) throws(HTTPAPIError) -> (table: DataTable, warnings: [String]) {
         let sent = frame.columnNames
-        let plan = try plans.plan(for: sent) { () throws(HTTPAPIError) -> ColumnPlan in
-            try ColumnPlan(sent: sent, spec: spec, known: known, strictColumns: strictColumns)
+        let plan: ColumnPlan
+        if let last = lastPlan.get(), last.columns == sent {
+            plan = last
+        } else {
+            plan = try ColumnPlan(sent: sent, spec: spec, known: known, strictColumns: strictColumns)
+            lastPlan.set(plan)
         }
         switch frame {
         case .table(let table):

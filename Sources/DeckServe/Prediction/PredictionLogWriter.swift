@@ -1,3 +1,4 @@
+import DeckML
 import DeckStore
 import Foundation
 import ServiceLifecycle

@@ -1,3 +1,4 @@
+import DeckML
 import DeckStore
 import Foundation
 import Hummingbird
@@ -243,13 +244,4 @@ struct RegistryHeartbeat: Service {
         }
         server.removeRegistry()
     }
-}
-
-/// A value behind a lock.
-final class LockedBox<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func get() -> Value { lock.lock(); defer { lock.unlock() }; return value }
-    func set(_ new: Value) { lock.lock(); value = new; lock.unlock() }
 }
