@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import Logging
 import NIOCore
 
 /// Connection limits shared by `mldeck serve` and `mldeck server`: a connection that has not sent
@@ -20,8 +21,36 @@ public enum ConnectionLimits {
         return defaultIdleTimeout
     }
 
-    /// The HTTP/1.1 server with these limits, for `Application(router:server:…)`.
-    public static var server: HTTPServerBuilder {
-        .http1(configuration: .init(idleTimeout: .milliseconds(Int64(idleTimeout * 1000))))
+    /// The HTTP/1.1 server with these limits, for `Application(router:server:…)`; with a
+    /// ``FastRoute``, its requests are answered in the channel pipeline (``FastRouteHandler``).
+    public static func server(fastRoute: FastRoute? = nil, serverName: String = "mldeck") -> HTTPServerBuilder {
+        let configuration = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))
+        guard let fastRoute else { return .http1(configuration: configuration) }
+        return HTTPServerBuilder { responder in
+            FastRouteChannel(http1: HTTP1Channel(responder: responder, configuration: configuration), route: fastRoute, serverName: serverName)
+        }
+    }
+}
+
+/// Hummingbird's HTTP/1.1 channel with a ``FastRouteHandler`` put between its connection-state
+/// handler and the async channel that feeds the router.
+struct FastRouteChannel: ServerChildChannel {
+    typealias Value = HTTP1Channel.Value
+    let http1: HTTP1Channel
+    let route: FastRoute
+    let serverName: String
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            // Still on the loop, in the same turn: no request can have been read yet.
+            let pipeline = channel.pipeline.syncOperations
+            let state = try pipeline.handler(type: HTTPConnectionStateHandler.self)
+            try pipeline.addHandler(FastRouteHandler(route: route, serverName: serverName), position: .after(state))
+            return value
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await http1.handle(value: value, logger: logger)
     }
 }

@@ -50,9 +50,15 @@ public struct HTTPAPIError: Error, HTTPResponseError, Sendable, CustomStringConv
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let answer = self.answer
+        return Response(status: answer.status, headers: answer.headers, body: ResponseBody(byteBuffer: answer.body))
+    }
+
+    /// The answer: ``status``, ``headers`` with the JSON content type, and ``body``.
+    public var answer: FastRoute.Answer {
         var fields = headers
         fields[.contentType] = "application/json"
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: body + "\n")))
+        return FastRoute.Answer(status: status, headers: fields, body: ByteBuffer(string: body + "\n"))
     }
 
     /// Any error as an answer: an ``HTTPAPIError`` as it is, Hummingbird's own errors (404, 405,

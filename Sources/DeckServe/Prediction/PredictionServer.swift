@@ -155,7 +155,7 @@ public final class PredictionServer: @unchecked Sendable {
         let group = EventLoopThreads.makeGroup(options.threads)
         let host = options.host
         let app = Application(
-            router: makeRouter(), server: ConnectionLimits.server,
+            router: makeRouter(), server: ConnectionLimits.server(fastRoute: makeFastRoute()),
             configuration: ApplicationConfiguration(address: .hostname(host, port: options.port), serverName: "mldeck", reuseAddress: false),
             onServerRunning: { [self] channel in
                 let port = channel.localAddress?.port ?? options.port

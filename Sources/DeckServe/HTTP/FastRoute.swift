@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// A route answered inside the connection's channel pipeline, on its event-loop thread, instead
+/// of through Hummingbird's router.
+///
+/// Why: Hummingbird hands every request from the event loop to a task on Swift's cooperative
+/// pool and the answer back, through an async sequence, the router and its middleware. On this
+/// project's 2-core machine that machinery alone costs ~45 µs of CPU a request (`GET /health`,
+/// perf), a third of a single-row prediction's whole cost and more than scoring it. For the one
+/// route that carries the traffic (`POST /invocations`), ``FastRouteHandler`` reads the request,
+/// calls ``answer`` and writes the response on the loop, as a plain SwiftNIO server would;
+/// Hummingbird still runs the server (binding, lifecycle, graceful shutdown, idle limits) and
+/// answers every other request, and every request this route declines (``accepts`` false, a
+/// body without a `Content-Length`, `Connection: close`, `Expect`), the same way it always did.
+///
+/// The route's owner keeps the two paths equal: ``answer`` must give what the router gives for
+/// the same request (the prediction server's router calls the same ``PredictionEndpoint``).
+public struct FastRoute: Sendable {
+    /// The answer to one request.
+    public struct Answer: Sendable {
+        public var status: HTTPResponse.Status
+        public var headers: HTTPFields
+        public var body: ByteBuffer
+
+        public init(status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer) {
+            self.status = status; self.headers = headers; self.body = body
+        }
+    }
+
+    /// Whether this route answers the request (its head); false leaves it to the router.
+    public var accepts: @Sendable (HTTPRequest) -> Bool
+    /// Requests announcing a larger body are left to the router, which answers them 413.
+    public var maxBody: Int
+    /// The answer to an accepted request, given its head, its whole body and when its head arrived.
+    /// Runs on the event loop: it must not block on anything but the CPU.
+    public var answer: @Sendable (HTTPRequest, ByteBuffer, ContinuousClock.Instant) -> Answer
+
+    public init(accepts: @escaping @Sendable (HTTPRequest) -> Bool, maxBody: Int,
+                answer: @escaping @Sendable (HTTPRequest, ByteBuffer, ContinuousClock.Instant) -> Answer) {
+        self.accepts = accepts; self.maxBody = maxBody; self.answer = answer
+    }
+
+    /// Whether the pipeline may answer this request itself: the route takes it, its body length
+    /// is announced and within ``maxBody``, and nothing in its head asks for the router's
+    /// handling (closing the connection after the answer, `100-continue`).
+    func takes(_ head: HTTPRequest) -> Bool {
+        guard let length = head.headerFields[.contentLength], let bytes = Int(length), bytes >= 0, bytes <= maxBody,
+              head.headerFields[.expect] == nil, head.headerFields[.transferEncoding] == nil else { return false }
+        if let connection = head.headerFields[.connection], connection.lowercased().contains("close") { return false }
+        return accepts(head)
+    }
+
+    /// The request path without its query.
+    public static func path(of head: HTTPRequest) -> Substring {
+        guard let path = head.path else { return "" }
+        return path.firstIndex(of: "?").map { path[..<$0] } ?? path[...]
+    }
+}
+
+/// The `Date` header's value, formatted once a second (RFC 9110's IMF-fixdate).
+struct HTTPDateText {
+    private var second = -1
+    private var text = ""
+
+    private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    mutating func now() -> String {
+        var seconds = time(nil)
+        if seconds != second {
+            second = seconds
+            var parts = tm()
+            gmtime_r(&seconds, &parts)
+            text = Self.format(parts)
+        }
+        return text
+    }
+
+    static func format(_ parts: tm) -> String {
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+    }
+}

@@ -1,0 +1,28 @@
+import Hummingbird
+import NIOCore
+
+extension PredictionServer {
+    /// `POST /invocations` and `POST /predict` answered in the channel pipeline (``FastRoute``):
+    /// the same ``PredictionEndpoint`` call, answer, headers and metrics as the router's routes,
+    /// which still answer what this declines (a wrong or missing token, a chunked body, …).
+    func makeFastRoute() -> FastRoute {
+        let endpoint = self.endpoint, metrics = self.metrics, token = options.token
+        return FastRoute(accepts: { head in
+            guard head.method == .post else { return false }
+            let path = FastRoute.path(of: head)
+            guard path == "/invocations" || path == "/predict" else { return false }
+            return token?.accepts(authorization: head.headerFields[.authorization]) ?? true
+        }, maxBody: options.maxBody, answer: { head, body, started in
+            let answer: FastRoute.Answer
+            do throws(HTTPAPIError) {
+                let scored = try endpoint.predict(body: Array(body.readableBytesView), contentType: head.headerFields[.contentType], started: started)
+                answer = FastRoute.Answer(status: .ok, headers: [.contentType: "application/json", ServeHeaders.modelVersion: "\(scored.version)"],
+                                          body: ByteBuffer(string: scored.json))
+            } catch {
+                answer = error.answer
+            }
+            metrics.record(status: answer.status.code, seconds: (ContinuousClock.now - started).inSeconds)
+            return answer
+        })
+    }
+}
