@@ -107,7 +107,7 @@ public final class PredictionLog: @unchecked Sendable {
                 let batchStatement = try db.cachedStatement(sql: """
                     INSERT INTO prediction_batches (model, version, time, row_count, classes, inputs) VALUES (?, ?, ?, ?, ?, ?)
                     """)
-                let rowStatement = try db.cachedStatement(sql: """
+                var rowInsert = try RawInsert(db, sql: """
                     INSERT OR IGNORE INTO predictions (id, batch_id, batch_row, model, version, time, caller_id, label, value, probabilities, latency)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
@@ -117,9 +117,11 @@ public final class PredictionLog: @unchecked Sendable {
                     let batchID = db.lastInsertedRowID
                     for (r, row) in batch.rows.enumerated() {
                         let latency = r < batch.latencies.count ? batch.latencies[r] : 0
-                        try rowStatement.execute(arguments: [row.id, batchID, r, batch.model, batch.version, batch.time, row.callerID,
-                                                             row.label, row.value.isFinite ? row.value : nil,
-                                                             row.probabilities.map(PredictionLogJSON.numbers), latency])
+                        rowInsert.bind(row.id); rowInsert.bind(batchID); rowInsert.bind(r); rowInsert.bind(batch.model)
+                        rowInsert.bind(batch.version); rowInsert.bind(batch.time); rowInsert.bind(row.callerID); rowInsert.bind(row.label)
+                        rowInsert.bind(row.value.isFinite ? row.value : nil); rowInsert.bind(row.probabilities.map(PredictionLogJSON.numbers))
+                        rowInsert.bind(latency)
+                        try rowInsert.run()
                     }
                 }
                 let feedbackStatement = try db.cachedStatement(sql: """

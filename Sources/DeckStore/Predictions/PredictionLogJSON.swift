@@ -8,23 +8,49 @@ enum PredictionLogJSON {
 
     static func strings(_ values: [String]) -> String { "[" + values.map(string).joined(separator: ",") + "]" }
 
-    static func numbers(_ values: [Double]) -> String { "[" + values.map(number).joined(separator: ",") + "]" }
+    // The writers below append into one string (a Double writes itself without a String of its
+    // own): the log writer builds one `numbers` text per logged row and one `inputs` text per batch.
+
+    static func numbers(_ values: [Double]) -> String {
+        var out = ""
+        out.reserveCapacity(2 + values.count * 21)
+        append(values, to: &out)
+        return out
+    }
+
+    private static func append(_ values: [Double], to out: inout String) {
+        out += "["
+        for (i, v) in values.enumerated() {
+            if i > 0 { out += "," }
+            if v.isFinite { v.write(to: &out) } else { out += "null" }
+        }
+        out += "]"
+    }
 
     /// `{"columns": [{"name": …, "kind": "number"|"text"}], "data": [[…], …]}`.
     static func inputs(_ columns: [LoggedColumn]) -> String {
         var out = "{\"columns\":["
-        out += columns.map { c -> String in
+        for (i, c) in columns.enumerated() {
+            if i > 0 { out += "," }
             let kind: String
             if case .numbers = c.values { kind = "number" } else { kind = "text" }
-            return "{\"name\":\(string(c.name)),\"kind\":\"\(kind)\"}"
-        }.joined(separator: ",")
+            out += "{\"name\":" + string(c.name) + ",\"kind\":\"" + kind + "\"}"
+        }
         out += "],\"data\":["
-        out += columns.map { c -> String in
+        for (i, c) in columns.enumerated() {
+            if i > 0 { out += "," }
             switch c.values {
-            case .numbers(let v): return numbers(v)
-            case .text(let v): return "[" + v.map { $0.map(string) ?? "null" }.joined(separator: ",") + "]"
+            case .numbers(let v):
+                append(v, to: &out)
+            case .text(let v):
+                out += "["
+                for (k, value) in v.enumerated() {
+                    if k > 0 { out += "," }
+                    out += value.map(string) ?? "null"
+                }
+                out += "]"
             }
-        }.joined(separator: ",")
+        }
         return out + "]}"
     }
 }
