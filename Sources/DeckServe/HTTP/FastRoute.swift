@@ -8,15 +8,17 @@ import NIOCore
 /// Why: Hummingbird hands every request from the event loop to a task on Swift's cooperative
 /// pool and the answer back, through an async sequence, the router and its middleware. On this
 /// project's 2-core machine that machinery alone costs ~45 µs of CPU a request (`GET /health`,
-/// perf), a third of a single-row prediction's whole cost and more than scoring it. For the one
-/// route that carries the traffic (`POST /invocations`), ``FastRouteHandler`` reads the request,
-/// calls ``answer`` and writes the response on the loop, as a plain SwiftNIO server would;
+/// perf), a third of a single-row prediction's whole cost and more than scoring it. For the
+/// routes that carry the traffic (`mldeck serve`'s `POST /invocations`, `mldeck server`'s logging
+/// calls), ``FastRouteHandler`` reads the request, calls ``answer`` and writes the response on the
+/// loop, as a plain SwiftNIO server would (a logging call's answer comes back from the group
+/// commit's thread, which hands it to the loop);
 /// Hummingbird still runs the server (binding, lifecycle, graceful shutdown, idle limits) and
 /// answers every other request, and every request this route declines (``accepts`` false, a
 /// body without a `Content-Length`, `Connection: close`, `Expect`), the same way it always did.
 ///
 /// The route's owner keeps the two paths equal: ``answer`` must give what the router gives for
-/// the same request (the prediction server's router calls the same ``PredictionEndpoint``).
+/// the same request (both call the same ``PredictionEndpoint`` or ``MLflowService`` function).
 public struct FastRoute: Sendable {
     /// The answer to one request.
     public struct Answer: Sendable {
@@ -33,13 +35,21 @@ public struct FastRoute: Sendable {
     public var accepts: @Sendable (HTTPRequest) -> Bool
     /// Requests announcing a larger body are left to the router, which answers them 413.
     public var maxBody: Int
-    /// The answer to an accepted request, given its head, its whole body and when its head arrived.
-    /// Runs on the event loop: it must not block on anything but the CPU.
-    public var answer: @Sendable (HTTPRequest, ByteBuffer, ContinuousClock.Instant) -> Answer
+    /// Answers an accepted request, given its head, its whole body and when its head arrived, by
+    /// calling `respond` once, from any thread (at once, or when a write has committed). Runs on
+    /// the event loop: it must not block on anything but the CPU.
+    public var answer: @Sendable (HTTPRequest, ByteBuffer, ContinuousClock.Instant, _ respond: @escaping @Sendable (Answer) -> Void) -> Void
 
+    /// A route whose answer is made at once, on the event loop.
     public init(accepts: @escaping @Sendable (HTTPRequest) -> Bool, maxBody: Int,
                 answer: @escaping @Sendable (HTTPRequest, ByteBuffer, ContinuousClock.Instant) -> Answer) {
-        self.accepts = accepts; self.maxBody = maxBody; self.answer = answer
+        self.init(accepts: accepts, maxBody: maxBody, answerLater: { head, body, started, respond in respond(answer(head, body, started)) })
+    }
+
+    /// A route whose answer may come later, from another thread (``answer``).
+    public init(accepts: @escaping @Sendable (HTTPRequest) -> Bool, maxBody: Int,
+                answerLater: @escaping @Sendable (HTTPRequest, ByteBuffer, ContinuousClock.Instant, _ respond: @escaping @Sendable (Answer) -> Void) -> Void) {
+        self.accepts = accepts; self.maxBody = maxBody; self.answer = answerLater
     }
 
     /// Whether the pipeline may answer this request itself: the route takes it, its body length

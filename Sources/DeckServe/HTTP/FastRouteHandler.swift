@@ -9,7 +9,9 @@ import NIOHTTPTypes
 /// Order of answers: HTTP/1.1 lets a client send requests before the earlier ones are answered,
 /// and they must be answered in order. While a request passed on to the router is unanswered
 /// (its response's end not yet written), every later request is passed on too, so the router
-/// answers them in turn; a request is answered here only when nothing before it is pending.
+/// answers them in turn; a request is answered here only when nothing before it is pending. While
+/// an answer made here is awaited (a logging call waiting for its commit), later requests' parts
+/// are held and read again, in order, once it is written.
 final class FastRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -31,12 +33,22 @@ final class FastRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Requests passed on to the router whose response has not been written to its end.
     private var owedByRouter = 0
     private var date = HTTPDateText()
+    /// An answer made here is awaited: later parts wait in ``held``.
+    private var awaiting = false
+    private var held: [HTTPRequestPart] = []
+    /// The async channel asked for more bytes while an answer was awaited: asked on once it is
+    /// written, so a client that sends without reading answers holds at most one read's parts.
+    private var readDeferred = false
 
     init(route: FastRoute, serverName: String) {
         self.route = route; self.serverName = serverName
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if awaiting {
+            held.append(unwrapInboundIn(data))
+            return
+        }
         switch unwrapInboundIn(data) {
         case .head(let head):
             if owedByRouter == 0, route.takes(head) {
@@ -61,8 +73,38 @@ final class FastRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             reading = .idle
-            write(route.answer(head, body ?? ByteBuffer(), started), context: context)
+            awaiting = true
+            let loop = context.eventLoop
+            let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
+            route.answer(head, body ?? ByteBuffer(), started) { answer in
+                if loop.inEventLoop {
+                    bound.value.handler.finish(answer, context: bound.value.context)
+                } else {
+                    loop.execute { bound.value.handler.finish(answer, context: bound.value.context) }
+                }
+            }
         }
+    }
+
+    /// Writes the awaited answer, then reads the parts held meanwhile (until one is awaited again).
+    private func finish(_ answer: FastRoute.Answer, context: ChannelHandlerContext) {
+        awaiting = false
+        write(answer, context: context)
+        let replaying = !held.isEmpty
+        while !awaiting, !held.isEmpty {
+            channelRead(context: context, data: NIOAny(held.removeFirst()))
+        }
+        // Outside a socket read: the async channel hands what it was given to the router only
+        // at a read's end.
+        if replaying { context.fireChannelReadComplete() }
+        if !awaiting, readDeferred {
+            readDeferred = false
+            context.read()
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if awaiting { readDeferred = true } else { context.read() }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

@@ -130,7 +130,7 @@ public final class MLflowServer: Sendable {
         let host = self.host, port = self.port
         let group = EventLoopThreads.makeGroup(threads, for: .pool)
         let app = Application(
-            router: makeRouter(), server: ConnectionLimits.server(),
+            router: makeRouter(), server: ConnectionLimits.server(fastRoute: makeFastRoute()),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "mldeck", reuseAddress: false),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port

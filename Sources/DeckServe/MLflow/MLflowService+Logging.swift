@@ -20,16 +20,30 @@ extension MLflowService {
     /// that only log metrics (`log-metric`, a metrics-only `log-batch`) to one run merge with the
     /// others waiting for that run: one run lookup and one stored chunk per key for all of them.
     public func handleLogging(_ endpoint: String, params: MLflowParams) async throws(MLflowError) -> String {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<String, MLflowError>, Never>) in
+            handleLogging(endpoint, params: params) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    /// ``handleLogging(_:params:)`` for callers that are not async (the event loop of
+    /// `mldeck server`'s ``FastRoute``): `completion` gets the answer once the group commits, on
+    /// the writer thread (or at once, on the caller's, when the call is refused before writing).
+    public func handleLogging(_ endpoint: String, params: MLflowParams, completion: @escaping @Sendable (Result<String, MLflowError>) -> Void) {
+        let call: LoggingCall
         do {
-            let call = try Self.loggingCall(endpoint, params)
-            if call.params.isEmpty && call.tags.isEmpty {
-                try await committer.write(merging: call, key: call.runID) { [self] writer, calls in try applyMetrics(calls, with: writer) }
-            } else {
-                try await committer.write { [self] writer in try apply(call, with: writer) }
-            }
-            return "{}"
+            call = try Self.loggingCall(endpoint, params)
         } catch {
-            throw MLflowError.from(error)
+            completion(.failure(MLflowError.from(error)))
+            return
+        }
+        let answer: @Sendable (Result<Void, any Error>) -> Void = { result in
+            completion(result.map { "{}" }.mapError { MLflowError.from($0) })
+        }
+        if call.params.isEmpty && call.tags.isEmpty {
+            committer.submit(merging: call, key: call.runID, apply: { [self] writer, calls in try applyMetrics(calls, with: writer) }, completion: answer)
+        } else {
+            committer.submit({ [self] writer in try apply(call, with: writer) }, completion: answer)
         }
     }
 

@@ -56,12 +56,19 @@ public final class GroupCommit: @unchecked Sendable {
     /// Runs `body` in the next group's transaction and returns its result once that commits.
     public func write<T: Sendable>(_ body: @escaping @Sendable (TrackingWriter) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let job = Job(run: { writer in
-                let value = try body(writer)
-                return { continuation.resume(returning: value) }
-            }, fail: { continuation.resume(throwing: $0) })
-            enqueue(job, failing: { continuation.resume(throwing: $0) })
+            submit(body) { continuation.resume(with: $0) }
         }
+    }
+
+    /// ``write(_:)`` for callers that are not async (an event loop): `completion` gets the result
+    /// once the transaction commits (or the error), on the writer thread, exactly once.
+    public func submit<T: Sendable>(_ body: @escaping @Sendable (TrackingWriter) throws -> T,
+                                    completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
+        let job = Job(run: { writer in
+            let value = try body(writer)
+            return { completion(.success(value)) }
+        }, fail: { completion(.failure($0)) })
+        enqueue(job, failing: { completion(.failure($0)) })
     }
 
     /// Queues `job` for the writer thread (started on first use), or fails it once stopping.
@@ -91,17 +98,25 @@ public final class GroupCommit: @unchecked Sendable {
     public func write<Item: Sendable>(merging item: Item, key: String,
                                       apply: @escaping @Sendable (TrackingWriter, [Item]) throws -> Void) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let applyAll: (TrackingWriter, [any Sendable]) throws -> Void = { writer, items in
-                try apply(writer, items.compactMap { $0 as? Item })  // every cast succeeds: merged items share one type (below)
-            }
-            var job = Job(run: { writer in
-                try apply(writer, [item])
-                return { continuation.resume() }
-            }, fail: { continuation.resume(throwing: $0) })
-            // Merged only with items of the same type, so every cast in `applyAll` succeeds.
-            job.merge = Merge(type: ObjectIdentifier(Item.self), key: key, item: item, applyAll: applyAll, succeed: { continuation.resume() })
-            enqueue(job, failing: { continuation.resume(throwing: $0) })
+            submit(merging: item, key: key, apply: apply) { continuation.resume(with: $0) }
         }
+    }
+
+    /// ``write(merging:key:apply:)`` for callers that are not async: `completion` gets the outcome
+    /// on the writer thread, exactly once.
+    public func submit<Item: Sendable>(merging item: Item, key: String,
+                                       apply: @escaping @Sendable (TrackingWriter, [Item]) throws -> Void,
+                                       completion: @escaping @Sendable (Result<Void, any Error>) -> Void) {
+        let applyAll: (TrackingWriter, [any Sendable]) throws -> Void = { writer, items in
+            try apply(writer, items.compactMap { $0 as? Item })  // every cast succeeds: merged items share one type (below)
+        }
+        var job = Job(run: { writer in
+            try apply(writer, [item])
+            return { completion(.success(())) }
+        }, fail: { completion(.failure($0)) })
+        // Merged only with items of the same type, so every cast in `applyAll` succeeds.
+        job.merge = Merge(type: ObjectIdentifier(Item.self), key: key, item: item, applyAll: applyAll, succeed: { completion(.success(())) })
+        enqueue(job, failing: { completion(.failure($0)) })
     }
 
     /// Transactions committed so far and the writes they held (how well writes were grouped).

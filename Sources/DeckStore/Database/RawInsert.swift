@@ -3,7 +3,7 @@ import GRDBSQLite
 
 /// Executes one prepared statement many times with values bound through SQLite's own bind
 /// functions, without GRDB's `StatementArguments` (an array of boxed `DatabaseValueConvertible`
-/// values per execution). For the prediction log's per-row insert only, where those boxes were a
+/// values per execution). For the prediction log's per-row inserts (answers and shadow answers) only, where those boxes were a
 /// quarter of the log writer's time at 20,000 rows a second; the read-side twin is ``RawRows``.
 struct RawInsert {
     private let statement: Statement

@@ -68,14 +68,15 @@ extension PredictionLog {
         guard !rows.isEmpty else { return }
         do {
             try queue.write { db in
-                let statement = try db.cachedStatement(sql: """
+                var insert = try RawInsert(db, sql: """
                     INSERT INTO shadow_predictions (prediction_id, model, version, primary_version, time, label, value, probabilities, latency)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 for row in rows {
-                    try statement.execute(arguments: [row.predictionID, row.model, row.version, row.primaryVersion, row.time, row.label,
-                                                      row.value.isFinite ? row.value : nil, row.probabilities.map(PredictionLogJSON.numbers),
-                                                      row.latency])
+                    insert.bind(row.predictionID); insert.bind(row.model); insert.bind(row.version); insert.bind(row.primaryVersion)
+                    insert.bind(row.time); insert.bind(row.label); insert.bind(row.value.isFinite ? row.value : nil)
+                    insert.bind(row.probabilities.map(PredictionLogJSON.numbers)); insert.bind(row.latency)
+                    try insert.run()
                 }
             }
         } catch let error as DatabaseError {

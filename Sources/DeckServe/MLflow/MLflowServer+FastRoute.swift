@@ -1,0 +1,38 @@
+import Hummingbird
+import NIOCore
+
+extension MLflowServer {
+    /// The logging calls (`POST …/runs/log-metric`, `log-parameter`, `set-tag`, `log-batch`)
+    /// answered in the channel pipeline (``FastRoute``): the same ``MLflowService/handleLogging(_:params:completion:)``
+    /// and answers as the router's `api` route, which still answers what this declines (a wrong
+    /// or missing token, a chunked body, …). A training script's `mlflow.log_metric` per step is
+    /// most of what a tracking server answers.
+    func makeFastRoute() -> FastRoute {
+        let service = self.service, token = self.token
+        return FastRoute(accepts: { head in
+            guard head.method == .post else { return false }
+            let path = FastRoute.path(of: head)
+            guard path.hasPrefix(Self.apiPrefix), MLflowService.loggingEndpoints.contains(String(path.dropFirst(Self.apiPrefix.count))) else {
+                return false
+            }
+            return token?.accepts(authorization: head.headerFields[.authorization]) ?? true
+        }, maxBody: maxBody, answerLater: { head, body, _, respond in
+            let endpoint = String(FastRoute.path(of: head).dropFirst(Self.apiPrefix.count))
+            let params: MLflowParams
+            do throws(MLflowError) {
+                params = try MLflowParams(body: Array(body.readableBytesView))
+            } catch {
+                respond(error.httpError.answer)
+                return
+            }
+            service.handleLogging(endpoint, params: params) { result in
+                switch result {
+                case .success(let json):
+                    respond(FastRoute.Answer(status: .ok, headers: [.contentType: "application/json"], body: ByteBuffer(string: json)))
+                case .failure(let error):
+                    respond(error.httpError.answer)
+                }
+            }
+        })
+    }
+}
