@@ -128,7 +128,7 @@ public final class MLflowServer: Sendable {
         var logger = Logger(label: "mldeck-server")
         logger.logLevel = .error
         let host = self.host, port = self.port
-        let group = EventLoopThreads.makeGroup(threads, for: .pool)
+        let group = EventLoopThreads.makeGroup(threads)
         let app = Application(
             router: makeRouter(), server: ConnectionLimits.server(fastRoute: makeFastRoute()),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "mldeck", reuseAddress: false),

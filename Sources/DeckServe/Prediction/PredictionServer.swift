@@ -152,7 +152,7 @@ public final class PredictionServer: @unchecked Sendable {
     public func run(announce: @escaping @Sendable (String) -> Void) async throws {
         var logger = Logger(label: "mldeck-serve")
         logger.logLevel = .error
-        let group = EventLoopThreads.makeGroup(options.threads, for: .loops)
+        let group = EventLoopThreads.makeGroup(options.threads)
         let host = options.host
         let app = Application(
             router: makeRouter(), server: ConnectionLimits.server(fastRoute: makeFastRoute()),

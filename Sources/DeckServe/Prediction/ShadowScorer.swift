@@ -10,7 +10,7 @@ import ServiceLifecycle
 ///
 /// The primary answer never waits for it and never fails because of it: a request hands its
 /// table to a bounded queue (a ``BackgroundWorker``: dropped, counted, when full) and goes on;
-/// the worker's thread, at a lower scheduling priority (nice 10), scores and writes. Scoring
+/// the worker's thread scores and writes, in rounds of hundreds of rows (``wakeAt``). Scoring
 /// errors of the shadow are counted, never returned to a client. A graceful stop scores and
 /// writes what is queued.
 public final class ShadowScorer: Service, @unchecked Sendable {

@@ -22,7 +22,7 @@ struct ServerCommand: AsyncParsableCommand {
     var token: String?
     @Option(name: .long, help: "Largest JSON request body in bytes (default 16 MiB); artifacts are streamed and not limited.") var maxBody = 16 << 20
 
-    @Option(name: .long, help: "Event-loop threads (default: half the cores, at least 1; handlers run on Swift's own pool).") var threads: Int?
+    @Option(name: .long, help: "Event-loop threads, which also answer the logging calls (default: half the cores, at least 1).") var threads: Int?
 
     @Option(name: .long, help: "Mark RUNNING MLflow runs with no call for this long FAILED (e.g. 2h, 30m, 90s; off by default); a later call for the run revives it.")
     var inactiveAfter: String?
