@@ -35,8 +35,8 @@ public final class ShadowScorer: Service, @unchecked Sendable {
     /// The worker thread's nice value: below the event loops, which score (``FastRoute``). With the
     /// default loops (half the cores) the other cores run it promptly; with a loop per core
     /// (`--threads` = cores) it stalled the loops for 10–40 ms now and then (2 cores, p99 8.6–42.8 ms
-    /// against 8.0–8.5 ms at nice 0): it frees what the loops allocated (the request's frame), and a
-    /// low-priority thread preempted inside the allocator can hold a loop's arena lock.
+    /// against 8.0–8.5 ms at nice 0), probably because it frees what the loops allocated (the request's frame) and a
+    /// low-priority thread preempted inside the allocator can hold a loop's arena lock (not proven).
     static let niceness: Int32 = 10
     /// Rows that wake the thread, and the longest it waits for them: the shadow scores in rounds of
     /// hundreds of rows, not one wake-up (a futex call on the loop, a switch on the other core) a request.
