@@ -6,13 +6,21 @@ import XCTest
 /// group commit has committed: the router gives the same answers, and requests sent back to back
 /// on one connection are answered in order, a read after a write seeing that write.
 final class MLflowServerFastRouteEndToEndTests: XCTestCase {
+    /// `mldeck server` in a new workspace, and the id of a run created through it.
+    func startServerWithARun() throws -> (ServeProcess, String) {
+        let server = try ServeProcess([], in: try CLI.makeWorkspace(), command: "server")
+        let created = try Curl.post(server.address + "/api/2.0/mlflow/runs/create", json: ["experiment_id": "0"])
+        guard let runID = ((created.json?["run"] as? [String: Any])?["info"] as? [String: Any])?["run_id"] as? String else {
+            server.stop()
+            throw NSError(domain: "server", code: 1, userInfo: [NSLocalizedDescriptionKey: "runs/create answered \(created.status): \(created.body)"])
+        }
+        return (server, runID)
+    }
+
     func testLoggingCallsAnswerTheSameThroughThePipelineAndTheRouter() throws {
-        let workspace = try CLI.makeWorkspace()
-        let server = try ServeProcess([], in: workspace, command: "server")
+        let (server, runID) = try startServerWithARun()
         defer { server.stop() }
         let api = server.address + "/api/2.0/mlflow/"
-        let created = try Curl.post(api + "runs/create", json: ["experiment_id": "0"])
-        let runID = try XCTUnwrap(((created.json?["run"] as? [String: Any])?["info"] as? [String: Any])?["run_id"] as? String)
         let chunked = ["Transfer-Encoding: chunked"]  // no Content-Length: the router answers it
         let missing = String(repeating: "0", count: 32)
         let calls: [(String, String)] = [
@@ -39,12 +47,8 @@ final class MLflowServerFastRouteEndToEndTests: XCTestCase {
     }
 
     func testPipelinedLoggingCallsAreAnsweredInOrderAndAReadSeesTheWritesBeforeIt() throws {
-        let workspace = try CLI.makeWorkspace()
-        let server = try ServeProcess([], in: workspace, command: "server")
+        let (server, runID) = try startServerWithARun()
         defer { server.stop() }
-        let api = server.address + "/api/2.0/mlflow/"
-        let created = try Curl.post(api + "runs/create", json: ["experiment_id": "0"])
-        let runID = try XCTUnwrap(((created.json?["run"] as? [String: Any])?["info"] as? [String: Any])?["run_id"] as? String)
         let port = try XCTUnwrap(server.address.split(separator: ":").last.flatMap { Int($0) })
         func logMetric(_ step: Int) -> String {
             let body = #"{"run_id": "\#(runID)", "key": "loss", "value": \#(step), "timestamp": 1, "step": \#(step)}"#
