@@ -23,13 +23,16 @@ public enum ConnectionLimits {
 
     /// The HTTP/1.1 server with these limits, for `Application(router:server:…)`; with a
     /// ``FastRoute``, its requests are answered in the channel pipeline (``FastRouteHandler``).
-    public static func server(fastRoute: FastRoute? = nil, serverName: String = "mldeck") -> HTTPServerBuilder {
+    public static func server(fastRoute: FastRoute? = nil) -> HTTPServerBuilder {
         let configuration = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))
         guard let fastRoute else { return .http1(configuration: configuration) }
         return HTTPServerBuilder { responder in
             FastRouteChannel(http1: HTTP1Channel(responder: responder, configuration: configuration), route: fastRoute, serverName: serverName)
         }
     }
+
+    /// The `Server` header of every answer, the router's (``ApplicationConfiguration``) and the pipeline's.
+    public static let serverName = "mldeck"
 }
 
 /// Hummingbird's HTTP/1.1 channel with a ``FastRouteHandler`` put between its connection-state

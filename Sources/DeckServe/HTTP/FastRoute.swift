@@ -62,6 +62,15 @@ public struct FastRoute: Sendable {
         return accepts(head)
     }
 
+    /// The rule both servers' routes use: a `POST` to one of `paths` (the query aside), with the
+    /// right token when there is one (a missing or wrong one is left to the router's 401).
+    public static func posts(to paths: Set<String>, token: BearerToken?) -> @Sendable (HTTPRequest) -> Bool {
+        { head in
+            head.method == .post && paths.contains(String(path(of: head)))
+                && (token?.accepts(authorization: head.headerFields[.authorization]) ?? true)
+        }
+    }
+
     /// The request path without its query.
     public static func path(of head: HTTPRequest) -> Substring {
         guard let path = head.path else { return "" }

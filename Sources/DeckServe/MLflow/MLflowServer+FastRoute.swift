@@ -9,14 +9,8 @@ extension MLflowServer {
     /// most of what a tracking server answers.
     func makeFastRoute() -> FastRoute {
         let service = self.service, token = self.token
-        return FastRoute(accepts: { head in
-            guard head.method == .post else { return false }
-            let path = FastRoute.path(of: head)
-            guard path.hasPrefix(Self.apiPrefix), MLflowService.loggingEndpoints.contains(String(path.dropFirst(Self.apiPrefix.count))) else {
-                return false
-            }
-            return token?.accepts(authorization: head.headerFields[.authorization]) ?? true
-        }, maxBody: maxBody, answerLater: { head, body, _, respond in
+        let paths = Set(MLflowService.loggingEndpoints.map { Self.apiPrefix + $0 })
+        return FastRoute(accepts: FastRoute.posts(to: paths, token: token), maxBody: maxBody, answerLater: { head, body, _, respond in
             let endpoint = String(FastRoute.path(of: head).dropFirst(Self.apiPrefix.count))
             let params: MLflowParams
             do throws(MLflowError) {

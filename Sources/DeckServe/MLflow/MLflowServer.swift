@@ -131,7 +131,7 @@ public final class MLflowServer: Sendable {
         let group = EventLoopThreads.makeGroup(threads)
         let app = Application(
             router: makeRouter(), server: ConnectionLimits.server(fastRoute: makeFastRoute()),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "mldeck", reuseAddress: false),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: ConnectionLimits.serverName, reuseAddress: false),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
                 announce("http://\(host.contains(":") ? "[\(host)]" : host):\(bound)")

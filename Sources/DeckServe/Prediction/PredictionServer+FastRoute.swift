@@ -7,12 +7,7 @@ extension PredictionServer {
     /// which still answer what this declines (a wrong or missing token, a chunked body, …).
     func makeFastRoute() -> FastRoute {
         let endpoint = self.endpoint, metrics = self.metrics, token = options.token
-        return FastRoute(accepts: { head in
-            guard head.method == .post else { return false }
-            let path = FastRoute.path(of: head)
-            guard path == "/invocations" || path == "/predict" else { return false }
-            return token?.accepts(authorization: head.headerFields[.authorization]) ?? true
-        }, maxBody: options.maxBody, answer: { head, body, started in
+        return FastRoute(accepts: FastRoute.posts(to: ["/invocations", "/predict"], token: token), maxBody: options.maxBody, answer: { head, body, started in
             let answer: FastRoute.Answer
             do throws(HTTPAPIError) {
                 let scored = try endpoint.predict(body: Array(body.readableBytesView), contentType: head.headerFields[.contentType], started: started)

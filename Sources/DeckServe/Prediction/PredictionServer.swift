@@ -156,7 +156,7 @@ public final class PredictionServer: @unchecked Sendable {
         let host = options.host
         let app = Application(
             router: makeRouter(), server: ConnectionLimits.server(fastRoute: makeFastRoute()),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: options.port), serverName: "mldeck", reuseAddress: false),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: options.port), serverName: ConnectionLimits.serverName, reuseAddress: false),
             onServerRunning: { [self] channel in
                 let port = channel.localAddress?.port ?? options.port
                 boundAddress.set((host, port))

@@ -4,8 +4,6 @@ import Foundation
 enum PredictionLogJSON {
     static func string(_ s: String) -> String { JSONStringLiteral.quoted(s) }
 
-    static func number(_ v: Double) -> String { v.isFinite ? "\(v)" : "null" }
-
     static func strings(_ values: [String]) -> String { "[" + values.map(string).joined(separator: ",") + "]" }
 
     // The writers below append into one string (a Double writes itself without a String of its
