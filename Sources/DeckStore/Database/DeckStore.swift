@@ -11,10 +11,11 @@ import GRDBSQLite
 /// crash or `kill -9`, and no committed transaction is lost then; after a power failure (or a
 /// kernel crash) the commits since the WAL was last synced may be lost. SQLite syncs the WAL when
 /// it checkpoints, which the writer does every ``walAutocheckpointPages`` pages of WAL: kept at
-/// SQLite's default 1,000 (4 MiB, ~35 runs created with 10 params and 5 metrics; the kernel's own
+/// SQLite's default 1,000 (4 MiB, ~60 runs created with 10 params and 5 metrics; the kernel's own
 /// writeback usually syncs sooner). 4,000 was measured for issue 9: a quarter of the
 /// `fdatasync` calls, but only ~6 % of run-creation time, for a window four times as wide — not
-/// worth it for a store that keeps a team's records. Objects a record points to are
+/// worth it for a store that keeps a team's records. The checkpoint runs on a queue of its own
+/// (``WALCheckpointer``), so no commit waits for it. Objects a record points to are
 /// fsynced before that record commits, so a record never points to missing bytes.
 public final class DeckStore: @unchecked Sendable {
     /// How to open a workspace.
@@ -38,19 +39,25 @@ public final class DeckStore: @unchecked Sendable {
     /// Called with a sentence for each damaged record a listing skips (the CLI prints them as warnings).
     public var onDamagedRecord: (@Sendable (String) -> Void)?
     let keyCache = KeyCache()
-    /// `PRAGMA wal_autocheckpoint` of the writer connection (see "Durability choice").
+    /// WAL pages after which a checkpoint starts (see "Durability choice").
     static let walAutocheckpointPages = 1_000
+    /// Runs the writer's checkpoints off its thread; nil when read-only.
+    let checkpointer: WALCheckpointer?
     /// The name SQLite opened (a `file:` URI for immutable read-only opens).
     let openName: String
 
-    private init(workspace: Workspace, database: DatabasePool, readOnly: Bool, busyTimeout: Double, openName: String) {
+    private init(workspace: Workspace, database: DatabasePool, checkpointer: WALCheckpointer?, readOnly: Bool,
+                 busyTimeout: Double, openName: String) {
         self.workspace = workspace
         self.database = database
+        self.checkpointer = checkpointer
         self.isReadOnly = readOnly
         self.busyTimeout = busyTimeout
         self.openName = openName
         self.objects = ObjectStore(root: workspace.objectsDirectory, temporary: workspace.temporaryDirectory, readOnly: readOnly)
     }
+
+    deinit { checkpointer?.close() }
 
     /// Opens the workspace's store, applying pending migrations. Refuses a database that is
     /// missing, empty (0 bytes) or not an MLDeck database (only ``create(_:)``, run by
@@ -83,8 +90,9 @@ public final class DeckStore: @unchecked Sendable {
             }
         }
         let name = readOnly ? DatabaseFile.readOnlyName(path) : path
-        let pool = try openPool(name, displayPath: path, root: workspace.root.path, readOnly: readOnly, lockWait: lockWait)
-        let store = DeckStore(workspace: workspace, database: pool, readOnly: readOnly, busyTimeout: busyTimeout, openName: name)
+        let (pool, checkpointer) = try openPool(name, displayPath: path, root: workspace.root.path, readOnly: readOnly, lockWait: lockWait)
+        let store = DeckStore(workspace: workspace, database: pool, checkpointer: checkpointer, readOnly: readOnly,
+                              busyTimeout: busyTimeout, openName: name)
         do {
             try store.checkSchema(path: path)
         } catch let error as WorkspaceError {
@@ -106,12 +114,15 @@ public final class DeckStore: @unchecked Sendable {
     static func create(_ workspace: Workspace) throws {
         let path = workspace.databaseURL.path
         if FileManager.default.fileExists(atPath: path) { throw WorkspaceError.alreadyExists(path: workspace.root.path) }
-        let pool = try openPool(path, displayPath: path, root: workspace.root.path, readOnly: false, lockWait: LockWait())
+        let (pool, checkpointer) = try openPool(path, displayPath: path, root: workspace.root.path, readOnly: false, lockWait: LockWait())
+        defer { checkpointer?.close() }
         do { try Schema.migrator.migrate(pool) } catch { throw userFacing(error, workspace: workspace.root.path) }
     }
 
-    private static func openPool(_ name: String, displayPath: String, root: String, readOnly: Bool, lockWait: LockWait) throws -> DatabasePool {
+    private static func openPool(_ name: String, displayPath: String, root: String, readOnly: Bool,
+                                 lockWait: LockWait) throws -> (DatabasePool, WALCheckpointer?) {
         let busyTimeout = lockWait.timeout
+        let checkpointer = readOnly ? nil : WALCheckpointer(path: name)
         var config = Configuration()
         config.busyMode = .callback { tries in lockWait.retry(tries: tries, path: displayPath) }
         config.readonly = readOnly
@@ -119,14 +130,14 @@ public final class DeckStore: @unchecked Sendable {
         config.prepareDatabase { db in
             if !readOnly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             if !readOnly && !db.configuration.readonly {
-                // The writer checkpoints every 1,000 WAL pages (SQLite's default, said here so
-                // the choice is visible): see "Durability choice" above.
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.walAutocheckpointPages)")
+                // Checkpoints every 1,000 WAL pages (SQLite's default, said here so the choice is
+                // visible), run by the checkpointer's queue: see "Durability choice" above.
+                checkpointer?.install(on: db)
             }
             db.add(function: SQLFunctions.number)
         }
         do {
-            return try DatabasePool(path: name, configuration: config)
+            return (try DatabasePool(path: name, configuration: config), checkpointer)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
             throw WorkspaceError.notADatabase(path: displayPath, detail: "SQLite cannot read it as a database")
         } catch {

@@ -1,10 +1,12 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
 /// Executes one prepared statement many times with values bound through SQLite's own bind
 /// functions, without GRDB's `StatementArguments` (an array of boxed `DatabaseValueConvertible`
-/// values per execution). For the prediction log's per-row inserts (answers and shadow answers) only, where those boxes were a
-/// quarter of the log writer's time at 20,000 rows a second; the read-side twin is ``RawRows``.
+/// values per execution). For the hot inserts only: the prediction log's rows (answers and shadow
+/// answers), where those boxes were a quarter of the log writer's time at 20,000 rows a second, and
+/// a new run's row, params, tags and series (`insertRun`); the read-side twin is ``RawRows``.
 struct RawInsert {
     private let statement: Statement
     private let db: Database
@@ -25,6 +27,21 @@ struct RawInsert {
 
     mutating func bind(_ value: Int64) { sqlite3_bind_int64(handle, next(), value) }
     mutating func bind(_ value: Int) { bind(Int64(value)) }
+
+    /// An integer, or NULL for nil.
+    mutating func bind(_ value: Int64?) {
+        let index = next()
+        if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+
+    /// A blob (copied by SQLite).
+    mutating func bind(_ value: Data) {
+        let index = next()
+        value.withUnsafeBytes { bytes in
+            // An empty blob has no address, and a NULL pointer would bind NULL instead of x''.
+            _ = sqlite3_bind_blob(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), SQLITE_TRANSIENT)
+        }
+    }
 
     /// A number, or NULL for nil.
     mutating func bind(_ value: Double?) {

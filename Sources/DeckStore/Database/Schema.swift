@@ -17,6 +17,7 @@ enum Schema {
         migrator.registerMigration("v7-experiment-state", migrate: ExperimentStateMigration.migrate)
         migrator.registerMigration("v8-lean-run-indexes", migrate: LeanRunIndexesMigration.migrate)
         migrator.registerMigration("v9-alert-notifications", migrate: AlertNotificationsMigration.migrate)
+        migrator.registerMigration("v10-no-param-value-index", migrate: NoParamValueIndexMigration.migrate)
         return migrator
     }
 }

@@ -234,16 +234,17 @@ extension DeckStore {
 }
 
 /// A per-run key/value table whose `(key_id, value)` index gives runs in the order of one key.
+/// Only metrics (latest value) have one: params lost theirs in migration v10 (it cost a WAL page
+/// per param key on every run created), so ordering by a param sorts.
 struct KeyValueWalk {
     var table: String
     var index: String
     var column: String
 
-    /// Metrics (latest value) and params; nil for fields ordered by sorting.
+    /// Metrics; nil for fields ordered by sorting.
     init?(field: FilterField) {
         switch field.namespace {
         case "metrics": (table, index, column) = ("metric_summary", "metric_summary_by_value", "last")
-        case "params": (table, index, column) = ("params", "params_by_value", "value")
         default: return nil
         }
     }

@@ -33,44 +33,51 @@ extension DeckStore {
         if let parent = start.lineage.parentRunID {
             parentRow = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM runs WHERE uuid = ?"), arguments: [parent])
         }
-        let insert = try db.cachedStatement(sql: """
+        var insert = try RawInsert(db, sql: """
             INSERT INTO runs(uuid, name, experiment_id, status, start_time, command, pipeline, owner_pid, owner_token,
                              owner_host, heartbeat, dataset_version, code_hash, git_commit, git_dirty, parent_run_id, trigger)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
-        // 17 placeholders, 17 values: bound without GRDB's validation pass (see `insertRows`).
-        insert.setUncheckedArguments([uuid, start.name ?? RunNames.random(), experiment, start.status.rawValue, now,
-                                      start.command, start.pipeline, start.owner?.pid, start.owner?.token, start.owner?.host,
-                                      start.owner == nil ? nil : now, start.lineage.datasetVersion, start.lineage.codeHash,
-                                      start.lineage.gitCommit, start.lineage.gitDirty, parentRow, start.lineage.trigger])
-        try insert.execute()
+        insert.bind(uuid); insert.bind(start.name ?? RunNames.random()); insert.bind(experiment); insert.bind(start.status.rawValue)
+        insert.bind(now); insert.bind(start.command); insert.bind(start.pipeline)
+        insert.bind(start.owner.map { Int64($0.pid) }); insert.bind(start.owner?.token); insert.bind(start.owner?.host)
+        insert.bind(start.owner == nil ? nil : now)
+        insert.bind(start.lineage.datasetVersion); insert.bind(start.lineage.codeHash); insert.bind(start.lineage.gitCommit)
+        insert.bind(start.lineage.gitDirty.map { $0 ? Int64(1) : 0 }); insert.bind(parentRow); insert.bind(start.lineage.trigger)
+        try insert.run()
         let row = db.lastInsertedRowID
         let handle = RunHandle(rowID: row, id: uuid)
         // A new run has no params, tags or series yet: each goes in with one multi-row INSERT,
-        // its arguments in one flat array (no array per row).
-        var values: [DatabaseValueConvertible?] = []
-        values.reserveCapacity(3 * start.params.count)
-        for (key, value) in start.params { values.append(row); values.append(try keyCache.id(for: key, in: db)); values.append(value) }
-        try insertRows(table: "params", columns: "run_id, key_id, value", width: 3, values: values, in: db)
-        values.removeAll(keepingCapacity: true)
-        for (key, value) in start.tags { values.append(row); values.append(try keyCache.id(for: key, in: db)); values.append(value) }
-        try insertRows(table: "tags", columns: "run_id, key_id, value", width: 3, values: values, in: db)
+        // its values bound straight into SQLite (`RawInsert`: no boxed argument array).
+        for (table, pairs) in [("params", start.params), ("tags", start.tags)] where !pairs.isEmpty {
+            var rows = try RawInsert(db, sql: Self.multiRowInsert(table: table, columns: "run_id, key_id, value", width: 3, rows: pairs.count))
+            for (key, value) in pairs { rows.bind(row); rows.bind(try keyCache.id(for: key, in: db)); rows.bind(value) }
+            try rows.run()
+        }
         guard !start.metrics.isEmpty else { return handle }
         var byKey: [String: [SeriesPoint]] = [:]
         for p in start.metrics { byKey[p.key, default: []].append(SeriesPoint(step: p.step, value: p.value, timestamp: p.timestamp)) }
-        var summaries: [DatabaseValueConvertible?] = [], chunks: [DatabaseValueConvertible?] = []
-        summaries.reserveCapacity(9 * byKey.count)
-        chunks.reserveCapacity(5 * byKey.count)
-        for (key, series) in byKey {
-            let keyID = try keyCache.id(for: key, in: db)
+        let keyIDs = try byKey.map { (key, series) in (try keyCache.id(for: key, in: db), series) }
+        var summaries = try RawInsert(db, sql: Self.multiRowInsert(
+            table: "metric_summary", columns: "run_id, key_id, last, last_step, last_time, min, max, count, chunks", width: 9, rows: keyIDs.count))
+        var chunks = try RawInsert(db, sql: Self.multiRowInsert(
+            table: "metric_chunks", columns: "run_id, key_id, seq, count, points", width: 5, rows: keyIDs.count))
+        for (keyID, series) in keyIDs {
             let summary = SeriesSummary(series)
-            summaries += [row, keyID, summary.last, summary.lastStep, summary.lastTime, summary.min, summary.max, series.count, 1]
-            chunks += [row, keyID, 1, series.count, MetricChunkCodec.encode(series)]
+            summaries.bind(row); summaries.bind(keyID); summaries.bind(summary.last); summaries.bind(summary.lastStep)
+            summaries.bind(summary.lastTime); summaries.bind(summary.min); summaries.bind(summary.max)
+            summaries.bind(series.count); summaries.bind(1)
+            chunks.bind(row); chunks.bind(keyID); chunks.bind(1); chunks.bind(series.count); chunks.bind(MetricChunkCodec.encode(series))
         }
-        try insertRows(table: "metric_summary", columns: "run_id, key_id, last, last_step, last_time, min, max, count, chunks",
-                       width: 9, values: summaries, in: db)
-        try insertRows(table: "metric_chunks", columns: "run_id, key_id, seq, count, points", width: 5, values: chunks, in: db)
+        try summaries.run()
+        try chunks.run()
         return handle
+    }
+
+    /// `INSERT INTO table (columns) VALUES (…), (…)`: `rows` tuples of `width` placeholders.
+    static func multiRowInsert(table: String, columns: String, width: Int, rows: Int) -> String {
+        let tuple = "(" + String(repeating: "?,", count: width - 1) + "?)"
+        return "INSERT INTO \(table)(\(columns)) VALUES " + tuple + String(repeating: "," + tuple, count: rows - 1)
     }
 
     /// One `INSERT INTO table (columns) VALUES (…), (…)` for `values`, `width` to a row (the
@@ -81,10 +88,7 @@ extension DeckStore {
     func insertRows(table: String, columns: String, width: Int, values: [DatabaseValueConvertible?], in db: Database) throws {
         guard width > 0, !values.isEmpty else { return }
         precondition(values.count % width == 0, "\(values.count) values do not make rows of \(width)")
-        let tuple = "(" + String(repeating: "?,", count: width - 1) + "?)"
-        let rows = values.count / width
-        let sql = "INSERT INTO \(table)(\(columns)) VALUES " + tuple + String(repeating: "," + tuple, count: rows - 1)
-        let statement = try db.cachedStatement(sql: sql)
+        let statement = try db.cachedStatement(sql: Self.multiRowInsert(table: table, columns: columns, width: width, rows: values.count / width))
         statement.setUncheckedArguments(StatementArguments(values))
         try statement.execute()
     }

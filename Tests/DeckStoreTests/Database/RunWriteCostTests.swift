@@ -22,6 +22,7 @@ final class RunWriteCostTests: XCTestCase {
     /// Keep `count` × ~23 pages under the 1,000-page auto-checkpoint, which would reset the count.
     private func framesPerRun(_ store: DeckStore, _ count: Int) throws -> Double {
         for i in 0..<200 { _ = try store.createRun(start(i)) }
+        store.checkpointer?.drain()   // a checkpoint still queued would reset the count below
         try store.database.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         for i in 200..<(200 + count) { _ = try store.createRun(start(i)) }
         let frames = try store.database.writeWithoutTransaction { db in
@@ -48,6 +49,30 @@ final class RunWriteCostTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(full - lean, 0.7, "v8 saves the parent index page (\(full) -> \(lean))")
         XCTAssertLessThanOrEqual(lean, 23, "pages written per created run (each a WAL frame of two writes)")
         XCTAssertGreaterThan(lean, 5, "the measurement itself works")
+    }
+
+    /// v10: without `params_by_value` a run with 10 params writes ~10 pages fewer (one per param
+    /// key), and ordering by a param sorts to the same answer the index walk gave.
+    func testParamValueIndexIsGoneAndOrderingByAParamStillWorks() throws {
+        let lean = try framesPerRun(ws.store, 30)
+        let indexed = try TestWorkspace()
+        defer { indexed.cleanup() }
+        try indexed.store.writeImmediate { db in try db.execute(sql: "CREATE INDEX params_by_value ON params(key_id, value)") }
+        let withIndex = try framesPerRun(indexed.store, 30)
+        XCTAssertGreaterThanOrEqual(withIndex - lean, 4, "the (key, value) index cost a page per param key (\(withIndex) -> \(lean))")
+        XCTAssertNil(try ws.store.database.read { db in
+            try String.fetchOne(db, sql: "SELECT name FROM sqlite_master WHERE name = 'params_by_value'")
+        })
+        // p3 takes the values 0...4 (i % 5); runs without p3 come last; ties newest first.
+        _ = try ws.store.createRun(RunStart(name: "no-p3", params: ["other": "x"]))
+        let ordered = try ws.store.listRuns(RunQuery(orderBy: try RunOrder.parseList("params.p3"), limit: 300))
+        let values = ordered.map { $0.params["p3"] }
+        XCTAssertEqual(values.last, .some(nil), "the run without the param is last")
+        let present = values.compactMap { $0 }
+        XCTAssertEqual(present.count, 230)
+        XCTAssertEqual(present, present.sorted(), "ascending by the param's value")
+        let descending = try ws.store.listRuns(RunQuery(orderBy: try RunOrder.parseList("params.p3 DESC"), limit: 5))
+        XCTAssertEqual(descending.map { $0.params["p3"] }, Array(repeating: "4", count: 5))
     }
 
     func testRunIndexesAreTheLeanSet() throws {
