@@ -160,9 +160,27 @@ extension DeckStore {
                                              arguments: Self.bind(args + orderArgs)).compactMap(listedRunRecord)
                 }
             } else {
+                // Sorting: each param, tag or metric key is joined once by its (run_id, key_id)
+                // key rather than looked up by a subquery in both of its ORDER BY terms (half the
+                // time of ordering 100,000 runs by a param, which has no value index since v10).
+                var joins = ""
+                var terms: [String] = []
                 var orderArgs: [SQLArgument] = []
-                let order = try orderClause(query.orderBy[...], &orderArgs)
-                runs = try Row.fetchAll(db, sql: "\(base) WHERE \(whereSQL)\(driver) ORDER BY \(order)" + page(query.limit, query.offset),
+                for (i, key) in query.orderBy.enumerated() {
+                    let sql: String
+                    if let joined = try KeyValueColumn(field: key.field, alias: "o\(i)", keyID: { try keyCache.existingID(for: $0, in: db) }) {
+                        joins += joined.join
+                        sql = joined.column
+                    } else {
+                        sql = try compiler.fieldSQL(key.field, &orderArgs).0
+                    }
+                    // A key no run has: the same NULL for every run orders nothing (and would
+                    // keep SQLite from walking the start-time index).
+                    if sql == "NULL" { continue }
+                    terms += ["(\(sql)) IS NULL", "\(sql) \(key.descending ? "DESC" : "ASC")"]
+                }
+                let order = (terms + ["r.start_time DESC", "r.id DESC"]).joined(separator: ", ")
+                runs = try Row.fetchAll(db, sql: "\(base)\(joins) WHERE \(whereSQL)\(driver) ORDER BY \(order)" + page(query.limit, query.offset),
                                         arguments: Self.bind(args + driverArgs + orderArgs)).compactMap(listedRunRecord)
             }
             let ids = runs.map(\.rowID)
@@ -230,6 +248,27 @@ extension DeckStore {
             case .text(let value): return value
             }
         })
+    }
+}
+
+/// A sort key read from a per-run key/value table through a `LEFT JOIN` on its `(run_id, key_id)` key.
+struct KeyValueColumn {
+    /// ` LEFT JOIN table alias ON …`.
+    var join: String
+    /// `alias.value` or `alias.last`.
+    var column: String
+
+    /// Params, tags and metrics whose key exists; nil otherwise (a missing key sorts as NULL).
+    init?(field: FilterField, alias: String, keyID: (String) throws -> Int64?) throws {
+        let (table, column): (String, String)
+        switch field.namespace {
+        case "metrics": (table, column) = ("metric_summary", "last")
+        case "params", "tags": (table, column) = (field.namespace, "value")
+        default: return nil
+        }
+        guard let id = try keyID(field.name) else { return nil }
+        join = " LEFT JOIN \(table) \(alias) ON \(alias).run_id = r.id AND \(alias).key_id = \(id)"
+        self.column = "\(alias).\(column)"
     }
 }
 

@@ -73,6 +73,13 @@ final class RunWriteCostTests: XCTestCase {
         XCTAssertEqual(present, present.sorted(), "ascending by the param's value")
         let descending = try ws.store.listRuns(RunQuery(orderBy: try RunOrder.parseList("params.p3 DESC"), limit: 5))
         XCTAssertEqual(descending.map { $0.params["p3"] }, Array(repeating: "4", count: 5))
+        // Two keys: the second orders the ties of the first (each key its own LEFT JOIN).
+        let two = try ws.store.listRuns(RunQuery(orderBy: try RunOrder.parseList("params.p3 DESC, params.p2"), limit: 20))
+        XCTAssertEqual(Set(two.map { $0.params["p3"] }), ["4"])
+        let p2 = two.compactMap { $0.params["p2"] }
+        XCTAssertEqual(p2.count, 20)
+        XCTAssertEqual(p2, p2.sorted())
+        XCTAssertGreaterThan(Set(p2).count, 1, "the second key has ties to order")
     }
 
     func testRunIndexesAreTheLeanSet() throws {
