@@ -8,6 +8,7 @@ public enum LoggedInputs {
     /// The columns of `table` named by `inputs`, in the inputs' order; an input the table lacks is left out.
     public static func columns(of table: DataTable, inputs: [InputColumn]) -> [LoggedColumn] {
         var columns: [LoggedColumn] = []
+        columns.reserveCapacity(inputs.count)
         for (k, input) in inputs.enumerated() {
             guard let index = table.index(of: input.name, expectedAt: k) else { continue }
             let column = table.columns[index]

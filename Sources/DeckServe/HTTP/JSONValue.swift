@@ -1,6 +1,9 @@
 /// A JSON value read from a request body. Objects keep their members' order (a
 /// `dataframe_records` row's columns come back in the order the client wrote them).
-public indirect enum JSONValue: Sendable, Equatable {
+///
+/// Not `indirect`: arrays already hold their elements out of line, and an indirect enum boxes every
+/// payload — one allocation per number and string of a body (~45 for a single-row prediction).
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)

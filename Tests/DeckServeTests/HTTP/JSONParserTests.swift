@@ -52,4 +52,11 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(value["f"], .number(12345678901234567))
         XCTAssertThrowsError(try JSONParser.parse(Array(#"["ok", "\#u{FF}"]"#.utf8) + [0x22, 0xC3, 0x28, 0x22]))   // a broken sequence after valid text
     }
+
+    /// Values are stored inline, not boxed: an `indirect` enum is one pointer wide and allocates
+    /// a box per number and string (~45 for a single-row prediction body).
+    func testValuesAreNotBoxed() {
+        XCTAssertGreaterThan(MemoryLayout<JSONValue>.size, MemoryLayout<UnsafeRawPointer>.size)
+        XCTAssertEqual(JSONValue.number(2.5), .number(2.5))
+    }
 }
