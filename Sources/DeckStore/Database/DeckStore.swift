@@ -17,8 +17,9 @@ import GRDBSQLite
 /// worth it for a store that keeps a team's records. The checkpoint runs on a queue of its own
 /// (``WALCheckpointer``), so no commit waits for it; it syncs the WAL as it starts, so under a
 /// burst of commits faster than checkpoints the pages written while one runs wait for the next
-/// (the window widens by what one checkpoint's duration lets a writer add; the WAL itself never
-/// passes ``WALCheckpointer/backPressurePages``). At a run every few seconds nothing changes. Objects a record points to are
+/// (the window widens by what one checkpoint's duration lets a writer add; past
+/// ``WALCheckpointer/backPressurePages`` the writer checkpoints itself). At a run every few
+/// seconds nothing changes. Objects a record points to are
 /// fsynced before that record commits, so a record never points to missing bytes.
 public final class DeckStore: @unchecked Sendable {
     /// How to open a workspace.

@@ -11,11 +11,24 @@ struct RawInsert {
     private let statement: Statement
     private let db: Database
     private var position: Int32 = 0
+    /// The first bind that SQLite refused (a programming error), thrown by ``run()``.
+    private var bindFailure: Int32?
 
     /// Prepares (or reuses) `sql` in `db`; valid only inside the transaction that made it.
+    ///
+    /// The statement comes from GRDB's cache, which GRDB leaves stepped and still bound after it
+    /// runs one (it resets before a run, not after): binding to it then fails with
+    /// `SQLITE_MISUSE` and the step would reuse GRDB's old values. So it is reset and cleared here.
     init(_ db: Database, sql: String) throws {
         self.db = db
         statement = try db.cachedStatement(sql: sql)
+        sqlite3_reset(statement.sqliteStatement)
+        sqlite3_clear_bindings(statement.sqliteStatement)
+    }
+
+    /// Remembers the first failed bind.
+    private mutating func check(_ code: Int32) {
+        if code != SQLITE_OK && bindFailure == nil { bindFailure = code }
     }
 
     private var handle: SQLiteStatement { statement.sqliteStatement }
@@ -25,44 +38,46 @@ struct RawInsert {
         return position
     }
 
-    mutating func bind(_ value: Int64) { sqlite3_bind_int64(handle, next(), value) }
+    mutating func bind(_ value: Int64) { check(sqlite3_bind_int64(handle, next(), value)) }
     mutating func bind(_ value: Int) { bind(Int64(value)) }
 
     /// An integer, or NULL for nil.
     mutating func bind(_ value: Int64?) {
         let index = next()
-        if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+        check(value.map { sqlite3_bind_int64(handle, index, $0) } ?? sqlite3_bind_null(handle, index))
     }
 
     /// A blob (copied by SQLite).
     mutating func bind(_ value: Data) {
         let index = next()
-        value.withUnsafeBytes { bytes in
+        let code = value.withUnsafeBytes { bytes in
             // An empty blob has no address, and a NULL pointer would bind NULL instead of x''.
-            _ = sqlite3_bind_blob(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), SQLITE_TRANSIENT)
+            guard let start = bytes.baseAddress else { return sqlite3_bind_zeroblob(handle, index, 0) }
+            return sqlite3_bind_blob(handle, index, start, Int32(bytes.count), SQLITE_TRANSIENT)
         }
+        check(code)
     }
 
     /// A number, or NULL for nil.
     mutating func bind(_ value: Double?) {
         let index = next()
-        if let value { sqlite3_bind_double(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+        check(value.map { sqlite3_bind_double(handle, index, $0) } ?? sqlite3_bind_null(handle, index))
     }
 
     /// Text (copied by SQLite), or NULL for nil.
     mutating func bind(_ value: String?) {
         let index = next()
-        guard var value else { sqlite3_bind_null(handle, index); return }
-        value.withUTF8 { bytes in
+        guard var value else { check(sqlite3_bind_null(handle, index)); return }
+        let code = value.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
                 // An empty buffer has no address, and a NULL pointer would bind NULL instead of ''.
                 if let start = chars.baseAddress {
-                    _ = sqlite3_bind_text(handle, index, start, Int32(chars.count), SQLITE_TRANSIENT)
-                } else {
-                    _ = sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT)
+                    return sqlite3_bind_text(handle, index, start, Int32(chars.count), SQLITE_TRANSIENT)
                 }
+                return sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT)
             }
         }
+        check(code)
     }
 
     /// Runs the statement with the values bound since the last run, then clears them.
@@ -71,6 +86,10 @@ struct RawInsert {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
             position = 0
+            bindFailure = nil
+        }
+        if let bindFailure {
+            throw DatabaseError(resultCode: ResultCode(rawValue: bindFailure), message: "a value could not be bound", sql: statement.sql)
         }
         let code = sqlite3_step(handle)
         guard code == SQLITE_DONE || code == SQLITE_ROW else {

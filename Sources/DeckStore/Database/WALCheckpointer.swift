@@ -11,7 +11,9 @@ import GRDBSQLite
 /// once the WAL holds ``DeckStore/walAutocheckpointPages`` pages, and it syncs the WAL before
 /// copying and the database after, as before; only the thread that waits for it differs. When
 /// checkpoints fall behind a writer — the WAL past ``backPressurePages`` — the committing writer
-/// checkpoints itself, as SQLite's auto-checkpoint would, so the WAL stays bounded.
+/// checkpoints itself, as SQLite's auto-checkpoint would, so the WAL stays bounded (except while
+/// a reader's snapshot or another connection's checkpoint keeps pages from being copied, as with
+/// SQLite's own auto-checkpoint).
 ///
 /// The writer's auto-checkpoint is replaced by a WAL hook (``install(on:)``; SQLite's
 /// auto-checkpoint is itself a WAL hook). A checkpoint another connection or process runs at the
@@ -66,9 +68,10 @@ final class WALCheckpointer: @unchecked Sendable {
         // Cleared first: a commit during this checkpoint queues the next one, which copies the
         // pages written meanwhile (the WAL restarts only once every page is copied).
         scheduled = false
-        let isClosed = closed
         lock.unlock()
-        guard !isClosed, let db = openConnection() else { return }
+        // Runs even after `close()` began: a checkpoint already due (a short command that crossed
+        // 1,000 pages just before it ended) is done before the connection closes, not dropped.
+        guard let db = openConnection() else { return }
         _ = sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
     }
 
@@ -89,7 +92,11 @@ final class WALCheckpointer: @unchecked Sendable {
     /// Waits until no checkpoint is queued or running (tests that count WAL pages).
     func drain() { queue.sync {} }
 
-    /// Stops checkpointing and closes the connection (waits for a running checkpoint).
+    /// Holds queued checkpoints back until ``resumeQueue()`` (tests of what `close()` does to them).
+    func suspendQueue() { queue.suspend() }
+    func resumeQueue() { queue.resume() }
+
+    /// Stops scheduling checkpoints and closes the connection once the queued one (if any) ran.
     func close() {
         lock.lock()
         closed = true

@@ -44,6 +44,22 @@ final class WALCheckpointerTests: XCTestCase {
         XCTAssertEqual(try reopened.listRuns(RunQuery(limit: 1_000)).count, 400)
     }
 
+    /// A checkpoint already due when the store closes (a short command that crossed 1,000 pages
+    /// just before it ended) is done, not dropped.
+    func testClosingRunsTheCheckpointAlreadyDue() throws {
+        let store = ws.store
+        let checkpointer = try XCTUnwrap(store.checkpointer)
+        let before = try databaseBytes(store)
+        checkpointer.suspendQueue()
+        try createRuns(0..<100, in: store)   // ~1,600 pages: one checkpoint queued, held back
+        let closed = expectation(description: "closed")
+        DispatchQueue.global().async { checkpointer.close(); closed.fulfill() }
+        Thread.sleep(forTimeInterval: 0.2)   // close() has marked the checkpointer closed and waits
+        checkpointer.resumeQueue()
+        wait(for: [closed], timeout: 10)
+        XCTAssertGreaterThan(try databaseBytes(store) - before, 50_000, "the queued checkpoint copied the pages")
+    }
+
     /// A writer faster than the queue's checkpoints (the queue restarts the WAL only when it has
     /// copied every page, which a writer that never pauses does not leave time for) checkpoints
     /// itself at `backPressurePages`.
