@@ -199,10 +199,9 @@ struct RunFilterCompiler {
     func fieldSQL(_ field: FilterField, _ args: inout [SQLArgument]) throws -> (String, FieldKind) {
         switch field.namespace {
         case "metrics", "params", "tags":
-            guard let id = try keyID(field.name) else { return ("NULL", field.namespace == "metrics" ? .number : .text) }
-            let table = field.namespace == "metrics" ? "metric_summary" : field.namespace
-            let column = field.namespace == "metrics" ? "last" : "value"
-            return ("(SELECT \(column) FROM \(table) WHERE run_id = r.id AND key_id = \(id))", field.namespace == "metrics" ? .number : .text)
+            let kind: FieldKind = field.namespace == "metrics" ? .number : .text
+            guard let id = try keyID(field.name), let (table, column) = KeyValueColumn.storage(of: field.namespace) else { return ("NULL", kind) }
+            return ("(SELECT \(column) FROM \(table) WHERE run_id = r.id AND key_id = \(id))", kind)
         case "attributes":
             guard let attribute = RunAttribute(named: field.name) else { throw error("unknown attribute \(field.name)", at: field.column) }
             return (try attributeSQL(attribute), FieldKind(attribute.kind))

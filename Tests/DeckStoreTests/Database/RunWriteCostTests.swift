@@ -80,6 +80,13 @@ final class RunWriteCostTests: XCTestCase {
         XCTAssertEqual(p2.count, 20)
         XCTAssertEqual(p2, p2.sorted())
         XCTAssertGreaterThan(Set(p2).count, 1, "the second key has ties to order")
+        // A param after a walked metric key: the walk's ties are ordered through the same join.
+        let walked = try ws.store.listRuns(RunQuery(orderBy: try RunOrder.parseList("metrics.m0, params.p3 DESC"), limit: 12))
+        let pairs = walked.map { ($0.metrics["m0"] ?? -1, $0.params["p3"] ?? "") }
+        XCTAssertEqual(pairs.map(\.0), pairs.map(\.0).sorted())
+        let tied = pairs.filter { $0.0 == pairs[0].0 }.map(\.1)
+        XCTAssertGreaterThan(tied.count, 1, "m0 = i % 97 / 97 has ties among 230 runs")
+        XCTAssertEqual(tied, tied.sorted(by: >))
     }
 
     func testRunIndexesAreTheLeanSet() throws {
