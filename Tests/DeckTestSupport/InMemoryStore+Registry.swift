@@ -103,12 +103,7 @@ extension InMemoryStore {
                 referenced.formUnion([v.modelObject] + [v.preprocessingObject, v.referenceObject].compactMap { $0 })
             }
             referenced.formUnion(stepCache.values.map(\.manifest))
-            var removed = 0
-            for id in candidates where !referenced.contains(id) && objects.contains(id) {
-                try objects.remove(id)
-                removed += 1
-            }
-            return removed
+            return try objects.removeObjects(candidates.subtracting(referenced))
         }
     }
 }

@@ -134,14 +134,21 @@ final class DatasetsCLITests: XCTestCase {
     func testFsckFailsOnACorruptedObject() throws {
         let ames = try DatasetsCLI.sharedData("ames.csv")
         try mldeck("datasets", "add", "ames", ames.path)
-        let objects = root.appendingPathComponent(".mldeck/objects")
-        let fan = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: objects.path).sorted().first)
-        let name = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: objects.appendingPathComponent(fan).path).first)
-        let victim = objects.appendingPathComponent(fan).appendingPathComponent(name)
+        // The add wrote one pack; its index's first entry (PackIndexFile's layout: 16-byte header,
+        // then 32 digest bytes, offset and length, little-endian) says where one object's bytes are.
+        let packs = root.appendingPathComponent(".mldeck/objects/pack")
+        let index = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: packs.path).first { $0.hasSuffix(".idx") })
+        let entry = try Data(contentsOf: packs.appendingPathComponent(index))[16..<64]
+        let hex = entry.prefix(32).map { String(format: "%02x", $0) }.joined()
+        let offset = entry.dropFirst(32).prefix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let victim = packs.appendingPathComponent(String(index.dropLast(4)) + ".pack")
         chmod(victim.path, 0o644)
-        try Data("not what it was".utf8).write(to: victim)
+        let handle = try FileHandle(forUpdating: victim)
+        try handle.seek(toOffset: offset)
+        try handle.write(contentsOf: Data("not what it was".utf8))
+        try handle.close()
         let result = try mldeck("fsck", status: 1)
-        XCTAssertTrue(result.stdout.contains("corrupt  \((fan + name).prefix(12))"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("corrupt  \(hex.prefix(12))"), result.stdout)
         XCTAssertTrue(result.stdout.contains("ames@1"), result.stdout)
         try mldeck("datasets", "export", "ames", root.appendingPathComponent("x.csv").path, status: 1)
     }

@@ -18,6 +18,7 @@ enum Schema {
         migrator.registerMigration("v8-lean-run-indexes", migrate: LeanRunIndexesMigration.migrate)
         migrator.registerMigration("v9-alert-notifications", migrate: AlertNotificationsMigration.migrate)
         migrator.registerMigration("v10-no-param-value-index", migrate: NoParamValueIndexMigration.migrate)
+        migrator.registerMigration("v11-object-packs", migrate: ObjectPacksMigration.migrate)
         return migrator
     }
 }

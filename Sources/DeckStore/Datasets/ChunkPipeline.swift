@@ -16,7 +16,7 @@ import Glibc
 /// identity before and after for the other changes.
 final class ChunkPipeline: @unchecked Sendable {
     let objects: ObjectStore
-    let writer: ChunkObjectWriter
+    let writer: PackWriter
     let chunker: ContentChunker
     let window: Int
     let inFlight: Int
@@ -27,7 +27,7 @@ final class ChunkPipeline: @unchecked Sendable {
     private var newBytes: Int64 = 0
     private var failure: Error?
 
-    init(objects: ObjectStore, writer: ChunkObjectWriter, chunker: ContentChunker = .standard, window: Int = 8 << 20, inFlight: Int = 3) {
+    init(objects: ObjectStore, writer: PackWriter, chunker: ContentChunker = .standard, window: Int = 8 << 20, inFlight: Int = 3) {
         self.objects = objects
         self.writer = writer
         self.chunker = chunker

@@ -8,9 +8,9 @@ import Glibc
 /// Stores a file or a directory as content-defined chunks in the object store, in one hashing pass
 /// on every core, and says what it references and what was new.
 ///
-/// Objects are written as unnamed files linked into place (see ``ChunkObjectWriter``): call
-/// ``commit()`` (one `syncfs` plus folder fsyncs) before recording anything that points to them.
-/// A crash before that leaves at most orphaned objects, which `mldeck gc` removes.
+/// Objects are written into one new pack (see ``PackWriter``): call ``commit()`` (the pack's
+/// `fdatasync`, its index written, both renamed into place) before recording anything that points
+/// to them. A crash before that leaves an unfinished pack no reader sees, which `mldeck gc` removes.
 ///
 /// Every file is read once, with `pread` into buffers (never mapped), and its identity (inode, size,
 /// mtime, ctime) is compared before and after: a file written, truncated or replaced meanwhile is
@@ -18,7 +18,7 @@ import Glibc
 public final class DatasetContentWriter: @unchecked Sendable {
     /// The object store written to.
     public let objects: ObjectStore
-    let writer: ChunkObjectWriter
+    let writer: PackWriter
     let chunker = ContentChunker.standard
     /// Files up to this size are read whole and chunked in memory.
     let smallFileLimit = 4 << 20
@@ -28,7 +28,7 @@ public final class DatasetContentWriter: @unchecked Sendable {
 
     public init(objects: ObjectStore) {
         self.objects = objects
-        self.writer = ChunkObjectWriter(store: objects)
+        self.writer = PackWriter(store: objects)
     }
 
     /// Makes every object written so far durable.

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension DeckStore {
     /// See ``DatasetStore/discardUnrecordedObjects(_:)``: the objects of a refused add, removed
@@ -12,18 +9,6 @@ extension DeckStore {
               let lock = try MaintenanceLock.acquire(workspace, mode: .exclusive, wait: false) else { return 0 }
         defer { lock.release() }
         let refs = try ObjectReferences.collect(self)
-        var removed = 0
-        var folders = Set<String>()
-        for id in candidates where refs.sources[id] == nil && objects.contains(id) {
-            let path = objects.path(of: id)
-            try objects.remove(id)
-            folders.insert(String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]))
-            removed += 1
-        }
-        for folder in folders {
-            let fd = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if fd >= 0 { fsync(fd); close(fd) }
-        }
-        return removed
+        return try objects.removeObjects(candidates.filter { refs.sources[$0] == nil })
     }
 }

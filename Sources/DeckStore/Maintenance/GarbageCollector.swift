@@ -30,8 +30,10 @@ public struct GcReport: Codable, Sendable {
     }
 }
 
-/// `mldeck gc`: removes orphaned objects (referenced by no record, see ``ObjectReferences``), files
-/// in `.mldeck/tmp` older than an hour and materialized copies of removed dataset versions.
+/// `mldeck gc`: removes orphaned objects (referenced by no record, see ``ObjectReferences``) —
+/// loose files, and packed objects by rewriting their packs (``PackPruner``) — files in
+/// `.mldeck/tmp` and unfinished packs older than an hour, and materialized copies of removed
+/// dataset versions.
 ///
 /// It holds ``MaintenanceLock`` exclusively, so no dataset add is between checking which chunks
 /// exist and recording them. Orphans younger than `grace` are kept for writers that do not take
@@ -59,7 +61,7 @@ public struct GarbageCollector {
         var report = GcReport(dryRun: dryRun, removedObjects: 0, removedBytes: 0, keptRecentOrphans: 0,
                               removedTemporaryFiles: 0, removedCacheEntries: 0, graceSeconds: grace)
         var folders = Set<String>()
-        for id in store.objects.allObjects() where refs.sources[id] == nil {
+        for id in store.objects.looseObjects() where refs.sources[id] == nil {
             let path = store.objects.path(of: id)
             var info = stat()
             guard lstat(path, &info) == 0 else { continue }
@@ -76,6 +78,10 @@ public struct GarbageCollector {
             let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if fd >= 0 { fsync(fd); close(fd) }
         }
+        let packed = try PackPruner(store: store.objects).prune(isGarbage: { refs.sources[$0] == nil }, grace: grace, now: now, dryRun: dryRun)
+        report.removedObjects += packed.removedObjects
+        report.removedBytes += packed.removedBytes
+        report.keptRecentOrphans += packed.keptRecent
         let fm = FileManager.default
         for path in StoreChecker(store: store).staleTemporaryFiles(age: temporaryAge) {
             if !dryRun { try? fm.removeItem(atPath: path) }

@@ -45,7 +45,7 @@ public struct StoreChecker {
             let id = present[i]
             do {
                 try objects.verify(id)
-                verdicts.set(i, .ok(size: Self.size(of: objects.path(of: id))))
+                verdicts.set(i, .ok(size: objects.storedSize(of: id) ?? 0))
             } catch ObjectStoreError.corrupt(_, _, let actual) {
                 verdicts.set(i, .corrupt(actual: actual))
             } catch ObjectStoreError.notAFile {
@@ -70,14 +70,14 @@ public struct StoreChecker {
                 bytes += size
                 if sources.isEmpty {
                     orphanCount += 1; orphanBytes += size
-                    if orphaned.count < 100 { orphaned.append(.init(object: id.hex, path: objects.path(of: id), referencedBy: [], actual: nil)) }
+                    if orphaned.count < 100 { orphaned.append(.init(object: id.hex, path: objects.location(of: id), referencedBy: [], actual: nil)) }
                 }
             case .corrupt(let actual):
                 bad.insert(id)
-                corrupt.append(.init(object: id.hex, path: objects.path(of: id), referencedBy: sources, actual: actual.hex))
+                corrupt.append(.init(object: id.hex, path: objects.location(of: id), referencedBy: sources, actual: actual.hex))
             case .unreadable(let reason):
                 bad.insert(id)
-                corrupt.append(.init(object: id.hex, path: objects.path(of: id), referencedBy: sources, actual: nil, reason: reason))
+                corrupt.append(.init(object: id.hex, path: objects.location(of: id), referencedBy: sources, actual: nil, reason: reason))
             case .missing:
                 bad.insert(id)
                 presentSet.remove(id)
@@ -85,14 +85,26 @@ public struct StoreChecker {
         }
         var missing: [FsckReport.ObjectProblem] = []
         for (id, sources) in refs.sources where !presentSet.contains(id) {
-            missing.append(.init(object: id.hex, path: objects.path(of: id), referencedBy: sources, actual: nil))
+            missing.append(.init(object: id.hex, path: objects.location(of: id), referencedBy: sources, actual: nil))
             bad.insert(id)
         }
         missing.sort { $0.object < $1.object }
-        let damaged = try checkDatasetVersions(refs: refs, unusable: bad) + checkDatasetCache()
+        let damaged = try checkDatasetVersions(refs: refs, unusable: bad) + checkDatasetCache() + checkPackIndexes()
         return FsckReport(objectsChecked: present.count, bytesChecked: bytes, referencedObjects: refs.sources.count,
                           missing: missing, corrupt: corrupt, orphaned: orphaned, orphanedCount: orphanCount,
                           orphanedBytes: orphanBytes, damaged: damaged, staleTemporaryFiles: staleTemporaryFiles().count)
+    }
+
+    /// Pack indexes that cannot be read or fail their checksum (the objects they list cannot be trusted to be found).
+    func checkPackIndexes() -> [FsckReport.DamagedRecord] {
+        let packs = store.objects.packs
+        let unreadable = packs.unreadableIndexes().map {
+            FsckReport.DamagedRecord(reference: $0, reason: "this pack index cannot be read; the objects of its pack are not found")
+        }
+        let failing = packs.committedPacks().filter { !$0.index.isIntact() }.map {
+            FsckReport.DamagedRecord(reference: packs.indexPath($0.name), reason: "this pack index fails its checksum")
+        }
+        return unreadable + failing
     }
 
     /// Dataset versions whose objects are unusable, or whose recipe/manifest names objects not recorded for them.
@@ -141,18 +153,23 @@ public struct StoreChecker {
     /// The size the stored content reassembles to.
     func logicalSize(kind: DatasetContentKind, hash: ObjectID, reader: DatasetContentReader) throws -> Int64 {
         switch kind {
-        case .object: return Self.size(of: store.objects.path(of: hash))
+        case .object: return store.objects.storedSize(of: hash) ?? 0
         case .recipe: return FileRecipe(chunks: try reader.chunks(of: hash, isRecipe: true, size: 0)).size
         case .manifest: return try reader.manifest(hash).totalSize
         }
     }
 
-    /// Files and folders in `.mldeck/tmp` not modified for `age` seconds.
+    /// Files and folders in `.mldeck/tmp`, and unfinished packs, not modified for `age` seconds.
     public func staleTemporaryFiles(age: Double = 3600) -> [String] {
         let folder = store.workspace.temporaryDirectory.path
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         let cutoff = Date().timeIntervalSince1970 - age
-        return names.map { folder + "/" + $0 }.filter { Self.modificationTime($0) < cutoff }
+        // Packs a killed writer left: `tmp-` files, and a pack whose index was never renamed in.
+        let packs = store.objects.packs.folder
+        let unfinished = ((try? FileManager.default.contentsOfDirectory(atPath: packs)) ?? []).filter { name in
+            name.hasPrefix("tmp-") || (name.hasSuffix(".pack") && access(packs + "/" + name.dropLast(5) + ".idx", F_OK) != 0)
+        }
+        return (names.map { folder + "/" + $0 } + unfinished.map { packs + "/" + $0 }).filter { Self.modificationTime($0) < cutoff }
     }
 
     /// What stands in an object's place when it is not a regular file, for fsck's report.

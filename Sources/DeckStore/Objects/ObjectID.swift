@@ -17,6 +17,9 @@ public struct ObjectID: Hashable, Sendable, Codable, CustomStringConvertible, Co
         self.hex = digest.hexString
     }
 
+    /// Wraps 64 lowercase hex digits the caller made (a pack index's key); not checked again.
+    init(madeHex: String) { self.hex = madeHex }
+
     /// The id of `data`.
     public static func of(_ data: some DataProtocol) -> ObjectID {
         ObjectID(digest: SHA256.hash(data: data))

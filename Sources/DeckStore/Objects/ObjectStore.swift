@@ -4,11 +4,15 @@ import Crypto
 import Glibc
 #endif
 
-/// Content-addressed blobs under `.mldeck/objects/ab/cdef…` (SHA-256, fan-out folders).
+/// Content-addressed blobs (SHA-256), stored two ways:
+/// - **loose**, one file each under `.mldeck/objects/ab/cdef…` (fan-out folders): models,
+///   artifacts, step outputs (``ObjectWriteBatch``: written to `.mldeck/tmp/`, renamed into place,
+///   made durable together);
+/// - **packed**, many to a file under `.mldeck/objects/pack/` with an index (``PackWriter``):
+///   dataset chunks and small files, where one file per object cost more than hashing them.
 ///
-/// An object is written to `.mldeck/tmp/`, fsynced, then renamed into place, and is never
-/// modified afterwards. Reading verifies the hash, so a damaged object is an error, not wrong data.
-/// ``ObjectWriteBatch`` writes many objects and makes them durable with one `syncfs`.
+/// Objects are never modified once stored. Every read verifies the hash, so a damaged object is
+/// an error, not wrong data. Readers look in the packs first, then for a loose file.
 public struct ObjectStore: Sendable {
     /// `.mldeck/objects/`.
     public let root: URL
@@ -17,21 +21,40 @@ public struct ObjectStore: Sendable {
     /// True for a read-only workspace: writes throw ``ObjectStoreError/readOnly(path:)``.
     public let readOnly: Bool
 
+    /// The packs (`.mldeck/objects/pack/`), shared by every copy of this store value.
+    public let packs: PackSet
+
     public init(root: URL, temporary: URL, readOnly: Bool = false) {
         self.root = root
         self.temporary = temporary
         self.readOnly = readOnly
+        self.packs = PackSet(folder: root.path + "/pack")
     }
 
-    /// Where the object lives on disk.
+    /// Where the object lives on disk when it is stored loose.
     public func path(of id: ObjectID) -> String {
         let hex = id.hex
         return root.path + "/" + hex.prefix(2) + "/" + hex.dropFirst(2)
     }
 
-    /// True when the object is present (its bytes are not verified).
+    /// True when the object is present, loose or packed (its bytes are not verified).
     public func contains(_ id: ObjectID) -> Bool {
-        access(path(of: id), F_OK) == 0
+        access(path(of: id), F_OK) == 0 || packs.locate(PackKey(id), rescan: true) != nil
+    }
+
+    /// Where the object is, for messages: its loose path, or its pack and offset.
+    public func location(of id: ObjectID) -> String {
+        if access(path(of: id), F_OK) != 0, let packed = packs.locate(PackKey(id), rescan: false) {
+            return "\(packed.pack) at byte \(packed.offset)"
+        }
+        return path(of: id)
+    }
+
+    /// The object's size on disk, nil when it is not there.
+    public func storedSize(of id: ObjectID) -> Int64? {
+        if let packed = packs.locate(PackKey(id), rescan: false) { return Int64(packed.length) }
+        var info = stat()
+        return lstat(path(of: id), &info) == 0 ? Int64(info.st_size) : nil
     }
 
     /// Stores `data` durably (fsync of file and folder) and returns its id.
@@ -54,8 +77,17 @@ public struct ObjectStore: Sendable {
 
     /// Reads an object and verifies its hash.
     public func read(_ id: ObjectID) throws -> Data {
+        let key = PackKey(id)
+        if let packed = packs.locate(key, rescan: false), let data = try readPacked(id, at: packed) { return data }
         let path = path(of: id)
-        let handle = try openObject(id)
+        let handle: FileHandle
+        do {
+            handle = try openObject(id)
+        } catch ObjectStoreError.missing(let id, let path) {
+            // Packed by another process since this one last looked, or moved by `gc`'s repack.
+            if let packed = packs.locate(key, rescan: true), let data = try readPacked(id, at: packed) { return data }
+            throw ObjectStoreError.missing(id, path: path)
+        }
         defer { try? handle.close() }
         guard let data = try? handle.readToEnd() ?? Data() else { throw ObjectStoreError.missing(id, path: path) }
         let actual = ObjectID.of(data)
@@ -80,6 +112,7 @@ public struct ObjectStore: Sendable {
 
     /// Re-hashes an object on disk; throws when it is missing or corrupt.
     public func verify(_ id: ObjectID) throws {
+        if access(path(of: id), F_OK) != 0 { _ = try read(id); return }
         let path = path(of: id)
         let handle = try openObject(id)
         defer { try? handle.close() }
@@ -95,8 +128,21 @@ public struct ObjectStore: Sendable {
         try data.write(to: destination, options: .atomic)
     }
 
-    /// Every object id present on disk.
+    /// Every object id present on disk, loose or packed (each once).
     public func allObjects() -> [ObjectID] {
+        var ids = looseObjects()
+        var seen = Set(ids)
+        for pack in packs.committedPacks() {
+            for entry in pack.index.entries() {
+                let id = entry.key.objectID
+                if seen.insert(id).inserted { ids.append(id) }
+            }
+        }
+        return ids
+    }
+
+    /// Every object stored loose.
+    public func looseObjects() -> [ObjectID] {
         let fm = FileManager.default
         guard let fans = try? fm.contentsOfDirectory(atPath: root.path) else { return [] }
         var ids: [ObjectID] = []
@@ -108,7 +154,7 @@ public struct ObjectStore: Sendable {
         return ids
     }
 
-    /// Removes an object (used by `mldeck gc` for orphans only).
+    /// Removes a loose object (used by `mldeck gc` for orphans only; see ``PackPruner`` for packed ones).
     public func remove(_ id: ObjectID) throws {
         if readOnly { throw ObjectStoreError.readOnly(path: root.path) }
         let path = path(of: id)

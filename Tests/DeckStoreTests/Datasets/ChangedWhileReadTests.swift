@@ -92,7 +92,7 @@ final class ChangedWhileReadTests: XCTestCase {
         defer { ws.cleanup() }
         let path = ws.file("big.csv")
         try writeLarge(path, count: 12 << 20)
-        let content = try DatasetContentWriter(objects: ws.store.objects).storeFile(at: path)
+        let content = try DatasetContentWriter.committed(ws.store.objects) { try $0.storeFile(at: path) }
         XCTAssertEqual(content.logicalBytes, 12 << 20)
         XCTAssertEqual(content.kind, .recipe)
         let chunks = try DatasetContentReader(objects: ws.store.objects).chunks(of: content.contentHash, isRecipe: true, size: content.logicalBytes)

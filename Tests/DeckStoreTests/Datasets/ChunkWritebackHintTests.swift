@@ -5,7 +5,7 @@ import XCTest
 import Glibc
 #endif
 
-/// The writeback hint of ``ChunkObjectWriter`` is bound to glibc's `sync_file_range` by symbol
+/// The writeback hint of ``PackWriter`` is bound to glibc's `sync_file_range` by symbol
 /// name: these calls prove the binding resolves and passes its arguments as C expects (a good
 /// descriptor succeeds, a closed one fails with EBADF, an invalid flag with EINVAL).
 final class ChunkWritebackHintTests: XCTestCase {
@@ -16,11 +16,11 @@ final class ChunkWritebackHintTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(fd, 0)
         let bytes = [UInt8](repeating: 7, count: 64 * 1024)
         XCTAssertEqual(bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }, bytes.count)
-        XCTAssertEqual(ChunkObjectWriter.startWriteback(fd, 0, 0, ChunkObjectWriter.syncFileRangeWrite), 0)
-        XCTAssertEqual(ChunkObjectWriter.startWriteback(fd, 0, 0, 0x80), -1, "an unknown flag is refused")
+        XCTAssertEqual(PackWriter.startWriteback(fd, 0, 0, PackWriter.syncFileRangeWrite), 0)
+        XCTAssertEqual(PackWriter.startWriteback(fd, 0, 0, 0x80), -1, "an unknown flag is refused")
         XCTAssertEqual(errno, EINVAL)
         close(fd)
-        XCTAssertEqual(ChunkObjectWriter.startWriteback(fd, 0, 0, ChunkObjectWriter.syncFileRangeWrite), -1)
+        XCTAssertEqual(PackWriter.startWriteback(fd, 0, 0, PackWriter.syncFileRangeWrite), -1)
         XCTAssertEqual(errno, EBADF)
     }
 }

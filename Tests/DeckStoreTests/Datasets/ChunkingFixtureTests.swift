@@ -51,7 +51,7 @@ final class ChunkingFixtureTests: XCTestCase {
             XCTAssertEqual(lengths, expected.lengths)
             let ws = try DatasetsTestWorkspace()
             defer { ws.cleanup() }
-            let stored = try input.withUnsafeBytes { try DatasetContentWriter(objects: ws.store.objects).storeBytes($0) }
+            let stored = try DatasetContentWriter.committed(ws.store.objects) { w in try input.withUnsafeBytes { try w.storeBytes($0) } }
             XCTAssertEqual(stored.recipe.chunks.map(\.id.hex), expected.chunks)
             XCTAssertEqual(stored.recipe.contentHash.hex, expected.content_hash)
         }
@@ -66,7 +66,7 @@ final class ChunkingFixtureTests: XCTestCase {
         for window in [1 << 16, 300_001, 8 << 20] {
             let fd = open(path, O_RDONLY)
             defer { close(fd) }
-            let writer = ChunkObjectWriter(store: ws.store.objects)
+            let writer = PackWriter(store: ws.store.objects)
             let result = try ChunkPipeline(objects: ws.store.objects, writer: writer, window: window, inFlight: 2).run(fd: fd, path: path, progress: nil)
             XCTAssertEqual(result.chunks.map { Int($0.size) }, f.random.lengths, "window \(window)")
             XCTAssertEqual(result.chunks.map(\.id.hex), f.random.chunks, "window \(window)")
@@ -79,7 +79,7 @@ final class ChunkingFixtureTests: XCTestCase {
         defer { ws.cleanup() }
         let path = ws.file("edited.bin")
         try Self.editedInput().write(to: URL(fileURLWithPath: path))
-        let content = try DatasetContentWriter(objects: ws.store.objects).storeFile(at: path)
+        let content = try DatasetContentWriter.committed(ws.store.objects) { try $0.storeFile(at: path) }
         XCTAssertEqual(content.kind, .recipe)
         XCTAssertEqual(content.contentHash.hex, f.edited.content_hash)
         XCTAssertEqual(content.logicalBytes, Int64(f.edited.size))

@@ -10,7 +10,7 @@ final class DatasetContentRoundTripTests: XCTestCase {
         let input = TestSplitMix64.bytes(seed: 5, count: 6_000_000) + Data(repeating: 0, count: 1_000_000)
         let path = ws.file("in.bin")
         try input.write(to: URL(fileURLWithPath: path))
-        let content = try DatasetContentWriter(objects: ws.store.objects).storeFile(at: path)
+        let content = try DatasetContentWriter.committed(ws.store.objects) { try $0.storeFile(at: path) }
         XCTAssertEqual(content.kind, .recipe)
         XCTAssertEqual(content.logicalBytes, Int64(input.count))
         // The zero run repeats chunks: stored once.
@@ -41,7 +41,7 @@ final class DatasetContentRoundTripTests: XCTestCase {
         defer { ws.cleanup() }
         let path = ws.file("empty")
         try Data().write(to: URL(fileURLWithPath: path))
-        let content = try DatasetContentWriter(objects: ws.store.objects).storeFile(at: path)
+        let content = try DatasetContentWriter.committed(ws.store.objects) { try $0.storeFile(at: path) }
         XCTAssertEqual(content.contentHash.hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         let out = ws.file("empty.out")
         try DatasetContentReader(objects: ws.store.objects).exportFile(hash: content.contentHash, isRecipe: false, size: 0, to: out)
@@ -68,7 +68,7 @@ final class DatasetContentRoundTripTests: XCTestCase {
         }
         try fm.createDirectory(atPath: dir + "/.mldeck", withIntermediateDirectories: true)
         try Data("state".utf8).write(to: URL(fileURLWithPath: dir + "/.mldeck/ignored"))
-        let content = try DatasetContentWriter(objects: ws.store.objects).storeDirectory(at: dir)
+        let content = try DatasetContentWriter.committed(ws.store.objects) { try $0.storeDirectory(at: dir) }
         XCTAssertEqual(content.kind, .manifest)
         XCTAssertEqual(content.fileCount, files.count)
         XCTAssertEqual(content.logicalBytes, Int64(files.values.reduce(0) { $0 + $1.count }))
@@ -87,7 +87,7 @@ final class DatasetContentRoundTripTests: XCTestCase {
         }
         XCTAssertFalse(fm.fileExists(atPath: out + "/.mldeck"))
         // The same folder stored again has the same hash and writes nothing.
-        let again = try DatasetContentWriter(objects: ws.store.objects).storeDirectory(at: dir)
+        let again = try DatasetContentWriter.committed(ws.store.objects) { try $0.storeDirectory(at: dir) }
         XCTAssertEqual(again.contentHash, content.contentHash)
         XCTAssertEqual(again.newObjects, 0)
     }
@@ -107,11 +107,9 @@ final class DatasetContentRoundTripTests: XCTestCase {
         defer { ws.cleanup() }
         let path = ws.file("in.bin")
         try TestSplitMix64.bytes(seed: 3, count: 400_000).write(to: URL(fileURLWithPath: path))
-        let content = try DatasetContentWriter(objects: ws.store.objects).storeFile(at: path)
+        let content = try DatasetContentWriter.committed(ws.store.objects) { try $0.storeFile(at: path) }
         let recipe = try DatasetContentReader(objects: ws.store.objects).chunks(of: content.contentHash, isRecipe: true, size: 0)
-        let victim = ws.store.objects.path(of: recipe[1].id)
-        chmod(victim, 0o644)
-        try Data("garbage".utf8).write(to: URL(fileURLWithPath: victim))
+        try ObjectDamage.overwrite(recipe[1].id, in: ws.store.objects, at: 0, with: Data("garbage".utf8))
         let out = ws.file("out.bin")
         XCTAssertThrowsError(try DatasetContentReader(objects: ws.store.objects).exportFile(hash: content.contentHash, isRecipe: true,
                                                                                             size: content.logicalBytes, to: out))

@@ -84,3 +84,14 @@ enum RepositoryFixtures {
         throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "fixture \(relative) not found above \(file)"])
     }
 }
+
+extension DatasetContentWriter {
+    /// Runs `body` with a new writer and commits what it stored (a writer dropped without
+    /// ``commit()`` removes its pack, so tests that read afterwards commit first).
+    static func committed<T>(_ objects: ObjectStore, _ body: (DatasetContentWriter) throws -> T) throws -> T {
+        let writer = DatasetContentWriter(objects: objects)
+        let result = try body(writer)
+        try writer.commit()
+        return result
+    }
+}

@@ -28,12 +28,7 @@ final class FsckAndGcTests: XCTestCase {
         defer { ws.cleanup() }
         let v = try addFile(ws, "d", bytes: TestSplitMix64.bytes(seed: 2, count: 700_000))
         let chunk = try DatasetContentReader(objects: ws.store.objects).chunks(of: v.contentID, isRecipe: true, size: 0)[2].id
-        let path = ws.store.objects.path(of: chunk)
-        chmod(path, 0o644)
-        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: path))
-        try handle.seek(toOffset: 100)
-        try handle.write(contentsOf: Data([0xFF, 0x00, 0xFF]))
-        try handle.close()
+        try ObjectDamage.overwrite(chunk, in: ws.store.objects, at: 100, with: Data([0xFF, 0x00, 0xFF]))
         let report = try StoreChecker(store: ws.store).check()
         XCTAssertFalse(report.isHealthy)
         XCTAssertEqual(report.corrupt.map(\.object), [chunk.hex])
@@ -47,7 +42,7 @@ final class FsckAndGcTests: XCTestCase {
         let ws = try DatasetsTestWorkspace()
         defer { ws.cleanup() }
         let v = try addFile(ws, "d", bytes: Data("small".utf8))
-        try ws.store.objects.remove(v.contentID)
+        try ObjectDamage.remove(v.contentID, from: ws.store.objects)
         let report = try StoreChecker(store: ws.store).check()
         XCTAssertEqual(report.missing.map(\.object), [v.contentHash])
         XCTAssertEqual(report.missing.first?.referencedBy, ["dataset d@1"])
@@ -63,6 +58,9 @@ final class FsckAndGcTests: XCTestCase {
         let link = try addFile(ws, "l", bytes: Data("link victim".utf8))
         let outside = ws.file("outside.txt")
         try Data("link victim".utf8).write(to: URL(fileURLWithPath: outside))   // same bytes: a hash check alone would pass
+        // Loose objects, as an MLDeck before packs stored them (a pack is one file, not one per object).
+        try ObjectDamage.unpack(fifo.contentID, in: ws.store.objects)
+        try ObjectDamage.unpack(link.contentID, in: ws.store.objects)
         let fifoPath = ws.store.objects.path(of: fifo.contentID), linkPath = ws.store.objects.path(of: link.contentID)
         chmod(fifoPath, 0o644); chmod(linkPath, 0o644)
         XCTAssertEqual(unlink(fifoPath), 0); XCTAssertEqual(mkfifo(fifoPath, 0o644), 0)
