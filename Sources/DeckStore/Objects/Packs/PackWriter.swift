@@ -18,10 +18,14 @@ import Glibc
 ///
 /// Dedup: an object already in a pack (or stored loose by an older MLDeck) is not written again.
 public final class PackWriter: @unchecked Sendable {
-    // @unchecked: `current`, `keys` and `failure` are guarded by `lock`.
+    // @unchecked: `current`, `size`, `entries`, `keys` and `failure` are guarded by `lock`.
     let store: ObjectStore
     private let lock = NSLock()
     private var current: OpenPack?
+    /// The end of the pack being written: where the next object goes.
+    private var size: UInt64 = 0
+    /// Kept apart from `current` (which `put` copies out) so appending never copies the array.
+    private var entries: [(key: PackKey, offset: UInt64, length: UInt64)] = []
     private var keys = Set<PackKey>()
     private var failure: ObjectStoreError?
 
@@ -29,8 +33,6 @@ public final class PackWriter: @unchecked Sendable {
         let fd: Int32
         let name: String
         let temporaryPath: String
-        var size: UInt64
-        var entries: [(key: PackKey, offset: UInt64, length: UInt64)]
         let pending: PendingPack
     }
 
@@ -73,9 +75,9 @@ public final class PackWriter: @unchecked Sendable {
         if keys.contains(key) { lock.unlock(); return false }
         let pack: OpenPack
         do { pack = try openLocked() } catch { lock.unlock(); throw error }
-        let offset = pack.size
-        current?.size += length
-        current?.entries.append((key, offset, length))
+        let offset = size
+        size += length
+        entries.append((key, offset, length))
         keys.insert(key)
         lock.unlock()
 
@@ -118,8 +120,10 @@ public final class PackWriter: @unchecked Sendable {
         }
         let pending = PendingPack(path: path, reader: PackHandle(fd: readFD))
         store.packs.register(pending)
-        let pack = OpenPack(fd: fd, name: name, temporaryPath: path, size: UInt64(Self.magic.count), entries: [], pending: pending)
+        let pack = OpenPack(fd: fd, name: name, temporaryPath: path, pending: pending)
         current = pack
+        size = UInt64(Self.magic.count)
+        entries = []
         return pack
     }
 
@@ -127,25 +131,25 @@ public final class PackWriter: @unchecked Sendable {
     /// documentation for the order). Call it after every ``put(_:as:)`` has returned.
     public func commit() throws {
         lock.lock()
-        let taken = current, failed = failure
-        current = nil; keys = []; failure = nil
+        let taken = current, failed = failure, written = entries
+        current = nil; keys = []; failure = nil; entries = []; size = 0
         lock.unlock()
         guard let pack = taken else { return }
         if let failed { discard(pack); throw failed }
         do {
-            try finish(pack)
+            try finish(pack, entries: written)
         } catch {
             discard(pack)
             throw error
         }
     }
 
-    private func finish(_ pack: OpenPack) throws {
+    private func finish(_ pack: OpenPack, entries: [(key: PackKey, offset: UInt64, length: UInt64)]) throws {
         let folder = store.packs.folder
         Failpoint.hit("objects.before-fsync")
         // A failed sync fails the commit: the caller records nothing that points to these objects.
         try Self.sync(pack.fd, path: pack.temporaryPath)
-        let index = PackIndexFile.encode(pack.entries)
+        let index = PackIndexFile.encode(entries)
         let temporaryIndex = folder + "/tmp-" + pack.name + ".idx"
         try Self.writeDurably(index, to: temporaryIndex)
         Failpoint.hit("objects.after-fsync")
