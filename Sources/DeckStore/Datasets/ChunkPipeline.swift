@@ -6,8 +6,7 @@ import Glibc
 
 /// Streams one file through the chunker and into the object store, using every core:
 /// the calling thread reads windows of the file (`pread` into buffers, about `window` bytes each,
-/// overlapping by at most one maximum chunk) and finds chunk boundaries (candidates on every core,
-/// then a short sequential pass: ``ContentChunker/cuts(_:count:isEnd:window:parts:)``);
+/// overlapping by at most one maximum chunk) and finds chunk boundaries (a sequential pass);
 /// each window's chunks are then hashed (SHA-256) and, when absent, written, in parallel, while the
 /// next window is read. At most `inFlight` windows are held at a time, so resident memory stays
 /// bounded whatever the file size.
@@ -60,7 +59,6 @@ final class ChunkPipeline: @unchecked Sendable {
         defer { group.wait() }
         var position = 0
         var index = 0
-        let parts = ProcessInfo.processInfo.activeProcessorCount
         while position < size {
             slots.wait()
             if let error = currentFailure() { slots.signal(); throw error }
@@ -81,8 +79,14 @@ final class ChunkPipeline: @unchecked Sendable {
             if !isEnd { _ = posix_fadvise(fd, off_t(readEnd), off_t(min(window, size - readEnd)), POSIX_FADV_WILLNEED) }
             let bytes = UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self))
             let available = length
-            let cuts = chunker.cuts(bytes, count: available, isEnd: isEnd, window: window, parts: parts)
-            let consumed = cuts.last.map { $0.start + $0.length } ?? 0
+            var cuts: [(start: Int, length: Int)] = []
+            cuts.reserveCapacity(window / chunker.averageSize * 2 + 2)
+            var consumed = 0
+            while consumed < available, let n = chunker.cut(bytes + consumed, count: available - consumed, isEnd: isEnd) {
+                cuts.append((consumed, n))
+                consumed += n
+                if !isEnd && consumed >= window { break }
+            }
             position += consumed
             progress?(Int64(position))
 

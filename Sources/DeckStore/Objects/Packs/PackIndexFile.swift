@@ -13,12 +13,18 @@ struct PackKey: Hashable, Comparable, Sendable {
 
     /// The key of `id` (its 64 hex digits, which ``ObjectID`` guarantees).
     init(_ id: ObjectID) {
-        var words: [UInt64] = [0, 0, 0, 0]
-        for (i, c) in id.hex.utf8.enumerated() {
-            let nibble = UInt64(c <= 57 ? c - 48 : c - 87)
-            words[i >> 4] = words[i >> 4] << 4 | nibble
+        var a: UInt64 = 0, b: UInt64 = 0, c: UInt64 = 0, d: UInt64 = 0, i = 0
+        for digit in id.hex.utf8 {
+            let nibble = UInt64(digit <= 57 ? digit &- 48 : digit &- 87)
+            switch i >> 4 {
+            case 0: a = a << 4 | nibble
+            case 1: b = b << 4 | nibble
+            case 2: c = c << 4 | nibble
+            default: d = d << 4 | nibble
+            }
+            i += 1
         }
-        self.init(words[0], words[1], words[2], words[3])
+        self.init(a, b, c, d)
     }
 
     /// The object id this key stands for.
