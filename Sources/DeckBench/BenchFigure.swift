@@ -52,8 +52,9 @@ public enum BenchSuites {
         "pipelines": PipelinesBench(),
         "monitor": MonitorBench(),
         "serve": ServeBench(),
+        "prediction-log": PredictionLogBench(),
         "server": ServerBench(),
         "workbench": WorkbenchBench(),
     ]
-    public static let order = ["tracking", "datasets", "pipelines", "serve", "server", "monitor", "ui", "workbench"]
+    public static let order = ["tracking", "datasets", "pipelines", "serve", "prediction-log", "server", "monitor", "ui", "workbench"]
 }

@@ -46,10 +46,11 @@ public final class ModelSlot: @unchecked Sendable {
 /// Makes prediction ids unique across servers and restarts: a random prefix per server and a
 /// counter of 12 hex digits (`3f9a2c71-00000000001a`).
 ///
-/// The counter is fixed-width so one server's ids sort in the order they are made: the
-/// prediction log's unique index on `id` then grows at one end. Unpadded (`…-ffff`, `…-10000`)
-/// each new id landed beside an older one of another length, a different index page per row:
-/// the log writer's B-tree seeks were a third of its time at 100,000 rows a second (BENCHMARKS.md).
+/// The counter is fixed-width lowercase hex so one server's ids sort in the order they are made
+/// and the prediction log can split an id back into prefix and counter exactly: a request takes
+/// one block of consecutive counters, which the log stores as one run (`PredictionIDRun`), one
+/// entry of its id index for the request's rows instead of one per row. An id of another shape
+/// still works, at one index entry per row.
 public final class PredictionIDs: @unchecked Sendable {
     private let lock = NSLock()
     private var next: UInt64 = 1

@@ -58,6 +58,12 @@ struct RawInsert {
         check(code)
     }
 
+    /// A blob, or NULL for nil.
+    mutating func bind(_ value: Data?) {
+        guard let value else { check(sqlite3_bind_null(handle, next())); return }
+        bind(value)
+    }
+
     /// A number, or NULL for nil.
     mutating func bind(_ value: Double?) {
         let index = next()

@@ -50,7 +50,8 @@ public struct ShadowPair: Sendable, Equatable {
 /// which it leaves as they are):
 /// `shadow_predictions(seq INTEGER PRIMARY KEY, prediction_id TEXT, model TEXT, version INTEGER,
 /// primary_version INTEGER, time REAL, label TEXT, value REAL, probabilities TEXT, latency REAL)`,
-/// joined to `predictions` by `prediction_id = predictions.id`; trimmed with the predictions.
+/// joined to the primary's row by `prediction_id` (the row's prediction id, found through
+/// `prediction_ids`); trimmed with the predictions.
 extension PredictionLog {
     static func createShadowTable(_ db: Database) throws {
         try db.execute(sql: """
@@ -87,34 +88,35 @@ extension PredictionLog {
     /// Removes shadow answers older than the oldest prediction kept (called by ``trim(_:now:)``).
     static func trimShadow(_ db: Database) throws -> Int {
         try db.execute(sql: """
-            DELETE FROM shadow_predictions WHERE time < COALESCE((SELECT MIN(time) FROM predictions), 1e300)
+            DELETE FROM shadow_predictions WHERE time < COALESCE((SELECT MIN(time) FROM prediction_batches), 1e300)
             """)
         return db.changesCount
     }
 
     /// The newest `limit` rows of `model` that a shadow scored, each with the primary answer and
-    /// the label fed back for it, newest first.
+    /// the label fed back for it, newest first. A shadow answer whose primary row is not in the
+    /// log (trimmed, or never logged) is left out.
     public func shadowPairs(model: String, limit: Int = 100_000) throws -> [ShadowPair] {
-        do {
-            return try queue.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT s.primary_version, s.version, p.label, s.label, p.value, s.value,
-                      COALESCE((SELECT f.label FROM feedback f WHERE f.prediction_id = p.id ORDER BY f.id DESC LIMIT 1),
-                               (SELECT f.label FROM feedback f WHERE p.caller_id IS NOT NULL AND f.model = p.model AND f.caller_id = p.caller_id ORDER BY f.id DESC LIMIT 1)),
-                      b.classes
-                    FROM shadow_predictions s JOIN predictions p ON p.id = s.prediction_id
-                    JOIN prediction_batches b ON b.id = p.batch_id
-                    WHERE s.model = ? ORDER BY s.seq DESC LIMIT ?
-                    """, arguments: [model, max(0, limit)]).map { row in
-                    let classesText: String? = row[7]
-                    let classes = classesText.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
-                    let primaryValue: Double? = row[4], shadowValue: Double? = row[5]
-                    return ShadowPair(primaryVersion: row[0], shadowVersion: row[1], primaryLabel: row[2], shadowLabel: row[3],
-                                      primaryValue: primaryValue ?? .nan, shadowValue: shadowValue ?? .nan, actual: row[6], classes: classes)
-                }
+        try read { db in
+            var out: [ShadowPair] = []
+            guard limit > 0 else { return out }
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT primary_version, version, label, value, prediction_id FROM shadow_predictions WHERE model = ? ORDER BY seq DESC
+                """, arguments: [model])
+            var last: StoredBatch?   // shadow rows come in runs of one batch's rows
+            while let row = try cursor.next() {
+                let predictionID: String = row[4]
+                guard let (batchID, r) = try Self.locate(predictionID, db) else { continue }
+                if last?.id != batchID { last = try storedBatch(batchID, db) }
+                guard let batch = last else { continue }
+                let shadowValue: Double? = row[3]
+                out.append(ShadowPair(primaryVersion: row[0], shadowVersion: row[1], primaryLabel: batch.label(r), shadowLabel: row[2],
+                                      primaryValue: batch.scores[r], shadowValue: shadowValue ?? .nan,
+                                      actual: try Self.feedbackLabel(id: predictionID, model: batch.model, callerID: batch.callerID(r), db),
+                                      classes: batch.classes))
+                if out.count == limit { break }
             }
-        } catch let error as DatabaseError {
-            throw PredictionLogError.unavailable(path: path, reason: Self.reason(error))
+            return out
         }
     }
 }

@@ -47,51 +47,45 @@ public struct LabeledWindowRow: Sendable, Equatable {
 extension PredictionLog {
     /// The version of `model` whose prediction was logged last, or nil when none was.
     public func latestVersion(model: String) throws -> Int? {
-        try read { db in try Int.fetchOne(db, sql: "SELECT version FROM predictions WHERE model = ? ORDER BY seq DESC LIMIT 1", arguments: [model]) }
+        try read { db in try Int.fetchOne(db, sql: "SELECT version FROM prediction_batches WHERE model = ? ORDER BY id DESC LIMIT 1", arguments: [model]) }
     }
 
     /// The inputs of the newest predictions of `model` at `version`: the last `limit` rows, or
     /// (with `since`) every row logged at or after that time. Never mixes versions.
     public func window(model: String, version: Int, limit: Int?, since: Double?) throws -> PredictionWindowData {
         try read { db in
-            var sql = "SELECT id, row_count, inputs, time FROM prediction_batches WHERE model = ? AND version = ?"
+            var sql = "SELECT id, row_count, trimmed_rows, first_seq, time FROM prediction_batches WHERE model = ? AND version = ?"
             var arguments: StatementArguments = [model, version]
             if let since { sql += " AND time >= ?"; arguments += [since] }
             sql += " ORDER BY id DESC"
             let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            var batches: [(id: Int64, take: Int, rows: Int, inputs: String, time: Double)] = []
+            var batches: [(id: Int64, take: Int, rows: Int, firstSeq: Int64, time: Double)] = []
             var total = 0
             while let row = try cursor.next() {
-                let rows: Int = row[1]
-                let wanted = limit.map { max(0, $0 - total) } ?? rows
+                let rows: Int = row[1], live = rows - (row[2] as Int)
+                let wanted = limit.map { max(0, $0 - total) } ?? live
                 if wanted == 0 { break }
-                let take = min(rows, wanted)
-                batches.append((row[0], take, rows, row[2], row[3]))
+                let take = min(live, wanted)
+                if take > 0 { batches.append((row[0], take, rows, row[3], row[4])) }
                 total += take
             }
             var data = PredictionWindowData(model: model, version: version, columns: [], rows: 0)
+            let blobs = try db.cachedStatement(sql: "SELECT inputs, scores FROM prediction_batches WHERE id = ?")
             // Oldest first, so columns keep arrival order.
             for batch in batches.reversed() {
-                guard let decoded = PredictionLogJSON.decodeInputs(batch.inputs) else {
+                guard let row = try Row.fetchOne(blobs, arguments: [batch.id]), let decoded = Self.decodeInputs(row[0]),
+                      let scores = (row[1] as Data?).flatMap(PredictionLogBlob.decodeDoubles), scores.count == batch.rows else {
                     throw PredictionLogError.unavailable(path: path, reason: "a logged batch (\(batch.id)) is damaged (remove the log to start a new one)")
                 }
                 let skip = batch.rows - batch.take
                 append(decoded.map { LoggedColumn(name: $0.name, values: $0.values.suffix(from: skip)) }, rows: batch.take, to: &data)
-                var scores = [Double](repeating: .nan, count: batch.take)
-                let rows = try Row.fetchCursor(db, sql: "SELECT batch_row, value FROM predictions WHERE batch_id = ? AND batch_row >= ?",
-                                               arguments: [batch.id, skip])
-                while let row = try rows.next() {
-                    let k = (row[0] as Int) - skip
-                    if k >= 0, k < scores.count, let value = row[1] as Double? { scores[k] = value }
-                }
-                data.predictions += scores
+                data.predictions += scores.suffix(from: skip)
                 data.firstTime = data.firstTime ?? batch.time
                 data.lastTime = batch.time
             }
             if let oldest = batches.last, let newest = batches.first {
-                data.firstSeq = try Int64.fetchOne(db, sql: "SELECT seq FROM predictions WHERE batch_id = ? AND batch_row = ?",
-                                                   arguments: [oldest.id, oldest.rows - oldest.take])
-                data.lastSeq = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM predictions WHERE batch_id = ?", arguments: [newest.id])
+                data.firstSeq = oldest.firstSeq + Int64(oldest.rows - oldest.take)
+                data.lastSeq = newest.firstSeq + Int64(newest.rows - 1)
             }
             return data
         }
@@ -101,24 +95,23 @@ extension PredictionLog {
     /// (by prediction id, else by the caller's id), newest first.
     public func labeledWindow(model: String, version: Int, limit: Int) throws -> [LabeledWindowRow] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT p.label, p.value, p.probabilities, b.classes, l.label, p.time FROM predictions p
-                JOIN prediction_batches b ON b.id = p.batch_id
-                JOIN (SELECT p2.seq AS seq,
-                        COALESCE((SELECT f.label FROM feedback f WHERE f.prediction_id = p2.id ORDER BY f.id DESC LIMIT 1),
-                                 (SELECT f.label FROM feedback f WHERE p2.caller_id IS NOT NULL AND f.model = p2.model AND f.caller_id = p2.caller_id
-                                  ORDER BY f.id DESC LIMIT 1)) AS label
-                      FROM predictions p2 WHERE p2.model = ? AND p2.version = ?) l ON l.seq = p.seq
-                WHERE l.label IS NOT NULL ORDER BY p.seq DESC LIMIT ?
-                """, arguments: [model, version, max(0, limit)]).map { row in
-                LabeledWindowRow(predicted: row[0], value: (row[1] as Double?) ?? .nan,
-                                 probabilities: (row[2] as String?).flatMap(PredictionLogJSON.decodeNumbers),
-                                 classes: (row[3] as String?).flatMap(PredictionLogJSON.decodeStrings), actual: row[4], time: row[5])
+            var out: [LabeledWindowRow] = []
+            guard limit > 0, try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM feedback)") == true else { return out }
+            try forEachBatch(db, where: "model = ? AND version = ?", arguments: [model, version]) { batch in
+                let ids = batch.ids
+                for r in stride(from: batch.rowCount - 1, through: batch.trimmedRows, by: -1) {
+                    guard let actual = try Self.feedbackLabel(id: ids[r], model: batch.model, callerID: batch.callerID(r), db) else { continue }
+                    out.append(LabeledWindowRow(predicted: batch.label(r), value: batch.scores[r], probabilities: batch.probabilities(r),
+                                                classes: batch.classes, actual: actual, time: batch.time))
+                    if out.count == limit { return false }
+                }
+                return true
             }
+            return out
         }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try queue.read(body) } catch let error as DatabaseError {
             throw PredictionLogError.unavailable(path: path, reason: Self.reason(error))
         }

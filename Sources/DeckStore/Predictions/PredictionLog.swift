@@ -5,23 +5,45 @@ import GRDB
 /// `.mldeck/predictions.sqlite`, so that a busy endpoint's writes never compete with runs,
 /// datasets and alias moves for the workspace database's write lock.
 ///
-/// Schema (version 1; monitoring reads it):
+/// Schema (version 3; monitoring reads it). One row per *batch*: the rows one or more requests
+/// scored with one model version, inputs and answers stored column by column, so that logging
+/// 1,000 rows costs a few B-tree inserts, not 1,000 rows of 4 index entries each (versions 1 and
+/// 2 had a `predictions` table with one row per answered row; see "Migration" below).
 /// - `prediction_batches(id INTEGER PRIMARY KEY, model TEXT, version INTEGER, time REAL,
-///   row_count INTEGER, classes TEXT, inputs TEXT)`: the inputs of one or more requests scored
-///   by one model version, columnar: `inputs` is JSON `{"columns": [{"name", "kind":
-///   "number"|"text"}], "data": [[values of column 0], [values of column 1], …]}` with `null`
-///   for a missing value; `classes` is the JSON array of class labels (classifiers) or NULL.
-/// - `predictions(seq INTEGER PRIMARY KEY, id TEXT UNIQUE, batch_id → prediction_batches ON
-///   DELETE CASCADE, batch_row INTEGER, model TEXT, version INTEGER, time REAL, caller_id TEXT,
-///   label TEXT, value REAL, probabilities TEXT, latency REAL)`: one row per answered row. `id`
-///   is the server-made prediction id, `caller_id` the caller's value of the model's id column,
-///   `batch_row` the row's index in its batch's `inputs`, `probabilities` a JSON array in
-///   `classes` order, `latency` the request's seconds. Indexed by time and by (model, caller_id).
+///   first_seq INTEGER, row_count INTEGER, trimmed_rows INTEGER, classes TEXT, ids BLOB,
+///   scores BLOB, labels BLOB, probabilities BLOB, latencies BLOB, caller_ids BLOB, inputs)`,
+///   indexed by `(model, version)` and by `time`. Rows are numbered across batches in the order
+///   they were logged (their sequence number, `seq`): row `r` of a batch is `first_seq + r`.
+///   `time` is when the (first) request was answered; every row of a batch has it. Rows below
+///   `trimmed_rows` were trimmed by a row-count cap (see ``trim(_:now:)``) and are not read.
+///   `classes` is the JSON array of class labels (classifiers) or NULL. The answers, one value
+///   per row in row order, in the blob formats of ``PredictionLogBlob``: `scores` doubles (the
+///   regression value or the positive class's probability; NaN for none), `latencies` doubles
+///   (the request's seconds), `labels` strings (the predicted class; NULL when no row has one),
+///   `probabilities` number lists in `classes` order (NULL when no row has them), `caller_ids`
+///   strings (the caller's values of the model's id column; NULL when none was sent), `ids` the
+///   server-made prediction ids as runs of consecutive counters (``PredictionIDRun``). `inputs`
+///   is the batch's input columns: a blob in the *inputs* format of ``PredictionLogBlob``, or,
+///   in a batch logged before version 3, JSON text `{"columns": [{"name", "kind":
+///   "number"|"text"}], "data": [[values of column 0], …]}` with `null` for a missing value.
+/// - `prediction_ids(prefix TEXT, first_counter INTEGER, row_count INTEGER, batch_id INTEGER,
+///   first_row INTEGER, PRIMARY KEY (prefix, first_counter)) WITHOUT ROWID`: one row per id run
+///   of a batch, so that a prediction id is found with one range lookup: the run with the
+///   largest `first_counter` at most the id's counter, then row `first_row + counter -
+///   first_counter` of `batch_id` when the counter is within `row_count`. An id that is not
+///   server-made is its own run (the whole id as `prefix`, `first_counter` -1). A run whose key
+///   is already taken (the same id logged twice) is not added: the id finds its first batch.
 /// - `feedback(id INTEGER PRIMARY KEY, model TEXT, prediction_id TEXT, caller_id TEXT, label
-///   TEXT, time REAL)`: labels that arrived later through `POST /feedback`, joined to
-///   `predictions` by `prediction_id = predictions.id`, or by `(model, caller_id)`.
+///   TEXT, time REAL)`, indexed by `prediction_id` and by `(model, caller_id)`: labels that
+///   arrived later through `POST /feedback`. A logged row's label is the newest feedback with its
+///   prediction id, else the newest with its model and caller id. Readers go from a logged row
+///   to its feedback through those two indexes; nothing looks a logged row up by caller id, so
+///   caller ids need no index of their own.
+/// - `shadow_predictions` (version 2, see `PredictionLog+Shadow.swift`).
 ///
-/// Version 2 adds `shadow_predictions` (see `PredictionLog+Shadow.swift`).
+/// Migration to version 3 (`PredictionLog+Migration.swift`) rewrites every batch of versions 1
+/// and 2 in this shape, from its rows in their `predictions` table (kept batch ids, sequence
+/// numbers and JSON inputs), then drops that table: old rows read and join feedback as before.
 ///
 /// Durability choice: WAL with `synchronous = NORMAL`. The log stays consistent after `kill -9`;
 /// a power failure may lose its last commits. Entries still queued in a server's memory when it
@@ -97,32 +119,31 @@ public final class PredictionLog: @unchecked Sendable {
                 """)
         }
         m.registerMigration("v2-shadow-predictions") { db in try createShadowTable(db) }
+        m.registerMigration("v3-columnar-batches") { db in try migrateToColumnarBatches(db) }
         return m
     }
 
-    /// Writes batches and feedback in one transaction.
+    /// Writes batches and feedback in one transaction: per batch one row in `prediction_batches`
+    /// and one per id run in `prediction_ids` (one for a request's rows). A batch without rows
+    /// is not written.
     public func write(_ batches: [PredictionBatch], feedback: [FeedbackEntry] = []) throws {
         do {
             try queue.write { db in
-                let batchStatement = try db.cachedStatement(sql: """
-                    INSERT INTO prediction_batches (model, version, time, row_count, classes, inputs) VALUES (?, ?, ?, ?, ?, ?)
+                var nextSeq = try Int64.fetchOne(db, sql: "SELECT first_seq + row_count FROM prediction_batches ORDER BY id DESC LIMIT 1") ?? 1
+                var batchInsert = try RawInsert(db, sql: """
+                    INSERT INTO prediction_batches (model, version, time, first_seq, row_count, classes, ids, scores, labels,
+                      probabilities, latencies, caller_ids, inputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                var rowInsert = try RawInsert(db, sql: """
-                    INSERT OR IGNORE INTO predictions (id, batch_id, batch_row, model, version, time, caller_id, label, value, probabilities, latency)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                for batch in batches {
-                    try batchStatement.execute(arguments: [batch.model, batch.version, batch.time, batch.rows.count,
-                                                           batch.classes.map(PredictionLogJSON.strings), PredictionLogJSON.inputs(batch.columns)])
-                    let batchID = db.lastInsertedRowID
-                    for (r, row) in batch.rows.enumerated() {
-                        let latency = r < batch.latencies.count ? batch.latencies[r] : 0
-                        rowInsert.bind(row.id); rowInsert.bind(batchID); rowInsert.bind(r); rowInsert.bind(batch.model)
-                        rowInsert.bind(batch.version); rowInsert.bind(batch.time); rowInsert.bind(row.callerID); rowInsert.bind(row.label)
-                        rowInsert.bind(row.value.isFinite ? row.value : nil); rowInsert.bind(row.probabilities.map(PredictionLogJSON.numbers))
-                        rowInsert.bind(latency)
-                        try rowInsert.run()
-                    }
+                for batch in batches where !batch.rows.isEmpty {
+                    let encoded = EncodedBatch(batch)
+                    batchInsert.bind(batch.model); batchInsert.bind(batch.version); batchInsert.bind(batch.time)
+                    batchInsert.bind(nextSeq); batchInsert.bind(batch.rows.count); batchInsert.bind(batch.classes.map(PredictionLogJSON.strings))
+                    batchInsert.bind(PredictionLogBlob.idRuns(encoded.runs)); batchInsert.bind(encoded.scores); batchInsert.bind(encoded.labels)
+                    batchInsert.bind(encoded.probabilities); batchInsert.bind(encoded.latencies); batchInsert.bind(encoded.callerIDs)
+                    batchInsert.bind(PredictionLogBlob.inputs(batch.columns))
+                    try batchInsert.run()
+                    try Self.insertRuns(encoded.runs, batch: db.lastInsertedRowID, db)
+                    nextSeq += Int64(batch.rows.count)
                 }
                 let feedbackStatement = try db.cachedStatement(sql: """
                     INSERT INTO feedback (model, prediction_id, caller_id, label, time) VALUES (?, ?, ?, ?, ?)
@@ -138,33 +159,18 @@ public final class PredictionLog: @unchecked Sendable {
         }
     }
 
-    /// Removes predictions (with their batches) and feedback beyond `policy`.
-    public func trim(_ policy: RetentionPolicy, now: Double = Date().timeIntervalSince1970) throws -> PredictionTrimReport {
-        do {
-            return try queue.write { db in
-                var removed = 0, removedFeedback = 0
-                if let maxAge = policy.maxAge {
-                    let cutoff = now - maxAge
-                    try db.execute(sql: "DELETE FROM predictions WHERE time < ?", arguments: [cutoff])
-                    removed += db.changesCount
-                    try db.execute(sql: "DELETE FROM feedback WHERE time < ?", arguments: [cutoff])
-                    removedFeedback += db.changesCount
-                }
-                if let maxRows = policy.maxRows,
-                   let keepFrom = try Int64.fetchOne(db, sql: "SELECT seq FROM predictions ORDER BY seq DESC LIMIT 1 OFFSET ?", arguments: [maxRows - 1]) {
-                    try db.execute(sql: "DELETE FROM predictions WHERE seq < ?", arguments: [keepFrom])
-                    removed += db.changesCount
-                }
-                if removed > 0 {
-                    try db.execute(sql: """
-                        DELETE FROM prediction_batches WHERE NOT EXISTS (SELECT 1 FROM predictions p WHERE p.batch_id = prediction_batches.id)
-                        """)
-                    _ = try Self.trimShadow(db)
-                }
-                return PredictionTrimReport(removedPredictions: removed, removedFeedback: removedFeedback)
-            }
-        } catch let error as DatabaseError {
-            throw PredictionLogError.unavailable(path: path, reason: Self.reason(error))
+    /// Indexes a batch's id runs (a run whose key is taken is left out: see the schema).
+    static func insertRuns(_ runs: [PredictionIDRun], batch: Int64, _ db: Database) throws {
+        var insert = try RawInsert(db, sql: """
+            INSERT OR IGNORE INTO prediction_ids (prefix, first_counter, row_count, batch_id, first_row) VALUES (?, ?, ?, ?, ?)
+            """)
+        var firstRow = 0
+        for run in runs {
+            // A row without an id (see the migration) is not indexed.
+            if run.prefix.isEmpty && run.firstCounter < 0 { firstRow += run.count; continue }
+            insert.bind(run.prefix); insert.bind(run.firstCounter); insert.bind(run.count); insert.bind(batch); insert.bind(firstRow)
+            try insert.run()
+            firstRow += run.count
         }
     }
 
@@ -172,7 +178,7 @@ public final class PredictionLog: @unchecked Sendable {
     public func counts() throws -> (predictions: Int, batches: Int, feedback: Int) {
         do {
             return try queue.read { db in
-                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM predictions") ?? 0,
+                (try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(row_count - trimmed_rows), 0) FROM prediction_batches") ?? 0,
                  try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prediction_batches") ?? 0,
                  try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM feedback") ?? 0)
             }
@@ -186,14 +192,37 @@ public final class PredictionLog: @unchecked Sendable {
     public func labeledPredictions(model: String, limit: Int = 1000) throws -> [LabeledPrediction] {
         do {
             return try queue.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT p.id, p.caller_id, p.model, p.version, p.time, p.label, p.value,
-                      COALESCE((SELECT f.label FROM feedback f WHERE f.prediction_id = p.id ORDER BY f.id DESC LIMIT 1),
-                               (SELECT f.label FROM feedback f WHERE p.caller_id IS NOT NULL AND f.model = p.model AND f.caller_id = p.caller_id ORDER BY f.id DESC LIMIT 1))
-                    FROM predictions p WHERE p.model = ? ORDER BY p.seq DESC LIMIT ?
-                    """, arguments: [model, limit]).map {
-                    LabeledPrediction(id: $0[0], callerID: $0[1], model: $0[2], version: $0[3], time: $0[4],
-                                      predicted: $0[5], value: $0[6] ?? .nan, actual: $0[7])
+                var out: [LabeledPrediction] = []
+                guard limit > 0 else { return out }
+                try forEachBatch(db, where: "model = ?", arguments: [model]) { batch in
+                    let ids = batch.ids
+                    for r in stride(from: batch.rowCount - 1, through: batch.trimmedRows, by: -1) {
+                        let callerID = batch.callerID(r)
+                        out.append(LabeledPrediction(id: ids[r], callerID: callerID, model: batch.model, version: batch.version, time: batch.time,
+                                                     predicted: batch.label(r), value: batch.scores[r],
+                                                     actual: try Self.feedbackLabel(id: ids[r], model: batch.model, callerID: callerID, db)))
+                        if out.count == limit { return false }
+                    }
+                    return true
+                }
+                return out
+            }
+        } catch let error as DatabaseError {
+            throw PredictionLogError.unavailable(path: path, reason: Self.reason(error))
+        }
+    }
+
+    /// The inputs of the newest `limit` batches of `model` as JSON text (the shape documented
+    /// above for `inputs`, whichever way a batch stores them), newest first.
+    public func inputBatches(model: String, limit: Int = 100) throws -> [(version: Int, rows: Int, inputs: String)] {
+        do {
+            return try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT id, version, row_count, inputs FROM prediction_batches WHERE model = ? ORDER BY id DESC LIMIT ?",
+                                 arguments: [model, limit]).map { row -> (version: Int, rows: Int, inputs: String) in
+                    guard let columns = Self.decodeInputs(row[3]) else {
+                        throw PredictionLogError.unavailable(path: path, reason: "a logged batch (\(row[0] as Int64)) is damaged (remove the log to start a new one)")
+                    }
+                    return (version: row[1], rows: row[2], inputs: PredictionLogJSON.inputs(columns))
                 }
             }
         } catch let error as DatabaseError {
@@ -201,15 +230,33 @@ public final class PredictionLog: @unchecked Sendable {
         }
     }
 
-    /// The inputs of the newest `limit` batches of `model`, as stored (JSON text), newest first.
-    public func inputBatches(model: String, limit: Int = 100) throws -> [(version: Int, rows: Int, inputs: String)] {
-        do {
-            return try queue.read { db in
-                try Row.fetchAll(db, sql: "SELECT version, row_count, inputs FROM prediction_batches WHERE model = ? ORDER BY id DESC LIMIT ?",
-                                 arguments: [model, limit]).map { row -> (version: Int, rows: Int, inputs: String) in (version: row[0], rows: row[1], inputs: row[2]) }
-            }
-        } catch let error as DatabaseError {
-            throw PredictionLogError.unavailable(path: path, reason: Self.reason(error))
+    /// A batch's `inputs`: a v3 blob, or the JSON text of a batch logged before version 3.
+    static func decodeInputs(_ value: DatabaseValue) -> [LoggedColumn]? {
+        switch value.storage {
+        case .blob(let data): return PredictionLogBlob.decodeInputs(data)
+        case .string(let text): return PredictionLogJSON.decodeInputs(text)
+        default: return nil
         }
+    }
+}
+
+/// A batch's answers as blobs, ready to bind (see the schema of ``PredictionLog``).
+struct EncodedBatch {
+    var runs: [PredictionIDRun]
+    var scores: Data
+    var latencies: Data
+    var labels: Data?
+    var probabilities: Data?
+    var callerIDs: Data?
+
+    init(_ batch: PredictionBatch) {
+        let rows = batch.rows
+        runs = PredictionIDRun.runs(rows.map(\.id))
+        scores = PredictionLogBlob.doubles(rows.map { $0.value.isFinite ? $0.value : .nan })
+        latencies = PredictionLogBlob.doubles((0..<rows.count).map { $0 < batch.latencies.count ? batch.latencies[$0] : 0 })
+        labels = rows.contains { $0.label != nil } ? PredictionLogBlob.strings(rows.map(\.label)) : nil
+        probabilities = rows.contains { $0.probabilities != nil }
+            ? PredictionLogBlob.numberLists(rows.map { $0.probabilities?.map { $0.isFinite ? $0 : .nan } }) : nil
+        callerIDs = rows.contains { $0.callerID != nil } ? PredictionLogBlob.strings(rows.map(\.callerID)) : nil
     }
 }

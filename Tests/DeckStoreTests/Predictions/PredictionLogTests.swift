@@ -34,28 +34,26 @@ final class PredictionLogTests: XCTestCase {
         XCTAssertEqual(try PredictionLog.open(workspace.store.workspace).counts().predictions, 3)
     }
 
-    /// Each row is bound value by value through SQLite's own functions (`RawInsert`): NULLs,
-    /// empty text, non-ASCII text and numbers must land in their columns as they were given.
+    /// Each row's answers land in their batch's columns as they were given: NULLs, empty text,
+    /// non-ASCII text and numbers (NaN stands for a missing number).
     func testEveryRowValueLandsInItsColumn() throws {
         let log = try PredictionLog.open(workspace.store.workspace)
         let rows = [LoggedPrediction(id: "p-é1", callerID: nil, label: "", value: .nan, probabilities: [0.25, .nan]),
                     LoggedPrediction(id: "p-2", callerID: "c-ü", label: nil, value: 3.5, probabilities: nil)]
         try log.write([PredictionBatch(model: "m", version: 7, time: 12.5, latencies: [0.002, 0.004], classes: nil,
                                        columns: [LoggedColumn(name: "age", values: .numbers([1, 2]))], rows: rows)])
-        let stored = try log.queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, batch_row, model, version, time, caller_id, label, value, probabilities, latency FROM predictions ORDER BY batch_row")
-        }
-        XCTAssertEqual(stored.count, 2)
-        XCTAssertEqual(stored[0]["id"] as String?, "p-é1"); XCTAssertEqual(stored[1]["id"] as String?, "p-2")
-        XCTAssertEqual(stored.map { $0["batch_row"] as Int? }, [0, 1])
-        XCTAssertEqual(stored.map { $0["model"] as String? }, ["m", "m"])
-        XCTAssertEqual(stored.map { $0["version"] as Int? }, [7, 7])
-        XCTAssertEqual(stored.map { $0["time"] as Double? }, [12.5, 12.5])
-        XCTAssertTrue((stored[0]["caller_id"] as DatabaseValue).isNull); XCTAssertEqual(stored[1]["caller_id"] as String?, "c-ü")
-        XCTAssertEqual(stored[0]["label"] as String?, ""); XCTAssertTrue((stored[1]["label"] as DatabaseValue).isNull)
-        XCTAssertTrue((stored[0]["value"] as DatabaseValue).isNull); XCTAssertEqual(stored[1]["value"] as Double?, 3.5)
-        XCTAssertEqual(stored[0]["probabilities"] as String?, "[0.25,null]"); XCTAssertTrue((stored[1]["probabilities"] as DatabaseValue).isNull)
-        XCTAssertEqual(stored.map { $0["latency"] as Double? }, [0.002, 0.004])
+        let stored = try XCTUnwrap(try log.queue.read { db in try log.storedBatch(1, db) })
+        XCTAssertEqual(stored.ids, ["p-é1", "p-2"])
+        XCTAssertEqual(stored.model, "m"); XCTAssertEqual(stored.version, 7); XCTAssertEqual(stored.time, 12.5)
+        XCTAssertEqual(stored.firstSeq, 1); XCTAssertEqual(stored.rowCount, 2); XCTAssertEqual(stored.trimmedRows, 0)
+        XCTAssertEqual(stored.callerIDs, [nil, "c-ü"])
+        XCTAssertEqual(stored.labels, ["", nil])
+        XCTAssertTrue(stored.scores[0].isNaN); XCTAssertEqual(stored.scores[1], 3.5)
+        XCTAssertEqual(stored.probabilities?[0]?.first, 0.25); XCTAssertEqual(stored.probabilities?[0]?.last?.isNaN, true)
+        XCTAssertNil(stored.probabilities?[1] ?? nil)
+        XCTAssertEqual(stored.latencies, [0.002, 0.004])
+        XCTAssertNil(stored.classes)
+        XCTAssertEqual(try log.inputBatches(model: "m").first?.inputs, #"{"columns":[{"name":"age","kind":"number"}],"data":[[1.0,2.0]]}"#)
     }
 
     func testTrimKeepsTheNewestRowsWithinCountAndAge() throws {
