@@ -104,7 +104,11 @@ public struct StoreChecker {
         let failing = packs.committedPacks().filter { !$0.index.isIntact() }.map {
             FsckReport.DamagedRecord(reference: packs.indexPath($0.name), reason: "this pack index fails its checksum")
         }
-        return unreadable + failing
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: packs.folder)) ?? []
+        let orphaned = names.filter { $0.hasSuffix(".pack") && !$0.hasPrefix("tmp-") && !names.contains(String($0.dropLast(5)) + ".idx") }.map {
+            FsckReport.DamagedRecord(reference: packs.folder + "/" + $0, reason: "this pack has no index: its objects are not found (nothing removes it)")
+        }
+        return unreadable + failing + orphaned
     }
 
     /// Dataset versions whose objects are unusable, or whose recipe/manifest names objects not recorded for them.
@@ -164,10 +168,11 @@ public struct StoreChecker {
         let folder = store.workspace.temporaryDirectory.path
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         let cutoff = Date().timeIntervalSince1970 - age
-        // Packs a killed writer left: `tmp-` files, and a pack whose index was never renamed in.
+        // Packs a killed writer left: `tmp-` files, and an index whose pack was never renamed in
+        // (a pack without its index is not a writer's leftover: fsck reports it, nothing removes it).
         let packs = store.objects.packs.folder
         let unfinished = ((try? FileManager.default.contentsOfDirectory(atPath: packs)) ?? []).filter { name in
-            name.hasPrefix("tmp-") || (name.hasSuffix(".pack") && access(packs + "/" + name.dropLast(5) + ".idx", F_OK) != 0)
+            name.hasPrefix("tmp-") || (name.hasSuffix(".idx") && access(packs + "/" + name.dropLast(4) + ".pack", F_OK) != 0)
         }
         return (names.map { folder + "/" + $0 } + unfinished.map { packs + "/" + $0 }).filter { Self.modificationTime($0) < cutoff }
     }

@@ -78,7 +78,11 @@ public struct ObjectStore: Sendable {
     /// Reads an object and verifies its hash.
     public func read(_ id: ObjectID) throws -> Data {
         let key = PackKey(id)
-        if let packed = packs.locate(key, rescan: false), let data = try readPacked(id, at: packed) { return data }
+        if let packed = packs.locate(key, rescan: false) {
+            if let data = try readPacked(id, at: packed) { return data }
+            // Its pack went (another process's `gc` rewrote it): look again.
+            if let moved = packs.locate(key, rescan: true), let data = try readPacked(id, at: moved) { return data }
+        }
         let path = path(of: id)
         let handle: FileHandle
         do {

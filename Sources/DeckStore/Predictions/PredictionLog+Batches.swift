@@ -75,12 +75,16 @@ extension PredictionLog {
             """)
         guard let row = try Row.fetchOne(statement, arguments: [key.prefix, key.counter]) else { return nil }
         let first: Int64 = row[0], count: Int64 = row[1]
-        guard key.counter < first + count else { return nil }
+        let (end, overflow) = first.addingReportingOverflow(count)
+        guard !overflow, key.counter < end else { return nil }
         let batch: Int64 = row[2], firstRow: Int64 = row[3]
-        let r = Int(firstRow + key.counter - first)
-        guard let trimmed = try Int.fetchOne(db.cachedStatement(sql: "SELECT trimmed_rows FROM prediction_batches WHERE id = ?"),
-                                             arguments: [batch]), r >= trimmed else { return nil }
-        return (batch, r)
+        // A damaged run (a row outside its batch) is "not logged", never an index out of range.
+        let (at, overflowed) = firstRow.addingReportingOverflow(key.counter - first)
+        guard !overflowed, let bounds = try Row.fetchOne(db.cachedStatement(sql: "SELECT trimmed_rows, row_count FROM prediction_batches WHERE id = ?"),
+                                                          arguments: [batch]) else { return nil }
+        let trimmed: Int64 = bounds[0], rowCount: Int64 = bounds[1]
+        guard at >= max(0, trimmed), at < rowCount else { return nil }
+        return (batch, Int(at))
     }
 
     /// The label fed back for a prediction: the newest given by its prediction id, else the

@@ -62,7 +62,7 @@ extension PredictionLog {
             var batches: [(id: Int64, take: Int, rows: Int, firstSeq: Int64, time: Double)] = []
             var total = 0
             while let row = try cursor.next() {
-                let rows: Int = row[1], live = rows - (row[2] as Int)
+                let rows: Int = row[1], live = max(0, rows - max(0, row[2] as Int))
                 let wanted = limit.map { max(0, $0 - total) } ?? live
                 if wanted == 0 { break }
                 let take = min(live, wanted)
@@ -74,7 +74,8 @@ extension PredictionLog {
             // Oldest first, so columns keep arrival order.
             for batch in batches.reversed() {
                 guard let row = try Row.fetchOne(blobs, arguments: [batch.id]), let decoded = Self.decodeInputs(row[0]),
-                      let scores = (row[1] as Data?).flatMap(PredictionLogBlob.decodeDoubles), scores.count == batch.rows else {
+                      let scores = (row[1] as Data?).flatMap(PredictionLogBlob.decodeDoubles), scores.count == batch.rows,
+                      decoded.allSatisfy({ $0.values.count == batch.rows }) else {
                     throw PredictionLogError.unavailable(path: path, reason: "a logged batch (\(batch.id)) is damaged (remove the log to start a new one)")
                 }
                 let skip = batch.rows - batch.take

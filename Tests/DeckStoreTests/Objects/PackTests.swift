@@ -19,6 +19,15 @@ final class PackTests: XCTestCase {
     func freshObjects() -> ObjectStore { ObjectStore(root: ws.store.objects.root, temporary: ws.store.objects.temporary) }
     func blob(_ i: Int) -> Data { Data("object number \(i) ".utf8) + TestSplitMix64.bytes(seed: UInt64(i), count: 100 + i % 300) }
 
+    /// Writes `blob(0 ..< count)` into one committed pack; returns their ids.
+    func committedPack(of count: Int) throws -> [ObjectID] {
+        let writer = PackWriter(store: ws.store.objects)
+        let ids = (0..<count).map { ObjectID.of(blob($0)) }
+        for (i, id) in ids.enumerated() { _ = try blob(i).withUnsafeBytes { try writer.put($0, as: id) } }
+        try writer.commit()
+        return ids
+    }
+
     func testIndexFindsEveryEntryAndNothingElse() throws {
         let ids = (0..<500).map { ObjectID.of(blob($0)) }
         let entries = ids.enumerated().map { (key: PackKey($1), offset: UInt64($0 * 10), length: UInt64($0)) }
@@ -107,10 +116,7 @@ final class PackTests: XCTestCase {
 
     func testPruningRewritesThePackWithTheObjectsItKeeps() throws {
         let objects = ws.store.objects
-        let writer = PackWriter(store: objects)
-        let ids = (0..<50).map { ObjectID.of(blob($0)) }
-        for (i, id) in ids.enumerated() { _ = try blob(i).withUnsafeBytes { try writer.put($0, as: id) } }
-        try writer.commit()
+        let ids = try committedPack(of: 50)
         let before = packFiles()
         let odd = Set(ids.enumerated().filter { $0.offset % 2 == 1 }.map(\.element))
         let outcome = try PackPruner(store: objects).prune(isGarbage: odd.contains, grace: 0, now: Date().timeIntervalSince1970, dryRun: false)
@@ -129,10 +135,7 @@ final class PackTests: XCTestCase {
 
     func testDamageIsReportedNeverReadAsData() throws {
         let objects = ws.store.objects
-        let writer = PackWriter(store: objects)
-        let ids = (0..<20).map { ObjectID.of(blob($0)) }
-        for (i, id) in ids.enumerated() { _ = try blob(i).withUnsafeBytes { try writer.put($0, as: id) } }
-        try writer.commit()
+        let ids = try committedPack(of: 20)
         let pack = try XCTUnwrap(packFiles().first { $0.hasSuffix(".pack") })
         let index = String(pack.dropLast(5)) + ".idx"
 
@@ -159,16 +162,47 @@ final class PackTests: XCTestCase {
         XCTAssertFalse(freshObjects().contains(ids[0]))
     }
 
-    func testUnfinishedPacksAreStaleFilesThatGcRemoves() throws {
+    func testUnfinishedPacksAreStaleFilesThatGcRemovesButAPackWithoutIndexIsReported() throws {
         try FileManager.default.createDirectory(atPath: packFolder, withIntermediateDirectories: true)
-        let unfinished = [packFolder + "/tmp-pack-a.pack", packFolder + "/tmp-pack-a.idx", packFolder + "/pack-b.pack"]
-        for path in unfinished + [packFolder + "/tmp-pack-young.pack"] { try Data("x".utf8).write(to: URL(fileURLWithPath: path)) }
+        let unfinished = [packFolder + "/tmp-pack-a.pack", packFolder + "/tmp-pack-a.idx", packFolder + "/pack-b.idx"]
+        let lost = packFolder + "/pack-c.pack"
+        for path in unfinished + [lost, packFolder + "/tmp-pack-young.pack"] { try Data("x".utf8).write(to: URL(fileURLWithPath: path)) }
         var old = [timeval(tv_sec: time(nil) - 7200, tv_usec: 0), timeval(tv_sec: time(nil) - 7200, tv_usec: 0)]
-        for path in unfinished { XCTAssertEqual(utimes(path, &old), 0) }
+        for path in unfinished + [lost] { XCTAssertEqual(utimes(path, &old), 0) }
         XCTAssertEqual(Set(StoreChecker(store: ws.store).staleTemporaryFiles()), Set(unfinished))
         let report = try GarbageCollector(store: ws.store).collect(grace: 0)
         XCTAssertEqual(report.removedTemporaryFiles, 3)
-        XCTAssertEqual(packFiles(), ["tmp-pack-young.pack"])
+        XCTAssertEqual(packFiles(), ["pack-c.pack", "tmp-pack-young.pack"], "a pack whose index is lost is kept")
+        let fsck = try StoreChecker(store: ws.store).check()
+        XCTAssertTrue(fsck.damaged.contains { $0.reference == lost && $0.reason.contains("no index") }, "\(fsck.damaged)")
+    }
+
+    /// Another process's `gc` rewrites a pack this process has loaded: reads and `contains` look
+    /// again instead of reporting the object missing.
+    func testAReaderFollowsAPackAnotherProcessRewrote() throws {
+        let reader = freshObjects()
+        let ids = try committedPack(of: 10)
+        XCTAssertEqual(try reader.read(ids[0]), blob(0), "the reader has loaded the pack")
+        let gc = freshObjects()
+        _ = try PackPruner(store: gc).prune(isGarbage: { $0 == ids[9] }, grace: 0, now: Date().timeIntervalSince1970, dryRun: false)
+        for (i, id) in ids.dropLast().enumerated() { XCTAssertEqual(try reader.read(id), blob(i)) }
+        XCTAssertTrue(reader.contains(ids[1]))
+        XCTAssertFalse(reader.contains(ids[9]))
+        XCTAssertTrue(try StoreChecker(store: try DeckStore.open(ws.store.workspace)).check().missing.isEmpty)
+    }
+
+    /// An object only in another writer's uncommitted pack is not "already stored": that writer
+    /// may still fail (its pack discarded) or crash before its pack is durable.
+    func testAnotherWritersUncommittedObjectIsWrittenAgain() throws {
+        let objects = ws.store.objects
+        let first = PackWriter(store: objects), second = PackWriter(store: objects)
+        let id = ObjectID.of(blob(4))
+        XCTAssertTrue(try blob(4).withUnsafeBytes { try first.put($0, as: id) })
+        XCTAssertEqual(try objects.read(id), blob(4), "readable in this process before commit")
+        XCTAssertTrue(try blob(4).withUnsafeBytes { try second.put($0, as: id) })
+        try second.commit()
+        _ = first   // dropped without commit: its pack goes
+        XCTAssertEqual(try freshObjects().read(id), blob(4))
     }
 }
 

@@ -11,7 +11,7 @@ extension ObjectStore {
         if let open = location.open {
             handle = open
         } else {
-            let fd = open(location.pack, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+            let fd = open(location.pack, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
             guard fd >= 0 else {
                 if errno == ENOENT { return nil }
                 if errno == ELOOP { throw ObjectStoreError.notAFile(id, path: location.pack) }
@@ -21,6 +21,8 @@ extension ObjectStore {
         }
         var info = stat()
         guard fstat(handle.fd, &info) == 0 else { throw ObjectStoreError.io(path: location.pack, operation: "stat", errno: errno) }
+        // Something planted in the pack's place (a FIFO, a device) is refused, never read or waited on.
+        guard info.st_mode & S_IFMT == S_IFREG else { throw ObjectStoreError.notAFile(id, path: location.pack) }
         let (end, overflow) = location.offset.addingReportingOverflow(location.length)
         guard !overflow, end <= UInt64(max(0, info.st_size)) else {
             throw ObjectStoreError.damagedPack(id, path: location.pack,

@@ -20,21 +20,30 @@ struct PackPruner {
 
     /// Removes from every pack the objects `isGarbage` says to remove. Packs modified less than
     /// `grace` seconds before `now` are left alone (their garbage is counted as kept).
+    ///
+    /// A pack whose index fails its checksum is left alone (a flipped digest would make a kept
+    /// object look like garbage; `fsck` reports the index). Packs with nothing left go first; a
+    /// pack that cannot be rewritten (disk full, a kept object corrupt) is left as it was while
+    /// the others are pruned, and the first such error is thrown at the end.
     func prune(isGarbage: (ObjectID) -> Bool, grace: Double, now: Double, dryRun: Bool) throws -> Outcome {
         var outcome = Outcome()
-        for pack in store.packs.committedPacks() {
+        var firstError: Error?
+        let plans = store.packs.committedPacks().compactMap { pack -> (name: String, kept: [(key: PackKey, offset: UInt64, length: UInt64)], doomed: [(key: PackKey, offset: UInt64, length: UInt64)])? in
             let entries = pack.index.entries()
             let doomed = entries.filter { isGarbage($0.key.objectID) }
-            guard !doomed.isEmpty else { continue }
-            let packPath = store.packs.packPath(pack.name)
-            if now - StoreChecker.modificationTime(packPath) < grace { outcome.keptRecent += doomed.count; continue }
+            guard !doomed.isEmpty, pack.index.isIntact() else { return nil }
+            let doomedKeys = Set(doomed.map(\.key))
+            return (pack.name, entries.filter { !doomedKeys.contains($0.key) }, doomed)
+        }.sorted { $0.kept.count < $1.kept.count }
+        for plan in plans {
+            if now - StoreChecker.modificationTime(store.packs.packPath(plan.name)) < grace { outcome.keptRecent += plan.doomed.count; continue }
             if !dryRun {
-                let doomedKeys = Set(doomed.map(\.key))
-                try rewrite(pack.name, keeping: entries.filter { !doomedKeys.contains($0.key) })
+                do { try rewrite(plan.name, keeping: plan.kept) } catch { firstError = firstError ?? error; continue }
             }
-            outcome.removedObjects += doomed.count
-            outcome.removedBytes += doomed.reduce(Int64(0)) { $0 + Int64($1.length) }
+            outcome.removedObjects += plan.doomed.count
+            outcome.removedBytes += plan.doomed.reduce(Int64(0)) { $0 + Int64($1.length) }
         }
+        if let firstError { throw firstError }
         return outcome
     }
 
@@ -51,11 +60,12 @@ struct PackPruner {
             }
             try writer.commit()
         }
-        // The index first: from then on no reader finds the old pack.
+        // The pack's data first: from then on no reader uses the old pack (an index without its
+        // pack is ignored; a reader that looked it up before lists the folder again).
+        if unlink(packPath) != 0 && errno != ENOENT { throw ObjectStoreError.io(path: packPath, operation: "unlink", errno: errno) }
+        store.packs.forget(name: name)
         let indexPath = store.packs.indexPath(name)
         if unlink(indexPath) != 0 && errno != ENOENT { throw ObjectStoreError.io(path: indexPath, operation: "unlink", errno: errno) }
-        store.packs.forget(name: name)
-        if unlink(packPath) != 0 && errno != ENOENT { throw ObjectStoreError.io(path: packPath, operation: "unlink", errno: errno) }
         try PackWriter.syncFolder(store.packs.folder)
     }
 }

@@ -28,19 +28,22 @@ public final class PackSet: @unchecked Sendable {
     /// The path of pack `name`'s index.
     func indexPath(_ name: String) -> String { folder + "/" + name + ".idx" }
 
-    /// Where `key`'s bytes are, if a pack holds them. On a miss, `rescan` lists the folder again
-    /// first (packs another process committed meanwhile); a writer's dedup check passes false.
-    func locate(_ key: PackKey, rescan: Bool) -> PackLocation? {
+    /// Where `key`'s bytes are, if a pack holds them. With `rescan`, a miss — or a hit in a pack
+    /// whose file has gone (another process's `gc` rewrote it) — lists the folder again first.
+    /// `includePending: false` leaves out packs still being written (a writer's dedup check: an
+    /// object only in another writer's uncommitted pack is not stored yet).
+    func locate(_ key: PackKey, rescan: Bool, includePending: Bool = true) -> PackLocation? {
         lock.lock(); defer { lock.unlock() }
         if !scanned { scanLocked() }
-        if let found = findLocked(key) { return found }
-        guard rescan else { return nil }
+        let found = findLocked(key, includePending: includePending)
+        guard rescan else { return found }
+        if let found, found.open != nil || access(found.pack, F_OK) == 0 { return found }
         scanLocked()
-        return findLocked(key)
+        return findLocked(key, includePending: includePending)
     }
 
-    private func findLocked(_ key: PackKey) -> PackLocation? {
-        for p in pending.values { if let found = p.location(of: key) { return found } }
+    private func findLocked(_ key: PackKey, includePending: Bool) -> PackLocation? {
+        if includePending { for p in pending.values { if let found = p.location(of: key) { return found } } }
         for pack in loaded.reversed() {
             if let (offset, length) = pack.index.lookup(key) { return PackLocation(pack: packPath(pack.name), offset: offset, length: length) }
         }
@@ -55,6 +58,7 @@ public final class PackSet: @unchecked Sendable {
 
     private func scanLocked() {
         scanned = true
+        // A pack counts once both files are there (its index is renamed in first, its data last).
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
             .filter { $0.hasSuffix(".idx") && !$0.hasPrefix("tmp-") }
             .map { String($0.dropLast(4)) }
@@ -65,13 +69,23 @@ public final class PackSet: @unchecked Sendable {
         unreadable.removeAll { !present.contains($0) }
         let known = Set(loaded.map(\.name)).union(unreadable)
         for name in names where !known.contains(name) {
-            if let data = try? Data(contentsOf: URL(fileURLWithPath: indexPath(name)), options: .alwaysMapped),
-               let index = PackIndexFile(data: data) {
-                loaded.append((name, index))
-            } else {
-                unreadable.append(name)
-            }
+            // Read (never mapped, never through a FIFO planted in its place); a read that fails
+            // (EMFILE, ENOMEM, EIO) is tried again at the next scan, only bad contents stick.
+            guard let data = try? Self.readIndex(indexPath(name)) else { continue }
+            if let index = PackIndexFile(data: data) { loaded.append((name, index)) } else { unreadable.append(name) }
         }
+    }
+
+    /// The bytes of a regular file, opened without blocking on a FIFO or following a link.
+    static func readIndex(_ path: String) throws -> Data {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw ObjectStoreError.io(path: path, operation: "open", errno: errno) }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw ObjectStoreError.io(path: path, operation: "open", errno: EINVAL)
+        }
+        return try handle.readToEnd() ?? Data()
     }
 
     /// Every committed pack: its name and index. Lists the folder first.

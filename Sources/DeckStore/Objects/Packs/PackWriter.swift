@@ -12,9 +12,10 @@ import Glibc
 /// the pack (reserved under a lock, written with `pwrite` outside it) and become readable in this
 /// process as soon as they are written. ``commit()`` — after every `put` has returned — makes the
 /// pack durable and visible to other processes in this order: `fdatasync` of the pack, the index
-/// written and fsynced, both renamed from `tmp-…` to their names (pack first), the folder fsynced.
-/// A crash before the index's rename leaves a `tmp-` file or a pack without index, which no reader
-/// sees and `mldeck gc` removes; a writer dropped without `commit()` removes its pack at once.
+/// written and fsynced, both renamed from `tmp-…` to their names (index first), the folder fsynced.
+/// A crash before the pack's rename leaves `tmp-` files or an index without its pack, which no
+/// reader uses and `mldeck gc` removes; a writer dropped without `commit()` removes its pack at once.
+/// (A pack without its index is never left by a writer: `fsck` reports one, `gc` keeps it.)
 ///
 /// Dedup: an object already in a pack (or stored loose by an older MLDeck) is not written again.
 public final class PackWriter: @unchecked Sendable {
@@ -52,7 +53,12 @@ public final class PackWriter: @unchecked Sendable {
     @_silgen_name("sync_file_range")
     static func startWriteback(_ fd: Int32, _ offset: Int64, _ count: Int64, _ flags: UInt32) -> Int32
 
-    public init(store: ObjectStore) { self.store = store }
+    /// Lists the pack folder first: the dedup check trusts the packs known from here on, so make
+    /// the writer after taking the maintenance lock (no `gc` prunes a pack while it writes).
+    public init(store: ObjectStore) {
+        self.store = store
+        store.packs.rescan()
+    }
 
     deinit {
         // Never committed: nothing can reference these objects, so the pack goes now.
@@ -69,7 +75,8 @@ public final class PackWriter: @unchecked Sendable {
     func put(_ bytes: UnsafeRawBufferPointer, as id: ObjectID, deduplicate: Bool) throws -> Bool {
         if store.readOnly { throw ObjectStoreError.readOnly(path: store.root.path) }
         let key = PackKey(id)
-        if deduplicate && (store.packs.locate(key, rescan: false) != nil || access(store.path(of: id), F_OK) == 0) { return false }
+        if deduplicate && (store.packs.locate(key, rescan: false, includePending: false) != nil
+                           || access(store.path(of: id), F_OK) == 0) { return false }
         let length = UInt64(bytes.count)
         lock.lock()
         if keys.contains(key) { lock.unlock(); return false }
@@ -154,17 +161,28 @@ public final class PackWriter: @unchecked Sendable {
         try Self.writeDurably(index, to: temporaryIndex)
         Failpoint.hit("objects.after-fsync")
         Failpoint.hit("objects.before-rename")
+        // The index first: a pack counts once both are there, so a crash between the two leaves an
+        // index without its pack (ignored, removed by gc), never a pack whose index is lost.
         let packPath = store.packs.packPath(pack.name), indexPath = store.packs.indexPath(pack.name)
-        guard rename(pack.temporaryPath, packPath) == 0 else { throw ObjectStoreError.io(path: packPath, operation: "rename", errno: errno) }
         guard rename(temporaryIndex, indexPath) == 0 else {
             let code = errno
-            _ = rename(packPath, pack.temporaryPath)
             unlink(temporaryIndex)
             throw ObjectStoreError.io(path: indexPath, operation: "rename", errno: code)
         }
+        guard rename(pack.temporaryPath, packPath) == 0 else {
+            let code = errno
+            unlink(indexPath)
+            throw ObjectStoreError.io(path: packPath, operation: "rename", errno: code)
+        }
         Failpoint.hit("objects.after-rename")
-        // The renames (and the pack folder itself, the first time) are durable once their folders are.
-        for directory in [folder, store.root.path] { try Self.syncFolder(directory) }
+        // The renames (and the pack folder itself, the first time) are durable once their folders
+        // are; if that fails, the pack is withdrawn (nobody may dedup against what is not durable).
+        do {
+            for directory in [folder, store.root.path] { try Self.syncFolder(directory) }
+        } catch {
+            unlink(packPath); unlink(indexPath)
+            throw error
+        }
         if let loaded = PackIndexFile(data: index) { store.packs.adopt(name: pack.name, index: loaded) }
         store.packs.unregister(pack.pending)
         close(pack.fd)
