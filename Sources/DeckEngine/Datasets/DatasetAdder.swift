@@ -156,7 +156,9 @@ public enum DatasetAdder {
                 }
                 profile = try TableProfiler.profile(path: path, read: fromStored)
             } catch {
-                _ = sync.wait()
+                // A failed sync discards the pack, and the profiler then finds its chunks gone:
+                // the sync's error is the one that says what happened.
+                if let syncError = sync.wait() { throw syncError }
                 // A refused table leaves no orphan chunks: nothing records them (gc collects them
                 // instead when another add holds the maintenance lock).
                 lock?.release()
