@@ -91,8 +91,12 @@ final class DashboardWorkbenchEndToEndTests: XCTestCase {
         func runView(_ screen: String) -> Bool { screen.contains("Runs › ") && screen.contains("$ mldeck run churn -p max_depth=3 -p rounds=15") }
         tmux.waitUntil("the launched run's view", timeout: 60) { runView($0) }
         tmux.waitUntil("the launched run FINISHED", timeout: 240) { runView($0) && $0.contains("✓ FINISHED") }
+        // The launched run, found by its params: not "the last run of churn", which a trigger of
+        // the demo workspace may have queued meanwhile (seen once in a clean clone: QUEUED).
         let store = try DeckStore.open(Workspace(root: workspace))
-        let last = try XCTUnwrap(store.lastRun(ofPipeline: "churn"))
+        let launched = try store.listRuns(RunQuery(filter: "pipeline = 'churn' and params.max_depth = '3' and params.rounds = '15'"))
+        XCTAssertEqual(launched.count, 1, "\(launched.map(\.run.status))")
+        let last = try XCTUnwrap(launched.first?.run)
         XCTAssertEqual(try store.runDetails(last.id).params["max_depth"], "3")
         XCTAssertEqual(last.status, .finished)
         // R re-runs it: the launcher opens with its params.
