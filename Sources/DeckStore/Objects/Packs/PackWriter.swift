@@ -200,13 +200,10 @@ public final class PackWriter: @unchecked Sendable {
         }
     }
 
+    /// fsyncs a folder (``FileSystemSync/sync(path:folder:)``), as an ``ObjectStoreError``.
     static func syncFolder(_ path: String) throws {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw ObjectStoreError.io(path: path, operation: "open", errno: errno) }
-        defer { close(fd) }
-        while fsync(fd) != 0 {
-            if errno != EINTR { throw ObjectStoreError.io(path: path, operation: "fsync", errno: errno) }
-        }
+        let code = FileSystemSync.sync(path: path, folder: true)
+        if code != 0 { throw ObjectStoreError.io(path: path, operation: "fsync", errno: code) }
     }
 
     static func writeDurably(_ data: Data, to path: String) throws {
