@@ -5,28 +5,45 @@ import NIOPosix
 ///
 /// Both servers answer their hot calls on the loops themselves (``FastRoute``: scoring, the
 /// logging calls) and everything else on Swift's cooperative pool; each also runs threads of its
-/// own beside them (the prediction-log writer, the shadow scorer, the group commit), and on a
-/// benchmark machine the client runs on the same cores. Half the cores is the default, which
-/// leaves the other half to those. On this project's 2-core machine (wrk, 16 connections, single
-/// rows) one scoring loop gave 12,300–15,600 requests/s with p99 4.3–4.5 ms, and 4.5–5.0 ms with
-/// the shadow on; two gave 17,000–18,700 requests/s but p99 6.4–6.7 ms, and with the shadow
-/// 7.4–130 ms (BENCHMARKS.md, `serve`). `--threads` trades the one for the other.
+/// own beside them.
+///
+/// - ``Role/scoring`` (`mldeck serve`): one loop per core. Its other threads are the
+///   prediction-log writer (~10 % of a core at 20,000 rows/s since the log is columnar) and the
+///   shadow, which runs at `SCHED_IDLE` and so never competes. On this project's 2-core machine,
+///   with wrk on the same cores (16 connections, single rows), two loops gave 20,000–27,000
+///   requests/s at p99 3.9–4.9 ms against one loop's 15,200–18,600 at 2.7–3.4 ms (2 Dec,
+///   BENCHMARKS.md `serve`); before the log was columnar two loops cost p99 6.4–6.7 ms.
+/// - ``Role/tracking`` (`mldeck server`): half the cores. Its group-commit thread writes every
+///   logging call at normal priority and needs the other half.
+///
+/// `--threads` overrides either.
 public enum EventLoopThreads {
+    /// What the server's loops do, which sets their default count.
+    public enum Role: Sendable {
+        /// `mldeck serve`: the loops score; one per core.
+        case scoring
+        /// `mldeck server`: the loops hand logging calls to a commit thread; half the cores.
+        case tracking
+    }
+
     /// The most `--threads` accepts.
     public static let maximum = 256
 
-    /// The default: half the cores, at least one.
-    public static func defaultCount(cores: Int = System.coreCount) -> Int {
-        max(1, cores / 2)
+    /// The default for `role` on `cores` cores, at least one.
+    public static func defaultCount(_ role: Role, cores: Int = System.coreCount) -> Int {
+        switch role {
+        case .scoring: return max(1, cores)
+        case .tracking: return max(1, cores / 2)
+        }
     }
 
-    /// The threads a group gets for `requested` (nil: the default), kept within 1…``maximum``.
-    public static func count(_ requested: Int?, cores: Int = System.coreCount) -> Int {
-        min(maximum, max(1, requested ?? defaultCount(cores: cores)))
+    /// The threads a group gets for `requested` (nil: the role's default), kept within 1…``maximum``.
+    public static func count(_ requested: Int?, role: Role, cores: Int = System.coreCount) -> Int {
+        min(maximum, max(1, requested ?? defaultCount(role, cores: cores)))
     }
 
-    /// A group of ``count(_:cores:)`` loop threads. The caller shuts it down once its server has stopped.
-    public static func makeGroup(_ requested: Int?) -> MultiThreadedEventLoopGroup {
-        MultiThreadedEventLoopGroup(numberOfThreads: count(requested))
+    /// A group of ``count(_:role:cores:)`` loop threads. The caller shuts it down once its server has stopped.
+    public static func makeGroup(_ requested: Int?, role: Role) -> MultiThreadedEventLoopGroup {
+        MultiThreadedEventLoopGroup(numberOfThreads: count(requested, role: role))
     }
 }

@@ -56,17 +56,32 @@ public struct FastRoute: Sendable {
     /// is announced and within ``maxBody``, and nothing in its head asks for the router's
     /// handling (closing the connection after the answer, `100-continue`).
     func takes(_ head: HTTPRequest) -> Bool {
-        guard let length = head.headerFields[.contentLength], let bytes = Int(length), bytes >= 0, bytes <= maxBody,
-              head.headerFields[.expect] == nil, head.headerFields[.transferEncoding] == nil else { return false }
-        if let connection = head.headerFields[.connection], connection.lowercased().contains("close") { return false }
-        return accepts(head)
+        // One pass over the fields (a subscript per name scans them all and joins repeated values).
+        var length: Int?
+        for field in head.headerFields {
+            switch field.name {
+            case .contentLength:
+                guard length == nil, let bytes = Int(field.value), bytes >= 0, bytes <= maxBody else { return false }
+                length = bytes
+            case .expect, .transferEncoding:
+                return false
+            case .connection:
+                if field.value.lowercased().contains("close") { return false }
+            default:
+                continue
+            }
+        }
+        return length != nil && accepts(head)
     }
 
     /// The rule both servers' routes use: a `POST` to one of `paths` (the query aside), with the
     /// right token when there is one (a missing or wrong one is left to the router's 401).
     public static func posts(to paths: Set<String>, token: BearerToken?) -> @Sendable (HTTPRequest) -> Bool {
-        { head in
-            head.method == .post && paths.contains(String(path(of: head)))
+        let paths = Array(paths)   // a handful: compared in place, without making a String to hash
+        return { head in
+            guard head.method == .post else { return false }
+            let path = path(of: head)
+            return paths.contains(where: { $0 == path })
                 && (token?.accepts(authorization: head.headerFields[.authorization]) ?? true)
         }
     }

@@ -113,10 +113,10 @@ final class FastRouteHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func write(_ answer: FastRoute.Answer, context: ChannelHandlerContext) {
-        var fields = answer.headers
-        fields[.contentLength] = String(answer.body.readableBytes)
-        fields[.date] = date.now()
-        fields[.server] = serverName
+        var fields = answer.headers   // a route's answer never sets these three: appended, not searched for
+        fields.append(.init(name: .contentLength, value: String(answer.body.readableBytes)))
+        fields.append(.init(name: .date, value: date.now()))
+        fields.append(.init(name: .server, value: serverName))
         context.write(wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: fields))), promise: nil)
         context.write(wrapOutboundOut(.body(answer.body)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)

@@ -17,7 +17,7 @@ public final class MLflowServer: Sendable {
     public let token: BearerToken?
     /// The largest JSON body accepted (artifacts are streamed and not limited).
     public let maxBody: Int
-    /// Event-loop threads (nil: ``EventLoopThreads/defaultCount(cores:)``).
+    /// Event-loop threads (nil: ``EventLoopThreads/defaultCount(_:cores:)`` for tracking, half the cores).
     public let threads: Int?
 
     /// `inactiveAfter`: seconds without a call after which a RUNNING MLflow run is marked FAILED (nil: never).
@@ -128,7 +128,7 @@ public final class MLflowServer: Sendable {
         var logger = Logger(label: "mldeck-server")
         logger.logLevel = .error
         let host = self.host, port = self.port
-        let group = EventLoopThreads.makeGroup(threads)
+        let group = EventLoopThreads.makeGroup(threads, role: .tracking)
         let app = Application(
             router: makeRouter(), server: ConnectionLimits.server(fastRoute: makeFastRoute()),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: ConnectionLimits.serverName, reuseAddress: false),

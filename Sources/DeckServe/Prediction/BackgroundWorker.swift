@@ -16,24 +16,21 @@ import Glibc
 /// - Stop: ``stopAndFlush()`` refuses new items, processes everything already queued and returns
 ///   when done. As a swift-service-lifecycle `Service`, ``run()`` starts the thread and does this
 ///   on a graceful shutdown (the HTTP server, listed after it, has answered its last request by then).
-/// - Priority: `niceness` (Linux nice value of the worker's thread, e.g. 10) puts it below the
-///   event loops on a busy machine. Callers of such a worker never wait for its lock: were its
-///   thread preempted while holding it (the swap of the queue, O(1)), a caller would wait until
-///   a low-priority thread runs again; instead the item is dropped and counted.
+/// - Priority: the worker's thread runs at the process's priority. (A low-priority thread must not
+///   take items made on other threads: it frees them, and glibc's `free` takes the lock of the
+///   maker's malloc arena, which it can then hold while preempted. ``ShadowScorer`` therefore uses
+///   a ``ByteMailbox`` instead.)
 ///
-/// ``PredictionLogWriter`` and ``ShadowScorer`` are built on it.
+/// ``PredictionLogWriter`` is built on it.
 public final class BackgroundWorker<Item: Sendable>: Service, @unchecked Sendable {
     private let name: String
     private let capacity: Int
     private let wakeAt: Int
     private let maxWait: Double?
-    private let niceness: Int32
     private let weight: @Sendable (Item) -> Int
     private let process: @Sendable ([Item]) -> Void
     private let idle: (@Sendable () -> Void)?
-    /// Guards the queue, its counts and the flags. A worker below normal priority (`niceness` > 0)
-    /// is only ever *tried* by callers: if its thread was preempted while holding the lock, a
-    /// caller drops its item (counted) instead of waiting for a low-priority thread to run again.
+    /// Guards the queue, its counts and the flags.
     private let lock = NSLock()
     /// Wakes the worker's thread.
     private let wake = DispatchSemaphore(value: 0)
@@ -43,8 +40,6 @@ public final class BackgroundWorker<Item: Sendable>: Service, @unchecked Sendabl
     private var queuedUnits = 0
     private var droppedUnits = 0
     private var stopping = false, started = false
-    /// Units dropped because a low-priority worker held the lock (counted without it).
-    private let contendedUnits = AtomicCount()
 
     /// - Parameters:
     ///   - name: the thread's name.
@@ -52,15 +47,14 @@ public final class BackgroundWorker<Item: Sendable>: Service, @unchecked Sendabl
     ///   - wakeAt: queued units that wake the thread before `maxWait` is up.
     ///   - maxWait: seconds the thread waits for `wakeAt` units before it takes what is queued
     ///     (nil: it takes every item as soon as it comes).
-    ///   - niceness: the thread's nice value (0: the process's).
     ///   - weight: an item's units (rows, entries).
     ///   - process: handles what was queued, in order, on the worker's thread.
     ///   - idle: called on the worker's thread after each round, even an empty one (housekeeping).
-    public init(name: String, capacity: Int, wakeAt: Int = 1, maxWait: Double? = nil, niceness: Int32 = 0,
+    public init(name: String, capacity: Int, wakeAt: Int = 1, maxWait: Double? = nil,
                 weight: @escaping @Sendable (Item) -> Int, process: @escaping @Sendable ([Item]) -> Void,
                 idle: (@Sendable () -> Void)? = nil) {
         self.name = name; self.capacity = max(1, capacity); self.wakeAt = max(1, wakeAt); self.maxWait = maxWait
-        self.niceness = niceness; self.weight = weight; self.process = process; self.idle = idle
+        self.weight = weight; self.process = process; self.idle = idle
     }
 
     /// Queues `item`; false when it was dropped (the queue is full, or a stop began). A dropped
@@ -68,14 +62,7 @@ public final class BackgroundWorker<Item: Sendable>: Service, @unchecked Sendabl
     @discardableResult
     public func enqueue(_ item: Item, countDrop: Bool = true) -> Bool {
         let units = weight(item)
-        if niceness > 0 {
-            guard lock.try() else {
-                if countDrop { contendedUnits.add(units) }
-                return false
-            }
-        } else {
-            lock.lock()
-        }
+        lock.lock()
         if stopping || queuedUnits + units > capacity {
             if countDrop { droppedUnits += units }
             lock.unlock()
@@ -91,7 +78,7 @@ public final class BackgroundWorker<Item: Sendable>: Service, @unchecked Sendabl
     }
 
     /// Units dropped so far (queue full, or after a stop began).
-    public var dropped: Int { lock.lock(); defer { lock.unlock() }; return droppedUnits + contendedUnits.value }
+    public var dropped: Int { lock.lock(); defer { lock.unlock() }; return droppedUnits }
 
     /// Units queued now.
     public var queued: Int { lock.lock(); defer { lock.unlock() }; return queuedUnits }
@@ -103,9 +90,9 @@ public final class BackgroundWorker<Item: Sendable>: Service, @unchecked Sendabl
         guard !started, !stopping else { return }
         started = true
         done.enter()
-        let niceness = self.niceness
+        let name = self.name
         let thread = Thread { [self] in
-            if niceness != 0 { Self.setThreadNiceness(niceness) }
+            OSThreadName.set(name)
             loop()
             done.leave()
         }
@@ -155,20 +142,19 @@ public final class BackgroundWorker<Item: Sendable>: Service, @unchecked Sendabl
             }
         }
     }
-
-    /// Sets the calling thread's nice value: on Linux it is per thread, and `who` 0 names the
-    /// calling thread (setpriority(2), "BUGS").
-    static func setThreadNiceness(_ value: Int32) {
-        #if os(Linux)
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, value)
-        #endif
-    }
 }
 
-/// A counter callers bump without waiting on anyone's lock but its own (held for one addition).
-final class AtomicCount: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
-    func add(_ n: Int) { lock.lock(); count += n; lock.unlock() }
+/// Names the calling thread for `ps -L`, `top -H` and `/proc/…/task/…/comm` (Foundation's
+/// `Thread.name` does not reach the kernel on Linux, and `pthread_setname_np` is not imported:
+/// it writes `/proc/thread-self/comm`, as that function does). Linux keeps the first 15 bytes.
+enum OSThreadName {
+    static func set(_ name: String) {
+        #if os(Linux)
+        let fd = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        let bytes = Array(name.utf8.prefix(15))
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        #endif
+    }
 }

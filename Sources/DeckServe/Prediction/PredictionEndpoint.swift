@@ -56,7 +56,7 @@ public struct PredictionEndpoint: Sendable {
         if writer.isEnabled && rowCount > 0 {
             writer.enqueue(Self.logBatch(served, table: table, predictions: predictions, callerIDs: result.ids,
                                          predictionIDs: madeIDs, seconds: seconds))
-            shadow?.enqueue(frame: frame, predictionIDs: madeIDs, primaryVersion: served.version.version)
+            shadow?.enqueue(body: body, contentType: contentType, predictionIDs: madeIDs, primaryVersion: served.version.version)
         }
         return Answer(json: json, version: served.version.version)
     }

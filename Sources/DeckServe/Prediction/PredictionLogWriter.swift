@@ -28,6 +28,8 @@ public final class PredictionLogWriter: Service, @unchecked Sendable {
     private var failedWrites = 0
     private var lastFailure: String?
     private var lastWarning = 0.0
+    /// Work done on the writer's thread after each round (``alsoOnItsThread(_:)``).
+    private let companions = LockedBox<[@Sendable () -> Void]>([])
 
     /// - Parameters:
     ///   - log: where to write (nil: logging off, nothing is counted as dropped).
@@ -52,12 +54,20 @@ public final class PredictionLogWriter: Service, @unchecked Sendable {
                 if writeDelay > 0 { Thread.sleep(forTimeInterval: writeDelay) }
             },
             idle: {
+                box.value?.companions.get().forEach { $0() }
                 let now = Date().timeIntervalSince1970
                 guard now - lastTrim.get() > 60 else { return }
                 lastTrim.set(now)
                 _ = try? log.trim(retention, now: now)
             })
         box.value = self
+    }
+
+    /// Runs `work` on the writer's thread after each round (every 0.1 s at least), and once more
+    /// in its last round when it stops: for other writes to the log (the shadow's answers), so
+    /// that one thread at normal priority writes the log's file.
+    public func alsoOnItsThread(_ work: @escaping @Sendable () -> Void) {
+        companions.set(companions.get() + [work])
     }
 
     /// Queues a request's rows; false when they were dropped (queue full, or stopped).

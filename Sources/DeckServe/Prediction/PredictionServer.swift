@@ -35,7 +35,7 @@ public final class PredictionServer: @unchecked Sendable {
             guard let log else { throw ServeSetupError.shadowNeedsLog }
             let shadowVersion = try store.modelVersion(ModelReference(model: version.model, selector: .alias(shadowAlias)))
             shadow = ShadowScorer(slot: ModelSlot(try ServedModel.load(store: store, version: shadowVersion, alias: shadowAlias, strictColumns: false)),
-                                  log: log)
+                                  log: log, writer: writer)
         } else {
             shadow = nil
         }
@@ -152,7 +152,7 @@ public final class PredictionServer: @unchecked Sendable {
     public func run(announce: @escaping @Sendable (String) -> Void) async throws {
         var logger = Logger(label: "mldeck-serve")
         logger.logLevel = .error
-        let group = EventLoopThreads.makeGroup(options.threads)
+        let group = EventLoopThreads.makeGroup(options.threads, role: .scoring)
         let host = options.host
         let app = Application(
             router: makeRouter(), server: ConnectionLimits.server(fastRoute: makeFastRoute()),

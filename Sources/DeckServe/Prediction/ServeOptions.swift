@@ -5,7 +5,7 @@ public struct ServeOptions: Sendable {
     public var host = "127.0.0.1"
     /// 0 picks a free port (the address is announced and registered).
     public var port = 5005
-    /// Event-loop threads (nil: ``EventLoopThreads/defaultCount(cores:)``, half the cores).
+    /// Event-loop threads (nil: ``EventLoopThreads/defaultCount(_:cores:)`` for scoring, one per core).
     public var threads: Int?
     public var strictColumns = false
     public var token: BearerToken?

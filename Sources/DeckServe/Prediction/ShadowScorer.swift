@@ -3,23 +3,41 @@ import DeckML
 import DeckStore
 import Foundation
 import ServiceLifecycle
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `mldeck serve NAME@ALIAS --shadow ALIAS2`: scores every answered request again with the
 /// shadow version, off the request path, and logs its answers beside the primary ones
 /// (``PredictionLog/writeShadow(_:)``, by the primary answer's prediction id).
 ///
-/// The primary answer never waits for it and never fails because of it: a request hands its
-/// table to a bounded queue (a ``BackgroundWorker``: dropped, counted, when full) and goes on;
-/// the worker's thread scores and writes, in rounds of hundreds of rows (``wakeAt``). Scoring
-/// errors of the shadow are counted, never returned to a client. A graceful stop scores and
-/// writes what is queued.
+/// The primary answer never waits for it and never fails because of it:
+/// - A request copies its body and prediction ids into ``inbox`` (a ``ByteMailbox``: memory
+///   allocated once, a lock only tried) and goes on; a full inbox drops the rows, counted.
+/// - The shadow's thread runs at `SCHED_IDLE`: it gets only CPU time that nothing else wants, so on
+///   a machine the primary keeps busy it scores what it can and the rest is dropped, counted
+///   (`/metrics`). It shares no lock with the event loops that it could hold while preempted: it
+///   parses the bodies itself, frees only what it allocated, and hands its answers through
+///   ``outbox`` to the prediction-log writer's thread, which writes them with the log's other
+///   writes (one writer for the log's file, at normal priority).
+/// - Every ``interval`` it takes what the inbox holds and scores consecutive JSON requests with the
+///   same columns as one table. Scoring errors of the shadow are counted, never returned to a client.
+/// - A graceful stop scores what is queued; the writer, stopped after it, writes the answers.
 public final class ShadowScorer: Service, @unchecked Sendable {
+    // @unchecked Sendable: `inbox` and `outbox` are thread-safe; the counters are guarded by
+    // `lock`, which only the event loops (for a drop), the log writer and readers take; the
+    // thread's state (`started`, `closed`) by `stateLock`.
     /// The shadow version (swapped when its alias moves).
     public let slot: ModelSlot
     private let log: PredictionLog
-    private let worker: BackgroundWorker<Job>
+    private let inbox: ByteMailbox
+    private let outbox: ByteMailbox
     private let lock = NSLock()
-    private var scoredRows = 0, failedRows = 0, unwrittenRows = 0
+    private var scoredRows = 0, failedRows = 0, droppedRows = 0
+    private let stateLock = NSLock()
+    private var started = false, stopping = false
+    private let wake = DispatchSemaphore(value: 0)
+    private let done = DispatchGroup()
 
     struct Job: Sendable {
         /// The request's columns as sent: the shadow checks them against its own signature.
@@ -30,52 +48,146 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         var time: Double
     }
 
-    /// Rows queued at most (default).
-    public static let defaultCapacity = 20_000
-    /// The worker thread's nice value: below the event loops, which score (``FastRoute``). With the
-    /// default loops (half the cores) the other cores run it promptly; with a loop per core
-    /// (`--threads` = cores) it stalled the loops for 10–40 ms now and then (2 cores, p99 8.6–42.8 ms
-    /// against 8.0–8.5 ms at nice 0), probably because it frees what the loops allocated (the request's frame) and a
-    /// low-priority thread preempted inside the allocator can hold a loop's arena lock (not proven).
-    static let niceness: Int32 = 10
-    /// Rows that wake the thread, and the longest it waits for them: the shadow scores in rounds of
-    /// hundreds of rows, not one wake-up (a futex call on the loop, a switch on the other core) a request.
-    static let wakeAt = 256, maxWait = 0.05
+    /// Bytes of request bodies the inbox holds at most (default; twice this is allocated).
+    public static let defaultCapacity = 8 << 20
+    /// How often the thread takes what the inbox holds.
+    static let interval = 0.02
+    /// Answers per record handed to the writer.
+    static let answersPerRecord = 1_000
 
-    public init(slot: ModelSlot, log: PredictionLog, capacity: Int = ShadowScorer.defaultCapacity) {
+    /// - Parameters:
+    ///   - writer: the prediction log's writer, whose thread writes the shadow's answers.
+    ///   - capacity: bytes of queued requests at most (their bodies and ids).
+    public init(slot: ModelSlot, log: PredictionLog, writer: PredictionLogWriter, capacity: Int = ShadowScorer.defaultCapacity) {
         self.slot = slot; self.log = log
-        let box = WeakBox<ShadowScorer>()
-        worker = BackgroundWorker(name: "mldeck-shadow", capacity: capacity, wakeAt: Self.wakeAt, maxWait: Self.maxWait, niceness: Self.niceness,
-                                  weight: { $0.rowCount }, process: { box.value?.scoreAndWrite($0) })
-        box.value = self
+        inbox = ByteMailbox(capacity: capacity)
+        outbox = ByteMailbox(capacity: capacity)
+        writer.alsoOnItsThread { [weak self] in self?.writeAnswers() }
     }
 
-    /// Queues a request's rows for the shadow; false when they were dropped (queue full, stopped).
+    /// Queues a request for the shadow (its body as sent, and the primary answer's prediction ids,
+    /// one per row); false when the rows were dropped (inbox full, or stopped).
     @discardableResult
-    public func enqueue(frame: InputFrame, predictionIDs: [String], primaryVersion: Int) -> Bool {
-        worker.enqueue(Job(frame: frame, rowCount: predictionIDs.count, predictionIDs: predictionIDs, primaryVersion: primaryVersion,
-                           time: Date().timeIntervalSince1970))
+    public func enqueue(body: [UInt8], contentType: String?, predictionIDs: [String], primaryVersion: Int) -> Bool {
+        let time = Date().timeIntervalSince1970
+        let queued = body.withUnsafeBytes { bytes in
+            inbox.post { record in
+                record.put(Int64(primaryVersion)); record.put(time)
+                record.put(contentType ?? "")
+                record.put(UInt32(predictionIDs.count))
+                for id in predictionIDs { record.put(id) }
+                record.put(bytes: bytes)
+            }
+        }
+        if !queued { lock.lock(); droppedRows += predictionIDs.count; lock.unlock() }
+        return queued
     }
 
-    /// Rows the shadow scored and logged, rows dropped (queue full or log write failed), rows it failed to score.
+    /// Rows the shadow scored and logged, rows dropped (it fell behind, or the log write failed), rows it failed to score.
     public var counts: (scored: Int, dropped: Int, failed: Int) {
-        let queueDropped = worker.dropped
         lock.lock(); defer { lock.unlock() }
-        return (scoredRows, queueDropped + unwrittenRows, failedRows)
+        return (scoredRows, droppedRows, failedRows)
     }
 
-    /// Starts the scoring thread (``run()`` does it; tests may call it directly).
-    public func start() { worker.start() }
+    /// Starts the scoring thread (``run()`` does it; tests may call it directly). Idempotent.
+    public func start() {
+        stateLock.lock(); defer { stateLock.unlock() }
+        guard !started, !stopping else { return }
+        started = true
+        done.enter()
+        let thread = Thread { [self] in
+            OSThreadName.set("mldeck-shadow")
+            Self.yieldToEveryone()
+            scoreUntilStopped()
+            done.leave()
+        }
+        thread.name = "mldeck-shadow"
+        thread.start()
+    }
 
-    /// Stops taking rows, scores and writes everything queued, and returns when done.
-    public func stopAndFlush() { worker.stopAndFlush() }
+    /// Stops taking requests, scores what is queued and returns when its answers are handed to the writer.
+    public func stopAndFlush() {
+        inbox.close()
+        stateLock.lock()
+        stopping = true
+        let running = started
+        stateLock.unlock()
+        if running { wake.signal(); done.wait() }
+    }
 
     /// The service: scores until the group stops gracefully, then flushes.
-    public func run() async throws { try await worker.run() }
+    public func run() async throws {
+        start()
+        try? await gracefulShutdown()
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread { [self] in
+                stopAndFlush()
+                done.resume()
+            }
+        }
+    }
 
-    /// One round of queued jobs: scored, then written in one transaction. Consecutive jobs that
-    /// sent the same columns are scored as one table (one build, one check, one model call).
-    private func scoreAndWrite(_ jobs: [Job]) {
+    /// Linux's `SCHED_IDLE` (5, `<bits/sched.h>`; a `_GNU_SOURCE` macro that Glibc's module does not import).
+    static let idlePolicy: Int32 = 5
+
+    /// Lowers the calling thread to `SCHED_IDLE` (allowed without privileges; per thread on
+    /// Linux), or to nice 19 where that is refused.
+    static func yieldToEveryone() {
+        #if os(Linux)
+        var parameters = sched_param(sched_priority: 0)
+        if sched_setscheduler(0, idlePolicy, &parameters) != 0 {
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+        }
+        #endif
+    }
+
+    private func scoreUntilStopped() {
+        var carried = (failed: 0, dropped: 0)   // counts the outbox had no room for
+        while true {
+            _ = wake.wait(timeout: .now() + Self.interval)
+            stateLock.lock(); let stop = stopping; stateLock.unlock()
+            var jobs: [Job] = [], unreadable = 0
+            inbox.take { record in
+                let read = Self.job(&record)
+                if let job = read.job { jobs.append(job) } else { unreadable += read.rows }
+            }
+            let (rows, failed) = scoreRound(jobs)
+            carried.failed += failed + unreadable
+            var start = 0
+            repeat {   // records of at most `answersPerRecord` rows, so any round fits the outbox
+                let end = min(rows.count, start + Self.answersPerRecord)
+                if post(rows[start..<end], failed: carried.failed, dropped: carried.dropped) {
+                    carried = (0, 0)
+                } else {
+                    carried.dropped += end - start
+                }
+                start = end
+            } while start < rows.count
+            if stop { break }
+        }
+    }
+
+    /// A queued request read back, its body parsed here, on the shadow's thread; without a job
+    /// when the shadow cannot read the body (`rows`: its rows, counted as failed).
+    static func job(_ record: inout ByteRecordReader) -> (job: Job?, rows: Int) {
+        guard let version = record.integer(Int64.self), let time = record.double(), let contentType = record.string(),
+              let count = record.integer(UInt32.self) else { return (nil, 0) }
+        var ids: [String] = []
+        ids.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            guard let id = record.string() else { return (nil, Int(count)) }
+            ids.append(id)
+        }
+        guard let body = record.bytes(),
+              let frame = try? ScoringRequestParser.parse(Array(body), contentType: contentType.isEmpty ? nil : contentType) else {
+            return (nil, ids.count)
+        }
+        return (Job(frame: frame, rowCount: ids.count, predictionIDs: ids, primaryVersion: Int(version), time: time), ids.count)
+    }
+
+    /// One round's jobs scored: the answers, and the rows that failed. Consecutive jobs that sent
+    /// the same columns are scored as one table (one build, one check, one model call).
+    func scoreRound(_ jobs: [Job]) -> (rows: [ShadowPrediction], failed: Int) {
         var rows: [ShadowPrediction] = [], failed = 0
         for group in Self.groups(jobs) {
             if let scored = score(group) { rows += scored; continue }
@@ -84,9 +196,7 @@ public final class ShadowScorer: Service, @unchecked Sendable {
                 if group.count > 1, let scored = score([job]) { rows += scored } else { failed += job.rowCount }
             }
         }
-        var unwritten = 0
-        do { try log.writeShadow(rows) } catch { unwritten = rows.count; rows = [] }
-        lock.lock(); scoredRows += rows.count; failedRows += failed; unwrittenRows += unwritten; lock.unlock()
+        return (rows, failed)
     }
 
     /// Runs of consecutive JSON jobs with the same column names (a CSV job stands alone).
@@ -139,5 +249,70 @@ public final class ShadowScorer: Service, @unchecked Sendable {
             }
         }
         return out
+    }
+
+    /// Hands a round's answers (and its failed and earlier dropped rows' counts) to the writer's
+    /// thread; false when the outbox had no room (the caller carries the drop to the next round).
+    private func post(_ rows: ArraySlice<ShadowPrediction>, failed: Int, dropped: Int) -> Bool {
+        if rows.isEmpty && failed == 0 && dropped == 0 { return true }
+        return outbox.post { Self.encode(rows, failed: failed, dropped: dropped, into: &$0) }
+    }
+
+    /// A record of answers and counts, as ``answers(_:)`` reads it.
+    static func encode(_ rows: ArraySlice<ShadowPrediction>, failed: Int, dropped: Int, into record: inout ByteRecordWriter) {
+        record.put(UInt64(failed)); record.put(UInt64(dropped)); record.put(UInt32(rows.count))
+        for row in rows {
+            record.put(row.predictionID); record.put(row.model); record.put(Int64(row.version)); record.put(Int64(row.primaryVersion))
+            record.put(row.time); record.put(UInt8(row.label == nil ? 0 : 1)); record.put(row.label ?? "")
+            record.put(row.value); record.put(row.latency)
+            let probabilities = row.probabilities ?? []
+            record.put(UInt8(row.probabilities == nil ? 0 : 1)); record.put(UInt32(probabilities.count))
+            for q in probabilities { record.put(q) }
+        }
+    }
+
+    /// A record ``encode(_:failed:dropped:into:)`` wrote; nil past its end (never expected).
+    static func answers(_ record: inout ByteRecordReader) -> (rows: [ShadowPrediction], failed: Int, dropped: Int)? {
+        guard let failed = record.integer(UInt64.self), let dropped = record.integer(UInt64.self),
+              let count = record.integer(UInt32.self) else { return nil }
+        var rows: [ShadowPrediction] = []
+        rows.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            guard let row = answer(&record) else { return nil }
+            rows.append(row)
+        }
+        return (rows, Int(failed), Int(dropped))
+    }
+
+    /// On the log writer's thread: writes the answers the shadow handed over and counts them.
+    func writeAnswers() {
+        var rows: [ShadowPrediction] = [], failed = 0, dropped = 0
+        outbox.take { record in
+            guard let read = Self.answers(&record) else { return }
+            rows += read.rows; failed += read.failed; dropped += read.dropped
+        }
+        var unwritten = 0
+        if !rows.isEmpty {
+            do { try log.writeShadow(rows) } catch { unwritten = rows.count }
+        }
+        lock.lock()
+        scoredRows += rows.count - unwritten; failedRows += failed; droppedRows += dropped + unwritten
+        lock.unlock()
+    }
+
+    /// One answer as ``post(_:failed:dropped:)`` wrote it.
+    static func answer(_ record: inout ByteRecordReader) -> ShadowPrediction? {
+        guard let id = record.string(), let model = record.string(), let version = record.integer(Int64.self),
+              let primary = record.integer(Int64.self), let time = record.double(), let hasLabel = record.integer(UInt8.self),
+              let label = record.string(), let value = record.double(), let latency = record.double(),
+              let hasProbabilities = record.integer(UInt8.self), let count = record.integer(UInt32.self) else { return nil }
+        var probabilities: [Double] = []
+        for _ in 0..<count {
+            guard let q = record.double() else { return nil }
+            probabilities.append(q)
+        }
+        return ShadowPrediction(predictionID: id, model: model, version: Int(version), primaryVersion: Int(primary), time: time,
+                                label: hasLabel == 1 ? label : nil, value: value,
+                                probabilities: hasProbabilities == 1 ? probabilities : nil, latency: latency)
     }
 }

@@ -8,22 +8,21 @@ import Glibc
 /// The queue behind the prediction log and the shadow: bounded, drops and counts when full,
 /// never blocks a caller, flushes on stop.
 final class BackgroundWorkerTests: XCTestCase {
-    /// What the worker's thread saw: items in order, rounds, the thread's nice value.
+    /// What the worker's thread saw: items in order, rounds.
     final class Seen: @unchecked Sendable {
         private let lock = NSLock()
-        private var _items: [Int] = [], _rounds = 0, _nice: Int32?
+        private var _items: [Int] = [], _rounds = 0
         var items: [Int] { lock.lock(); defer { lock.unlock() }; return _items }
         var rounds: Int { lock.lock(); defer { lock.unlock() }; return _rounds }
-        var nice: Int32? { lock.lock(); defer { lock.unlock() }; return _nice }
-        func add(_ batch: [Int], nice: Int32) { lock.lock(); _items += batch; _rounds += 1; _nice = nice; lock.unlock() }
+        func add(_ batch: [Int]) { lock.lock(); _items += batch; _rounds += 1; lock.unlock() }
     }
 
-    func worker(_ seen: Seen, capacity: Int, maxWait: Double? = nil, niceness: Int32 = 0,
+    func worker(_ seen: Seen, capacity: Int, maxWait: Double? = nil,
                 gate: DispatchSemaphore? = nil) -> BackgroundWorker<Int> {
-        BackgroundWorker<Int>(name: "test-worker", capacity: capacity, wakeAt: 100, maxWait: maxWait, niceness: niceness,
+        BackgroundWorker<Int>(name: "test-worker", capacity: capacity, wakeAt: 100, maxWait: maxWait,
                               weight: { $0 }, process: { batch in
             gate?.wait()
-            seen.add(batch, nice: getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0))
+            seen.add(batch)
         })
     }
 
@@ -88,16 +87,6 @@ final class BackgroundWorkerTests: XCTestCase {
         p.enqueue(100)
         XCTAssertTrue(waitUntil(20) { patient.items == [1, 100] }, "wakeAt units wake the thread before maxWait")
         p.stopAndFlush()
-    }
-
-    func testTheThreadRunsAtTheGivenNiceValue() {
-        let seen = Seen()
-        let w = worker(seen, capacity: 10, niceness: 10)
-        w.start()
-        w.enqueue(1)
-        w.stopAndFlush()
-        XCTAssertEqual(seen.nice, 10)
-        XCTAssertEqual(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0), 0, "the caller's thread is left alone")
     }
 
     func testStopWithoutStartReturnsAtOnce() {

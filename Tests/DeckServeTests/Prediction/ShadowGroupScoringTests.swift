@@ -29,10 +29,14 @@ final class ShadowGroupScoringTests: XCTestCase {
         return ServedModel(model: LoadedModel(version: version, spec: spec, booster: result.booster), alias: "staging", strictColumns: false)
     }
 
-    func job(_ rows: [String], ids: [String]) throws -> ShadowScorer.Job {
-        let body = #"{"dataframe_split": {"columns": ["cid", "age", "joined", "plan"], "data": [\#(rows.joined(separator: ","))]}}"#
-        return ShadowScorer.Job(frame: try ScoringRequestParser.parse(Array(body.utf8), contentType: nil), rowCount: ids.count,
-                                predictionIDs: ids, primaryVersion: 1, time: 1)
+    static func body(_ rows: [String]) -> [UInt8] {
+        Array(#"{"dataframe_split": {"columns": ["cid", "age", "joined", "plan"], "data": [\#(rows.joined(separator: ","))]}}"#.utf8)
+    }
+
+    func job(_ rows: [String], ids: [String]) throws -> (job: ShadowScorer.Job, body: [UInt8]) {
+        let body = Self.body(rows)
+        return (ShadowScorer.Job(frame: try ScoringRequestParser.parse(body, contentType: nil), rowCount: ids.count,
+                                 predictionIDs: ids, primaryVersion: 1, time: 1), body)
     }
 
     func testAGroupOfJobsGetsTheAnswersOfEachJobAlone() throws {
@@ -40,13 +44,15 @@ final class ShadowGroupScoringTests: XCTestCase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = try PredictionLog.open(path: directory.appendingPathComponent("p.sqlite").path)
-        let scorer = ShadowScorer(slot: ModelSlot(try Self.servedModel()), log: log)
-        let jobs = [
+        let writer = PredictionLogWriter(log: log)
+        let scorer = ShadowScorer(slot: ModelSlot(try Self.servedModel()), log: log, writer: writer)
+        let sent = [
             try job([#"["a", 41, "2021-03-04", "pro"]"#], ids: ["p1"]),
             try job([#"["b", 23, null, "basic"]"#, #"["c", 67, "2020-01-01", "pro"]"#], ids: ["p2", "p3"]),
             try job([#"["d", "not a number", null, "pro"]"#], ids: ["p4"]),   // the shadow cannot read this one
             try job([#"["e", 55, null, "gold"]"#], ids: ["p5"]),              // an unseen category: scored as missing
         ]
+        let jobs = sent.map(\.job)
         XCTAssertEqual(ShadowScorer.groups(jobs).map(\.count), [4], "same columns: one group")
         let alone = jobs.map { scorer.score([$0]) }
         XCTAssertNil(alone[2])
@@ -58,10 +64,55 @@ final class ShadowGroupScoringTests: XCTestCase {
         XCTAssertNil(scorer.score(jobs), "a group holding the unreadable job fails as a whole")
 
         // The round falls back to one job at a time: every readable row is logged, only p4 fails.
+        // The bodies go through the inbox, the answers through the log writer's thread.
+        writer.start()
         scorer.start()
-        for j in jobs { scorer.enqueue(frame: j.frame, predictionIDs: j.predictionIDs, primaryVersion: 1) }
+        for (j, body) in sent { XCTAssertTrue(scorer.enqueue(body: body, contentType: nil, predictionIDs: j.predictionIDs, primaryVersion: 1)) }
         scorer.stopAndFlush()
+        writer.stopAndFlush()
         XCTAssertEqual(scorer.counts.scored, 4)
         XCTAssertEqual(scorer.counts.failed, 1)
+        XCTAssertEqual(scorer.counts.dropped, 0)
     }
+
+    /// The shadow's thread runs at `SCHED_IDLE`; a body that does not fit the inbox is dropped and
+    /// counted, never waited for, and a CSV body that the shadow cannot read counts as failed.
+    func testTheShadowRunsAtIdlePriorityAndDropsWhatDoesNotFit() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shadow-idle-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = try PredictionLog.open(path: directory.appendingPathComponent("p.sqlite").path)
+        let writer = PredictionLogWriter(log: log)
+        let scorer = ShadowScorer(slot: ModelSlot(try Self.servedModel()), log: log, writer: writer, capacity: 4_096)
+        writer.start()
+        scorer.start()
+        let big = Self.body(Array(repeating: #"["a", 41, "2021-03-04", "pro"]"#, count: 200))
+        XCTAssertFalse(scorer.enqueue(body: big, contentType: nil, predictionIDs: (0..<200).map { "b\($0)" }, primaryVersion: 1))
+        XCTAssertTrue(scorer.enqueue(body: Array("cid,age\nx,\"unclosed".utf8), contentType: "text/csv", predictionIDs: ["c1"], primaryVersion: 1))
+        XCTAssertTrue(scorer.enqueue(body: Self.body([#"["a", 41, "2021-03-04", "pro"]"#]), contentType: nil, predictionIDs: ["ok"], primaryVersion: 1))
+        #if os(Linux)
+        // The thread names and lowers itself once it runs.
+        let deadline = Date().addingTimeInterval(10)
+        while (try? Self.policyOfThread(named: "mldeck-shadow")) != ShadowScorer.idlePolicy, Date() < deadline { usleep(5_000) }
+        XCTAssertEqual(try Self.policyOfThread(named: "mldeck-shadow"), ShadowScorer.idlePolicy)
+        #endif
+        scorer.stopAndFlush()
+        writer.stopAndFlush()
+        XCTAssertEqual(scorer.counts.dropped, 200)
+        XCTAssertEqual(scorer.counts.failed, 1)
+        XCTAssertEqual(scorer.counts.scored, 1)
+        XCTAssertFalse(scorer.enqueue(body: Self.body([#"["a", 41, null, "pro"]"#]), contentType: nil, predictionIDs: ["late"], primaryVersion: 1),
+                       "after a stop nothing is taken")
+    }
+
+    #if os(Linux)
+    /// The scheduling policy of this process's thread called `name` (from /proc).
+    static func policyOfThread(named name: String) throws -> Int32 {
+        for tid in try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") {
+            let comm = try? String(contentsOfFile: "/proc/self/task/\(tid)/comm", encoding: .utf8)
+            if comm?.trimmingCharacters(in: .whitespacesAndNewlines) == name, let id = Int32(tid) { return sched_getscheduler(id) }
+        }
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "no thread named \(name)"])
+    }
+    #endif
 }

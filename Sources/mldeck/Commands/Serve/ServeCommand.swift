@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
               completion: NameCompletion.models) var reference: String
     @Option(name: .long, help: "The address to listen on (default 127.0.0.1; any other needs --token).") var host = "127.0.0.1"
     @Option(name: .long, help: "The port (default 5005; 0 picks a free one).") var port = 5005
-    @Option(name: .long, help: "Event-loop threads, which also score (default: half the cores, at least 1).") var threads: Int?
+    @Option(name: .long, help: "Event-loop threads, which also score (default: one per core).") var threads: Int?
     @Flag(name: .long, help: "Refuse (400) requests with columns the model does not read, instead of ignoring them with a warning.")
     var strictColumns = false
     @Option(name: .long, help: "Require 'Authorization: Bearer T' (or set MLDECK_SERVE_TOKEN). Needed for a non-loopback --host.")

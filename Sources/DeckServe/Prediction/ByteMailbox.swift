@@ -1,0 +1,153 @@
+import Foundation
+
+/// Records of bytes handed from many threads to one, through memory allocated once.
+///
+/// Why not a queue of values: a value made on an event loop and released on a low-priority
+/// thread is freed by that thread, and glibc's `free` of another thread's block takes the lock of
+/// that thread's malloc arena. A thread of the lowest priority (``ShadowScorer``'s, `SCHED_IDLE`)
+/// preempted inside `free` or `malloc` then holds a lock the loop needs for its next request: with
+/// the shadow on, the primary's p99 doubled on 2 busy cores (BENCHMARKS.md, `serve`). Here a
+/// producer copies its record's bytes into one of two buffers allocated at start, and the consumer
+/// reads them from there: no block crosses threads, nothing is allocated or freed per record.
+///
+/// - Producers (any thread) ``post(_:)``: the record is measured, then written in place under a
+///   lock that is only *tried*: when the consumer holds it (it swaps the buffers, O(1)) or the
+///   buffer is full, the record is dropped and `post` says so. A producer never waits.
+/// - One consumer ``take(_:)``s: swaps the buffers under the lock, then reads every record of the
+///   one it took without the lock; producers meanwhile fill the other.
+public final class ByteMailbox: @unchecked Sendable {
+    // @unchecked Sendable: `buffers` and `used` are guarded by `lock` for the buffer producers
+    // write (`active`); the other buffer belongs to the one consumer between two swaps, which
+    // happen under the lock (so the consumer's reads and its reset of `used` are ordered before
+    // the producers' next writes to that buffer).
+    private let lock = NSLock()
+    private let capacity: Int
+    private let buffers: [UnsafeMutableRawPointer]
+    /// Bytes written into each buffer: two words of their own (an array's element writes from two
+    /// threads would each be a mutation of the whole array).
+    private let used: UnsafeMutablePointer<Int>
+    private var active = 0
+    private var closed = false
+
+    /// Two buffers of `capacity` bytes each (pages are touched only as they fill).
+    public init(capacity: Int) {
+        self.capacity = max(64, capacity)
+        buffers = (0..<2).map { _ in UnsafeMutableRawPointer.allocate(byteCount: max(64, capacity), alignment: 16) }
+        used = UnsafeMutablePointer<Int>.allocate(capacity: 2)
+        used.initialize(repeating: 0, count: 2)
+    }
+
+    deinit {
+        buffers.forEach { $0.deallocate() }
+        used.deallocate()
+    }
+
+    /// Writes one record with `encode`, which is called twice: once to measure, once to write
+    /// (it must write the same bytes both times). False when it was dropped: the buffer is full,
+    /// or the consumer held the lock at that moment.
+    @discardableResult
+    public func post(_ encode: (inout ByteRecordWriter) -> Void) -> Bool {
+        var measure = ByteRecordWriter(base: nil, capacity: .max)
+        encode(&measure)
+        let size = 4 + measure.count
+        guard size <= capacity, lock.try() else { return false }
+        defer { lock.unlock() }
+        let k = active
+        guard !closed, used[k] + size <= capacity else { return false }
+        let start = buffers[k] + used[k]
+        start.storeBytes(of: UInt32(measure.count), as: UInt32.self)
+        var writer = ByteRecordWriter(base: start + 4, capacity: measure.count)
+        encode(&writer)
+        used[k] += size
+        return true
+    }
+
+    /// Refuses every later ``post(_:)`` (what was posted can still be taken).
+    public func close() {
+        lock.lock(); closed = true; lock.unlock()
+    }
+
+    /// Hands every record posted since the last take to `read`, in order (each valid only during its call).
+    public func take(_ read: (inout ByteRecordReader) -> Void) {
+        lock.lock()
+        let k = active
+        active = 1 - k
+        lock.unlock()
+        var offset = 0
+        while offset + 4 <= used[k] {
+            let count = Int(buffers[k].loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            var reader = ByteRecordReader(UnsafeRawBufferPointer(start: buffers[k] + offset + 4, count: count))
+            read(&reader)
+            offset += 4 + count
+        }
+        used[k] = 0
+    }
+}
+
+/// Writes a record's fields (native byte order: a mailbox never leaves the process). With no
+/// `base` it only counts the bytes.
+public struct ByteRecordWriter {
+    private let base: UnsafeMutableRawPointer?
+    private let capacity: Int
+    /// Bytes written (or measured) so far.
+    public private(set) var count = 0
+
+    init(base: UnsafeMutableRawPointer?, capacity: Int) { self.base = base; self.capacity = capacity }
+
+    public mutating func put<T: FixedWidthInteger>(_ value: T) { raw(of: value) }
+    public mutating func put(_ value: Double) { raw(of: value) }
+
+    /// A string as its UTF-8 length (UInt32) and bytes.
+    public mutating func put(_ text: String) {
+        var text = text
+        text.withUTF8 { put(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Bytes as their length (UInt32) and themselves.
+    public mutating func put(bytes: UnsafeRawBufferPointer) {
+        put(UInt32(bytes.count))
+        if let base, let source = bytes.baseAddress, bytes.count > 0 {
+            precondition(count + bytes.count <= capacity, "a record wrote more than it measured")
+            (base + count).copyMemory(from: source, byteCount: bytes.count)
+        }
+        count += bytes.count
+    }
+
+    private mutating func raw<T>(of value: T) {
+        let size = MemoryLayout<T>.size
+        if let base {
+            precondition(count + size <= capacity, "a record wrote more than it measured")
+            (base + count).storeBytes(of: value, as: T.self)
+        }
+        count += size
+    }
+}
+
+/// Reads a record's fields in the order they were written; nil past the record's end.
+public struct ByteRecordReader {
+    private let storage: UnsafeRawBufferPointer
+    private var offset = 0
+
+    init(_ storage: UnsafeRawBufferPointer) { self.storage = storage }
+
+    public mutating func integer<T: FixedWidthInteger>(_: T.Type = T.self) -> T? { raw(T.self) }
+    public mutating func double() -> Double? { raw(Double.self) }
+
+    public mutating func string() -> String? {
+        bytes().map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The next length-prefixed bytes (valid as long as the record is).
+    public mutating func bytes() -> UnsafeRawBufferPointer? {
+        guard let count = raw(UInt32.self).map(Int.init), offset + count <= storage.count, let base = storage.baseAddress else { return nil }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(start: base + offset, count: count)
+    }
+
+    private mutating func raw<T>(_: T.Type) -> T? {
+        let size = MemoryLayout<T>.size
+        guard offset + size <= storage.count, let base = storage.baseAddress else { return nil }
+        defer { offset += size }
+        return base.loadUnaligned(fromByteOffset: offset, as: T.self)
+    }
+}

@@ -1,0 +1,87 @@
+import DeckStore
+import Foundation
+import XCTest
+@testable import DeckServe
+
+/// ``ByteMailbox``: records cross from many threads to one in order, through two buffers
+/// allocated once; a producer never waits (a full buffer or a closed mailbox drops its record).
+final class ByteMailboxTests: XCTestCase {
+    func testRecordsComeOutInOrderAndAFullBufferDropsWithoutWaiting() {
+        let box = ByteMailbox(capacity: 64)
+        XCTAssertTrue(box.post { $0.put(UInt64(1)); $0.put("one") })
+        XCTAssertTrue(box.post { $0.put(UInt64(2)); $0.put("two") })
+        // 4 + 8 + 4 + 3 = 19 bytes each: a fourth does not fit in 64.
+        XCTAssertTrue(box.post { $0.put(UInt64(3)); $0.put("six") })
+        XCTAssertFalse(box.post { $0.put(UInt64(4)); $0.put("for") }, "the buffer is full")
+        XCTAssertFalse(box.post { $0.put(bytes: UnsafeRawBufferPointer(start: nil, count: 0)); $0.put(String(repeating: "x", count: 80)) },
+                       "larger than the buffer")
+        var seen: [String] = []
+        box.take { record in
+            seen.append("\(record.integer(UInt64.self) ?? 0) \(record.string() ?? "?")")
+            XCTAssertNil(record.integer(UInt8.self), "nothing past a record's end")
+        }
+        XCTAssertEqual(seen, ["1 one", "2 two", "3 six"])
+        // The other buffer takes posts while the first is read; both are empty after their take.
+        XCTAssertTrue(box.post { $0.put(UInt64(5)); $0.put("five") })
+        seen = []
+        box.take { record in seen.append("\(record.integer(UInt64.self) ?? 0) \(record.string() ?? "?")") }
+        XCTAssertEqual(seen, ["5 five"])
+        box.take { _ in XCTFail("nothing left") }
+        box.close()
+        XCTAssertFalse(box.post { $0.put(UInt64(6)) }, "closed")
+    }
+
+    /// Four threads post while one takes: every accepted record is taken exactly once, whole.
+    func testConcurrentProducersLoseNothingTheyWereToldWasTaken() {
+        let box = ByteMailbox(capacity: 1 << 16)
+        let accepted = LockedCounts()
+        let producers = DispatchGroup()
+        for p in 0..<4 {
+            DispatchQueue.global().async(group: producers) {
+                for i in 0..<20_000 {
+                    let text = "p\(p)-\(i)"
+                    if box.post({ $0.put(UInt32(p)); $0.put(UInt32(i)); $0.put(text) }) { accepted.add(p) }
+                }
+            }
+        }
+        var taken = [Int](repeating: 0, count: 4), last = [Int](repeating: -1, count: 4), torn = 0
+        func drain() {
+            box.take { record in
+                guard let p = record.integer(UInt32.self).map(Int.init), let i = record.integer(UInt32.self).map(Int.init),
+                      record.string() == "p\(p)-\(i)", p < 4, i > last[p] else { torn += 1; return }
+                taken[p] += 1; last[p] = i
+            }
+        }
+        while producers.wait(timeout: .now()) == .timedOut { drain() }
+        drain(); drain()
+        XCTAssertEqual(torn, 0, "a record was torn or out of order")
+        XCTAssertEqual(taken, accepted.values)
+        XCTAssertGreaterThan(taken.reduce(0, +), 0)
+    }
+
+    /// The shadow's answers survive the trip to the writer's thread as they were.
+    func testShadowAnswersRoundTrip() {
+        let rows = [
+            ShadowPrediction(predictionID: "3f9a2c71-00000000001a", model: "churn", version: 2, primaryVersion: 1, time: 1_700_000_000.25,
+                             label: "Yes", value: 0.8125, probabilities: [0.1875, 0.8125], latency: 0.000_25),
+            ShadowPrediction(predictionID: "p2", model: "churn", version: 2, primaryVersion: 3, time: 1, label: nil, value: -4.5,
+                             probabilities: nil, latency: 0),
+            ShadowPrediction(predictionID: "", model: "m", version: 7, primaryVersion: 1, time: 2, label: "", value: 0,
+                             probabilities: [], latency: 1),
+        ]
+        let box = ByteMailbox(capacity: 4_096)
+        XCTAssertTrue(box.post { ShadowScorer.encode(rows[...], failed: 3, dropped: 9, into: &$0) })
+        var read: (rows: [ShadowPrediction], failed: Int, dropped: Int)?
+        box.take { read = ShadowScorer.answers(&$0) }
+        XCTAssertEqual(read?.rows, rows)
+        XCTAssertEqual(read?.failed, 3)
+        XCTAssertEqual(read?.dropped, 9)
+    }
+}
+
+private final class LockedCounts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts = [0, 0, 0, 0]
+    var values: [Int] { lock.lock(); defer { lock.unlock() }; return counts }
+    func add(_ p: Int) { lock.lock(); counts[p] += 1; lock.unlock() }
+}
