@@ -55,8 +55,12 @@ final class ChunkPipeline: @unchecked Sendable {
             return ([ChunkRef(id: id, size: 0)], isNew ? 1 : 0, 0)
         }
         let slots = DispatchSemaphore(value: inFlight)
+        // `inFlight` buffers allocated once and reused: a fresh 8 MiB allocation per window is an
+        // `mmap` whose pages the kernel faults in and zeroes, and a `munmap` after (~128 a GiB).
+        let bufferSize = min(size, window + chunker.maximumSize)
+        let pool = BufferPool(count: min(inFlight, (size + window - 1) / window), size: bufferSize)
         let group = DispatchGroup()
-        defer { group.wait() }
+        defer { group.wait(); pool.deallocate() }
         var position = 0
         var index = 0
         while position < size {
@@ -64,11 +68,11 @@ final class ChunkPipeline: @unchecked Sendable {
             if let error = currentFailure() { slots.signal(); throw error }
             let readEnd = min(size, position + window + chunker.maximumSize)
             let length = readEnd - position
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: length, alignment: 64)
+            let buffer = pool.take()
             do {
                 try Self.readFully(fd, into: buffer, count: length, at: position, path: path)
             } catch {
-                buffer.deallocate()
+                pool.give(buffer)
                 slots.signal()
                 throw error
             }
@@ -97,7 +101,7 @@ final class ChunkPipeline: @unchecked Sendable {
             let job = Buffer(base: buffer)
             DispatchQueue.global().async { [self] in
                 self.process(job, cuts: jobCuts, window: windowIndex)
-                job.base.deallocate()
+                pool.give(job.base)
                 slots.signal()
                 group.leave()
             }
@@ -167,3 +171,34 @@ final class ChunkPipeline: @unchecked Sendable {
     }
 }
 
+/// A fixed set of equal buffers handed out and back (``ChunkPipeline``: at most `count` are out at
+/// once, which its semaphore guarantees).
+final class BufferPool: @unchecked Sendable {
+    // @unchecked Sendable: `free` is guarded by `lock`; the buffers themselves belong to whoever took them.
+    private let lock = NSLock()
+    private var free: [UnsafeMutableRawPointer]
+    private var all: [UnsafeMutableRawPointer]
+
+    init(count: Int, size: Int) {
+        all = (0..<max(1, count)).map { _ in UnsafeMutableRawPointer.allocate(byteCount: max(1, size), alignment: 64) }
+        free = all
+    }
+
+    /// A buffer; the caller must have made sure one is free.
+    func take() -> UnsafeMutableRawPointer {
+        lock.lock(); defer { lock.unlock() }
+        guard let buffer = free.popLast() else { preconditionFailure("BufferPool: more buffers taken than it holds") }
+        return buffer
+    }
+
+    func give(_ buffer: UnsafeMutableRawPointer) {
+        lock.lock(); free.append(buffer); lock.unlock()
+    }
+
+    /// Frees every buffer (once all are given back).
+    func deallocate() {
+        lock.lock(); defer { lock.unlock() }
+        all.forEach { $0.deallocate() }
+        all = []; free = []
+    }
+}
