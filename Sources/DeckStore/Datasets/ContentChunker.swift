@@ -71,12 +71,15 @@ public struct ContentChunker: Sendable {
                      gear: UnsafePointer<UInt64>, gear2: UnsafePointer<UInt64>) -> Int? {
         let mask2 = mask << 1
         var h = fp, j = i
-        while j + 1 < end {
-            h = (h << 2) &+ gear2[Int(bytes[j])]
-            if h & mask2 == 0 { return j + 1 }
-            h = h &+ gear[Int(bytes[j + 1])]
-            if h & mask == 0 { return j + 2 }
-            j += 2
+        // Wrapping index arithmetic (`j` < `end` ≤ a buffer's length cannot overflow): without it the
+        // loop carried two overflow checks a step, ~15 % of the chunker's time.
+        let lastPair = end &- 1
+        while j < lastPair {
+            h = (h &<< 2) &+ gear2[Int(bytes[j])]
+            if h & mask2 == 0 { return j &+ 1 }
+            h = h &+ gear[Int(bytes[j &+ 1])]
+            if h & mask == 0 { return j &+ 2 }
+            j &+= 2
         }
         if j < end {
             h = (h << 1) &+ gear[Int(bytes[j])]
