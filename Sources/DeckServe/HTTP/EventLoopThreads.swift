@@ -10,9 +10,10 @@ import NIOPosix
 /// - ``Role/scoring`` (`mldeck serve`): one loop per core. Its other threads are the
 ///   prediction-log writer (~10 % of a core at 20,000 rows/s since the log is columnar) and the
 ///   shadow, which runs at `SCHED_IDLE` and so never competes. On this project's 2-core machine,
-///   with wrk on the same cores (16 connections, single rows), two loops gave 20,000–27,000
-///   requests/s at p99 3.9–4.9 ms against one loop's 15,200–18,600 at 2.7–3.4 ms (2 Dec,
-///   BENCHMARKS.md `serve`); before the log was columnar two loops cost p99 6.4–6.7 ms.
+///   with wrk on the same cores (16 connections, single rows), two loops gave 18,200–27,000
+///   requests/s at p99 3.9–5.1 ms against one loop's 12,100–18,600 at 2.4–4.5 ms (2 Dec,
+///   alternating runs; the machine's speed varied by the hour; BENCHMARKS.md `serve`); before the
+///   log was columnar two loops cost p99 6.4–6.7 ms.
 /// - ``Role/tracking`` (`mldeck server`): half the cores. Its group-commit thread writes every
 ///   logging call at normal priority and needs the other half.
 ///

@@ -11,10 +11,13 @@ import Foundation
 /// reads them from there: no block crosses threads, nothing is allocated or freed per record.
 ///
 /// - Producers (any thread) ``post(_:)``: the record is measured, then written in place under a
-///   lock that is only *tried*: when the consumer holds it (it swaps the buffers, O(1)) or the
-///   buffer is full, the record is dropped and `post` says so. A producer never waits.
-/// - One consumer ``take(_:)``s: swaps the buffers under the lock, then reads every record of the
-///   one it took without the lock; producers meanwhile fill the other.
+///   lock that is only *tried*, a bounded number of times (other producers hold it for one copy,
+///   the consumer for a swap of two words): a producer never waits on a thread that was preempted
+///   while holding it. A record that finds the lock held throughout, or the buffer full, is
+///   dropped and `post` says so.
+/// - One consumer ``take(ifFree:_:)``s: swaps the buffers under the lock, then reads every record
+///   of the one it took without the lock; producers meanwhile fill the other. A consumer of normal
+///   priority whose producer runs at low priority takes only `ifFree`, for the same reason.
 public final class ByteMailbox: @unchecked Sendable {
     // @unchecked Sendable: `buffers` and `used` are guarded by `lock` for the buffer producers
     // write (`active`); the other buffer belongs to the one consumer between two swaps, which
@@ -42,15 +45,18 @@ public final class ByteMailbox: @unchecked Sendable {
         used.deallocate()
     }
 
+    /// Tries of the lock before a record is dropped: enough to pass another producer's copy.
+    static let lockTries = 256
+
     /// Writes one record with `encode`, which is called twice: once to measure, once to write
     /// (it must write the same bytes both times). False when it was dropped: the buffer is full,
-    /// or the consumer held the lock at that moment.
+    /// or the lock stayed held for ``lockTries`` tries.
     @discardableResult
     public func post(_ encode: (inout ByteRecordWriter) -> Void) -> Bool {
         var measure = ByteRecordWriter(base: nil, capacity: .max)
         encode(&measure)
         let size = 4 + measure.count
-        guard size <= capacity, lock.try() else { return false }
+        guard size <= capacity, tryLock() else { return false }
         defer { lock.unlock() }
         let k = active
         guard !closed, used[k] + size <= capacity else { return false }
@@ -58,8 +64,15 @@ public final class ByteMailbox: @unchecked Sendable {
         start.storeBytes(of: UInt32(measure.count), as: UInt32.self)
         var writer = ByteRecordWriter(base: start + 4, capacity: measure.count)
         encode(&writer)
+        precondition(writer.count == measure.count, "a record wrote other bytes than it measured")
         used[k] += size
         return true
+    }
+
+    /// The lock within ``lockTries`` tries.
+    private func tryLock() -> Bool {
+        for _ in 0..<Self.lockTries where lock.try() { return true }
+        return false
     }
 
     /// Refuses every later ``post(_:)`` (what was posted can still be taken).
@@ -67,9 +80,16 @@ public final class ByteMailbox: @unchecked Sendable {
         lock.lock(); closed = true; lock.unlock()
     }
 
-    /// Hands every record posted since the last take to `read`, in order (each valid only during its call).
-    public func take(_ read: (inout ByteRecordReader) -> Void) {
-        lock.lock()
+    /// Hands every record posted since the last take to `read`, in order (each valid only during
+    /// its call). With `ifFree`, takes nothing unless the lock is free within ``lockTries`` tries
+    /// (the records wait for the next take); false then.
+    @discardableResult
+    public func take(ifFree: Bool = false, _ read: (inout ByteRecordReader) -> Void) -> Bool {
+        if ifFree {
+            guard tryLock() else { return false }
+        } else {
+            lock.lock()
+        }
         let k = active
         active = 1 - k
         lock.unlock()
@@ -81,6 +101,7 @@ public final class ByteMailbox: @unchecked Sendable {
             offset += 4 + count
         }
         used[k] = 0
+        return true
     }
 }
 

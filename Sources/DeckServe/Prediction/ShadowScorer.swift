@@ -16,22 +16,25 @@ import Glibc
 ///   allocated once, a lock only tried) and goes on; a full inbox drops the rows, counted.
 /// - The shadow's thread runs at `SCHED_IDLE`: it gets only CPU time that nothing else wants, so on
 ///   a machine the primary keeps busy it scores what it can and the rest is dropped, counted
-///   (`/metrics`). It shares no lock with the event loops that it could hold while preempted: it
-///   parses the bodies itself, frees only what it allocated, and hands its answers through
-///   ``outbox`` to the prediction-log writer's thread, which writes them with the log's other
-///   writes (one writer for the log's file, at normal priority).
+///   (`/metrics`). It holds no lock the event loops or the log writer wait for: it parses the
+///   bodies itself, frees only what it allocated, and hands its answers through ``outbox`` to
+///   the prediction-log writer's thread, which takes them only when the outbox's lock is free and
+///   writes them with the log's other writes (one writer for the log's file, at normal
+///   priority). The one lock it shares is its ``ModelSlot``'s, held for a reference copy, which
+///   `/metrics`, `/version` and the alias watcher read.
 /// - Every ``interval`` it takes what the inbox holds and scores consecutive JSON requests with the
 ///   same columns as one table. Scoring errors of the shadow are counted, never returned to a client.
 /// - A graceful stop scores what is queued; the writer, stopped after it, writes the answers.
 public final class ShadowScorer: Service, @unchecked Sendable {
     // @unchecked Sendable: `inbox` and `outbox` are thread-safe; the counters are guarded by
-    // `lock`, which only the event loops (for a drop), the log writer and readers take; the
-    // thread's state (`started`, `closed`) by `stateLock`.
+    // `lock`, which the event loops (for a drop), the log writer, readers and, once at its stop,
+    // the shadow's thread take; the thread's state (`started`, `stopping`) by `stateLock`.
     /// The shadow version (swapped when its alias moves).
     public let slot: ModelSlot
     private let log: PredictionLog
     private let inbox: ByteMailbox
     private let outbox: ByteMailbox
+    private let capacity: Int
     private let lock = NSLock()
     private var scoredRows = 0, failedRows = 0, droppedRows = 0
     private let stateLock = NSLock()
@@ -48,18 +51,17 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         var time: Double
     }
 
-    /// Bytes of request bodies the inbox holds at most (default; twice this is allocated).
+    /// Bytes of queued requests (and of answers) held at most (default; each mailbox allocates twice
+    /// this, of which only the pages written are resident).
     public static let defaultCapacity = 8 << 20
     /// How often the thread takes what the inbox holds.
     static let interval = 0.02
-    /// Answers per record handed to the writer.
-    static let answersPerRecord = 1_000
 
     /// - Parameters:
     ///   - writer: the prediction log's writer, whose thread writes the shadow's answers.
     ///   - capacity: bytes of queued requests at most (their bodies and ids).
     public init(slot: ModelSlot, log: PredictionLog, writer: PredictionLogWriter, capacity: Int = ShadowScorer.defaultCapacity) {
-        self.slot = slot; self.log = log
+        self.slot = slot; self.log = log; self.capacity = capacity
         inbox = ByteMailbox(capacity: capacity)
         outbox = ByteMailbox(capacity: capacity)
         writer.alsoOnItsThread { [weak self] in self?.writeAnswers() }
@@ -153,18 +155,18 @@ public final class ShadowScorer: Service, @unchecked Sendable {
             }
             let (rows, failed) = scoreRound(jobs)
             carried.failed += failed + unreadable
-            var start = 0
-            repeat {   // records of at most `answersPerRecord` rows, so any round fits the outbox
-                let end = min(rows.count, start + Self.answersPerRecord)
-                if post(rows[start..<end], failed: carried.failed, dropped: carried.dropped) {
+            for range in Self.recordRanges(rows, limit: outboxRecordLimit) {
+                if post(rows[range], failed: carried.failed, dropped: carried.dropped) {
                     carried = (0, 0)
                 } else {
-                    carried.dropped += end - start
+                    carried.dropped += range.count
                 }
-                start = end
-            } while start < rows.count
+            }
+            if rows.isEmpty, carried != (0, 0), post([], failed: carried.failed, dropped: carried.dropped) { carried = (0, 0) }
             if stop { break }
         }
+        // What the last round could not hand over is counted here, so no row goes uncounted.
+        lock.lock(); failedRows += carried.failed; droppedRows += carried.dropped; lock.unlock()
     }
 
     /// A queued request read back, its body parsed here, on the shadow's thread; without a job
@@ -251,6 +253,23 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         return out
     }
 
+    /// Consecutive ranges of `rows` whose records each encode to at most `limit` bytes (a row
+    /// larger than that alone is its own range, which the outbox refuses: dropped, counted).
+    static func recordRanges(_ rows: [ShadowPrediction], limit: Int) -> [Range<Int>] {
+        var ranges: [Range<Int>] = [], start = 0, bytes = 0
+        let header = 20
+        for (i, row) in rows.enumerated() {
+            var measure = ByteRecordWriter(base: nil, capacity: .max)
+            encode(row, into: &measure)
+            if i > start && header + bytes + measure.count > limit {
+                ranges.append(start..<i); start = i; bytes = 0
+            }
+            bytes += measure.count
+        }
+        if start < rows.count { ranges.append(start..<rows.count) }
+        return ranges
+    }
+
     /// Hands a round's answers (and its failed and earlier dropped rows' counts) to the writer's
     /// thread; false when the outbox had no room (the caller carries the drop to the next round).
     private func post(_ rows: ArraySlice<ShadowPrediction>, failed: Int, dropped: Int) -> Bool {
@@ -258,17 +277,23 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         return outbox.post { Self.encode(rows, failed: failed, dropped: dropped, into: &$0) }
     }
 
+    /// The largest answers record: a quarter of the outbox, so a round's records fit beside others.
+    private var outboxRecordLimit: Int { capacity / 4 }
+
     /// A record of answers and counts, as ``answers(_:)`` reads it.
     static func encode(_ rows: ArraySlice<ShadowPrediction>, failed: Int, dropped: Int, into record: inout ByteRecordWriter) {
         record.put(UInt64(failed)); record.put(UInt64(dropped)); record.put(UInt32(rows.count))
-        for row in rows {
-            record.put(row.predictionID); record.put(row.model); record.put(Int64(row.version)); record.put(Int64(row.primaryVersion))
-            record.put(row.time); record.put(UInt8(row.label == nil ? 0 : 1)); record.put(row.label ?? "")
-            record.put(row.value); record.put(row.latency)
-            let probabilities = row.probabilities ?? []
-            record.put(UInt8(row.probabilities == nil ? 0 : 1)); record.put(UInt32(probabilities.count))
-            for q in probabilities { record.put(q) }
-        }
+        for row in rows { encode(row, into: &record) }
+    }
+
+    /// One answer, as ``answer(_:)`` reads it.
+    static func encode(_ row: ShadowPrediction, into record: inout ByteRecordWriter) {
+        record.put(row.predictionID); record.put(row.model); record.put(Int64(row.version)); record.put(Int64(row.primaryVersion))
+        record.put(row.time); record.put(UInt8(row.label == nil ? 0 : 1)); record.put(row.label ?? "")
+        record.put(row.value); record.put(row.latency)
+        let probabilities = row.probabilities ?? []
+        record.put(UInt8(row.probabilities == nil ? 0 : 1)); record.put(UInt32(probabilities.count))
+        for q in probabilities { record.put(q) }
     }
 
     /// A record ``encode(_:failed:dropped:into:)`` wrote; nil past its end (never expected).
@@ -287,7 +312,9 @@ public final class ShadowScorer: Service, @unchecked Sendable {
     /// On the log writer's thread: writes the answers the shadow handed over and counts them.
     func writeAnswers() {
         var rows: [ShadowPrediction] = [], failed = 0, dropped = 0
-        outbox.take { record in
+        // Only when free: the shadow's thread, at SCHED_IDLE, may hold the lock preempted mid-copy;
+        // its answers then wait for the next round (at its stop the thread has ended: always free).
+        outbox.take(ifFree: true) { record in
             guard let read = Self.answers(&record) else { return }
             rows += read.rows; failed += read.failed; dropped += read.dropped
         }
@@ -300,7 +327,7 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         lock.unlock()
     }
 
-    /// One answer as ``post(_:failed:dropped:)`` wrote it.
+    /// One answer as ``encode(_:into:)`` wrote it.
     static func answer(_ record: inout ByteRecordReader) -> ShadowPrediction? {
         guard let id = record.string(), let model = record.string(), let version = record.integer(Int64.self),
               let primary = record.integer(Int64.self), let time = record.double(), let hasLabel = record.integer(UInt8.self),

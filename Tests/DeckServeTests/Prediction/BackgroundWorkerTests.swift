@@ -5,7 +5,7 @@ import XCTest
 import Glibc
 #endif
 
-/// The queue behind the prediction log and the shadow: bounded, drops and counts when full,
+/// The queue behind the prediction log: bounded, drops and counts when full,
 /// never blocks a caller, flushes on stop.
 final class BackgroundWorkerTests: XCTestCase {
     /// What the worker's thread saw: items in order, rounds.

@@ -13,8 +13,8 @@ final class ByteMailboxTests: XCTestCase {
         // 4 + 8 + 4 + 3 = 19 bytes each: a fourth does not fit in 64.
         XCTAssertTrue(box.post { $0.put(UInt64(3)); $0.put("six") })
         XCTAssertFalse(box.post { $0.put(UInt64(4)); $0.put("for") }, "the buffer is full")
-        XCTAssertFalse(box.post { $0.put(bytes: UnsafeRawBufferPointer(start: nil, count: 0)); $0.put(String(repeating: "x", count: 80)) },
-                       "larger than the buffer")
+        XCTAssertFalse(ByteMailbox(capacity: 64).post { $0.put(String(repeating: "x", count: 60)) }, "larger than an empty buffer")
+        XCTAssertTrue(ByteMailbox(capacity: 64).post { $0.put(String(repeating: "x", count: 50)) }, "4 + 4 + 50 bytes fit in 64")
         var seen: [String] = []
         box.take { record in
             seen.append("\(record.integer(UInt64.self) ?? 0) \(record.string() ?? "?")")
@@ -57,6 +57,25 @@ final class ByteMailboxTests: XCTestCase {
         XCTAssertEqual(torn, 0, "a record was torn or out of order")
         XCTAssertEqual(taken, accepted.values)
         XCTAssertGreaterThan(taken.reduce(0, +), 0)
+    }
+
+    /// A round's answers are cut into records of at most the limit's bytes, in order, covering every row.
+    func testAnswersAreCutIntoRecordsThatFitTheOutbox() {
+        let rows = (0..<500).map { i in
+            ShadowPrediction(predictionID: "p\(i)", model: "churn", version: 2, primaryVersion: 1, time: 1, label: i % 2 == 0 ? "Yes" : nil,
+                             value: 0.5, probabilities: i % 3 == 0 ? [0.5, 0.5] : Array(repeating: 0.01, count: i % 50), latency: 0)
+        }
+        let ranges = ShadowScorer.recordRanges(rows, limit: 2_000)
+        XCTAssertEqual(ranges.first?.lowerBound, 0)
+        XCTAssertEqual(ranges.last?.upperBound, rows.count)
+        XCTAssertTrue(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "consecutive, no gap")
+        XCTAssertGreaterThan(ranges.count, 10)
+        for range in ranges {
+            var measure = ByteRecordWriter(base: nil, capacity: .max)
+            ShadowScorer.encode(rows[range], failed: 0, dropped: 0, into: &measure)
+            XCTAssertLessThanOrEqual(measure.count, 2_000, "\(range)")
+        }
+        XCTAssertEqual(ShadowScorer.recordRanges([], limit: 2_000), [])
     }
 
     /// The shadow's answers survive the trip to the writer's thread as they were.
