@@ -8,8 +8,8 @@ import Glibc
 /// `mldeck bench serve`: the prediction endpoint under `wrk` on the same machine. A churn model
 /// with its full preprocessing (7,043 generated customers with the columns of `wa_churn.csv`,
 /// one-hot categories, 200 trees of depth 6) is served by `mldeck serve` (this executable, in
-/// a process of its own, prediction logging on); `wrk` sends `dataframe_split` JSON of 1 row and
-/// of 100 rows per request over 16 connections. Each load runs `repeats` times; the figures are
+/// a process of its own, prediction logging on); `wrk` sends `dataframe_split` JSON of 1 row, of
+/// 100 rows and of 1,000 rows (issue 11's batch figure) per request over 16 connections. Each load runs `repeats` times; the figures are
 /// medians. The server's CPU and the prediction-log rows it dropped are reported beside them.
 /// Then the single-row load again, alternating between that server and a second one started with
 /// `--shadow staging` (a second version), for the shadow's p99 ratio (issue 11: ≤ 1.1×); and
@@ -32,7 +32,7 @@ struct ServeBench: BenchSuite {
         let repeats = environment["MLDECK_BENCH_SERVE_REPEATS"].flatMap { Int($0) }.map { min(max($0, 1), 9) } ?? 3
         log("training the churn model (7,043 rows, 200 trees of depth 6)…")
         let root = try ServeBenchWorkspace.make(in: directory)
-        let bodies = try ServeBenchWorkspace.bodies(root, sizes: [1, 100])
+        let bodies = try ServeBenchWorkspace.bodies(root, sizes: [1, 100, 1_000])
         log("starting mldeck serve churn-model@production…")
         let server = try ServeBenchServer(workspace: root)
         defer { server.stop() }

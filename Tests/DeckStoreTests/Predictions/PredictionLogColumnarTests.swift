@@ -141,6 +141,33 @@ final class PredictionLogColumnarTests: XCTestCase {
         XCTAssertEqual(try log.labeledPredictions(model: "m").map(\.id), [Self.serverID(300)])
     }
 
+    /// A trim with a budget removes the oldest batches within it (at least one) and leaves the
+    /// rest to the next call; repeated, it ends where one trim without a budget ends.
+    func testATrimWithABudgetRemovesTheOldestBatchesInStepsAndEndsWhereAWholeTrimDoes() throws {
+        let log = try PredictionLog.open(workspace.store.workspace)
+        for k in 0..<6 { try log.write([Self.batch(Array((k * 100 + 1)...(k * 100 + 100)), time: Double(k + 1) * 100)]) }
+        let policy = RetentionPolicy(maxRows: 150, maxAge: nil)
+        var steps: [Int] = []
+        while true {
+            let removed = try log.trim(policy, now: 700, budget: 120).removedPredictions
+            if removed == 0 { break }
+            steps.append(removed)
+        }
+        // Batches 1–4 go one a step (two would pass 120 rows); with the last of them, batch 5's
+        // older 50 rows are marked trimmed (an update, not a deletion: outside the budget).
+        XCTAssertEqual(steps, [100, 100, 100, 150])
+        XCTAssertEqual(try counts(log), [150, 2, 0])
+        XCTAssertEqual(try log.labeledPredictions(model: "m", limit: 1000).last?.id, Self.serverID(451))
+        XCTAssertEqual(try count(log, "prediction_ids"), 2)
+
+        // By age, within a budget of one batch: the oldest first.
+        let aged = try log.trim(RetentionPolicy(maxRows: nil, maxAge: 50), now: 700, budget: 1)   // both batches are older than 650
+        XCTAssertEqual(aged.removedPredictions, 50)
+        XCTAssertEqual(try counts(log), [100, 1, 0])
+        XCTAssertEqual(try log.trim(RetentionPolicy(maxRows: nil, maxAge: 50), now: 700, budget: 1).removedPredictions, 100)
+        XCTAssertEqual(try counts(log), [0, 0, 0])
+    }
+
     /// The point of version 3: a 1,000-row request is one batch row and one id run, where
     /// version 1 wrote 1,001 rows (and 4,000 index entries).
     func testA1000RowBatchIsAFewRowWrites() throws {
