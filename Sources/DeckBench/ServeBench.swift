@@ -37,7 +37,9 @@ struct ServeBench: BenchSuite {
         let server = try ServeBenchServer(workspace: root)
         defer { server.stop() }
         var figures: [BenchFigure] = []
+        var droppedByLoad: [String] = []
         for (rows, body) in bodies {
+            let droppedBefore = server.metrics().dropped
             let script = root.appendingPathComponent("post-\(rows).lua")
             try ServeBenchWrk.script(body: body).write(to: script, atomically: true, encoding: .utf8)
             var results: [ServeBenchWrk.Result] = []
@@ -49,6 +51,7 @@ struct ServeBench: BenchSuite {
                 cpu.append((server.cpuSeconds() - before) / Double(seconds))
                 results.append(result)
             }
+            droppedByLoad.append("\(rows)-row: \(Int64(server.metrics().dropped - droppedBefore))")
             let rps = BenchClock.median(results.map(\.requestsPerSecond))
             let p50 = BenchClock.median(results.map(\.p50)) * 1000, p99 = BenchClock.median(results.map(\.p99)) * 1000
             let errors = results.reduce(0) { $0 + $1.non2xx + $1.socketErrors }
@@ -72,7 +75,8 @@ struct ServeBench: BenchSuite {
         }
         let metrics = server.metrics()
         figures.append(BenchFigure(suite: name, name: "log_rows_dropped", value: metrics.dropped, unit: "rows", target: 0, better: .lower,
-                                   note: "prediction-log rows dropped of \(Int64(metrics.logged)) logged, over every run above"))
+                                   note: "prediction-log rows dropped of \(Int64(metrics.logged)) logged, over every run above ("
+                                       + droppedByLoad.joined(separator: ", ") + ")"))
         guard let single = bodies.first(where: { $0.0 == 1 }) else { return figures }
         let script = root.appendingPathComponent("post-1.lua")
         try ServeBenchWrk.script(body: single.1).write(to: script, atomically: true, encoding: .utf8)
