@@ -112,14 +112,7 @@ public final class BackgroundWorker<Item: Sendable>: Service, @unchecked Sendabl
 
     /// The service: works until the group stops gracefully, then flushes.
     public func run() async throws {
-        start()
-        try? await gracefulShutdown()
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread { [self] in
-                stopAndFlush()
-                done.resume()
-            }
-        }
+        await ThreadService.run(start: start, stopAndFlush: { [self] in stopAndFlush() })
     }
 
     private func loop() {
@@ -139,6 +132,23 @@ public final class BackgroundWorker<Item: Sendable>: Service, @unchecked Sendabl
                 let empty = queue.isEmpty
                 lock.unlock()
                 if empty { return }
+            }
+        }
+    }
+}
+
+/// The swift-service-lifecycle side of a service that works on a thread of its own.
+enum ThreadService {
+    /// Calls `start`, waits for the group's graceful shutdown, then calls `stopAndFlush` — which
+    /// blocks until the thread has done its last work — on a thread of its own, not on Swift's
+    /// cooperative pool.
+    static func run(start: () -> Void, stopAndFlush: @escaping @Sendable () -> Void) async {
+        start()
+        try? await gracefulShutdown()
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                stopAndFlush()
+                done.resume()
             }
         }
     }

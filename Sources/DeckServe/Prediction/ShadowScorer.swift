@@ -119,14 +119,7 @@ public final class ShadowScorer: Service, @unchecked Sendable {
 
     /// The service: scores until the group stops gracefully, then flushes.
     public func run() async throws {
-        start()
-        try? await gracefulShutdown()
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread { [self] in
-                stopAndFlush()
-                done.resume()
-            }
-        }
+        await ThreadService.run(start: start, stopAndFlush: { [self] in stopAndFlush() })
     }
 
     /// Linux's `SCHED_IDLE` (5, `<bits/sched.h>`; a `_GNU_SOURCE` macro that Glibc's module does not import).
