@@ -12,9 +12,26 @@ import ServiceLifecycle
 public final class PredictionLogWriter: Service, @unchecked Sendable {
     /// Queued rows at most (default).
     public static let defaultCapacity = 100_000
-    /// How often the writer trims the log to its retention, and the rows one trim removes at most
-    /// (twice a second × 200,000 rows: well above what one server answers).
-    static let trimInterval = 0.5, trimBudget = 200_000
+    /// The rows one trim removes at most (a bounded time under the log's write lock).
+    static let trimBudget = 200_000
+
+    /// When the writer trims the log to its retention: in small steps (``trimBudget``), and often
+    /// only while it matters. A trim holds the log's write lock, and one that removed a minute of
+    /// heavy traffic at once (millions of rows' blobs) stalled the writer for seconds while
+    /// requests filled its queue (1,000-row batches at 150,000 rows/s). But finding the cut scans
+    /// the batches of the rows kept (up to a million one-row batches on a quiet server), so a trim
+    /// is due twice a second only after ``busyRows`` new rows or while the last trim was cut short,
+    /// and otherwise once a minute.
+    struct TrimClock {
+        var last = 0.0, loggedAtLast = 0, behind = false
+        static let often = 0.5, rarely = 60.0, busyRows = 50_000
+
+        func isDue(now: Double, logged: Int) -> Bool {
+            let since = now - last
+            if since >= Self.rarely { return true }
+            return since >= Self.often && (behind || logged - loggedAtLast >= Self.busyRows)
+        }
+    }
 
     /// What requests queue: their predicted rows, or feedback labels.
     enum Item: Sendable {
@@ -43,7 +60,7 @@ public final class PredictionLogWriter: Service, @unchecked Sendable {
         self.log = log
         guard let log else { worker = nil; return }
         let box = WeakBox<PredictionLogWriter>()
-        let lastTrim = LockedBox(0.0)
+        let trimClock = LockedBox(TrimClock())
         worker = BackgroundWorker(
             name: "mldeck-prediction-log", capacity: capacity, wakeAt: 512, maxWait: 0.1,
             weight: { item in
@@ -57,14 +74,12 @@ public final class PredictionLogWriter: Service, @unchecked Sendable {
                 if writeDelay > 0 { Thread.sleep(forTimeInterval: writeDelay) }
             },
             idle: {
-                box.value?.companions.get().forEach { $0() }
-                // Often and in small steps: a trim holds the log's write lock, and one that removed
-                // a minute of heavy traffic at once (millions of rows' blobs) stalled this thread for
-                // seconds while requests filled its queue (1,000-row batches at 150,000 rows/s).
-                let now = Date().timeIntervalSince1970
-                guard now - lastTrim.get() >= Self.trimInterval else { return }
-                lastTrim.set(now)
-                _ = try? log.trim(retention, now: now, budget: Self.trimBudget)
+                guard let writer = box.value else { return }
+                writer.companions.get().forEach { $0() }
+                let now = Date().timeIntervalSince1970, logged = writer.counts.logged
+                guard trimClock.get().isDue(now: now, logged: logged) else { return }
+                let removed = (try? log.trim(retention, now: now, budget: Self.trimBudget))?.removedPredictions ?? 0
+                trimClock.set(TrimClock(last: now, loggedAtLast: logged, behind: removed >= Self.trimBudget / 2))
             })
         box.value = self
     }

@@ -78,4 +78,17 @@ final class PredictionLogWriterTests: XCTestCase {
         XCTAssertEqual(merged[0].columns.map(\.values.count), Array(repeating: 20_000, count: 5))
         XCTAssertLessThan(seconds, 5, "merging one round took \(seconds) s")
     }
+
+    /// A trim is due twice a second only while the log fills fast or the last trim was cut short;
+    /// otherwise once a minute (finding the cut scans every batch kept).
+    func testTrimsAreOftenOnlyWhileTheLogFillsFast() {
+        let clock = PredictionLogWriter.TrimClock(last: 100, loggedAtLast: 1_000, behind: false)
+        XCTAssertFalse(clock.isDue(now: 100.6, logged: 1_000 + 49_999), "quiet: not yet")
+        XCTAssertTrue(clock.isDue(now: 100.6, logged: 1_000 + 50_000), "busy: twice a second")
+        XCTAssertFalse(clock.isDue(now: 100.4, logged: 1_000 + 500_000), "never sooner than half a second")
+        XCTAssertTrue(clock.isDue(now: 160, logged: 1_000), "quiet: once a minute")
+        XCTAssertTrue(PredictionLogWriter.TrimClock(last: 100, loggedAtLast: 1_000, behind: true).isDue(now: 100.5, logged: 1_000),
+                      "the last trim was cut short by its budget")
+        XCTAssertTrue(PredictionLogWriter.TrimClock().isDue(now: 100, logged: 0), "the first round trims")
+    }
 }
