@@ -11,15 +11,18 @@ import Glibc
 /// next window is read. At most `inFlight` windows are held at a time, so resident memory stays
 /// bounded whatever the file size.
 ///
-/// The file is never mapped: a mapped file that shrinks kills the process with SIGBUS. A short read
-/// (the file shrank) is ``DatasetError/changedWhileRead(_:)``; the caller compares the file's
-/// identity before and after for the other changes.
+/// Windows are read by a ``WindowReader``: from the page cache when it holds them, otherwise
+/// straight from the disk (`O_DIRECT`). The file is never read through a mapping: a mapped file that
+/// shrinks kills the process with SIGBUS. A short read (the file shrank) is ``DatasetError/changedWhileRead(_:)``;
+/// the caller compares the file's identity before and after for the other changes.
 final class ChunkPipeline: @unchecked Sendable {
     let objects: ObjectStore
     let writer: PackWriter
     let chunker: ContentChunker
     let window: Int
     let inFlight: Int
+    /// Whether windows the page cache does not hold are read past it (``WindowReader``).
+    let readsDirect: Bool
 
     private let lock = NSLock()
     private var windowResults: [Int: [ChunkRef]] = [:]
@@ -27,12 +30,14 @@ final class ChunkPipeline: @unchecked Sendable {
     private var newBytes: Int64 = 0
     private var failure: Error?
 
-    init(objects: ObjectStore, writer: PackWriter, chunker: ContentChunker = .standard, window: Int = 8 << 20, inFlight: Int = 3) {
+    init(objects: ObjectStore, writer: PackWriter, chunker: ContentChunker = .standard, window: Int = 8 << 20, inFlight: Int = 3,
+         readsDirect: Bool = true) {
         self.objects = objects
         self.writer = writer
         self.chunker = chunker
         self.window = max(window, 1 << 16)
         self.inFlight = inFlight
+        self.readsDirect = readsDirect
     }
 
     /// A raw pointer handed to a worker (the buffer is owned by the pipeline until the worker ends).
@@ -58,9 +63,11 @@ final class ChunkPipeline: @unchecked Sendable {
         // `inFlight` buffers allocated once and reused: a fresh 8 MiB allocation per window is an
         // `mmap` whose pages the kernel faults in and zeroes, and a `munmap` after (~128 a GiB).
         let bufferSize = min(size, window + chunker.maximumSize)
-        let pool = BufferPool(count: min(inFlight, (size + window - 1) / window), size: bufferSize)
+        let pool = BufferPool(count: min(inFlight, (size + window - 1) / window), size: bufferSize + WindowReader.slack,
+                              alignment: WindowReader.alignment)
+        let reader = WindowReader(fd: fd, path: path, direct: readsDirect)
         let group = DispatchGroup()
-        defer { group.wait(); pool.deallocate() }
+        defer { group.wait(); pool.deallocate(); reader.close() }
         var position = 0
         var index = 0
         while position < size {
@@ -69,8 +76,9 @@ final class ChunkPipeline: @unchecked Sendable {
             let readEnd = min(size, position + window + chunker.maximumSize)
             let length = readEnd - position
             let buffer = pool.take()
+            let start: Int
             do {
-                try Self.readFully(fd, into: buffer, count: length, at: position, path: path)
+                start = try reader.read(into: buffer, count: length, at: position)
             } catch {
                 pool.give(buffer)
                 slots.signal()
@@ -80,8 +88,8 @@ final class ChunkPipeline: @unchecked Sendable {
             let isEnd = readEnd == size
             // Have the kernel fetch the next window while this one is cut and hashed: with the page
             // cache cold, the next `pread` then copies memory instead of waiting for the disk.
-            if !isEnd { _ = posix_fadvise(fd, off_t(readEnd), off_t(min(window, size - readEnd)), POSIX_FADV_WILLNEED) }
-            let bytes = UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self))
+            if !isEnd { reader.readAhead(min(window, size - readEnd), at: readEnd) }
+            let bytes = UnsafePointer((buffer + start).assumingMemoryBound(to: UInt8.self))
             let available = length
             var cuts: [(start: Int, length: Int)] = []
             cuts.reserveCapacity(window / chunker.averageSize * 2 + 2)
@@ -98,10 +106,10 @@ final class ChunkPipeline: @unchecked Sendable {
             index += 1
             group.enter()
             let jobCuts = cuts
-            let job = Buffer(base: buffer)
+            let job = Buffer(base: buffer + start), owned = Buffer(base: buffer)
             DispatchQueue.global().async { [self] in
                 self.process(job, cuts: jobCuts, window: windowIndex)
-                pool.give(job.base)
+                pool.give(owned.base)
                 slots.signal()
                 group.leave()
             }
@@ -179,8 +187,8 @@ final class BufferPool: @unchecked Sendable {
     private var free: [UnsafeMutableRawPointer]
     private var all: [UnsafeMutableRawPointer]
 
-    init(count: Int, size: Int) {
-        all = (0..<max(1, count)).map { _ in UnsafeMutableRawPointer.allocate(byteCount: max(1, size), alignment: 64) }
+    init(count: Int, size: Int, alignment: Int = 64) {
+        all = (0..<max(1, count)).map { _ in UnsafeMutableRawPointer.allocate(byteCount: max(1, size), alignment: alignment) }
         free = all
     }
 

@@ -12,7 +12,8 @@ import Glibc
 /// `fdatasync`, its index written, both renamed into place) before recording anything that points
 /// to them. A crash before that leaves an unfinished pack no reader sees, which `mldeck gc` removes.
 ///
-/// Every file is read once, with `pread` into buffers (never mapped), and its identity (inode, size,
+/// Every file is read once, with `pread` into buffers (never through a mapping; large files' windows
+/// past the page cache, ``WindowReader``), and its identity (inode, size,
 /// mtime, ctime) is compared before and after: a file written, truncated or replaced meanwhile is
 /// ``DatasetError/changedWhileRead(_:)``, never a mix of old and new bytes (nor a SIGBUS).
 public final class DatasetContentWriter: @unchecked Sendable {

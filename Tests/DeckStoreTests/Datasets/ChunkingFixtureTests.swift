@@ -64,12 +64,16 @@ final class ChunkingFixtureTests: XCTestCase {
         let path = ws.file("random.bin")
         try Self.randomInput().write(to: URL(fileURLWithPath: path))
         for window in [1 << 16, 300_001, 8 << 20] {
-            let fd = open(path, O_RDONLY)
-            defer { close(fd) }
-            let writer = PackWriter(store: ws.store.objects)
-            let result = try ChunkPipeline(objects: ws.store.objects, writer: writer, window: window, inFlight: 2).run(fd: fd, path: path, progress: nil)
-            XCTAssertEqual(result.chunks.map { Int($0.size) }, f.random.lengths, "window \(window)")
-            XCTAssertEqual(result.chunks.map(\.id.hex), f.random.chunks, "window \(window)")
+            for readsDirect in [true, false] {
+                let fd = open(path, O_RDONLY)
+                defer { close(fd) }
+                _ = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)  // so that direct reads are taken
+                let writer = PackWriter(store: ws.store.objects)
+                let result = try ChunkPipeline(objects: ws.store.objects, writer: writer, window: window, inFlight: 2, readsDirect: readsDirect)
+                    .run(fd: fd, path: path, progress: nil)
+                XCTAssertEqual(result.chunks.map { Int($0.size) }, f.random.lengths, "window \(window), direct \(readsDirect)")
+                XCTAssertEqual(result.chunks.map(\.id.hex), f.random.chunks, "window \(window), direct \(readsDirect)")
+            }
         }
     }
 
