@@ -5,13 +5,13 @@ import Glibc
 #endif
 
 /// Streams one file through the chunker and into the object store, using every core:
-/// the calling thread reads windows of the file (`pread` into buffers, about `window` bytes each,
-/// overlapping by at most one maximum chunk) and finds chunk boundaries (a sequential pass);
-/// each window's chunks are then hashed (SHA-256) and, when absent, written, in parallel, while the
-/// next window is read. At most `inFlight` windows are held at a time, so resident memory stays
-/// bounded whatever the file size.
+/// a thread of its own reads the file in blocks of `window` bytes (``BlockReadAhead``), the calling
+/// thread finds chunk boundaries (a sequential pass; the bytes a block leaves uncut are copied in
+/// front of the next), and each block's chunks are then hashed (SHA-256) and, when absent, written,
+/// in parallel, while the next blocks are read and cut. At most `inFlight` blocks are held at a
+/// time, so resident memory stays bounded whatever the file size.
 ///
-/// Windows are read by a ``WindowReader``: from the page cache when it holds them, otherwise
+/// Blocks are read by a ``WindowReader``: from the page cache when it holds them, otherwise
 /// straight from the disk (`O_DIRECT`). The file is never read through a mapping: a mapped file that
 /// shrinks kills the process with SIGBUS. A short read (the file shrank) is ``DatasetError/changedWhileRead(_:)``;
 /// the caller compares the file's identity before and after for the other changes.
@@ -47,8 +47,9 @@ final class ChunkPipeline: @unchecked Sendable {
 
     /// Stores the file open as `fd`; returns its chunks and what was new.
     /// `progress` is called on the calling thread with the bytes read so far.
-    /// `afterRead` is called on the calling thread after each window is read, with the bytes read so far
-    /// (a test hook, to change the file between reads).
+    /// `afterRead` is called on the calling thread as each block is taken up for cutting, with the
+    /// bytes read up to its end (a test hook, to change the file between reads; later blocks may
+    /// have been read already, so a change is caught by a short read or by the caller's identity check).
     func run(fd: Int32, path: String, progress: ((Int64) -> Void)?,
              afterRead: ((Int64) -> Void)? = nil) throws -> (chunks: [ChunkRef], newObjects: Int, newBytes: Int64) {
         var info = stat()
@@ -59,62 +60,58 @@ final class ChunkPipeline: @unchecked Sendable {
             let isNew = try writer.put(UnsafeRawBufferPointer(start: nil, count: 0), as: id)
             return ([ChunkRef(id: id, size: 0)], isNew ? 1 : 0, 0)
         }
-        let slots = DispatchSemaphore(value: inFlight)
+        // Blocks of `window` bytes (rounded to the alignment direct reads need), read ahead on a
+        // thread of their own; each block is cut after the bytes the previous one left uncut (fewer
+        // than `maximumSize`: the chunker cuts any longer run), copied in front of it.
+        let alignment = WindowReader.alignment
+        let blockSize = (window + alignment - 1) / alignment * alignment
+        let room = (chunker.maximumSize + alignment - 1) / alignment * alignment
+        let blocks = (size + blockSize - 1) / blockSize
         // `inFlight` buffers allocated once and reused: a fresh 8 MiB allocation per window is an
         // `mmap` whose pages the kernel faults in and zeroes, and a `munmap` after (~128 a GiB).
-        let bufferSize = min(size, window + chunker.maximumSize)
-        let pool = BufferPool(count: min(inFlight, (size + window - 1) / window), size: bufferSize + WindowReader.slack,
-                              alignment: WindowReader.alignment)
+        let buffers = min(inFlight, blocks)
+        let pool = BufferPool(count: buffers, size: room + min(blockSize, size) + WindowReader.slack, alignment: alignment)
+        let free = DispatchSemaphore(value: buffers)
         let reader = WindowReader(fd: fd, path: path, direct: readsDirect)
+        let readAhead = BlockReadAhead(reader: reader, pool: pool, free: free, blockSize: blockSize, size: size, dataOffset: room)
+        let tail = UnsafeMutableRawPointer.allocate(byteCount: room, alignment: 64)
+        var tailCount = 0
         let group = DispatchGroup()
-        defer { group.wait(); pool.deallocate(); reader.close() }
+        defer { group.wait(); readAhead.stop(); pool.deallocate(); reader.close(); tail.deallocate() }
         var position = 0
-        var index = 0
-        while position < size {
-            slots.wait()
-            if let error = currentFailure() { slots.signal(); throw error }
-            let readEnd = min(size, position + window + chunker.maximumSize)
-            let length = readEnd - position
-            let buffer = pool.take()
-            let start: Int
-            do {
-                start = try reader.read(into: buffer, count: length, at: position)
-            } catch {
-                pool.give(buffer)
-                slots.signal()
-                throw error
-            }
-            afterRead?(Int64(readEnd))
-            let isEnd = readEnd == size
-            // Have the kernel fetch the next window while this one is cut and hashed: with the page
-            // cache cold, the next `pread` then copies memory instead of waiting for the disk.
-            if !isEnd { reader.readAhead(min(window, size - readEnd), at: readEnd) }
-            let bytes = UnsafePointer((buffer + start).assumingMemoryBound(to: UInt8.self))
-            let available = length
+        for index in 0..<blocks {
+            if let error = currentFailure() { throw error }
+            let block = try readAhead.next()
+            afterRead?(Int64(block.offset + block.count))
+            let isEnd = index == blocks - 1
+            let start = room - tailCount
+            (block.buffer + start).copyMemory(from: tail, byteCount: tailCount)
+            let bytes = UnsafePointer((block.buffer + start).assumingMemoryBound(to: UInt8.self))
+            let available = tailCount + block.count
             var cuts: [(start: Int, length: Int)] = []
-            cuts.reserveCapacity(window / chunker.averageSize * 2 + 2)
+            cuts.reserveCapacity(available / chunker.averageSize * 2 + 2)
             var consumed = 0
             while consumed < available, let n = chunker.cut(bytes + consumed, count: available - consumed, isEnd: isEnd) {
                 cuts.append((consumed, n))
                 consumed += n
-                if !isEnd && consumed >= window { break }
             }
+            tailCount = available - consumed
+            precondition(tailCount < room, "ChunkPipeline: \(tailCount) bytes left uncut, more than a chunk")
+            tail.copyMemory(from: bytes + consumed, byteCount: tailCount)
             position += consumed
             progress?(Int64(position))
 
-            let windowIndex = index
-            index += 1
             group.enter()
             let jobCuts = cuts
-            let job = Buffer(base: buffer + start), owned = Buffer(base: buffer)
+            let job = Buffer(base: block.buffer + start), owned = Buffer(base: block.buffer)
             DispatchQueue.global().async { [self] in
-                self.process(job, cuts: jobCuts, window: windowIndex)
+                self.process(job, cuts: jobCuts, window: index)
                 pool.give(owned.base)
-                slots.signal()
+                free.signal()
                 group.leave()
             }
-            if consumed == 0 { break }
         }
+        let index = blocks
         group.wait()
         if let error = currentFailure() { throw error }
         var chunks: [ChunkRef] = []
