@@ -29,6 +29,8 @@ public final class PackWriter: @unchecked Sendable {
     private var entries: [(key: PackKey, offset: UInt64, length: UInt64)] = []
     private var keys = Set<PackKey>()
     private var failure: ObjectStoreError?
+    /// The end of the pack's bytes already hinted to the kernel for writeback.
+    private var hintedUpTo: UInt64 = 0
 
     private struct OpenPack {
         let fd: Int32
@@ -40,8 +42,10 @@ public final class PackWriter: @unchecked Sendable {
     /// The pack file's first 8 bytes.
     static let magic = Array("MLDKPAK1".utf8)
 
-    /// The smallest object whose writeback starts as soon as it is written (see ``put(_:as:)``).
-    static let writebackHintMinimum = 16 * 1024
+    /// How many bytes of the pack are written between two writeback hints (see ``put(_:as:)``).
+    /// One hint per chunk (~16,000 a GiB) cost the cold GiB add ~0.3 s more system time than one
+    /// per 4 MiB (1.94–2.35 s against 1.60–1.82 s, alternating; 1 and 16 MiB were no better).
+    static let writebackStep: UInt64 = 4 << 20
 
     /// `SYNC_FILE_RANGE_WRITE` of `<fcntl.h>`.
     static let syncFileRangeWrite: UInt32 = 2
@@ -99,12 +103,18 @@ public final class PackWriter: @unchecked Sendable {
             }
             written += n
         }
-        // Start writing these bytes to disk now, without waiting: the commit's fdatasync then
-        // finds most of a large add already on its way instead of flushing all of it at the end
-        // (the kernel would not start on its own before ~10 % of memory is dirty). A hint only.
-        if bytes.count >= Self.writebackHintMinimum {
-            _ = Self.startWriteback(pack.fd, Int64(offset), Int64(bytes.count), Self.syncFileRangeWrite)
-        }
+        // Start writing the pack to disk now, without waiting, every `writebackStep` bytes: the
+        // commit's fdatasync then finds most of a large add already on its way instead of flushing
+        // all of it at the end (the kernel would not start on its own before ~10 % of memory is
+        // dirty). A hint only; bytes of the range that another thread has yet to write are left
+        // to the commit.
+        let end = offset + length
+        lock.lock()
+        let hintFrom = hintedUpTo
+        let hints = end >= hintFrom + Self.writebackStep
+        if hints { hintedUpTo = end }
+        lock.unlock()
+        if hints { _ = Self.startWriteback(pack.fd, Int64(hintFrom), Int64(end - hintFrom), Self.syncFileRangeWrite) }
         pack.pending.add(key, offset: offset, length: length)
         return true
     }
@@ -130,6 +140,7 @@ public final class PackWriter: @unchecked Sendable {
         let pack = OpenPack(fd: fd, name: name, temporaryPath: path, pending: pending)
         current = pack
         size = UInt64(Self.magic.count)
+        hintedUpTo = 0
         entries = []
         return pack
     }
