@@ -119,20 +119,6 @@ final class ChunkPipeline: @unchecked Sendable {
         return (chunks, newObjects, newBytes)
     }
 
-    /// Reads exactly `count` bytes at `offset`; a file that ends sooner changed while it was read.
-    static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int, path: String) throws {
-        var done = 0
-        while done < count {
-            let n = pread(fd, buffer + done, count - done, off_t(offset + done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw DatasetError.io(path: path, operation: "read", errno: errno)
-            }
-            if n == 0 { throw DatasetError.changedWhileRead(path) }
-            done += n
-        }
-    }
-
     private func currentFailure() -> Error? {
         lock.lock(); defer { lock.unlock() }
         return failure

@@ -67,12 +67,8 @@ struct WindowReader {
     /// `count + slack` bytes long); returns where in the buffer they begin. A file that ends sooner
     /// changed while it was read (``DatasetError/changedWhileRead(_:)``).
     func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) throws -> Int {
-        if readsDirect {
-            if !isCached(count, at: offset) { return try readDirect(into: buffer, count: count, at: offset) }
-            try ChunkPipeline.readFully(fd, into: buffer, count: count, at: offset, path: path)
-            return 0
-        }
-        try ChunkPipeline.readFully(fd, into: buffer, count: count, at: offset, path: path)
+        if readsDirect && !isCached(count, at: offset) { return try readDirect(into: buffer, count: count, at: offset) }
+        try Self.read(count, asking: count, from: fd, into: buffer, at: offset, path: path, directly: false)
         return 0
     }
 
@@ -87,20 +83,27 @@ struct WindowReader {
         let skip = offset - start
         let needed = skip + count
         let asked = (needed + Self.alignment - 1) & ~(Self.alignment - 1)
+        try Self.read(needed, asking: asked, from: directFD, into: buffer, at: start, path: path, directly: true)
+        return skip
+    }
+
+    /// Reads at least `needed` bytes at `offset` (asking for `asked`: direct reads ask for whole
+    /// blocks); a file that ends sooner changed while it was read.
+    static func read(_ needed: Int, asking asked: Int, from fd: Int32, into buffer: UnsafeMutableRawPointer, at offset: Int,
+                     path: String, directly: Bool) throws {
         var done = 0
         while done < needed {
-            let n = pread(directFD, buffer + done, asked - done, off_t(start + done))
+            let n = pread(fd, buffer + done, asked - done, off_t(offset + done))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw DatasetError.io(path: path, operation: "read", errno: errno)
             }
             if n == 0 { throw DatasetError.changedWhileRead(path) }
             done += n
-            // A short read not at a block boundary is the file's end: asking again at an unaligned
-            // offset would fail with EINVAL.
-            if done < needed && done % Self.alignment != 0 { throw DatasetError.changedWhileRead(path) }
+            // A direct read short of a block boundary is the file's end: asking again at an
+            // unaligned offset would fail with EINVAL.
+            if directly && done < needed && done % alignment != 0 { throw DatasetError.changedWhileRead(path) }
         }
-        return skip
     }
 
     /// Whether the page cache holds every page of `count` bytes at `offset`, from `mincore(2)` on
