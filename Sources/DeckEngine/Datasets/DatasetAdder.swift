@@ -80,7 +80,8 @@ public struct DatasetAddResult: Sendable, Encodable {
 /// here because a concurrent add may already reference the same chunks).
 public enum DatasetAdder {
     /// Adds `request.path` as a new version of `request.name`.
-    /// - Parameter afterRead: a test hook called after each read of the source's bytes (path, bytes so far).
+    /// - Parameter afterRead: a test hook called after each read of the source's bytes (path, bytes so far; a large
+    ///   file's blocks as they are taken up for cutting, with later blocks possibly read ahead).
     public static func add(_ request: DatasetAddRequest, to store: any DatasetStore,
                            events: (@Sendable (DatasetAddEvent) -> Void)? = nil,
                            afterRead: (@Sendable (String, Int64) -> Void)? = nil) throws -> DatasetAddResult {

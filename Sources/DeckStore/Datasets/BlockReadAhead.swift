@@ -11,7 +11,7 @@ import Foundation
 /// ``next()``. Blocks start at multiples of the block size, itself a multiple of
 /// ``WindowReader/alignment``, so direct reads need no realignment.
 final class BlockReadAhead: @unchecked Sendable {
-    // @unchecked Sendable: `filled`, `stopping` and `finished` are guarded by `lock`; the buffers
+    // @unchecked Sendable: `filled` and `stopping` are guarded by `lock`; the buffers
     // belong to the reading thread from `pool.take()` until ``next()`` hands them over.
 
     /// A block read (or the error that ended the reading).

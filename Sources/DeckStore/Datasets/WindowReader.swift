@@ -14,13 +14,18 @@ import Glibc
 ///
 /// A file whose pages are cached (just written, or read a moment ago) is read as before: a window
 /// whose pages the page cache all holds (`mincore(2)`) is copied from it, and only the others go
-/// to the disk — a direct read of cached pages would read the disk again for nothing. Where direct reads are unavailable (a file system without them, such as
-/// tmpfs) every window is read through the page cache, with the next window's read-ahead asked for.
+/// to the disk — a direct read of cached pages would read the disk again for nothing. Every window
+/// is read through the page cache, with the next window's read-ahead asked for, where direct reads
+/// are unavailable (a file system without them) or `mincore` cannot be trusted: for a file this
+/// process neither owns nor may write, Linux (since 5.0) reports every page as cached.
+/// A direct read the kernel refuses (`EINVAL`: a file system wanting other alignment) or ends
+/// short mid-file (some FUSE file systems) is finished through the page cache; whether the file
+/// changed meanwhile is the caller's identity check.
 ///
 /// Direct reads need the buffer, the file offset and the length aligned to the device's block:
-/// windows start at a multiple of ``alignment`` and the bytes asked for begin ``Window/offset``
-/// bytes into the buffer, so buffers must be aligned to ``alignment`` and ``slack`` bytes longer
-/// than the longest window.
+/// a window at an unaligned offset is read from the block before it, and ``read(into:count:at:)``
+/// returns where in the buffer the bytes asked for begin, so buffers must be aligned to
+/// ``alignment`` and ``slack`` bytes longer than the longest window.
 struct WindowReader {
     /// The block size direct reads are aligned to (at least the logical block of any disk in use).
     static let alignment = 4096
@@ -44,8 +49,11 @@ struct WindowReader {
     init(fd: Int32, path: String, direct: Bool = true) {
         self.fd = fd
         self.path = path
-        self.directFD = direct ? Self.openDirect(sameAs: fd) : -1
-        self.residency = directFD >= 0 ? Self.mapForResidency(fd) : nil
+        // Direct reads only where the page cache can be asked truthfully which windows it holds.
+        let residency = direct && Self.residencyIsReported(fd) ? Self.mapForResidency(fd) : nil
+        self.directFD = residency == nil ? -1 : Self.openDirect(sameAs: fd)
+        self.residency = directFD >= 0 ? residency : nil
+        if directFD < 0, let residency { munmap(residency.base, residency.pages * Self.pageSize) }
     }
 
     /// Closes the direct descriptor and unmaps the file (the caller's `fd` stays open).
@@ -68,7 +76,7 @@ struct WindowReader {
     /// changed while it was read (``DatasetError/changedWhileRead(_:)``).
     func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) throws -> Int {
         if readsDirect && !isCached(count, at: offset) { return try readDirect(into: buffer, count: count, at: offset) }
-        try Self.read(count, asking: count, from: fd, into: buffer, at: offset, path: path, directly: false)
+        try Self.read(count, from: fd, into: buffer, at: offset, path: path)
         return 0
     }
 
@@ -83,26 +91,35 @@ struct WindowReader {
         let skip = offset - start
         let needed = skip + count
         let asked = (needed + Self.alignment - 1) & ~(Self.alignment - 1)
-        try Self.read(needed, asking: asked, from: directFD, into: buffer, at: start, path: path, directly: true)
+        var done = 0
+        while done < needed {
+            let n = pread(directFD, buffer + done, asked - done, off_t(start + done))
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && errno != EINVAL { throw DatasetError.io(path: path, operation: "read", errno: errno) }
+            if n == 0 { throw DatasetError.changedWhileRead(path) }
+            // Refused, or short of a block boundary (asking again at an unaligned offset would be
+            // refused): the rest through the page cache, which tells the file's end from a short read.
+            if n < 0 || (done + n < needed && (done + n) % Self.alignment != 0) {
+                let from = n < 0 ? done : done + n
+                try Self.read(needed - from, from: fd, into: buffer + from, at: start + from, path: path)
+                return skip
+            }
+            done += n
+        }
         return skip
     }
 
-    /// Reads at least `needed` bytes at `offset` (asking for `asked`: direct reads ask for whole
-    /// blocks); a file that ends sooner changed while it was read.
-    static func read(_ needed: Int, asking asked: Int, from fd: Int32, into buffer: UnsafeMutableRawPointer, at offset: Int,
-                     path: String, directly: Bool) throws {
+    /// Reads exactly `count` bytes at `offset`; a file that ends sooner changed while it was read.
+    static func read(_ count: Int, from fd: Int32, into buffer: UnsafeMutableRawPointer, at offset: Int, path: String) throws {
         var done = 0
-        while done < needed {
-            let n = pread(fd, buffer + done, asked - done, off_t(offset + done))
+        while done < count {
+            let n = pread(fd, buffer + done, count - done, off_t(offset + done))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw DatasetError.io(path: path, operation: "read", errno: errno)
             }
             if n == 0 { throw DatasetError.changedWhileRead(path) }
             done += n
-            // A direct read short of a block boundary is the file's end: asking again at an
-            // unaligned offset would fail with EINVAL.
-            if directly && done < needed && done % alignment != 0 { throw DatasetError.changedWhileRead(path) }
         }
     }
 
@@ -110,7 +127,7 @@ struct WindowReader {
     /// ``residency``, a mapping that is never read through: asking the cache itself (`preadv2` with
     /// `RWF_NOWAIT`) starts read-ahead of the pages it lacks, and the direct read then fetches them
     /// a second time (2.1 GB read from the disk for a GiB, measured).
-    private func isCached(_ count: Int, at offset: Int) -> Bool {
+    func isCached(_ count: Int, at offset: Int) -> Bool {
         guard let residency else { return false }
         let page = Self.pageSize
         let first = offset / page, last = (offset + count - 1) / page
@@ -127,7 +144,8 @@ struct WindowReader {
     /// Opens the inode behind `fd` again with `O_DIRECT` (through `/proc/self/fd`, so a path
     /// renamed or replaced meanwhile cannot give another file); -1 where direct reads are refused.
     static func openDirect(sameAs fd: Int32) -> Int32 {
-        let direct = open("/proc/self/fd/\(fd)", O_RDONLY | O_CLOEXEC | Self.oDirect)
+        guard let oDirect else { return -1 }
+        let direct = open("/proc/self/fd/\(fd)", O_RDONLY | O_CLOEXEC | oDirect)
         guard direct >= 0 else { return -1 }
         var a = stat(), b = stat()
         guard fstat(fd, &a) == 0, fstat(direct, &b) == 0, a.st_dev == b.st_dev, a.st_ino == b.st_ino else {
@@ -137,10 +155,23 @@ struct WindowReader {
         return direct
     }
 
-    /// `O_DIRECT` of `<fcntl.h>`, which Swift's Glibc module does not export (`_GNU_SOURCE` only).
+    /// Whether `mincore` tells the truth about `fd`'s pages: Linux reports every page of a file as
+    /// resident to a process that neither owns it (nor has `CAP_FOWNER`, assumed of root) nor may
+    /// write it, so that page-cache contents cannot be spied on (`can_do_mincore`, mm/mincore.c).
+    static func residencyIsReported(_ fd: Int32) -> Bool {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return false }
+        let user = geteuid()
+        return user == 0 || info.st_uid == user || faccessat(AT_FDCWD, "/proc/self/fd/\(fd)", W_OK, AT_EACCESS) == 0
+    }
+
+    /// `O_DIRECT` of `<fcntl.h>`, which Swift's Glibc module does not export (`_GNU_SOURCE` only);
+    /// nil where its value is not known here (no direct reads).
     #if arch(x86_64)
-    static let oDirect: Int32 = 0o40000
+    static let oDirect: Int32? = 0o40000
+    #elseif arch(arm64)
+    static let oDirect: Int32? = 0o200000  // arm64 swaps asm-generic's O_DIRECT and O_DIRECTORY
     #else
-    static let oDirect: Int32 = 0o200000  // arm64 (asm-generic's value is x86's; arm64 swaps it with O_DIRECTORY)
+    static let oDirect: Int32? = nil
     #endif
 }

@@ -7,7 +7,8 @@ import Glibc
 
 /// A source changed while `datasets add` reads it fails cleanly with `changedWhileRead`, never a
 /// mix of bytes, and a file that shrinks mid-read is never a SIGBUS (it was, when the file was mapped).
-/// The writer's `afterRead` hook changes the file between reads, so each case is deterministic.
+/// The writer's `afterRead` hook changes the file between reads (a large file's later blocks may
+/// have been read ahead already: the change is then caught by a short read or by the identity check).
 final class ChangedWhileReadTests: XCTestCase {
     /// Writes `count` pseudo-random CSV-ish bytes to `path`.
     func writeLarge(_ path: String, count: Int) throws {
@@ -50,8 +51,8 @@ final class ChangedWhileReadTests: XCTestCase {
         assertChanged({ _ = try writer.storeFile(at: path) }, path: path)
     }
 
-    /// 24 MB through the streaming pipeline, truncated to 1 MB after its first window: with `mmap` the
-    /// next window's pages were past the end of the file and the process died by SIGBUS.
+    /// 24 MB through the streaming pipeline, truncated to 1 MB as its first block is cut: with `mmap`
+    /// the next window's pages were past the end of the file and the process died by SIGBUS.
     func testLargeFileShrinkingWhileReadIsRefusedNotSIGBUS() throws {
         let ws = try DatasetsTestWorkspace()
         defer { ws.cleanup() }

@@ -67,7 +67,8 @@ final class ChunkingFixtureTests: XCTestCase {
             for readsDirect in [true, false] {
                 let fd = open(path, O_RDONLY)
                 defer { close(fd) }
-                _ = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)  // so that direct reads are taken
+                _ = fsync(fd)  // written back, then dropped from the page cache: direct reads are taken
+                _ = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)
                 let writer = PackWriter(store: ws.store.objects)
                 let result = try ChunkPipeline(objects: ws.store.objects, writer: writer, window: window, inFlight: 2, readsDirect: readsDirect)
                     .run(fd: fd, path: path, progress: nil)

@@ -66,13 +66,22 @@ final class WindowReaderTests: XCTestCase {
         let (path, _) = try writeInput(ws)
         let fd = open(path, O_RDONLY)
         defer { close(fd) }
-        let probe = open(path, O_RDONLY | WindowReader.oDirect)
+        let probe = WindowReader.oDirect.map { open(path, O_RDONLY | $0) } ?? -1
         let supported = probe >= 0
         if probe >= 0 { close(probe) }
+        XCTAssertTrue(WindowReader.residencyIsReported(fd), "the test's own file")
         let reader = WindowReader(fd: fd, path: path)
         defer { reader.close() }
         XCTAssertEqual(reader.readsDirect, supported, "O_DIRECT open of \(path): \(supported)")
         XCTAssertFalse(WindowReader(fd: fd, path: path, direct: false).readsDirect)
+        guard reader.readsDirect else { return }
+        // What decides between the two paths: evicted pages are not cached, read ones are.
+        evict(fd)
+        XCTAssertFalse(reader.isCached(Self.size, at: 0))
+        XCTAssertFalse(reader.isCached(1_000, at: Self.size - 1_000))
+        _ = try Data(contentsOf: URL(fileURLWithPath: path))
+        XCTAssertTrue(reader.isCached(Self.size, at: 0))
+        XCTAssertTrue(reader.isCached(1_000, at: Self.size - 1_000))
     }
 
     func testAFileEndingSoonerThanAskedChangedWhileRead() throws {
