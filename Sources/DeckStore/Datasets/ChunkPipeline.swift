@@ -111,11 +111,10 @@ final class ChunkPipeline: @unchecked Sendable {
                 group.leave()
             }
         }
-        let index = blocks
         group.wait()
         if let error = currentFailure() { throw error }
         var chunks: [ChunkRef] = []
-        for i in 0..<index { chunks += windowResults[i] ?? [] }
+        for i in 0..<blocks { chunks += windowResults[i] ?? [] }
         return (chunks, newObjects, newBytes)
     }
 
