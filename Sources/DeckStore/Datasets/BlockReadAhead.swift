@@ -6,12 +6,11 @@ import Foundation
 /// previous block left uncut. Direct reads wait for the disk (nothing reads them ahead), so reading
 /// on this thread lets the disk work while the calling thread cuts and the workers hash.
 ///
-/// At most the pool's buffers are out at once: the thread takes a buffer only when one is free
-/// (`free`, signalled by whoever gives a buffer back) and hands each filled one over through
-/// ``next()``. Blocks start at multiples of the block size, itself a multiple of
+/// At most the pool's buffers are out at once: the thread takes a buffer when one is free (the
+/// pool waits for it) and hands each filled one over through ``next()``. Blocks start at multiples of the block size, itself a multiple of
 /// ``WindowReader/alignment``, so direct reads need no realignment.
 final class BlockReadAhead: @unchecked Sendable {
-    // @unchecked Sendable: `filled` and `stopping` are guarded by `lock`; the buffers
+    // @unchecked Sendable: `filled` is guarded by `lock`; the buffers
     // belong to the reading thread from `pool.take()` until ``next()`` hands them over.
 
     /// A block read (or the error that ended the reading).
@@ -28,18 +27,15 @@ final class BlockReadAhead: @unchecked Sendable {
     let size: Int
     /// Where in a buffer a block's bytes go: a multiple of the alignment, at least the longest tail.
     let dataOffset: Int
-    /// Signalled once for every buffer given back to the pool.
-    let free: DispatchSemaphore
 
     private let lock = NSLock()
     private let ready = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
     private var filled: [Result<Block, Error>] = []
-    private var stopping = false
 
-    /// Starts reading at once. `free` must start at the pool's buffer count.
-    init(reader: WindowReader, pool: BufferPool, free: DispatchSemaphore, blockSize: Int, size: Int, dataOffset: Int) {
-        self.reader = reader; self.pool = pool; self.free = free
+    /// Starts reading at once.
+    init(reader: WindowReader, pool: BufferPool, blockSize: Int, size: Int, dataOffset: Int) {
+        self.reader = reader; self.pool = pool
         self.blockSize = blockSize; self.size = size; self.dataOffset = dataOffset
         let thread = Thread { [self] in readAll(); done.signal() }
         thread.name = "mldeck-read"
@@ -59,25 +55,17 @@ final class BlockReadAhead: @unchecked Sendable {
     /// Stops reading and waits for the thread to end. Call after every buffer handed over has been
     /// given back (or will be without waiting on this thread).
     func stop() {
-        lock.lock(); stopping = true; lock.unlock()
-        free.signal()  // wakes the thread if it waits for a buffer
+        pool.close()  // wakes the thread if it waits for a buffer
         done.wait()
         // Buffers read but never handed over go back to the pool.
         lock.lock(); defer { lock.unlock() }
-        for case .success(let block) in filled { pool.give(block.buffer); free.signal() }
+        for case .success(let block) in filled { pool.give(block.buffer) }
         filled = []
-    }
-
-    private var isStopping: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return stopping
     }
 
     private func readAll() {
         for k in 0..<blockCount {
-            free.wait()
-            if isStopping { return }
-            let buffer = pool.take()
+            guard let buffer = pool.take() else { return }  // closed: stopped
             let offset = k * blockSize, count = min(blockSize, size - offset)
             let result: Result<Block, Error>
             do {
@@ -87,7 +75,6 @@ final class BlockReadAhead: @unchecked Sendable {
                 result = .success(Block(buffer: buffer, offset: offset, count: count))
             } catch {
                 pool.give(buffer)
-                free.signal()
                 result = .failure(error)
             }
             lock.lock(); filled.append(result); lock.unlock()

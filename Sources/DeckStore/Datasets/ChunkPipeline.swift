@@ -71,9 +71,8 @@ final class ChunkPipeline: @unchecked Sendable {
         // `mmap` whose pages the kernel faults in and zeroes, and a `munmap` after (~128 a GiB).
         let buffers = min(inFlight, blocks)
         let pool = BufferPool(count: buffers, size: room + min(blockSize, size) + WindowReader.slack, alignment: alignment)
-        let free = DispatchSemaphore(value: buffers)
         let reader = WindowReader(fd: fd, path: path, direct: readsDirect)
-        let readAhead = BlockReadAhead(reader: reader, pool: pool, free: free, blockSize: blockSize, size: size, dataOffset: room)
+        let readAhead = BlockReadAhead(reader: reader, pool: pool, blockSize: blockSize, size: size, dataOffset: room)
         let tail = UnsafeMutableRawPointer.allocate(byteCount: room, alignment: 64)
         var tailCount = 0
         let group = DispatchGroup()
@@ -107,7 +106,6 @@ final class ChunkPipeline: @unchecked Sendable {
             DispatchQueue.global().async { [self] in
                 self.process(job, cuts: jobCuts, window: index)
                 pool.give(owned.base)
-                free.signal()
                 group.leave()
             }
         }
@@ -161,28 +159,43 @@ final class ChunkPipeline: @unchecked Sendable {
     }
 }
 
-/// A fixed set of equal buffers handed out and back (``ChunkPipeline``: at most `count` are out at
-/// once, which its semaphore guarantees).
+/// A fixed set of equal buffers handed out and back: ``take()`` waits while all are out, so at
+/// most `count` are out at once (``ChunkPipeline``'s bound on memory), and ``close()`` ends the
+/// waiting of a taker that is no longer wanted (``BlockReadAhead/stop()``).
 final class BufferPool: @unchecked Sendable {
-    // @unchecked Sendable: `free` is guarded by `lock`; the buffers themselves belong to whoever took them.
+    // @unchecked Sendable: `free` and `closed` are guarded by `lock`; the buffers themselves belong
+    // to whoever took them.
     private let lock = NSLock()
+    /// Counts the free buffers (and, after ``close()``, lets every waiting taker through).
+    private let available: DispatchSemaphore
     private var free: [UnsafeMutableRawPointer]
     private var all: [UnsafeMutableRawPointer]
+    private var closed = false
 
     init(count: Int, size: Int, alignment: Int = 64) {
         all = (0..<max(1, count)).map { _ in UnsafeMutableRawPointer.allocate(byteCount: max(1, size), alignment: alignment) }
         free = all
+        available = DispatchSemaphore(value: all.count)
     }
 
-    /// A buffer; the caller must have made sure one is free.
-    func take() -> UnsafeMutableRawPointer {
+    /// A free buffer, waiting until one is given back; nil once the pool is closed.
+    func take() -> UnsafeMutableRawPointer? {
+        available.wait()
         lock.lock(); defer { lock.unlock() }
+        if closed { available.signal(); return nil }  // passed on to the next waiting taker
         guard let buffer = free.popLast() else { preconditionFailure("BufferPool: more buffers taken than it holds") }
         return buffer
     }
 
     func give(_ buffer: UnsafeMutableRawPointer) {
         lock.lock(); free.append(buffer); lock.unlock()
+        available.signal()
+    }
+
+    /// Makes every ``take()``, waiting or to come, answer nil.
+    func close() {
+        lock.lock(); closed = true; lock.unlock()
+        available.signal()
     }
 
     /// Frees every buffer (once all are given back).
