@@ -4,15 +4,15 @@ import Foundation
 /// The rows of a scoring request before they meet the model: named columns of JSON values
 /// (from one of MLflow's JSON formats) or a table read from a CSV body.
 public enum InputFrame: Sendable {
-    /// Column names and, per column, one value per row.
-    case json(columns: [String], values: [[JSONValue]], rows: Int)
+    /// Column names and their cells.
+    case json(columns: [String], cells: JSONCells)
     /// A CSV body read as a file of that content would be.
     case table(DataTable)
 
     /// The column names the client sent.
     public var columnNames: [String] {
         switch self {
-        case .json(let columns, _, _): return columns
+        case .json(let columns, _): return columns
         case .table(let table): return table.names
         }
     }
@@ -20,7 +20,7 @@ public enum InputFrame: Sendable {
     /// Number of rows.
     public var rowCount: Int {
         switch self {
-        case .json(_, _, let rows): return rows
+        case .json(_, let cells): return cells.rowCount
         case .table(let table): return table.rowCount
         }
     }
@@ -76,16 +76,16 @@ public enum ScoringRequestParser {
         guard case .array(let data)? = content["data"] else {
             throw HTTPAPIError.badRequest("dataframe_split needs \"data\": an array of rows (arrays of values)")
         }
-        var values = [[JSONValue]](repeating: [], count: columns.count)
-        for k in values.indices { values[k].reserveCapacity(data.count) }
+        var values: [JSONValue] = []
+        values.reserveCapacity(data.count * columns.count)
         for (r, row) in data.enumerated() {
             guard case .array(let cells) = row else { throw HTTPAPIError.badRequest("dataframe_split: row \(r + 1) of \"data\" is \(row.kindName), not an array") }
             guard cells.count == columns.count else {
                 throw HTTPAPIError.badRequest("dataframe_split: row \(r + 1) has \(cells.count) values for \(columns.count) columns")
             }
-            for (k, cell) in cells.enumerated() { values[k].append(cell) }
+            values += cells
         }
-        return .json(columns: columns, values: values, rows: data.count)
+        return .json(columns: columns, cells: JSONCells(rowMajor: values, columns: columns.count, rows: data.count))
     }
 
     static func records(_ content: JSONValue, format: String) throws(HTTPAPIError) -> InputFrame {
@@ -95,34 +95,38 @@ public enum ScoringRequestParser {
         case .object: items = [content]
         default: throw HTTPAPIError.badRequest("\(format) must be an array of records (objects of column: value), not \(content.kindName)")
         }
+        // First the columns (a key first met in a later row adds one), then the cells, row-major.
         var columns: [String] = []
         var position: [String: Int] = [:]
-        var values: [[JSONValue]] = []
         for (r, item) in items.enumerated() {
-            guard case .object(let keys, let cells) = item else {
+            guard case .object(let keys, _) = item else {
                 throw HTTPAPIError.badRequest("\(format): row \(r + 1) is \(item.kindName), not an object of column: value (MLDeck models take named columns)")
             }
-            for (key, cell) in zip(keys, cells) {
-                let k: Int
-                if let known = position[key] { k = known } else {
-                    k = columns.count
-                    position[key] = k
-                    columns.append(key)
-                    values.append([JSONValue](repeating: .null, count: r))
-                }
-                if values[k].count == r { values[k].append(cell) }   // a repeated key keeps its first value
+            for key in keys where position[key] == nil {
+                position[key] = columns.count
+                columns.append(key)
             }
-            for k in values.indices where values[k].count == r { values[k].append(.null) }
         }
-        return .json(columns: columns, values: values, rows: items.count)
+        var values = [JSONValue](repeating: .null, count: items.count * columns.count)
+        var given = [Bool](repeating: false, count: columns.count)
+        for (r, item) in items.enumerated() {
+            guard case .object(let keys, let cells) = item else { continue }
+            for k in given.indices { given[k] = false }
+            for (key, cell) in zip(keys, cells) {
+                guard let k = position[key], !given[k] else { continue }   // a repeated key keeps its first value
+                given[k] = true
+                values[r * columns.count + k] = cell
+            }
+        }
+        return .json(columns: columns, cells: JSONCells(rowMajor: values, columns: columns.count, rows: items.count))
     }
 
     static func columnar(_ content: JSONValue, format: String) throws(HTTPAPIError) -> InputFrame {
-        guard case .object(let keys, let cells) = content else { return .json(columns: [], values: [], rows: 0) }
+        guard case .object(let keys, let cells) = content else { return .json(columns: [], cells: JSONCells(rowMajor: [], columns: 0, rows: 0)) }
         if cells.allSatisfy({ if case .array = $0 { return false } else { return true } }) {
             return try records(content, format: format)   // one row given as an object of scalars
         }
-        var values: [[JSONValue]] = []
+        var values: [JSONValue] = []
         var rows: Int?
         for (key, cell) in zip(keys, cells) {
             guard case .array(let column) = cell else {
@@ -132,9 +136,9 @@ public enum ScoringRequestParser {
                 throw HTTPAPIError.badRequest("\(format): column '\(key)' has \(column.count) values, the columns before it \(rows)")
             }
             rows = column.count
-            values.append(column)
+            values += column
         }
-        return .json(columns: keys, values: values, rows: rows ?? 0)
+        return .json(columns: keys, cells: JSONCells(columnMajor: values, columns: keys.count, rows: rows ?? 0))
     }
 
     static func csv(_ body: [UInt8]) throws(HTTPAPIError) -> InputFrame {

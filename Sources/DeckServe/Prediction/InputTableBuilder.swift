@@ -33,7 +33,7 @@ public struct InputTableBuilder: Sendable {
         switch frame {
         case .table(let table):
             return (table, plan.warnings)
-        case .json(_, let values, _):
+        case .json(_, let cells):
             var names: [String] = [], types: [ColumnType] = [], built: [DataTable.Column] = []
             names.reserveCapacity(spec.inputs.count + 1); types.reserveCapacity(spec.inputs.count + 1); built.reserveCapacity(spec.inputs.count + 1)
             for (i, input) in spec.inputs.enumerated() {
@@ -41,14 +41,14 @@ public struct InputTableBuilder: Sendable {
                 names.append(input.name)
                 if input.encoding == .numeric {
                     types.append(.float)
-                    built.append(.numeric(try numbers(values[k], column: input.name, type: input.type)))
+                    built.append(.numeric(try numbers(cells, k, column: input.name, type: input.type)))
                 } else {
                     types.append(.categorical)
-                    built.append(try texts(values[k], column: input.name))
+                    built.append(try texts(cells, k, column: input.name))
                 }
             }
             if let id = spec.idColumn, let k = plan.idPosition {
-                names.append(id); types.append(.categorical); built.append(try texts(values[k], column: id))
+                names.append(id); types.append(.categorical); built.append(try texts(cells, k, column: id))
             }
             if names.isEmpty { return (DataTable(names: [], types: [], columns: []), plan.warnings) }
             return (DataTable(names: names, types: types, columns: built), plan.warnings)
@@ -57,9 +57,10 @@ public struct InputTableBuilder: Sendable {
 
     /// A numeric input: numbers, booleans (1/0), null (missing), or text that reads as a number,
     /// boolean or ISO 8601 datetime exactly as in a CSV file.
-    func numbers(_ cells: [JSONValue], column: String, type: String) throws(HTTPAPIError) -> [Double] {
-        var out = [Double](); out.reserveCapacity(cells.count)
-        for (r, cell) in cells.enumerated() {
+    func numbers(_ cells: JSONCells, _ k: Int, column: String, type: String) throws(HTTPAPIError) -> [Double] {
+        var out = [Double](); out.reserveCapacity(cells.rowCount)
+        for r in 0..<cells.rowCount {
+            let cell = cells[r, k]
             switch cell {
             case .number(let v): out.append(v)
             case .bool(let b): out.append(b ? 1 : 0)
@@ -79,13 +80,14 @@ public struct InputTableBuilder: Sendable {
 
     /// A categorical input (or the id column): text as it is, numbers as their shortest text
     /// (`1`, not `1.0`, as categories of a numeric column are recorded), null or "" missing.
-    func texts(_ cells: [JSONValue], column: String) throws(HTTPAPIError) -> DataTable.Column {
-        if cells.count == 1, case .string(let s) = cells[0] {   // a single row: no dictionary needed
+    func texts(_ cells: JSONCells, _ k: Int, column: String) throws(HTTPAPIError) -> DataTable.Column {
+        if cells.rowCount == 1, case .string(let s) = cells[0, k] {   // a single row: no dictionary needed
             return s.isEmpty ? .categorical(codes: [-1], categories: []) : .categorical(codes: [0], categories: [s])
         }
-        var codes = [Int32](); codes.reserveCapacity(cells.count)
+        var codes = [Int32](); codes.reserveCapacity(cells.rowCount)
         var categories: [String] = [], position: [String: Int32] = [:]
-        for (r, cell) in cells.enumerated() {
+        for r in 0..<cells.rowCount {
+            let cell = cells[r, k]
             let text: String?
             switch cell {
             case .string(let s): text = s.isEmpty ? nil : s

@@ -198,8 +198,8 @@ public final class ShadowScorer: Service, @unchecked Sendable {
     static func groups(_ jobs: [Job]) -> [[Job]] {
         var out: [[Job]] = []
         for job in jobs {
-            if case .json(let columns, _, _) = job.frame, let last = out.last?.last,
-               case .json(let lastColumns, _, _) = last.frame, columns == lastColumns {
+            if case .json(let columns, _) = job.frame, let last = out.last?.last,
+               case .json(let lastColumns, _) = last.frame, columns == lastColumns {
                 out[out.count - 1].append(job)
             } else {
                 out.append([job])
@@ -213,13 +213,12 @@ public final class ShadowScorer: Service, @unchecked Sendable {
     func score(_ group: [Job]) -> [ShadowPrediction]? {
         guard let first = group.first else { return [] }
         var frame = first.frame
-        if group.count > 1, case .json(let columns, var values, var rowCount) = first.frame {
+        if group.count > 1, case .json(let columns, var cells) = first.frame {
             for job in group.dropFirst() {
-                guard case .json(_, let more, let rows) = job.frame else { return nil }
-                for k in values.indices { values[k] += more[k] }
-                rowCount += rows
+                guard case .json(_, let more) = job.frame else { return nil }
+                cells.append(rowsOf: more)
             }
-            frame = .json(columns: columns, values: values, rows: rowCount)
+            frame = .json(columns: columns, cells: cells)
         }
         let served = slot.current
         let clock = ContinuousClock(), started = clock.now
