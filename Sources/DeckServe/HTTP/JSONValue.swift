@@ -49,6 +49,10 @@ public struct JSONParser {
 
     private let bytes: [UInt8]
     private var i = 0
+    /// The members of the arrays and objects being read, innermost last: each array is made at
+    /// its end, at its exact size, instead of growing by doubling (a 20-column row regrew 5 times).
+    private var pending: [JSONValue] = []
+    private var pendingKeys: [String] = []
 
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -103,38 +107,49 @@ public struct JSONParser {
 
     private mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         i += 1
-        var keys: [String] = [], values: [JSONValue] = []
         skipSpace()
-        if i < bytes.count && bytes[i] == UInt8(ascii: "}") { i += 1; return .object(keys: keys, values: values) }
+        if i < bytes.count && bytes[i] == UInt8(ascii: "}") { i += 1; return .object(keys: [], values: []) }
+        let base = pending.count, keyBase = pendingKeys.count
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a member name in double quotes") }
-            keys.append(try string())
+            pendingKeys.append(try string())
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
             skipSpace()
-            values.append(try value(depth: depth + 1))
+            pending.append(try value(depth: depth + 1))
             skipSpace()
             guard i < bytes.count else { throw fail("unexpected end of the body (an object is not closed)") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(keys: keys, values: values) }
+            if bytes[i] == UInt8(ascii: "}") {
+                i += 1
+                let object = JSONValue.object(keys: Array(pendingKeys[keyBase...]), values: Array(pending[base...]))
+                pendingKeys.removeSubrange(keyBase...)
+                pending.removeSubrange(base...)
+                return object
+            }
             throw fail("expected ',' or '}'")
         }
     }
 
     private mutating func array(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         i += 1
-        var items: [JSONValue] = []
         skipSpace()
-        if i < bytes.count && bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+        if i < bytes.count && bytes[i] == UInt8(ascii: "]") { i += 1; return .array([]) }
+        let base = pending.count
         while true {
             skipSpace()
-            items.append(try value(depth: depth + 1))
+            pending.append(try value(depth: depth + 1))
             skipSpace()
             guard i < bytes.count else { throw fail("unexpected end of the body (an array is not closed)") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+            if bytes[i] == UInt8(ascii: "]") {
+                i += 1
+                let items = Array(pending[base...])
+                pending.removeSubrange(base...)
+                return .array(items)
+            }
             throw fail("expected ',' or ']'")
         }
     }
@@ -217,34 +232,53 @@ public struct JSONParser {
         return v
     }
 
+    /// Powers of ten that a Double holds exactly (10^0 … 10^22).
+    /// (5^22 < 2^53, so each product below is exact.)
+    private static let exactPowersOfTen: [Double] = (0...22).reduce(into: []) { powers, k in powers.append(k == 0 ? 1 : powers[k - 1] * 10) }
+
+    /// A number. Most are read without a text round trip: with at most 15 digits (so the digits
+    /// are an exact integer M) and a decimal exponent e within ±22 (so 10^|e| is exact), M × 10^e
+    /// or M ÷ 10^-e is one correctly rounded operation — the value `strtod` gives (Clinger's fast
+    /// path). Python's `json` writes every float with a fraction (`1.0`), so this is most numbers
+    /// of a request; the text round trip cost ~900 instructions each.
     private mutating func number() throws(JSONSyntaxError) -> JSONValue {
         let start = i
-        if i < bytes.count && bytes[i] == UInt8(ascii: "-") {
+        let negative = i < bytes.count && bytes[i] == UInt8(ascii: "-")
+        if negative {
             i += 1
             if i < bytes.count && bytes[i] == UInt8(ascii: "I") { _ = try literal("Infinity", .null); return .number(-.infinity) }
         }
+        var mantissa: UInt64 = 0, digits = 0, fractionDigits = 0
         let digitsStart = i
-        while i < bytes.count, (0x30...0x39).contains(bytes[i]) { i += 1 }
+        while i < bytes.count, (0x30...0x39).contains(bytes[i]) { mantissa = mantissa &* 10 &+ UInt64(bytes[i] - 0x30); i += 1 }
         guard i > digitsStart else { i = start; throw fail("unexpected character") }
+        digits = i - digitsStart
         if i < bytes.count && bytes[i] == UInt8(ascii: ".") {
             i += 1
             let f = i
-            while i < bytes.count, (0x30...0x39).contains(bytes[i]) { i += 1 }
+            while i < bytes.count, (0x30...0x39).contains(bytes[i]) { mantissa = mantissa &* 10 &+ UInt64(bytes[i] - 0x30); i += 1 }
             guard i > f else { throw fail("expected a digit after '.'") }
+            fractionDigits = i - f
+            digits += fractionDigits
         }
+        var exponent = 0, exponentFits = true
         if i < bytes.count && (bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")) {
             i += 1
-            if i < bytes.count && (bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")) { i += 1 }
+            var exponentNegative = false
+            if i < bytes.count && (bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")) { exponentNegative = bytes[i] == UInt8(ascii: "-"); i += 1 }
             let e = i
-            while i < bytes.count, (0x30...0x39).contains(bytes[i]) { i += 1 }
+            while i < bytes.count, (0x30...0x39).contains(bytes[i]) {
+                if exponent < 10_000 { exponent = exponent * 10 + Int(bytes[i] - 0x30) } else { exponentFits = false }
+                i += 1
+            }
             guard i > e else { throw fail("expected a digit in the exponent") }
+            if exponentNegative { exponent = -exponent }
         }
-        if i - start <= 15, let first = bytes[start...].first, first == UInt8(ascii: "-") || (0x30...0x39).contains(first),
-           !bytes[start..<i].contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
-            // An integer of at most 15 characters is exact as a Double: no text round trip.
-            var v: Int64 = 0
-            for c in bytes[(bytes[start] == UInt8(ascii: "-") ? start + 1 : start)..<i] { v = v * 10 + Int64(c - 0x30) }
-            return .number(bytes[start] == UInt8(ascii: "-") ? -Double(v) : Double(v))
+        let scale = exponent - fractionDigits
+        if digits <= 15, exponentFits, abs(scale) <= 22 {
+            let m = Double(mantissa)   // < 10^15 < 2^53: exact
+            let v = scale >= 0 ? m * Self.exactPowersOfTen[scale] : m / Self.exactPowersOfTen[-scale]
+            return .number(negative ? -v : v)
         }
         guard let v = Double(text(start..<i)) else { i = start; throw fail("not a number") }
         return .number(v)

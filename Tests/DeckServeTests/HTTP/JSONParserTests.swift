@@ -53,6 +53,30 @@ final class JSONParserTests: XCTestCase {
         XCTAssertThrowsError(try JSONParser.parse(Array(#"["ok", "\#u{FF}"]"#.utf8) + [0x22, 0xC3, 0x28, 0x22]))   // a broken sequence after valid text
     }
 
+    /// Numbers read without a text round trip (at most 15 digits, decimal exponent within ±22)
+    /// are the very Doubles `strtod` makes of their text, bit for bit; the rest take the text path.
+    func testNumbersMatchStrtodOnEitherPath() throws {
+        var texts = ["0", "-0", "-0.0", "0.0", "1.0", "29.85", "0.1", "0.3", "-2.5e-3", "1e22", "1e23", "9e-22", "1e-23",
+                     "123456789012345", "123456789012345.6", "1234567890123456", "0.000000000000001", "5e-324", "1.7976931348623157e308",
+                     "1E+2", "1e400", "-1e-400", "4.35", "99.99", "0.30000000000000004", "100000000000000000000000"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let digits = Int.random(in: 1...17, using: &generator)
+            var text = String((0..<digits).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+            let point = Int.random(in: 0...digits, using: &generator)
+            if point < digits { text.insert(".", at: text.index(text.startIndex, offsetBy: max(1, point))) }
+            if text.hasSuffix(".") { text += "5" }
+            if Bool.random(using: &generator) { text += "e\(Int.random(in: -30...30, using: &generator))" }
+            texts.append(Bool.random(using: &generator) ? "-" + text : text)
+        }
+        for text in texts {
+            guard case .number(let read) = try parse(text), let expected = strtod(text, nil) as Double? else {
+                return XCTFail("\(text) is not read as a number")
+            }
+            XCTAssertEqual(read.bitPattern, expected.bitPattern, "\(text): \(read) against strtod's \(expected)")
+        }
+    }
+
     /// Values are stored inline, not boxed: an `indirect` enum is one pointer wide and allocates
     /// a box per number and string (~45 for a single-row prediction body).
     func testValuesAreNotBoxed() {
