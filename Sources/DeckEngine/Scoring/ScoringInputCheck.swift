@@ -23,6 +23,13 @@ enum ScoringInputCheck {
             case .onehot, .ordinal:
                 switch column {
                 case .categorical(let codes, let categories):
+                    if categories.count == 1 {   // a single row (or one category): one look-up, no map
+                        guard !transformer.knows(categories[0], input: k) else { continue }
+                        for row in rowList where codes[row] >= 0 {
+                            found.append(ScoringProblem(kind: .unseenCategory, column: input.name, row: row + 1, value: categories[0], known: input.categories))
+                        }
+                        continue
+                    }
                     let unseen = categories.map { !transformer.knows($0, input: k) }
                     for row in rowList where codes[row] >= 0 && unseen[Int(codes[row])] {
                         found.append(ScoringProblem(kind: .unseenCategory, column: input.name, row: row + 1,
@@ -38,6 +45,6 @@ enum ScoringInputCheck {
                 }
             }
         }
-        return found.sorted { ($0.row, $0.column) < ($1.row, $1.column) }
+        return found.count < 2 ? found : found.sorted { ($0.row, $0.column) < ($1.row, $1.column) }
     }
 }

@@ -76,30 +76,37 @@ public struct FeatureTransformer: Sendable {
 
     private func fillCategorical(_ out: UnsafeMutableBufferPointer<Float>, column: DataTable.Column, input: InputColumn,
                                  position: [String: Int32], rows: [Int]?, rowCount: Int, width: Int) {
-        // Map the table's own codes (or numbers) to the spec's category positions once.
-        let codesOfRow: (Int) -> Int32
-        switch column {
-        case .categorical(let codes, let categories):
-            let map = categories.map { position[$0] ?? -1 }
-            codesOfRow = { row in let c = codes[row]; return c < 0 ? -1 : map[Int(c)] }
-        case .numeric(let values):
-            var cache: [Double: Int32] = [:]
-            codesOfRow = { row in
-                let v = values[row]
-                if v.isNaN { return -1 }
-                if let hit = cache[v] { return hit }
-                let p = position[LabelText.number(v)] ?? -1
-                cache[v] = p
-                return p
-            }
-        }
-        let offset = input.offset
-        for r in 0..<rowCount {
-            let p = codesOfRow(rows?[r] ?? r)
-            if input.encoding == .onehot {
+        let offset = input.offset, onehot = input.encoding == .onehot
+        func put(_ r: Int, _ p: Int32) {
+            if onehot {
                 if p >= 0 { out[r * width + offset + Int(p)] = 1 }
             } else {
                 out[r * width + offset] = p < 0 ? .nan : Float(p)
+            }
+        }
+        // The table's own codes (or numbers) mapped to the spec's category positions once each.
+        // Loops rather than a closure per column: the closure's context was a heap allocation.
+        switch column {
+        case .categorical(let codes, let categories):
+            if categories.count == 1 {   // a single row (or one category): no map to build
+                let p = position[categories[0]] ?? -1
+                for r in 0..<rowCount { put(r, codes[rows?[r] ?? r] < 0 ? -1 : p) }
+                return
+            }
+            let map = categories.map { position[$0] ?? -1 }
+            for r in 0..<rowCount {
+                let c = codes[rows?[r] ?? r]
+                put(r, c < 0 ? -1 : map[Int(c)])
+            }
+        case .numeric(let values):
+            var cache: [Double: Int32] = [:]
+            for r in 0..<rowCount {
+                let v = values[rows?[r] ?? r]
+                if v.isNaN { put(r, -1); continue }
+                if let hit = cache[v] { put(r, hit); continue }
+                let p = position[LabelText.number(v)] ?? -1
+                cache[v] = p
+                put(r, p)
             }
         }
     }
