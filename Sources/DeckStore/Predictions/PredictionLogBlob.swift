@@ -17,26 +17,17 @@ import Foundation
 enum PredictionLogBlob {
     static let inputsFormat: UInt8 = 1
 
-    static func doubles(_ values: [Double]) -> Data {
-        var out = BlobWriter(capacity: values.count * 8)
-        out.rawDoubles(values)
-        return out.data
-    }
-
     static func strings(_ values: [String?]) -> Data {
         var out = BlobWriter(capacity: 4 + values.count * 8)
         out.strings(values)
         return out.data
     }
 
-    static func numberLists(_ values: [[Double]?]) -> Data {
-        var out = BlobWriter(capacity: 4 + values.count * 20)
-        out.varint(UInt64(values.count))
-        for row in values {
-            guard let row else { out.varint(0); continue }
-            out.varint(UInt64(row.count) + 1)
-            out.rawDoubles(row)
-        }
+    /// *strings* of `count` values, the `k`-th given by `value(k)`.
+    static func strings(count: Int, _ value: (Int) -> String?) -> Data {
+        var out = BlobWriter(capacity: 4 + count * 8)
+        out.varint(UInt64(count))
+        for k in 0..<count { out.optionalString(value(k)) }
         return out.data
     }
 
@@ -157,13 +148,27 @@ struct BlobWriter {
 
     mutating func strings(_ values: [String?]) {
         varint(UInt64(values.count))
-        for value in values {
-            guard var value else { varint(0); continue }
-            value.withUTF8 { utf8 in
-                varint(UInt64(utf8.count) + 1)
-                bytes.append(contentsOf: utf8)
-            }
+        for value in values { optionalString(value) }
+    }
+
+    /// Varint `length + 1` (0 for nil) and the UTF-8 bytes. A native string's bytes are read in
+    /// place (`withContiguousStorageIfAvailable`), without the copy `withUTF8` needs a `var` for.
+    mutating func optionalString(_ value: String?) {
+        guard let value else { varint(0); return }
+        let done: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
+            varint(UInt64(utf8.count) + 1)
+            bytes.append(contentsOf: utf8)
         }
+        if done == nil {
+            let utf8 = Array(value.utf8)
+            varint(UInt64(utf8.count) + 1)
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    /// One double's little-endian bytes.
+    mutating func rawDouble(_ value: Double) {
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     /// The doubles' little-endian bytes, without a count.
