@@ -78,6 +78,9 @@ public struct InputTableBuilder: Sendable {
         return out
     }
 
+    /// The distinct values of a text column looked for by a scan; more are hashed.
+    static let scannedCategories = 8
+
     /// A categorical input (or the id column): text as it is, numbers as their shortest text
     /// (`1`, not `1.0`, as categories of a numeric column are recorded), null or "" missing.
     func texts(_ cells: JSONCells, _ k: Int, column: String) throws(HTTPAPIError) -> DataTable.Column {
@@ -98,11 +101,18 @@ public struct InputTableBuilder: Sendable {
                 throw HTTPAPIError.badRequest("column '\(column)', row \(r + 1): \(cell.kindName) where a value was expected")
             }
             guard let text else { codes.append(-1); continue }
-            if let code = position[text] { codes.append(code); continue }
-            let code = Int32(categories.count)
-            position[text] = code
+            // Few categories so far (most inputs have a handful): a scan of them, comparing short
+            // strings word by word, costs less than hashing the text (~400 instructions a row and
+            // column of a 1,000-row request). Past that, the dictionary, filled once.
+            if categories.count <= Self.scannedCategories {
+                if let known = categories.firstIndex(of: text) { codes.append(Int32(known)); continue }
+            } else {
+                if position.isEmpty { for (code, category) in categories.enumerated() { position[category] = Int32(code) } }
+                if let code = position[text] { codes.append(code); continue }
+                position[text] = Int32(categories.count)
+            }
+            codes.append(Int32(categories.count))
             categories.append(text)
-            codes.append(code)
         }
         return .categorical(codes: codes, categories: categories)
     }

@@ -50,6 +50,29 @@ final class ScoringRequestTests: XCTestCase {
         XCTAssertEqual(expected[1], 1_614_816_000)   // 2021-03-04 as epoch seconds, as a CSV reads it
     }
 
+    /// Text columns are coded by a scan of the values met so far, then (past a handful) by a
+    /// dictionary: either way every row reads back its own text, and records with keys in any
+    /// order or missing land in the right cells of the flat, row-major cells.
+    func testManyDistinctTextsAndRecordsInAnyOrderReadBackRowByRow() throws {
+        let ids = (0..<40).map { "c\($0 % 23)" }   // 23 distinct, repeated: past the scanned few
+        let plans = (0..<40).map { ["basic", "pro", ""][$0 % 3] }
+        let rows = zip(ids, plans).enumerated().map { r, pair in
+            r % 2 == 0 ? #"{"cid": "\#(pair.0)", "age": \#(r), "joined": null, "plan": "\#(pair.1)"}"#
+                       : #"{"plan": "\#(pair.1)", "age": \#(r).5, "cid": "\#(pair.0)", "age": 1}"#   // a repeated key keeps its first value
+        }
+        let (t, _) = try table(try frame(#"{"dataframe_records": [\#(rows.joined(separator: ","))]}"#))
+        XCTAssertEqual(t.rowCount, 40)
+        let cid = try XCTUnwrap(t["cid"]), plan = try XCTUnwrap(t["plan"])
+        guard case .numeric(let ages)? = t["age"] else { return XCTFail("age is not numeric") }
+        for r in 0..<40 {
+            XCTAssertEqual(LabelText.cell(cid, r), ids[r], "row \(r)")
+            XCTAssertEqual(LabelText.cell(plan, r), plans[r].isEmpty ? nil : plans[r], "row \(r)")
+            XCTAssertEqual(ages[r], r % 2 == 0 ? Double(r) : Double(r) + 0.5, "row \(r)")
+        }
+        guard case .categorical(_, let categories) = cid else { return XCTFail("cid is not text") }
+        XCTAssertEqual(categories.count, 23, "each distinct id is one category")
+    }
+
     func testASingleRowObjectIsOneRow() throws {
         let (t, _) = try table(try frame(#"{"inputs": {"age": 3, "joined": null, "plan": "pro"}}"#))
         XCTAssertEqual(t.rowCount, 1)
