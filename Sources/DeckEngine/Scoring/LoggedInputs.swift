@@ -9,13 +9,13 @@ public enum LoggedInputs {
     public static func columns(of table: DataTable, inputs: [InputColumn]) -> [LoggedColumn] {
         var columns: [LoggedColumn] = []
         columns.reserveCapacity(inputs.count)
-        for (k, input) in inputs.enumerated() {
-            guard let index = table.index(of: input.name, expectedAt: k) else { continue }
+        for k in inputs.indices {   // by index: `for input in` copied each input per request
+            guard let index = table.index(of: inputs[k].name, expectedAt: k) else { continue }
             let column = table.columns[index]
             switch column {
-            case .numeric(let v): columns.append(LoggedColumn(name: input.name, values: .numbers(v)))
+            case .numeric(let v): columns.append(LoggedColumn(name: inputs[k].name, values: .numbers(v)))
             case .categorical(let codes, let categories):
-                columns.append(LoggedColumn(name: input.name, values: .text(codes.map { $0 < 0 ? nil : categories[Int($0)] })))
+                columns.append(LoggedColumn(name: inputs[k].name, values: .text(codes.map { $0 < 0 ? nil : categories[Int($0)] })))
             }
         }
         return columns

@@ -36,15 +36,16 @@ public struct InputTableBuilder: Sendable {
         case .json(_, let cells):
             var names: [String] = [], types: [ColumnType] = [], built: [DataTable.Column] = []
             names.reserveCapacity(spec.inputs.count + 1); types.reserveCapacity(spec.inputs.count + 1); built.reserveCapacity(spec.inputs.count + 1)
-            for (i, input) in spec.inputs.enumerated() {
+            let inputs = spec.inputs
+            for i in inputs.indices {   // by index: `for input in` copied each input per request
                 let k = plan.inputPositions[i]
-                names.append(input.name)
-                if input.encoding == .numeric {
+                names.append(inputs[i].name)
+                if inputs[i].encoding == .numeric {
                     types.append(.float)
-                    built.append(.numeric(try numbers(cells, k, column: input.name, type: input.type)))
+                    built.append(.numeric(try numbers(cells, k, column: inputs[i].name, type: inputs[i].type)))
                 } else {
                     types.append(.categorical)
-                    built.append(try texts(cells, k, column: input.name))
+                    built.append(try texts(cells, k, column: inputs[i].name))
                 }
             }
             if let id = spec.idColumn, let k = plan.idPosition {

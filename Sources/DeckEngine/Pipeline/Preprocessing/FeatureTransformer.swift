@@ -35,16 +35,18 @@ public struct FeatureTransformer: Sendable {
         let rowCount = rows?.count ?? table.rowCount
         let width = spec.featureNames.count
         var cells = [Float](repeating: 0, count: rowCount * width)
-        for (k, input) in spec.inputs.enumerated() {
-            guard let index = table.index(of: input.name, expectedAt: k) else {
-                throw PreprocessingError.missingColumn(input.name, available: table.names)
+        let inputs = spec.inputs
+        for k in inputs.indices {   // by index: `for input in` copied each input per request
+            guard let index = table.index(of: inputs[k].name, expectedAt: k) else {
+                throw PreprocessingError.missingColumn(inputs[k].name, available: table.names)
             }
             let column = table.columns[index]
             cells.withUnsafeMutableBufferPointer { out in
-                switch input.encoding {
-                case .numeric: fillNumeric(out, column: column, input: input, rows: rows, rowCount: rowCount, width: width)
+                switch inputs[k].encoding {
+                case .numeric: fillNumeric(out, column: column, offset: inputs[k].offset, rows: rows, rowCount: rowCount, width: width)
                 case .onehot, .ordinal:
-                    fillCategorical(out, column: column, input: input, position: categoryPositions[k], rows: rows, rowCount: rowCount, width: width)
+                    fillCategorical(out, column: column, offset: inputs[k].offset, onehot: inputs[k].encoding == .onehot,
+                                    position: categoryPositions[k], rows: rows, rowCount: rowCount, width: width)
                 }
             }
         }
@@ -52,9 +54,8 @@ public struct FeatureTransformer: Sendable {
         return FeatureMatrix(checkedNames: spec.featureNames, rows: rowCount, values: cells)
     }
 
-    private func fillNumeric(_ out: UnsafeMutableBufferPointer<Float>, column: DataTable.Column, input: InputColumn,
+    private func fillNumeric(_ out: UnsafeMutableBufferPointer<Float>, column: DataTable.Column, offset: Int,
                              rows: [Int]?, rowCount: Int, width: Int) {
-        let offset = input.offset
         switch column {
         case .numeric(let values):
             values.withUnsafeBufferPointer { v in
@@ -74,9 +75,8 @@ public struct FeatureTransformer: Sendable {
         }
     }
 
-    private func fillCategorical(_ out: UnsafeMutableBufferPointer<Float>, column: DataTable.Column, input: InputColumn,
+    private func fillCategorical(_ out: UnsafeMutableBufferPointer<Float>, column: DataTable.Column, offset: Int, onehot: Bool,
                                  position: [String: Int32], rows: [Int]?, rowCount: Int, width: Int) {
-        let offset = input.offset, onehot = input.encoding == .onehot
         func put(_ r: Int, _ p: Int32) {
             if onehot {
                 if p >= 0 { out[r * width + offset + Int(p)] = 1 }
