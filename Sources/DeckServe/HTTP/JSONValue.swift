@@ -49,8 +49,8 @@ public struct JSONParser {
 
     private let bytes: [UInt8]
     private var i = 0
-    /// The members of the arrays and objects being read, innermost last: each array is made at
-    /// its end, at its exact size, instead of growing by doubling (a 20-column row regrew 5 times).
+    /// The members of the arrays and objects being read, innermost last: each array is made once,
+    /// at its end, instead of growing by doubling (a 20-column row regrew 5 times).
     private var pending: [JSONValue] = []
     private var pendingKeys: [String] = []
 

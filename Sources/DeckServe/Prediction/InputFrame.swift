@@ -34,6 +34,9 @@ public enum ScoringRequestParser {
     /// The formats a JSON body may use.
     public static let formats = ["dataframe_split", "dataframe_records", "instances", "inputs"]
 
+    /// Cells records may fill with nulls beyond 16 per value sent (``records(_:format:)``).
+    static let sparseRecordsAllowance = 1 << 20
+
     public static func parse(_ body: [UInt8], contentType: String?) throws(HTTPAPIError) -> InputFrame {
         let type = (contentType ?? "application/json").lowercased()
         if type.hasPrefix("text/csv") || type.hasPrefix("application/csv") { return try csv(body) }
@@ -76,15 +79,17 @@ public enum ScoringRequestParser {
         guard case .array(let data)? = content["data"] else {
             throw HTTPAPIError.badRequest("dataframe_split needs \"data\": an array of rows (arrays of values)")
         }
-        var values: [JSONValue] = []
-        values.reserveCapacity(data.count * columns.count)
+        // Every row's shape first: only then is rows × columns the number of cells sent, and
+        // safe to reserve (a body of empty rows under many names must be a 400, not a huge allocation).
         for (r, row) in data.enumerated() {
             guard case .array(let cells) = row else { throw HTTPAPIError.badRequest("dataframe_split: row \(r + 1) of \"data\" is \(row.kindName), not an array") }
             guard cells.count == columns.count else {
                 throw HTTPAPIError.badRequest("dataframe_split: row \(r + 1) has \(cells.count) values for \(columns.count) columns")
             }
-            values += cells
         }
+        var values: [JSONValue] = []
+        values.reserveCapacity(data.count * columns.count)
+        for row in data { if case .array(let cells) = row { values += cells } }
         return .json(columns: columns, cells: JSONCells(rowMajor: values, columns: columns.count, rows: data.count))
     }
 
@@ -96,21 +101,37 @@ public enum ScoringRequestParser {
         default: throw HTTPAPIError.badRequest("\(format) must be an array of records (objects of column: value), not \(content.kindName)")
         }
         // First the columns (a key first met in a later row adds one), then the cells, row-major.
+        // A record whose keys are the columns so far, in order (the usual body), is neither
+        // hashed nor checked for repeats: its cells are copied as they are.
         var columns: [String] = []
         var position: [String: Int] = [:]
+        var sent = 0
         for (r, item) in items.enumerated() {
             guard case .object(let keys, _) = item else {
                 throw HTTPAPIError.badRequest("\(format): row \(r + 1) is \(item.kindName), not an object of column: value (MLDeck models take named columns)")
             }
+            sent += keys.count
+            if keys == columns { continue }
             for key in keys where position[key] == nil {
                 position[key] = columns.count
                 columns.append(key)
             }
         }
-        var values = [JSONValue](repeating: .null, count: items.count * columns.count)
+        // Records that each name other columns make rows × columns cells from few values: refused
+        // before they are allocated (the cells are filled with nulls, so a body of 60,000 one-key
+        // records would ask for 3.6 billion).
+        let (cellCount, overflow) = items.count.multipliedReportingOverflow(by: columns.count)
+        if overflow || cellCount > max(Self.sparseRecordsAllowance, 16 * sent) {
+            throw HTTPAPIError.badRequest("\(format): \(items.count) records name \(columns.count) different columns between them; send the same columns in every record (or use dataframe_split)")
+        }
+        var values = [JSONValue](repeating: .null, count: cellCount)
         var given = [Bool](repeating: false, count: columns.count)
         for (r, item) in items.enumerated() {
             guard case .object(let keys, let cells) = item else { continue }
+            if keys == columns {
+                values.replaceSubrange(r * columns.count..<(r + 1) * columns.count, with: cells)
+                continue
+            }
             for k in given.indices { given[k] = false }
             for (key, cell) in zip(keys, cells) {
                 guard let k = position[key], !given[k] else { continue }   // a repeated key keeps its first value

@@ -73,6 +73,25 @@ final class ScoringRequestTests: XCTestCase {
         XCTAssertEqual(categories.count, 23, "each distinct id is one category")
     }
 
+    /// Bodies whose cells would be far more than the values sent are refused before anything is
+    /// allocated: rows that do not fit the columns, and records that each name other columns.
+    func testBodiesThatWouldAllocateFarMoreThanTheySendAreRefused() throws {
+        let names = (0..<60_000).map { "\"c\($0)\"" }.joined(separator: ",")
+        let rows = [String](repeating: "[]", count: 60_000).joined(separator: ",")
+        XCTAssertThrowsError(try frame(#"{"dataframe_split": {"columns": [\#(names)], "data": [\#(rows)]}}"#)) { error in
+            XCTAssertTrue("\(error)".contains("row 1 has 0 values for 60000 columns"), "\(error)")
+        }
+        let sparse = (0..<60_000).map { #"{"k\#($0)": 0}"# }.joined(separator: ",")
+        XCTAssertThrowsError(try frame(#"{"dataframe_records": [\#(sparse)]}"#)) { error in
+            XCTAssertTrue("\(error)".contains("60000 records name 60000 different columns"), "\(error)")
+        }
+        // Records that leave out a few keys each are fine.
+        let (t, _) = try table(try frame(#"{"dataframe_records": [{"age": 1, "joined": null, "plan": "pro"}, {"plan": "basic"}, {"age": 3, "joined": null, "plan": "pro", "cid": "z"}]}"#))
+        XCTAssertEqual(t.rowCount, 3)
+        XCTAssertEqual(LabelText.cell(try XCTUnwrap(t["cid"]), 2), "z")
+        XCTAssertNil(LabelText.cell(try XCTUnwrap(t["cid"]), 0))
+    }
+
     func testASingleRowObjectIsOneRow() throws {
         let (t, _) = try table(try frame(#"{"inputs": {"age": 3, "joined": null, "plan": "pro"}}"#))
         XCTAssertEqual(t.rowCount, 1)

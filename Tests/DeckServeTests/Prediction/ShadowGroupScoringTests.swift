@@ -75,6 +75,29 @@ final class ShadowGroupScoringTests: XCTestCase {
         XCTAssertEqual(scorer.counts.dropped, 0)
     }
 
+    /// A group may start with a body given as columns (`inputs` as an object of arrays, stored
+    /// column-major) and go on with row-major ones: the merged table holds each job's rows in
+    /// order, so the answers are those of each job alone.
+    func testAGroupMixingColumnsAndRowsGetsTheAnswersOfEachJobAlone() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shadow-mixed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = try PredictionLog.open(path: directory.appendingPathComponent("p.sqlite").path)
+        let scorer = ShadowScorer(slot: ModelSlot(try Self.servedModel()), log: log, writer: PredictionLogWriter(log: log))
+        let columns = Array(#"{"inputs": {"cid": ["a", "b"], "age": [41, 23], "joined": ["2021-03-04", null], "plan": ["pro", "basic"]}}"#.utf8)
+        let columnar = ShadowScorer.Job(frame: try ScoringRequestParser.parse(columns, contentType: nil), rowCount: 2,
+                                        predictionIDs: ["p1", "p2"], primaryVersion: 1, time: 1)
+        let rows = try job([#"["c", 67, "2020-01-01", "pro"]"#, #"["d", 30, null, "basic"]"#], ids: ["p3", "p4"]).job
+        let jobs = [columnar, rows, columnar]
+        XCTAssertEqual(ShadowScorer.groups(jobs).map(\.count), [3], "same columns: one group")
+        let alone = try jobs.map { try XCTUnwrap(scorer.score([$0])) }.flatMap { $0 }
+        let grouped = try XCTUnwrap(scorer.score(jobs))
+        XCTAssertEqual(grouped.map(\.predictionID), ["p1", "p2", "p3", "p4", "p1", "p2"])
+        XCTAssertEqual(grouped.map(\.value), alone.map(\.value))
+        XCTAssertEqual(grouped.map(\.label), alone.map(\.label))
+        XCTAssertNotEqual(alone[0].value, alone[1].value, "the rows differ, so an order mix-up would show")
+    }
+
     /// The shadow's thread runs at `SCHED_IDLE`; a body that does not fit the inbox is dropped and
     /// counted, never waited for, and a CSV body that the shadow cannot read counts as failed.
     func testTheShadowRunsAtIdlePriorityAndDropsWhatDoesNotFit() throws {

@@ -186,10 +186,33 @@ final class PredictionLogColumnarTests: XCTestCase {
         XCTAssertEqual(PredictionIDRun.ids(try XCTUnwrap(PredictionLogBlob.decodeIDRuns(PredictionLogBlob.idRuns(runs)))), ids)
         let text: [String?] = ["", nil, "é", String(repeating: "x", count: 300)]
         XCTAssertEqual(PredictionLogBlob.decodeStrings(PredictionLogBlob.strings(text)), text)
+        XCTAssertEqual(PredictionLogBlob.strings(count: text.count) { text[$0] }, PredictionLogBlob.strings(text), "both writers, one encoding")
         let columns = [LoggedColumn(name: "n", values: .numbers([1.5, -0.0, 1e300])), LoggedColumn(name: "t", values: .text(["a", nil, ""]))]
         XCTAssertEqual(PredictionLogBlob.decodeInputs(PredictionLogBlob.inputs(columns)), columns)
         let blob = PredictionLogBlob.inputs(columns)
         for cut in 0..<blob.count { XCTAssertNil(PredictionLogBlob.decodeInputs(blob.prefix(cut)), "cut at \(cut)") }
         XCTAssertNil(PredictionLogBlob.decodeDoubles(Data([1, 2, 3])))
+    }
+
+    /// A batch's answers encode as the blob format says, read back by the decoders: scores and
+    /// probabilities with ±∞ or NaN stored as NaN, no probabilities as an empty list, labels and
+    /// caller ids as *strings* (nil kept).
+    func testABatchsAnswersEncodeRowByRowAndDecodeBack() throws {
+        let rows = [LoggedPrediction(id: Self.serverID(1), callerID: "c-1", label: "yes", value: 0.5, probabilities: [0.25, .infinity]),
+                    LoggedPrediction(id: Self.serverID(2), callerID: nil, label: nil, value: .infinity, probabilities: nil),
+                    LoggedPrediction(id: Self.serverID(3), callerID: "ü", label: "no", value: -1, probabilities: [.nan, -0.0])]
+        let batch = PredictionBatch(model: "m", version: 1, time: 5, latencies: [0.001, 0.002], classes: ["no", "yes"], columns: [], rows: rows)
+        let encoded = EncodedBatch(batch)
+        let bits = { (values: [Double]?) in values?.map { $0.isNaN ? Double.nan.bitPattern : $0.bitPattern } }
+        XCTAssertEqual(bits(PredictionLogBlob.decodeDoubles(encoded.scores)), bits([0.5, .nan, -1]))
+        XCTAssertEqual(PredictionLogBlob.decodeDoubles(encoded.latencies), [0.001, 0.002, 0], "a missing latency is 0")
+        let lists = try XCTUnwrap(PredictionLogBlob.decodeNumberLists(try XCTUnwrap(encoded.probabilities)))
+        XCTAssertEqual(lists.map(bits), [bits([0.25, .nan]), nil, bits([.nan, -0.0])])
+        XCTAssertEqual(PredictionLogBlob.decodeStrings(try XCTUnwrap(encoded.labels)), ["yes", nil, "no"])
+        XCTAssertEqual(PredictionLogBlob.decodeStrings(try XCTUnwrap(encoded.callerIDs)), ["c-1", nil, "ü"])
+        XCTAssertEqual(PredictionIDRun.ids(encoded.runs), rows.map(\.id))
+        let none = EncodedBatch(PredictionBatch(model: "m", version: 1, time: 5, latencies: [], classes: nil, columns: [],
+                                                rows: [LoggedPrediction(id: "x", callerID: nil, label: nil, value: 1, probabilities: nil)]))
+        XCTAssertNil(none.labels); XCTAssertNil(none.probabilities); XCTAssertNil(none.callerIDs)
     }
 }
