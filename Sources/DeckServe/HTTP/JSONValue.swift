@@ -40,9 +40,9 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
     public var description: String { "malformed JSON at line \(line), column \(column) (byte \(offset)): \(reason)" }
 }
 
-/// A small strict JSON parser (RFC 8259, plus `NaN`/`Infinity` as Python's `json` writes them)
-/// that reports the position of the first error and limits nesting, so no body can exhaust the
-/// stack.
+/// A small strict JSON parser (RFC 8259, plus `NaN`/`Infinity` as Python's `json` writes them,
+/// and one leniency: a number's leading zeros, `007`, are read as 7) that reports the position of
+/// the first error and limits nesting, so no body can exhaust the stack.
 public struct JSONParser {
     /// Deepest nesting accepted.
     public static let maxDepth = 64
