@@ -258,30 +258,16 @@ struct EncodedBatch {
     var probabilities: Data?
     var callerIDs: Data?
 
-    /// Each blob is written straight from the rows: no array of the column in between (a
-    /// 1,000-row batch made ~1,000 probability arrays and four columns' copies only to encode them).
+    /// Each blob is written straight from the rows (``PredictionLogBlob``'s writers take a value
+    /// per index): a 1,000-row batch made four columns' arrays only to encode them.
     init(_ batch: PredictionBatch) {
         let rows = batch.rows
         runs = PredictionIDRun.runs(rows.map(\.id))
-        var scores = BlobWriter(capacity: rows.count * 8)
-        for row in rows { scores.rawDouble(row.value.isFinite ? row.value : .nan) }
-        self.scores = scores.data
-        var latencies = BlobWriter(capacity: rows.count * 8)
-        for r in rows.indices { latencies.rawDouble(r < batch.latencies.count ? batch.latencies[r] : 0) }
-        self.latencies = latencies.data
+        scores = PredictionLogBlob.doubles(count: rows.count) { rows[$0].value.isFinite ? rows[$0].value : .nan }
+        latencies = PredictionLogBlob.doubles(count: rows.count) { $0 < batch.latencies.count ? batch.latencies[$0] : 0 }
         labels = rows.contains { $0.label != nil } ? PredictionLogBlob.strings(count: rows.count) { rows[$0].label } : nil
-        if rows.contains(where: { $0.probabilities != nil }) {
-            var out = BlobWriter(capacity: 4 + rows.count * 20)
-            out.varint(UInt64(rows.count))
-            for row in rows {
-                guard let p = row.probabilities else { out.varint(0); continue }
-                out.varint(UInt64(p.count) + 1)
-                for v in p { out.rawDouble(v.isFinite ? v : .nan) }
-            }
-            probabilities = out.data
-        } else {
-            probabilities = nil
-        }
+        probabilities = rows.contains { $0.probabilities != nil }
+            ? PredictionLogBlob.numberLists(count: rows.count) { rows[$0].probabilities } : nil
         callerIDs = rows.contains { $0.callerID != nil } ? PredictionLogBlob.strings(count: rows.count) { rows[$0].callerID } : nil
     }
 }

@@ -17,9 +17,13 @@ import Foundation
 enum PredictionLogBlob {
     static let inputsFormat: UInt8 = 1
 
-    static func strings(_ values: [String?]) -> Data {
-        var out = BlobWriter(capacity: 4 + values.count * 8)
-        out.strings(values)
+    // The writers take a count and a value per index, so a batch's blobs are written straight
+    // from its rows, with no array of the column in between.
+
+    /// *doubles* of `count` values (no count written).
+    static func doubles(count: Int, _ value: (Int) -> Double) -> Data {
+        var out = BlobWriter(capacity: count * 8)
+        for k in 0..<count { out.rawDouble(value(k)) }
         return out.data
     }
 
@@ -28,6 +32,20 @@ enum PredictionLogBlob {
         var out = BlobWriter(capacity: 4 + count * 8)
         out.varint(UInt64(count))
         for k in 0..<count { out.optionalString(value(k)) }
+        return out.data
+    }
+
+    static func strings(_ values: [String?]) -> Data { strings(count: values.count) { values[$0] } }
+
+    /// *number lists* of `count` rows, the `k`-th given by `row(k)`; ±∞ and NaN are stored as NaN.
+    static func numberLists(count: Int, _ row: (Int) -> [Double]?) -> Data {
+        var out = BlobWriter(capacity: 4 + count * 20)
+        out.varint(UInt64(count))
+        for k in 0..<count {
+            guard let values = row(k) else { out.varint(0); continue }
+            out.varint(UInt64(values.count) + 1)
+            for v in values { out.rawDouble(v.isFinite ? v : .nan) }
+        }
         return out.data
     }
 
