@@ -97,14 +97,13 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         guard !started, !stopping else { return }
         started = true
         done.enter()
-        let thread = Thread { [self] in
+        // XGBoostThread: this thread may hold the last reference to the scorer and its model.
+        XGBoostThread.start(name: "mldeck-shadow") { [self] in
             OSThreadName.set("mldeck-shadow")
             Self.yieldToEveryone()
             scoreUntilStopped()
             done.leave()
         }
-        thread.name = "mldeck-shadow"
-        thread.start()
     }
 
     /// Stops taking requests, scores what is queued and returns when its answers are handed to the writer.

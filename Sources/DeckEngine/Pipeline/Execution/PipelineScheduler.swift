@@ -1,3 +1,4 @@
+import DeckML
 import DeckStore
 import Foundation
 
@@ -61,7 +62,7 @@ final class PipelineScheduler: @unchecked Sendable {  // mutable state guarded b
                 } else if running.count < maxParallel {
                     running.insert(name)
                     let upstream = results, pending = record
-                    Thread { [self] in
+                    XGBoostThread.start(name: "mldeck-step") { [self] in
                         let completion = execute(pending, upstream)
                         lock.lock()
                         records[name] = completion.record
@@ -69,7 +70,7 @@ final class PipelineScheduler: @unchecked Sendable {  // mutable state guarded b
                         running.remove(name); settled.append(name)
                         lock.unlock()
                         wake.signal()
-                    }.start()
+                    }
                 }
             }
             lock.unlock()

@@ -179,12 +179,12 @@ public final class PipelineSweep: @unchecked Sendable {
             }
             group.enter()
             observer?(.started(runID: handle.id, params: launch.params))
-            Thread { [self] in
+            XGBoostThread.start(name: "mldeck-trial") { [self] in
                 defer { slots.signal(); group.leave() }
                 let (status, metrics) = execute(handle, launch)
                 results.with { $0[handle.id] = (status, metrics) }
                 observer?(.finished(runID: handle.id, status: status, metrics: metrics))
-            }.start()
+            }
         }
         group.wait()
         let all = results.with { $0 }
