@@ -9,7 +9,7 @@ import Glibc
 
 /// `mldeck serve NAME@ALIAS --shadow ALIAS2`: scores every answered request again with the
 /// shadow version, off the request path, and logs its answers beside the primary ones
-/// (``PredictionLog/writeShadow(_:)``, by the primary answer's prediction id).
+/// (``PredictionLog/writeShadow(batches:)``, by the primary answer's prediction id).
 ///
 /// The primary answer never waits for it and never fails because of it:
 /// - A request copies its body and prediction ids into ``inbox`` (a ``ByteMailbox``: memory
@@ -17,10 +17,11 @@ import Glibc
 /// - The shadow's thread runs at `SCHED_IDLE`: it gets only CPU time that nothing else wants, so on
 ///   a machine the primary keeps busy it scores what it can and the rest is dropped, counted
 ///   (`/metrics`). It holds no lock the event loops or the log writer wait for: it parses the
-///   bodies itself, frees only what it allocated, and hands its answers through ``outbox`` to
-///   the prediction-log writer's thread, which takes them only when the outbox's lock is free and
-///   writes them with the log's other writes (one writer for the log's file, at normal
-///   priority). The one lock it shares is its ``ModelSlot``'s, held for a reference copy, which
+///   bodies itself, frees only what it allocated, encodes its answers as the log stores them
+///   (``EncodedShadowBatch``) and hands them through ``outbox`` to the prediction-log writer's
+///   thread, which takes them only when the outbox's lock is free and inserts them with the log's
+///   other writes (one writer for the log's file, at normal priority, whose share is one insert
+///   per batch). The one lock it shares is its ``ModelSlot``'s, held for a reference copy, which
 ///   `/metrics`, `/version` and the alias watcher read.
 /// - Every ``interval`` it takes what the inbox holds and scores consecutive JSON requests with the
 ///   same columns as one table. Scoring errors of the shadow are counted, never returned to a client.
@@ -146,15 +147,18 @@ public final class ShadowScorer: Service, @unchecked Sendable {
                 if let job = read.job { jobs.append(job) } else { unreadable += read.rows }
             }
             let (rows, failed) = scoreRound(jobs)
+            // Encoded for the log here, at SCHED_IDLE: the writer's thread only inserts the batches.
+            let (batches, unfit) = ShadowAnswersRecord.batches(rows, limit: outboxRecordLimit)
             carried.failed += failed + unreadable
-            for range in Self.recordRanges(rows, limit: outboxRecordLimit) {
-                if post(rows[range], failed: carried.failed, dropped: carried.dropped) {
+            carried.dropped += unfit
+            for batch in batches {
+                if post([batch], failed: carried.failed, dropped: carried.dropped) {
                     carried = (0, 0)
                 } else {
-                    carried.dropped += range.count
+                    carried.dropped += batch.rowCount
                 }
             }
-            if rows.isEmpty, carried != (0, 0), post([], failed: carried.failed, dropped: carried.dropped) { carried = (0, 0) }
+            if batches.isEmpty, carried != (0, 0), post([], failed: carried.failed, dropped: carried.dropped) { carried = (0, 0) }
             if stop { break }
         }
         // What the last round could not hand over is counted here, so no row goes uncounted.
@@ -244,93 +248,32 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         return out
     }
 
-    /// Consecutive ranges of `rows` whose records each encode to at most `limit` bytes (a row
-    /// larger than that alone is its own range, which the outbox refuses: dropped, counted).
-    static func recordRanges(_ rows: [ShadowPrediction], limit: Int) -> [Range<Int>] {
-        var ranges: [Range<Int>] = [], start = 0, bytes = 0
-        let header = 20
-        for (i, row) in rows.enumerated() {
-            var measure = ByteRecordWriter(base: nil, capacity: .max)
-            encode(row, into: &measure)
-            if i > start && header + bytes + measure.count > limit {
-                ranges.append(start..<i); start = i; bytes = 0
-            }
-            bytes += measure.count
-        }
-        if start < rows.count { ranges.append(start..<rows.count) }
-        return ranges
-    }
-
     /// Hands a round's answers (and its failed and earlier dropped rows' counts) to the writer's
     /// thread; false when the outbox had no room (the caller carries the drop to the next round).
-    private func post(_ rows: ArraySlice<ShadowPrediction>, failed: Int, dropped: Int) -> Bool {
-        if rows.isEmpty && failed == 0 && dropped == 0 { return true }
-        return outbox.post { Self.encode(rows, failed: failed, dropped: dropped, into: &$0) }
+    private func post(_ batches: [EncodedShadowBatch], failed: Int, dropped: Int) -> Bool {
+        if batches.isEmpty && failed == 0 && dropped == 0 { return true }
+        return outbox.post { ShadowAnswersRecord.encode(batches, failed: failed, dropped: dropped, into: &$0) }
     }
 
     /// The largest answers record: a quarter of the outbox, so a round's records fit beside others.
     private var outboxRecordLimit: Int { capacity / 4 }
 
-    /// A record of answers and counts, as ``answers(_:)`` reads it.
-    static func encode(_ rows: ArraySlice<ShadowPrediction>, failed: Int, dropped: Int, into record: inout ByteRecordWriter) {
-        record.put(UInt64(failed)); record.put(UInt64(dropped)); record.put(UInt32(rows.count))
-        for row in rows { encode(row, into: &record) }
-    }
-
-    /// One answer, as ``answer(_:)`` reads it.
-    static func encode(_ row: ShadowPrediction, into record: inout ByteRecordWriter) {
-        record.put(row.predictionID); record.put(row.model); record.put(Int64(row.version)); record.put(Int64(row.primaryVersion))
-        record.put(row.time); record.put(UInt8(row.label == nil ? 0 : 1)); record.put(row.label ?? "")
-        record.put(row.value); record.put(row.latency)
-        let probabilities = row.probabilities ?? []
-        record.put(UInt8(row.probabilities == nil ? 0 : 1)); record.put(UInt32(probabilities.count))
-        for q in probabilities { record.put(q) }
-    }
-
-    /// A record ``encode(_:failed:dropped:into:)`` wrote; nil past its end (never expected).
-    static func answers(_ record: inout ByteRecordReader) -> (rows: [ShadowPrediction], failed: Int, dropped: Int)? {
-        guard let failed = record.integer(UInt64.self), let dropped = record.integer(UInt64.self),
-              let count = record.integer(UInt32.self) else { return nil }
-        var rows: [ShadowPrediction] = []
-        rows.reserveCapacity(Int(count))
-        for _ in 0..<count {
-            guard let row = answer(&record) else { return nil }
-            rows.append(row)
-        }
-        return (rows, Int(failed), Int(dropped))
-    }
-
     /// On the log writer's thread: writes the answers the shadow handed over and counts them.
     func writeAnswers() {
-        var rows: [ShadowPrediction] = [], failed = 0, dropped = 0
+        var batches: [EncodedShadowBatch] = [], failed = 0, dropped = 0
         // Only when free: the shadow's thread, at SCHED_IDLE, may hold the lock preempted mid-copy;
         // its answers then wait for the next round (at its stop the thread has ended: always free).
         outbox.take(ifFree: true) { record in
-            guard let read = Self.answers(&record) else { return }
-            rows += read.rows; failed += read.failed; dropped += read.dropped
+            guard let read = ShadowAnswersRecord.decode(&record) else { return }
+            batches += read.batches; failed += read.failed; dropped += read.dropped
         }
+        let rows = batches.reduce(0) { $0 + $1.rowCount }
         var unwritten = 0
-        if !rows.isEmpty {
-            do { try log.writeShadow(rows) } catch { unwritten = rows.count }
+        if rows > 0 {
+            do { try log.writeShadow(batches: batches) } catch { unwritten = rows }
         }
         lock.lock()
-        scoredRows += rows.count - unwritten; failedRows += failed; droppedRows += dropped + unwritten
+        scoredRows += rows - unwritten; failedRows += failed; droppedRows += dropped + unwritten
         lock.unlock()
-    }
-
-    /// One answer as ``encode(_:into:)`` wrote it.
-    static func answer(_ record: inout ByteRecordReader) -> ShadowPrediction? {
-        guard let id = record.string(), let model = record.string(), let version = record.integer(Int64.self),
-              let primary = record.integer(Int64.self), let time = record.double(), let hasLabel = record.integer(UInt8.self),
-              let label = record.string(), let value = record.double(), let latency = record.double(),
-              let hasProbabilities = record.integer(UInt8.self), let count = record.integer(UInt32.self) else { return nil }
-        var probabilities: [Double] = []
-        for _ in 0..<count {
-            guard let q = record.double() else { return nil }
-            probabilities.append(q)
-        }
-        return ShadowPrediction(predictionID: id, model: model, version: Int(version), primaryVersion: Int(primary), time: time,
-                                label: hasLabel == 1 ? label : nil, value: value,
-                                probabilities: hasProbabilities == 1 ? probabilities : nil, latency: latency)
     }
 }

@@ -46,13 +46,16 @@ public struct ShadowPair: Sendable, Equatable {
     }
 }
 
-/// The shadow's table in the prediction log (schema version 2, added beside version 1's tables,
-/// which it leaves as they are):
-/// `shadow_predictions(seq INTEGER PRIMARY KEY, prediction_id TEXT, model TEXT, version INTEGER,
-/// primary_version INTEGER, time REAL, label TEXT, value REAL, probabilities TEXT, latency REAL)`,
-/// joined to the primary's row by `prediction_id` (the row's prediction id, found through
-/// `prediction_ids`); trimmed with the predictions.
+/// The shadow's answers in the prediction log (schema version 4, ``EncodedShadowBatch``):
+/// `shadow_batches(id INTEGER PRIMARY KEY, model TEXT, version INTEGER, time REAL, row_count
+/// INTEGER, ids BLOB, primary_versions BLOB, times BLOB, scores BLOB, labels BLOB, probabilities
+/// BLOB, latencies BLOB)`, indexed by `(model, id)` and by `time` (the newest row's), one value per
+/// row in each blob; a row is joined to the primary's by its prediction id (found through
+/// `prediction_ids`) and trimmed with the predictions. Version 2 stored one row per answer in
+/// `shadow_predictions(seq, prediction_id, model, version, primary_version, time, label, value,
+/// probabilities, latency)`, which the migration to version 4 rewrites as batches.
 extension PredictionLog {
+    /// Version 2's table, as its migration made it (version 4 replaces it).
     static func createShadowTable(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE shadow_predictions (
@@ -64,31 +67,25 @@ extension PredictionLog {
             """)
     }
 
-    /// Writes shadow answers in one transaction.
+    /// Writes shadow answers in one transaction (consecutive rows of one model version as one batch).
     public func writeShadow(_ rows: [ShadowPrediction]) throws {
-        guard !rows.isEmpty else { return }
+        try writeShadow(batches: EncodedShadowBatch.batches(rows))
+    }
+
+    /// Writes encoded shadow batches in one transaction.
+    public func writeShadow(batches: [EncodedShadowBatch]) throws {
+        guard batches.contains(where: { $0.rowCount > 0 }) else { return }
         do {
-            try queue.write { db in
-                var insert = try RawInsert(db, sql: """
-                    INSERT INTO shadow_predictions (prediction_id, model, version, primary_version, time, label, value, probabilities, latency)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                for row in rows {
-                    insert.bind(row.predictionID); insert.bind(row.model); insert.bind(row.version); insert.bind(row.primaryVersion)
-                    insert.bind(row.time); insert.bind(row.label); insert.bind(row.value.isFinite ? row.value : nil)
-                    insert.bind(row.probabilities.map(PredictionLogJSON.numbers)); insert.bind(row.latency)
-                    try insert.run()
-                }
-            }
+            try queue.write { db in try Self.insertShadowBatches(batches, db) }
         } catch let error as DatabaseError {
             throw PredictionLogError.unavailable(path: path, reason: Self.reason(error))
         }
     }
 
-    /// Removes shadow answers older than the oldest prediction kept (called by ``trim(_:now:)``).
+    /// Removes shadow batches whose rows are all older than the oldest prediction kept (called by ``trim(_:now:)``).
     static func trimShadow(_ db: Database) throws -> Int {
         try db.execute(sql: """
-            DELETE FROM shadow_predictions WHERE time < COALESCE((SELECT MIN(time) FROM prediction_batches), 1e300)
+            DELETE FROM shadow_batches WHERE time < COALESCE((SELECT MIN(time) FROM prediction_batches), 1e300)
             """)
         return db.changesCount
     }
@@ -101,20 +98,27 @@ extension PredictionLog {
             var out: [ShadowPair] = []
             guard limit > 0 else { return out }
             let cursor = try Row.fetchCursor(db, sql: """
-                SELECT primary_version, version, label, value, prediction_id FROM shadow_predictions WHERE model = ? ORDER BY seq DESC
+                SELECT id, model, version, row_count, time, ids, primary_versions, times, scores, labels, probabilities, latencies
+                FROM shadow_batches WHERE model = ? ORDER BY id DESC
                 """, arguments: [model])
             var last: StoredBatch?   // shadow rows come in runs of one batch's rows
             while let row = try cursor.next() {
-                let predictionID: String = row[4]
-                guard let (batchID, r) = try Self.locate(predictionID, db) else { continue }
-                if last?.id != batchID { last = try storedBatch(batchID, db) }
-                guard let batch = last else { continue }
-                let shadowValue: Double? = row[3]
-                out.append(ShadowPair(primaryVersion: row[0], shadowVersion: row[1], primaryLabel: batch.label(r), shadowLabel: row[2],
-                                      primaryValue: batch.scores[r], shadowValue: shadowValue ?? .nan,
-                                      actual: try Self.feedbackLabel(id: predictionID, model: batch.model, callerID: batch.callerID(r), db),
-                                      classes: batch.classes))
-                if out.count == limit { break }
+                let stored = EncodedShadowBatch(model: row[1], version: row[2], rowCount: row[3], time: row[4], ids: row[5],
+                                                primaryVersions: row[6], times: row[7], scores: row[8], labels: row[9],
+                                                probabilities: row[10], latencies: row[11])
+                guard let rows = stored.decodedRows() else {
+                    throw PredictionLogError.unavailable(path: path, reason: "a shadow batch (\(row[0] as Int64)) is damaged (remove the log to start a new one)")
+                }
+                for shadow in rows.reversed() {
+                    guard let (batchID, r) = try Self.locate(shadow.predictionID, db) else { continue }
+                    if last?.id != batchID { last = try storedBatch(batchID, db) }
+                    guard let batch = last else { continue }
+                    out.append(ShadowPair(primaryVersion: shadow.primaryVersion, shadowVersion: shadow.version, primaryLabel: batch.label(r),
+                                          shadowLabel: shadow.label, primaryValue: batch.scores[r], shadowValue: shadow.value,
+                                          actual: try Self.feedbackLabel(id: shadow.predictionID, model: batch.model, callerID: batch.callerID(r), db),
+                                          classes: batch.classes))
+                    if out.count == limit { return out }
+                }
             }
             return out
         }

@@ -5,7 +5,7 @@ import GRDB
 /// `.mldeck/predictions.sqlite`, so that a busy endpoint's writes never compete with runs,
 /// datasets and alias moves for the workspace database's write lock.
 ///
-/// Schema (version 3; monitoring reads it). One row per *batch*: the rows one or more requests
+/// Schema (version 4; monitoring reads it). One row per *batch*: the rows one or more requests
 /// scored with one model version, inputs and answers stored column by column, so that logging
 /// 1,000 rows costs a few B-tree inserts, not 1,000 rows of 4 index entries each (versions 1 and
 /// 2 had a `predictions` table with one row per answered row; see "Migration" below).
@@ -39,7 +39,8 @@ import GRDB
 ///   prediction id, else the newest with its model and caller id. Readers go from a logged row
 ///   to its feedback through those two indexes; nothing looks a logged row up by caller id, so
 ///   caller ids need no index of their own.
-/// - `shadow_predictions` (version 2, see `PredictionLog+Shadow.swift`).
+/// - `shadow_batches` (version 4; version 2's `shadow_predictions` before it), the answers of a
+///   shadow version, see `PredictionLog+Shadow.swift`.
 ///
 /// Migration to version 3 (`PredictionLog+Migration.swift`) rewrites every batch of versions 1
 /// and 2 in this shape, from its rows in their `predictions` table (kept batch ids, sequence
@@ -129,6 +130,7 @@ public final class PredictionLog: @unchecked Sendable {
         }
         m.registerMigration("v2-shadow-predictions") { db in try createShadowTable(db) }
         m.registerMigration("v3-columnar-batches") { db in try migrateToColumnarBatches(db) }
+        m.registerMigration("v4-shadow-batches") { db in try migrateToShadowBatches(db) }
         return m
     }
 

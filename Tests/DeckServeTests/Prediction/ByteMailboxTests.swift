@@ -59,23 +59,23 @@ final class ByteMailboxTests: XCTestCase {
         XCTAssertGreaterThan(taken.reduce(0, +), 0)
     }
 
-    /// A round's answers are cut into records of at most the limit's bytes, in order, covering every row.
-    func testAnswersAreCutIntoRecordsThatFitTheOutbox() {
+    /// A round's answers are cut into batches whose records fit the outbox, in order, covering every row.
+    func testAnswersAreCutIntoBatchesThatFitTheOutbox() {
         let rows = (0..<500).map { i in
-            ShadowPrediction(predictionID: "p\(i)", model: "churn", version: 2, primaryVersion: 1, time: 1, label: i % 2 == 0 ? "Yes" : nil,
-                             value: 0.5, probabilities: i % 3 == 0 ? [0.5, 0.5] : Array(repeating: 0.01, count: i % 50), latency: 0)
+            ShadowPrediction(predictionID: "p\(i)", model: "churn", version: i < 400 ? 2 : 3, primaryVersion: 1, time: 1,
+                             label: i % 2 == 0 ? "Yes" : nil, value: 0.5,
+                             probabilities: i % 3 == 0 ? [0.5, 0.5] : Array(repeating: 0.01, count: i % 50), latency: 0)
         }
-        let ranges = ShadowScorer.recordRanges(rows, limit: 2_000)
-        XCTAssertEqual(ranges.first?.lowerBound, 0)
-        XCTAssertEqual(ranges.last?.upperBound, rows.count)
-        XCTAssertTrue(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "consecutive, no gap")
-        XCTAssertGreaterThan(ranges.count, 10)
-        for range in ranges {
-            var measure = ByteRecordWriter(base: nil, capacity: .max)
-            ShadowScorer.encode(rows[range], failed: 0, dropped: 0, into: &measure)
-            XCTAssertLessThanOrEqual(measure.count, 2_000, "\(range)")
-        }
-        XCTAssertEqual(ShadowScorer.recordRanges([], limit: 2_000), [])
+        let (batches, unfit) = ShadowAnswersRecord.batches(rows, limit: 2_000)
+        XCTAssertEqual(unfit, 0)
+        XCTAssertGreaterThan(batches.count, 10)
+        for batch in batches { XCTAssertLessThanOrEqual(ShadowAnswersRecord.size(of: [batch]), 2_000) }
+        XCTAssertEqual(batches.flatMap { $0.decodedRows() ?? [] }, rows, "every row once, in order")
+        XCTAssertEqual(Set(batches.map(\.version)), [2, 3], "a batch holds one version's rows")
+        let huge = [ShadowPrediction(predictionID: "big", model: "m", version: 1, primaryVersion: 1, time: 1, label: nil, value: 0,
+                                     probabilities: Array(repeating: 0.5, count: 1_000), latency: 0)]
+        XCTAssertEqual(ShadowAnswersRecord.batches(huge, limit: 2_000).unfit, 1, "a row too large alone is counted, not sent")
+        XCTAssertTrue(ShadowAnswersRecord.batches([], limit: 2_000).batches.isEmpty)
     }
 
     /// The shadow's answers survive the trip to the writer's thread as they were.
@@ -88,11 +88,14 @@ final class ByteMailboxTests: XCTestCase {
             ShadowPrediction(predictionID: "", model: "m", version: 7, primaryVersion: 1, time: 2, label: "", value: 0,
                              probabilities: [], latency: 1),
         ]
+        let batches = EncodedShadowBatch.batches(rows)
+        XCTAssertEqual(batches.count, 2)
         let box = ByteMailbox(capacity: 4_096)
-        XCTAssertTrue(box.post { ShadowScorer.encode(rows[...], failed: 3, dropped: 9, into: &$0) })
-        var read: (rows: [ShadowPrediction], failed: Int, dropped: Int)?
-        box.take { read = ShadowScorer.answers(&$0) }
-        XCTAssertEqual(read?.rows, rows)
+        XCTAssertTrue(box.post { ShadowAnswersRecord.encode(batches, failed: 3, dropped: 9, into: &$0) })
+        var read: (batches: [EncodedShadowBatch], failed: Int, dropped: Int)?
+        box.take { read = ShadowAnswersRecord.decode(&$0) }
+        XCTAssertEqual(read?.batches, batches)
+        XCTAssertEqual(read?.batches.flatMap { $0.decodedRows() ?? [] }, rows)
         XCTAssertEqual(read?.failed, 3)
         XCTAssertEqual(read?.dropped, 9)
     }
