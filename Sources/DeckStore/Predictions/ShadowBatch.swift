@@ -65,12 +65,6 @@ public struct EncodedShadowBatch: Sendable, Equatable {
         return out
     }
 
-    /// Bytes of its blobs and names (what handing it over copies).
-    public var byteCount: Int {
-        model.utf8.count + ids.count + primaryVersions.count + times.count + scores.count + (labels?.count ?? 0)
-            + (probabilities?.count ?? 0) + latencies.count
-    }
-
     /// Its rows decoded; nil when a blob is damaged or does not match `rowCount`.
     public func decodedRows() -> [ShadowPrediction]? {
         let n = rowCount
