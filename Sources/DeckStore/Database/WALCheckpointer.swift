@@ -2,13 +2,15 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// Checkpoints the workspace database's WAL on a queue and connection of its own, so the writer
-/// does not wait for a checkpoint's copying and its two `fdatasync`s. With SQLite's own
+/// Checkpoints a database's WAL (the workspace database's, the prediction log's) on a queue and
+/// connection of its own, so the writer does not wait for a checkpoint's copying and its two
+/// `fdatasync`s. With SQLite's own
 /// auto-checkpoint the commit that crossed 1,000 WAL pages ran the checkpoint before returning: a
 /// quarter of the wall time of creating runs one transaction each (issue 9, `create_runs_per_s`).
 ///
 /// Durability is unchanged (see "Durability choice" on ``DeckStore``): a checkpoint still starts
-/// once the WAL holds ``DeckStore/walAutocheckpointPages`` pages, and it syncs the WAL before
+/// once the WAL holds ``autocheckpointPages`` pages (``DeckStore/walAutocheckpointPages`` for the
+/// workspace database), and it syncs the WAL before
 /// copying and the database after, as before; only the thread that waits for it differs. When
 /// checkpoints fall behind a writer — the WAL past ``backPressurePages`` — the committing writer
 /// checkpoints itself, as SQLite's auto-checkpoint would, so the WAL stays bounded (except while
@@ -24,8 +26,13 @@ import GRDBSQLite
 /// `@unchecked Sendable`: `connection` is used only on `queue`; `scheduled` and `closed` only
 /// under `lock`.
 final class WALCheckpointer: @unchecked Sendable {
-    /// WAL pages past which the writer checkpoints itself instead of leaving it to the queue.
+    /// WAL pages past which the workspace database's writer checkpoints itself instead of leaving it to the queue.
     static let backPressurePages = 8 * DeckStore.walAutocheckpointPages
+
+    /// WAL pages that make a commit queue a checkpoint.
+    let autocheckpointPages: Int
+    /// WAL pages past which the writer checkpoints itself (8 × ``autocheckpointPages``).
+    var backPressurePages: Int { 8 * autocheckpointPages }
 
     private let path: String
     private let queue = DispatchQueue(label: "mldeck.wal-checkpoint", qos: .utility)
@@ -34,8 +41,10 @@ final class WALCheckpointer: @unchecked Sendable {
     private var closed = false
     private var connection: OpaquePointer?
 
-    /// Checkpoints the database at `path` (the writer's file name).
-    init(path: String) { self.path = path }
+    /// Checkpoints the database at `path` (the writer's file name) every `autocheckpointPages` WAL pages.
+    init(path: String, autocheckpointPages: Int = DeckStore.walAutocheckpointPages) {
+        self.path = path; self.autocheckpointPages = max(1, autocheckpointPages)
+    }
 
     /// Makes the writer connection `db` hand its checkpoints to this checkpointer.
     func install(on db: Database) {
@@ -51,8 +60,8 @@ final class WALCheckpointer: @unchecked Sendable {
 
     /// Called by the writer after each commit with the WAL's size in pages.
     private func committed(pages: Int, writer: OpaquePointer?) {
-        guard pages >= DeckStore.walAutocheckpointPages else { return }
-        if pages >= Self.backPressurePages {
+        guard pages >= autocheckpointPages else { return }
+        if pages >= backPressurePages {
             _ = sqlite3_wal_checkpoint_v2(writer, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
             return
         }
