@@ -66,10 +66,12 @@ public final class DatasetContentWriter: @unchecked Sendable {
         let report: @Sendable (Int64) -> Void = { counter.add($0) }
         // Small files in parallel (each read whole), large ones after, each through the parallel pipeline.
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let prefetch = FilePrefetch(paths: files.map(\.absolute), sizeLimit: Int64(smallFileLimit))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 64)
             defer { buffer.deallocate() }
             while let i = results.next(), results.failure == nil {
+                let began = DispatchTime.now().uptimeNanoseconds
                 do {
                     let path = files[i].absolute
                     let fd = try Self.openRegularFile(path)
@@ -82,6 +84,7 @@ public final class DatasetContentWriter: @unchecked Sendable {
                         buffer = .allocate(byteCount: max(size + 1, buffer.count * 2), alignment: 64)
                     }
                     let count = try Self.readAll(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<(size + 1)]), path: path)
+                    prefetch.reached(i, seconds: Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9)
                     afterRead?(path, Int64(count))
                     if count != size { throw DatasetError.changedWhileRead(path) }
                     try identity.verifyUnchanged(fd: fd, path: path)
@@ -93,6 +96,7 @@ public final class DatasetContentWriter: @unchecked Sendable {
                 }
             }
         }
+        prefetch.stop()
         if let error = results.failure { throw error }
         for i in results.largeFiles.sorted() {
             let fd = try Self.openRegularFile(files[i].absolute)
