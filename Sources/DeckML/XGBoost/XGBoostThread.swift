@@ -14,10 +14,13 @@ import Foundation
 /// ``start(name:_:)`` lets go of `body` (and of what it captured) as soon as it returns, inside
 /// the thread's run, where freeing a booster is safe.
 public enum XGBoostThread {
-    /// Runs `body` on a new thread named `name` (for `ps -L` and debuggers; Foundation's name).
-    public static func start(name: String, _ body: @escaping @Sendable () -> Void) {
+    /// Runs `body` on a new thread named `name` (for `ps -L` and debuggers; Foundation's name),
+    /// then, once `body` and its captures are released, `finished` (where a caller that waits for
+    /// the thread signals it: signalled from `body`, the caller could go on, and the process end,
+    /// while the thread still frees what `body` held).
+    public static func start(name: String, _ body: @escaping @Sendable () -> Void, finished: (@Sendable () -> Void)? = nil) {
         let work = Work(body)
-        let thread = Thread { work.run() }
+        let thread = Thread { work.run(); finished?() }
         thread.name = name
         thread.start()
     }

@@ -68,11 +68,7 @@ enum ShadowAnswersRecord {
             let middle = slice.startIndex + slice.count / 2
             add(slice[..<middle]); add(slice[middle...])
         }
-        var start = 0
-        for i in rows.indices where i > start && (rows[i].model != rows[start].model || rows[i].version != rows[start].version) {
-            add(rows[start..<i]); start = i
-        }
-        if start < rows.count { add(rows[start...]) }
+        for run in EncodedShadowBatch.versionRuns(rows) { add(rows[run]) }
         return (out, unfit)
     }
 

@@ -98,13 +98,14 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         guard !started, !stopping else { return }
         started = true
         done.enter()
-        // XGBoostThread: this thread may hold the last reference to the scorer and its model.
-        XGBoostThread.start(name: "mldeck-shadow") { [self] in
+        // XGBoostThread: this thread may hold the last reference to the scorer and its model; the
+        // stop waits (`done`) until that reference is gone.
+        let done = self.done
+        XGBoostThread.start(name: "mldeck-shadow", { [self] in
             OSThreadName.set("mldeck-shadow")
             Self.yieldToEveryone()
             scoreUntilStopped()
-            done.leave()
-        }
+        }, finished: { done.leave() })
     }
 
     /// Stops taking requests, scores what is queued and returns when its answers are handed to the writer.

@@ -26,9 +26,6 @@ import GRDBSQLite
 /// `@unchecked Sendable`: `connection` is used only on `queue`; `scheduled` and `closed` only
 /// under `lock`.
 final class WALCheckpointer: @unchecked Sendable {
-    /// WAL pages past which the workspace database's writer checkpoints itself instead of leaving it to the queue.
-    static let backPressurePages = 8 * DeckStore.walAutocheckpointPages
-
     /// WAL pages that make a commit queue a checkpoint.
     let autocheckpointPages: Int
     /// WAL pages past which the writer checkpoints itself (8 × ``autocheckpointPages``).
@@ -44,6 +41,12 @@ final class WALCheckpointer: @unchecked Sendable {
     /// Checkpoints the database at `path` (the writer's file name) every `autocheckpointPages` WAL pages.
     init(path: String, autocheckpointPages: Int = DeckStore.walAutocheckpointPages) {
         self.path = path; self.autocheckpointPages = max(1, autocheckpointPages)
+    }
+
+    /// Closes the checkpointing connection if ``close()`` never ran (an open that failed after a
+    /// commit had queued a checkpoint). No queued work is left by then: it holds a reference.
+    deinit {
+        if let connection { sqlite3_close_v2(connection) }
     }
 
     /// Makes the writer connection `db` hand its checkpoints to this checkpointer.

@@ -18,7 +18,7 @@ import Glibc
 /// 0.31 s) for nothing; and one slow read is no sign of a cold folder (a worker preempted between
 /// its open and its read: about 1 in 500 files on 2 busy cores), while a cold one makes them all slow.
 ///
-/// It stays at most ``ahead`` files in front of the furthest file a worker took (``reached(_:)``),
+/// It stays at most ``ahead`` files in front of the furthest small file a worker has read (``reached(_:seconds:)``),
 /// so that prefetched pages are still cached when read. Files over `sizeLimit` are left alone: the
 /// large-file path reads past the page cache when a file is not cached (``WindowReader``), which
 /// prefetching would defeat. Prefetching is only a hint: a file it cannot open is skipped, and
@@ -35,8 +35,8 @@ final class FilePrefetch: @unchecked Sendable {
     private var stopped = false
     private var waiting = false
     private var started = false
-    /// Test hook: called on the prefetching thread with each file's index after its hint.
-    private let hinted: (@Sendable (Int) -> Void)?
+    /// Test hook: called on the prefetching thread with each file's index and whether it was hinted.
+    private let hinted: (@Sendable (Int, Bool) -> Void)?
 
     /// Seconds an open and read of a small file take at most when the file is in the page cache
     /// (a few microseconds; one that waited for this machine's virtual disk took 0.1–0.2 ms).
@@ -46,8 +46,8 @@ final class FilePrefetch: @unchecked Sendable {
     static let readsPerCheck = 32
     private var readsInCheck = 0, slowInCheck = 0
 
-    /// Prefetches nothing until a worker's read was slow (``reached(_:seconds:)``).
-    init(paths: [String], sizeLimit: Int64, ahead: Int = 256, hinted: (@Sendable (Int) -> Void)? = nil) {
+    /// Prefetches nothing until enough of the workers' reads were slow (``reached(_:seconds:)``).
+    init(paths: [String], sizeLimit: Int64, ahead: Int = 256, hinted: (@Sendable (Int, Bool) -> Void)? = nil) {
         self.paths = paths; self.sizeLimit = sizeLimit; self.ahead = max(1, ahead); self.hinted = hinted
     }
 
@@ -95,19 +95,21 @@ final class FilePrefetch: @unchecked Sendable {
                 lock.unlock()
                 moved.wait()
             }
-            Self.hint(path, sizeLimit: sizeLimit)
-            hinted?(i)
+            let asked = Self.hint(path, sizeLimit: sizeLimit)
+            hinted?(i, asked)
         }
     }
 
-    /// Queues the file's pages for reading (no wait for them); nothing when it cannot be opened or is large.
-    static func hint(_ path: String, sizeLimit: Int64) {
+    /// Queues the file's pages for reading (no wait for them); nothing (false) when it cannot be
+    /// opened, is not a regular file, is empty or is large.
+    @discardableResult
+    static func hint(_ path: String, sizeLimit: Int64) -> Bool {
         // O_NONBLOCK: a FIFO put in the file's place meanwhile must not block the open.
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
-        guard fd >= 0 else { return }
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0, Int64(info.st_size) <= sizeLimit else { return }
-        _ = posix_fadvise(fd, 0, off_t(info.st_size), Int32(POSIX_FADV_WILLNEED))
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0, Int64(info.st_size) <= sizeLimit else { return false }
+        return posix_fadvise(fd, 0, off_t(info.st_size), Int32(POSIX_FADV_WILLNEED)) == 0
     }
 }

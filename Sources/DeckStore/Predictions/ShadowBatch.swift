@@ -55,13 +55,18 @@ public struct EncodedShadowBatch: Sendable, Equatable {
 
     /// Batches of `rows` (consecutive rows of one model version, at most `maxRows` each).
     public static func batches(_ rows: [ShadowPrediction], maxRows: Int = 10_000) -> [EncodedShadowBatch] {
-        var out: [EncodedShadowBatch] = [], start = 0
+        versionRuns(rows, maxRows: maxRows).map { EncodedShadowBatch(rows[$0]) }
+    }
+
+    /// The ranges of consecutive rows of one model and version in `rows`, in order, at most `maxRows` each.
+    public static func versionRuns(_ rows: [ShadowPrediction], maxRows: Int = .max) -> [Range<Int>] {
+        var out: [Range<Int>] = [], start = 0
         for i in rows.indices where i > start {
             if rows[i].model != rows[start].model || rows[i].version != rows[start].version || i - start >= maxRows {
-                out.append(EncodedShadowBatch(rows[start..<i])); start = i
+                out.append(start..<i); start = i
             }
         }
-        if start < rows.count { out.append(EncodedShadowBatch(rows[start...])) }
+        if start < rows.count { out.append(start..<rows.count) }
         return out
     }
 

@@ -68,7 +68,7 @@ final class WALCheckpointerTests: XCTestCase {
         store.checkpointer?.close()   // the queue checkpoints nothing from here on
         try createRuns(0..<700, in: store)   // ~11,000 pages
         let extent = try walPages(store)
-        XCTAssertLessThan(extent, WALCheckpointer.backPressurePages + 100, "the WAL stays bounded (\(extent) pages)")
+        XCTAssertLessThan(extent, 8 * DeckStore.walAutocheckpointPages + 100, "the WAL stays bounded (\(extent) pages)")
         XCTAssertGreaterThan(extent, DeckStore.walAutocheckpointPages, "the queue's checkpoints did not run")
     }
 }

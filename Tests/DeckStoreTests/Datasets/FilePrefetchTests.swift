@@ -22,9 +22,10 @@ final class FilePrefetchTests: XCTestCase {
         XCTAssertEqual(mkfifo(fifo, 0o600), 0)
         paths[3] = fifo                                            // must not block the walk
         paths[4] = root.appendingPathComponent("missing").path     // skipped
+        try Data(repeating: 1, count: 3_000).write(to: URL(fileURLWithPath: paths[5]))   // over the limit: skipped
 
         let seen = SeenIndexes()
-        let prefetch = FilePrefetch(paths: paths, sizeLimit: 1 << 20, ahead: 5, hinted: { seen.add($0) })
+        let prefetch = FilePrefetch(paths: paths, sizeLimit: 2_000, ahead: 5, hinted: { seen.add($0, $1) })
         // 31 reads from the page cache with 7 slow ones among them (workers preempted): nothing.
         for i in 0..<31 { prefetch.reached(0, seconds: i % 4 == 0 && i < 28 ? 0.01 : 0.000_01) }
         Thread.sleep(forTimeInterval: 0.1)
@@ -40,6 +41,7 @@ final class FilePrefetchTests: XCTestCase {
         XCTAssertTrue(seen.wait(count: 24))
         Thread.sleep(forTimeInterval: 0.1)
         XCTAssertEqual(seen.values, Array(2...25), "up to the furthest file taken plus the window")
+        XCTAssertEqual(seen.skipped, [3, 4, 5], "the FIFO, the missing file and the large one are not hinted")
         prefetch.stop()
         XCTAssertEqual(seen.values.count, 24, "stopped while waiting")
     }
@@ -49,20 +51,24 @@ final class FilePrefetchTests: XCTestCase {
         let idle = FilePrefetch(paths: ["/nonexistent/a"], sizeLimit: 1 << 20)
         idle.stop()   // never started: returns at once
         let prefetch = FilePrefetch(paths: ["/nonexistent/a", "/nonexistent/b", "/nonexistent/c"], sizeLimit: 1 << 20, ahead: 8,
-                                    hinted: { done.add($0) })
+                                    hinted: { done.add($0, $1) })
         for _ in 0..<FilePrefetch.slowReadsToStart { prefetch.reached(0, seconds: 1) }
         XCTAssertTrue(done.wait(count: 2), "every path after the first visited, unreadable ones skipped")
         prefetch.stop()
         XCTAssertEqual(done.values, [1, 2])
+        XCTAssertEqual(done.skipped, [1, 2])
     }
 }
 
 private final class SeenIndexes: @unchecked Sendable {
     // @unchecked: every access holds `lock`.
     private let lock = NSCondition()
-    private var seen: [Int] = []
-    func add(_ i: Int) { lock.lock(); seen.append(i); lock.broadcast(); lock.unlock() }
+    private var seen: [Int] = [], notHinted: [Int] = []
+    func add(_ i: Int, _ hinted: Bool) {
+        lock.lock(); seen.append(i); if !hinted { notHinted.append(i) }; lock.broadcast(); lock.unlock()
+    }
     var values: [Int] { lock.lock(); defer { lock.unlock() }; return seen }
+    var skipped: [Int] { lock.lock(); defer { lock.unlock() }; return notHinted }
     func wait(count: Int) -> Bool {
         lock.lock(); defer { lock.unlock() }
         let deadline = Date().addingTimeInterval(5)
