@@ -118,7 +118,8 @@ public enum DatasetAdder {
         let lock = try MaintenanceLock.acquire(store.workspace, mode: .shared)
         defer { lock?.release() }
 
-        let writer = DatasetContentWriter(objects: store.objects)
+        // A table is read back by the profiler below, from the page cache; other content goes past it.
+        let writer = DatasetContentWriter(objects: store.objects, writesPastCache: !format.isTable)
         writer.afterRead = afterRead
         let total = isDirectory.boolValue ? 0 : (identity?.size ?? 0)
         let storeStart = Date()

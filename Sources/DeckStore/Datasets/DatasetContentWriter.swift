@@ -27,9 +27,13 @@ public final class DatasetContentWriter: @unchecked Sendable {
     /// reading thread). A test hook: tests change the file here to check the change is caught.
     public var afterRead: (@Sendable (String, Int64) -> Void)?
 
-    public init(objects: ObjectStore) {
+    /// `writesPastCache`: the new objects go to the disk past the page cache (``PackStaging``) —
+    /// for content not read back soon. A table, which the adder's profiler reads back at once from
+    /// the store, is better left in the page cache. Either way, what ``storeFile(at:progress:)``
+    /// and ``storeDirectory(at:progress:)`` stored is readable in this process when they return.
+    public init(objects: ObjectStore, writesPastCache: Bool = false) {
         self.objects = objects
-        self.writer = PackWriter(store: objects)
+        self.writer = PackWriter(store: objects, stagesPastCache: writesPastCache)
     }
 
     /// Makes every object written so far durable.
@@ -51,6 +55,7 @@ public final class DatasetContentWriter: @unchecked Sendable {
             objectsMap[id] = size
             if isNew { newObjects += 1; newBytes += size }
         }
+        try writer.flush()
         return StoredContent(kind: kind, contentHash: stored.recipe.contentHash, objects: objectsMap,
                              logicalBytes: stored.recipe.size, newObjects: newObjects, newBytes: newBytes,
                              fileCount: 1, chunkCount: chunkCount)
@@ -131,6 +136,7 @@ public final class DatasetContentWriter: @unchecked Sendable {
             newObjects += 1; newBytes += Int64(text.count)
         }
         objectsMap[id] = Int64(text.count)
+        try writer.flush()
         return StoredContent(kind: .manifest, contentHash: id, objects: objectsMap, logicalBytes: manifest.totalSize,
                              newObjects: newObjects, newBytes: newBytes, fileCount: files.count, chunkCount: chunkCount,
                              skipped: skipped)

@@ -80,14 +80,21 @@ final class ChunkingFixtureTests: XCTestCase {
 
     func testStoredFileHashIsTheReferenceContentHash() throws {
         let f = try fixture()
-        let ws = try DatasetsTestWorkspace()
-        defer { ws.cleanup() }
-        let path = ws.file("edited.bin")
-        try Self.editedInput().write(to: URL(fileURLWithPath: path))
-        let content = try DatasetContentWriter.committed(ws.store.objects) { try $0.storeFile(at: path) }
-        XCTAssertEqual(content.kind, .recipe)
-        XCTAssertEqual(content.contentHash.hex, f.edited.content_hash)
-        XCTAssertEqual(content.logicalBytes, Int64(f.edited.size))
+        for pastCache in [false, true] {
+            let ws = try DatasetsTestWorkspace()
+            defer { ws.cleanup() }
+            let path = ws.file("edited.bin")
+            let input = Self.editedInput()
+            try input.write(to: URL(fileURLWithPath: path))
+            let content = try DatasetContentWriter.committed(ws.store.objects, writesPastCache: pastCache) { try $0.storeFile(at: path) }
+            XCTAssertEqual(content.kind, .recipe)
+            XCTAssertEqual(content.contentHash.hex, f.edited.content_hash, "past the cache: \(pastCache)")
+            XCTAssertEqual(content.logicalBytes, Int64(f.edited.size))
+            let out = ws.file("out.bin")
+            let fresh = ObjectStore(root: ws.store.objects.root, temporary: ws.store.objects.temporary)
+            try DatasetContentReader(objects: fresh).exportFile(hash: content.contentHash, isRecipe: true, size: content.logicalBytes, to: out)
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out)), input, "past the cache: \(pastCache)")
+        }
     }
 
     func testAnInsertionChangesOnlyTheChunkAroundIt() throws {

@@ -88,8 +88,9 @@ enum RepositoryFixtures {
 extension DatasetContentWriter {
     /// Runs `body` with a new writer and commits what it stored (a writer dropped without
     /// ``commit()`` removes its pack, so tests that read afterwards commit first).
-    static func committed<T>(_ objects: ObjectStore, _ body: (DatasetContentWriter) throws -> T) throws -> T {
-        let writer = DatasetContentWriter(objects: objects)
+    static func committed<T>(_ objects: ObjectStore, writesPastCache: Bool = false,
+                             _ body: (DatasetContentWriter) throws -> T) throws -> T {
+        let writer = DatasetContentWriter(objects: objects, writesPastCache: writesPastCache)
         let result = try body(writer)
         try writer.commit()
         return result

@@ -17,6 +17,11 @@ import Glibc
 /// reader uses and `mldeck gc` removes; a writer dropped without `commit()` removes its pack at once.
 /// (A pack without its index is never left by a writer: `fsck` reports one, `gc` keeps it.)
 ///
+/// With `stagesPastCache`, objects are copied into aligned segments written past the page cache
+/// (``PackStaging``): for content nothing reads back soon, where the page cache only costs (a cold
+/// GiB add's largest system-time item). Then an object is readable in this process once its
+/// segment is written, and every object put so far after ``flush()``.
+///
 /// Dedup: an object already in a pack (or stored loose by an older MLDeck) is not written again.
 public final class PackWriter: @unchecked Sendable {
     // @unchecked: `current`, `size`, `entries`, `keys` and `failure` are guarded by `lock`.
@@ -31,12 +36,15 @@ public final class PackWriter: @unchecked Sendable {
     private var failure: ObjectStoreError?
     /// The end of the pack's bytes already hinted to the kernel for writeback.
     private var hintedUpTo: UInt64 = 0
+    /// Whether packs are written through a ``PackStaging``.
+    let stagesPastCache: Bool
 
     private struct OpenPack {
         let fd: Int32
         let name: String
         let temporaryPath: String
         let pending: PendingPack
+        let staging: PackStaging?
     }
 
     /// The pack file's first 8 bytes.
@@ -59,8 +67,9 @@ public final class PackWriter: @unchecked Sendable {
 
     /// Lists the pack folder first: the dedup check trusts the packs known from here on, so make
     /// the writer after taking the maintenance lock (no `gc` prunes a pack while it writes).
-    public init(store: ObjectStore) {
+    public init(store: ObjectStore, stagesPastCache: Bool = false) {
         self.store = store
+        self.stagesPastCache = stagesPastCache
         store.packs.rescan()
     }
 
@@ -92,6 +101,13 @@ public final class PackWriter: @unchecked Sendable {
         keys.insert(key)
         lock.unlock()
 
+        if let staging = pack.staging {
+            do { try staging.put(bytes, at: offset, key: key) } catch let error as ObjectStoreError {
+                lock.lock(); failure = failure ?? error; lock.unlock()
+                throw error
+            }
+            return true
+        }
         var written = 0
         while written < bytes.count {
             let n = pwrite(pack.fd, bytes.baseAddress! + written, bytes.count - written, off_t(offset) + off_t(written))
@@ -129,15 +145,24 @@ public final class PackWriter: @unchecked Sendable {
         let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
         guard fd >= 0 else { throw ObjectStoreError.io(path: path, operation: "create", errno: errno) }
         let readFD = open(path, O_RDONLY | O_CLOEXEC)
-        let wroteMagic = Self.magic.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) } == Self.magic.count
-        guard readFD >= 0, wroteMagic else {
+        let pending = readFD >= 0 ? PendingPack(path: path, reader: PackHandle(fd: readFD)) : nil
+        var staging: PackStaging?
+        var wroteMagic = false
+        if let pending, stagesPastCache {
+            let stage = PackStaging(fd: fd, path: path) { pending.add($0, offset: $1, length: $2) }
+            staging = stage
+            wroteMagic = (try? Self.magic.withUnsafeBytes { try stage.put($0, at: 0, key: nil) }) != nil
+        } else {
+            wroteMagic = Self.magic.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) } == Self.magic.count
+        }
+        guard let pending, wroteMagic else {
             let code = errno
+            staging?.stop()
             close(fd); if readFD >= 0 { close(readFD) }; unlink(path)
             throw ObjectStoreError.io(path: path, operation: "write", errno: code)
         }
-        let pending = PendingPack(path: path, reader: PackHandle(fd: readFD))
         store.packs.register(pending)
-        let pack = OpenPack(fd: fd, name: name, temporaryPath: path, pending: pending)
+        let pack = OpenPack(fd: fd, name: name, temporaryPath: path, pending: pending, staging: staging)
         current = pack
         size = UInt64(Self.magic.count)
         hintedUpTo = 0
@@ -145,25 +170,42 @@ public final class PackWriter: @unchecked Sendable {
         return pack
     }
 
+    /// Makes every object put so far readable in this process (with `stagesPastCache`, writes the
+    /// last segment; otherwise they already are). Call it after every ``put(_:as:)`` has returned.
+    public func flush() throws {
+        lock.lock()
+        let pack = current, end = size
+        lock.unlock()
+        try pack?.staging?.flush(end: end)
+    }
+
     /// Makes every object written so far durable and visible to other processes (see the type's
     /// documentation for the order). Call it after every ``put(_:as:)`` has returned.
     public func commit() throws {
         lock.lock()
-        let taken = current, failed = failure, written = entries
+        let taken = current, failed = failure, written = entries, end = size
         current = nil; keys = []; failure = nil; entries = []; size = 0
         lock.unlock()
         guard let pack = taken else { return }
         if let failed { discard(pack); throw failed }
         do {
-            try finish(pack, entries: written)
+            try finish(pack, entries: written, end: end)
         } catch {
             discard(pack)
             throw error
         }
     }
 
-    private func finish(_ pack: OpenPack, entries: [(key: PackKey, offset: UInt64, length: UInt64)]) throws {
+    private func finish(_ pack: OpenPack, entries: [(key: PackKey, offset: UInt64, length: UInt64)], end: UInt64) throws {
         let folder = store.packs.folder
+        if let staging = pack.staging {
+            try staging.flush(end: end)
+            staging.stop()
+            // The last segment was written padded to the alignment: the pack ends at its last object.
+            while ftruncate(pack.fd, off_t(end)) != 0 {
+                if errno != EINTR { throw ObjectStoreError.io(path: pack.temporaryPath, operation: "truncate", errno: errno) }
+            }
+        }
         Failpoint.hit("objects.before-fsync")
         // A failed sync fails the commit: the caller records nothing that points to these objects.
         try Self.sync(pack.fd, path: pack.temporaryPath)
@@ -200,6 +242,7 @@ public final class PackWriter: @unchecked Sendable {
     }
 
     private func discard(_ pack: OpenPack) {
+        pack.staging?.stop()
         store.packs.unregister(pack.pending)
         close(pack.fd)
         unlink(pack.temporaryPath)
