@@ -12,21 +12,23 @@ import Glibc
 /// (`rwsem_spin_on_owner`, 13.6 %) — writing the GiB with `dd oflag=direct` took 0.13–0.18 s of
 /// system time where through the page cache it took 0.30–2.24 s. Here each chunk is copied once
 /// into a segment (by the thread that hashed it, in parallel), and a full segment goes to the disk
-/// in one request straight from that memory; nothing of the pack stays in the page cache.
+/// in one request straight from that memory; the pack does not pass through the page cache (but
+/// for its last page, zeroed by the commit's truncate, and all of it after a fallback, below).
 ///
 /// Offsets are the pack's: ``PackWriter`` reserves each object's range as before and hands it here,
 /// so the file's bytes are the same as when each object was written with its own `pwrite`. At most
 /// ``bufferCount`` segments are in memory: a put whose range lies further ahead waits until the
-/// segment `bufferCount` before it is on disk (which never waits for a later put: every put copies
-/// its pieces in order, and the earliest unwritten segment's pieces need no free buffer).
+/// segment `bufferCount` before it is on disk. That never waits for a later put: ``PackWriter``
+/// puts every range it reserves at once, each put copies its pieces in order, and the pieces of the
+/// earliest segment not on disk need no free buffer.
 ///
 /// An object becomes readable in this process (``PendingPack``) once every segment up to the one
 /// holding its last byte is on disk; ``flush(end:)`` writes the last, partial segment (padded
 /// with zeros to the alignment; the padding is overwritten by later objects, or cut off by
 /// ``PackWriter``'s commit) so that everything put so far is readable.
 ///
-/// Where `O_DIRECT` is refused (tmpfs, an unknown platform, an alignment the device does not
-/// accept), the segments are written through the page cache instead, each followed by a writeback
+/// Where `O_DIRECT` is refused (tmpfs before Linux 6.6, an unknown platform, an alignment the device
+/// does not accept), the segments are written through the page cache instead, each followed by a writeback
 /// hint, with the same results.
 final class PackStaging: @unchecked Sendable {
     // @unchecked Sendable: every mutable field is guarded by `condition`. A segment's bytes are
@@ -57,6 +59,10 @@ final class PackStaging: @unchecked Sendable {
     /// Every segment below this is on disk (and its objects published).
     private var writtenBelow = 0
     private var writing = 0
+    /// Puts in progress (``flush(end:)`` waits for none: it pads the last segment's buffer).
+    private var putting = 0
+    /// The pack's end at the last ``flush(end:)``: a second flush with nothing new writes nothing.
+    private var flushedEnd: UInt64?
     /// Whether `fd` has `O_DIRECT` set; guarded by `modeLock` (written once, on a refusal).
     private var usesDirect: Bool
     private let modeLock = NSLock()
@@ -68,9 +74,9 @@ final class PackStaging: @unchecked Sendable {
     /// called (under this type's lock) for each object once its bytes are on disk.
     ///
     /// `writers` threads write segments, so that several requests are in flight while the input is
-    /// read from the same disk. Cold GiB adds, 3 rounds alternating (segment MiB : buffers :
-    /// writers): 4:4:2 1.72–2.18 s, 4:8:4 1.49–2.04, 4:12:6 1.51–2.09, 8:6:3 1.27–1.63,
-    /// 8:6:4 1.40–1.53 s — the last kept: 48 MiB of buffers.
+    /// read from the same disk. Cold GiB adds in rounds alternating (segment MiB : buffers :
+    /// writers): 4:4:2 1.40–2.18 s, 4:8:4 1.49–2.04, 4:12:6 1.51–2.09, 8:8:4 1.34–1.91,
+    /// 8:6:3 1.27–1.63, 8:6:4 1.40–1.53 s — the last kept: 48 MiB of buffers.
     init(fd: Int32, path: String, bufferCount: Int = 6, writers: Int = 4,
          publish: @escaping (PackKey, UInt64, UInt64) -> Void) {
         self.fd = fd
@@ -82,7 +88,10 @@ final class PackStaging: @unchecked Sendable {
         }
         // The pack's own descriptor, not a reopen: the file is created read-only (0444), so only
         // root could open it again for writing.
-        usesDirect = WindowReader.oDirect.map { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | $0) == 0 } ?? false
+        usesDirect = WindowReader.oDirect.map { flag in
+            let flags = fcntl(fd, F_GETFL)
+            return flags >= 0 && fcntl(fd, F_SETFL, flags | flag) == 0
+        } ?? false
         for i in 0..<max(1, writers) {
             exited.enter()
             let thread = Thread { [self] in writeSegments(); exited.leave() }
@@ -100,14 +109,17 @@ final class PackStaging: @unchecked Sendable {
     /// than ``bufferCount`` segments past what is on disk.
     func put(_ bytes: UnsafeRawBufferPointer, at offset: UInt64, key: PackKey?) throws {
         let size = Self.segmentSize
+        condition.lock(); putting += 1; condition.unlock()
+        defer { condition.lock(); putting -= 1; condition.broadcast(); condition.unlock() }
         var done = 0
         repeat {
             let position = Int(offset) + done
             let segment = position / size, within = position % size
             let n = min(bytes.count - done, size - within)
             condition.lock()
-            while segment >= writtenBelow + bufferCount && failure == nil { condition.wait() }
+            while segment >= writtenBelow + bufferCount && failure == nil && !stopping { condition.wait() }
             if let failure { condition.unlock(); throw failure }
+            if stopping { condition.unlock(); throw ObjectStoreError.io(path: path, operation: "write", errno: ECANCELED) }
             condition.unlock()
             if n > 0 { (buffers[segment % bufferCount] + within).copyMemory(from: bytes.baseAddress! + done, byteCount: n) }
             done += n
@@ -125,23 +137,29 @@ final class PackStaging: @unchecked Sendable {
         } while done < bytes.count
     }
 
-    /// Writes every byte put so far (`end` is the pack's size; call it after every ``put`` has
-    /// returned), so that all objects are readable in this process. Throws the first write error.
+    /// Writes every byte put so far (`end` is the pack's size: the end of every range reserved),
+    /// so that all objects are readable in this process. Waits for the puts in progress and holds
+    /// off new ones while it writes. Throws the first write error.
     func flush(end: UInt64) throws {
         condition.lock()
         defer { condition.unlock() }
-        while (!queue.isEmpty || writing > 0) && failure == nil { condition.wait() }
+        while (!queue.isEmpty || writing > 0 || putting > 0) && failure == nil && !stopping { condition.wait() }
         if let failure { throw failure }
+        if stopping { throw ObjectStoreError.io(path: path, operation: "write", errno: ECANCELED) }
         let segment = Int(end) / Self.segmentSize, count = Int(end) % Self.segmentSize
-        guard count > 0 else { return }
-        let padded = (count + Self.alignment - 1) / Self.alignment * Self.alignment
-        let buffer = buffers[segment % bufferCount]
-        (buffer + count).initializeMemory(as: UInt8.self, repeating: 0, count: padded - count)
-        if let error = write(buffer, count: padded, segment: segment) { failure = error; condition.broadcast(); throw error }
+        if count > 0 && flushedEnd != end {
+            let padded = (count + Self.alignment - 1) / Self.alignment * Self.alignment
+            let buffer = buffers[segment % bufferCount]
+            (buffer + count).initializeMemory(as: UInt8.self, repeating: 0, count: padded - count)
+            if let error = write(buffer, count: padded, segment: segment) { failure = error; condition.broadcast(); throw error }
+        }
+        flushedEnd = end
+        // Also when `count` is 0: an empty object put exactly at a segment's start ends in it.
         for object in ending.removeValue(forKey: segment) ?? [] { publish(object.key, object.offset, object.length) }
     }
 
-    /// Ends the writing threads (after ``flush(end:)``, or to give up) and waits for them.
+    /// Ends the writing threads and waits for them: after ``flush(end:)``, or to give up — then the
+    /// segments not yet written are dropped, and a waiting put or flush throws `ECANCELED`.
     func stop() {
         condition.lock()
         stopping = true
@@ -155,7 +173,7 @@ final class PackStaging: @unchecked Sendable {
         condition.lock()
         while true {
             while queue.isEmpty && !stopping { condition.wait() }
-            if queue.isEmpty { break }
+            if stopping { break }
             let segment = queue.removeFirst()
             writing += 1
             condition.unlock()
@@ -178,7 +196,8 @@ final class PackStaging: @unchecked Sendable {
 
     /// Writes `count` bytes of `buffer` as segment `segment`: past the page cache while that is
     /// accepted, else through it (the whole segment again: a refused direct write may have
-    /// written part of it).
+    /// written part of it). A short direct write of a multiple of the alignment goes on where it
+    /// stopped; one of another length makes the next request unaligned, refused, and the fallback.
     private func write(_ buffer: UnsafeMutableRawPointer, count: Int, segment: Int) -> ObjectStoreError? {
         let offset = off_t(segment) * off_t(Self.segmentSize)
         modeLock.lock(); let direct = usesDirect; modeLock.unlock()
@@ -188,7 +207,11 @@ final class PackStaging: @unchecked Sendable {
             // EINVAL: an alignment this device refuses; from here on through the page cache.
             guard code == EINVAL else { return .io(path: path, operation: "write", errno: code) }
             modeLock.lock()
-            if usesDirect, let flag = WindowReader.oDirect { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~flag); usesDirect = false }
+            if usesDirect, let flag = WindowReader.oDirect {
+                let flags = fcntl(fd, F_GETFL)
+                if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~flag) }
+                usesDirect = false
+            }
             modeLock.unlock()
         }
         let code = Self.writeAll(fd, buffer, count: count, at: offset)

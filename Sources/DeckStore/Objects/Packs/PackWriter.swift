@@ -147,16 +147,18 @@ public final class PackWriter: @unchecked Sendable {
         let readFD = open(path, O_RDONLY | O_CLOEXEC)
         let pending = readFD >= 0 ? PendingPack(path: path, reader: PackHandle(fd: readFD)) : nil
         var staging: PackStaging?
-        var wroteMagic = false
+        var code: Int32 = readFD >= 0 ? 0 : errno
         if let pending, stagesPastCache {
             let stage = PackStaging(fd: fd, path: path) { pending.add($0, offset: $1, length: $2) }
             staging = stage
-            wroteMagic = (try? Self.magic.withUnsafeBytes { try stage.put($0, at: 0, key: nil) }) != nil
-        } else {
-            wroteMagic = Self.magic.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) } == Self.magic.count
+            do { try Self.magic.withUnsafeBytes { try stage.put($0, at: 0, key: nil) } } catch {
+                if case .io(_, _, let failed) = error as? ObjectStoreError { code = failed } else { code = EIO }
+            }
+        } else if pending != nil {
+            let n = Self.magic.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+            if n != Self.magic.count { code = n < 0 ? errno : EIO }
         }
-        guard let pending, wroteMagic else {
-            let code = errno
+        guard let pending, code == 0 else {
             staging?.stop()
             close(fd); if readFD >= 0 { close(readFD) }; unlink(path)
             throw ObjectStoreError.io(path: path, operation: "write", errno: code)
