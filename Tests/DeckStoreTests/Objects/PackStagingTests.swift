@@ -76,7 +76,7 @@ final class PackStagingTests: XCTestCase {
     /// not tmpfs), a committed pack leaves none of its pages in the page cache: that is the point.
     func testADirectPackLeavesNoPagesCached() throws {
         let objects = ws.store.objects
-        try XCTSkipIf(Self.filesystemType(of: objects.root.path) == "tmpfs", "tmpfs: its files live in the page cache")
+        try XCTSkipIf(FileSystemKind.type(of: objects.root.path) == "tmpfs", "tmpfs: its files live in the page cache")
         let path = objects.root.path + "/probe"
         let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         XCTAssertGreaterThanOrEqual(fd, 0)
@@ -103,21 +103,6 @@ final class PackStagingTests: XCTestCase {
         let cached = resident.filter { $0 & 1 != 0 }.count
         // The last page was written padded, then cut by the truncate: it may stay cached.
         XCTAssertLessThanOrEqual(cached, 2, "\(cached) of \(resident.count) pages of the pack are cached")
-    }
-
-    /// The type of the filesystem mounted deepest above `path` (`/proc/self/mounts`).
-    static func filesystemType(of path: String) -> String? {
-        guard let mounts = try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8) else { return nil }
-        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        var best: (point: String, type: String)?
-        for line in mounts.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard fields.count > 2 else { continue }
-            let point = String(fields[1])
-            let covers = point == "/" || resolved == point || resolved.hasPrefix(point + "/")
-            if covers && point.count >= (best?.point.count ?? -1) { best = (point, String(fields[2])) }
-        }
-        return best?.type
     }
 
     /// A descriptor that refuses writes: the writing threads fail, every waiting put and the flush
