@@ -22,9 +22,22 @@ enum HTTPFuzz {
     static func scoring(_ bytes: [UInt8]) {
         guard let flags = bytes.first else { return }
         let contentType = contentTypes[Int(flags) % contentTypes.count]
-        guard let frame = try? ScoringRequestParser.parse(Array(bytes.dropFirst()), contentType: contentType) else { return }
+        let body = Array(bytes.dropFirst())
+        splitReaderAgrees(body, knownColumns: flags & 0x40 != 0 ? spec.inputs.map(\.name) : nil)
+        guard let frame = try? ScoringRequestParser.parse(body, contentType: contentType) else { return }
         _ = frame.columnNames
         _ = try? InputTableBuilder(spec: spec, strictColumns: flags & 0x80 != 0).build(frame)
+    }
+
+    /// A body the one-pass `dataframe_split` reader takes reads to the same columns and cells
+    /// through the general parser's tree (``SplitBodyReader``'s promise); anything else traps.
+    static func splitReaderAgrees(_ body: [UInt8], knownColumns: [String]?) {
+        guard let (columns, cells) = SplitBodyReader.read(body, knownColumns: knownColumns) else { return }
+        guard case .json(let treeColumns, let treeCells)? = try? ScoringRequestParser.tree(body), treeColumns == columns,
+              treeCells.rowCount == cells.rowCount, treeCells.columnCount == cells.columnCount, treeCells.rowMajor,
+              treeCells.values.count == cells.values.count, zip(treeCells.values, cells.values).allSatisfy({ JSONValue.sameBits($0, $1) }) else {
+            fatalError("SplitBodyReader read differently from the tree: \(String(decoding: body, as: UTF8.self))")
+        }
     }
 
     static func feedback(_ bytes: [UInt8]) {

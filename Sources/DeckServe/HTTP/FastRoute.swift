@@ -80,8 +80,8 @@ public struct FastRoute: Sendable {
         let paths = Array(paths)   // a handful: compared in place, without making a String to hash
         return { head in
             guard head.method == .post else { return false }
-            let path = path(of: head)
-            return paths.contains(where: { $0 == path })
+            let path = path(of: head).utf8
+            return paths.contains(where: { $0.utf8.elementsEqual(path) })
                 && (token?.accepts(authorization: head.headerFields[.authorization]) ?? true)
         }
     }
@@ -89,7 +89,8 @@ public struct FastRoute: Sendable {
     /// The request path without its query.
     public static func path(of head: HTTPRequest) -> Substring {
         guard let path = head.path else { return "" }
-        return path.firstIndex(of: "?").map { path[..<$0] } ?? path[...]
+        // By bytes: looking for a Character walks grapheme clusters (~4,000 instructions a request).
+        return path.utf8.firstIndex(of: UInt8(ascii: "?")).map { path[..<$0] } ?? path[...]
     }
 }
 

@@ -17,6 +17,18 @@ public enum JSONValue: Sendable, Equatable {
         return values[i]
     }
 
+    /// Whether `a` and `b` are the same value, numbers compared by their bits (NaN is NaN), for
+    /// checks that two readers of one body agree.
+    static func sameBits(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.number(let x), .number(let y)): return x.bitPattern == y.bitPattern
+        case (.array(let x), .array(let y)): return x.count == y.count && zip(x, y).allSatisfy { sameBits($0, $1) }
+        case (.object(let kx, let vx), .object(let ky, let vy)):
+            return kx == ky && vx.count == vy.count && zip(vx, vy).allSatisfy { sameBits($0, $1) }
+        default: return a == b
+        }
+    }
+
     /// A short name of the value's kind for messages (`a string`, `an array`, …).
     public var kindName: String {
         switch self {
@@ -47,14 +59,14 @@ public struct JSONParser {
     /// Deepest nesting accepted.
     public static let maxDepth = 64
 
-    private let bytes: [UInt8]
-    private var i = 0
+    let bytes: [UInt8]
+    var i = 0
     /// The members of the arrays and objects being read, innermost last: each array is made once,
     /// at its end, instead of growing by doubling (a 20-column row regrew 5 times).
     private var pending: [JSONValue] = []
     private var pendingKeys: [String] = []
 
-    private init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// Parses one JSON value filling the whole of `bytes` (surrounding white space allowed).
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
@@ -66,7 +78,7 @@ public struct JSONParser {
         return value
     }
 
-    private func fail(_ reason: String) -> JSONSyntaxError {
+    func fail(_ reason: String) -> JSONSyntaxError {
         let end = min(i, bytes.count)
         var line = 1, column = 1
         for k in 0..<end {
@@ -75,7 +87,7 @@ public struct JSONParser {
         return JSONSyntaxError(line: line, column: column, offset: end, reason: reason)
     }
 
-    private mutating func skipSpace() {
+    mutating func skipSpace() {
         while i < bytes.count {
             let c = bytes[i]
             if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1 } else { return }
@@ -89,7 +101,7 @@ public struct JSONParser {
         return value
     }
 
-    private mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+    mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         guard i < bytes.count else { throw fail("unexpected end of the body") }
         if depth > Self.maxDepth { throw fail("nested deeper than \(Self.maxDepth) levels") }
         switch bytes[i] {
@@ -154,7 +166,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func string() throws(JSONSyntaxError) -> String {
+    mutating func string() throws(JSONSyntaxError) -> String {
         i += 1
         // Fast path: a string without escapes is one slice of the body.
         let start = i

@@ -37,13 +37,21 @@ public enum ScoringRequestParser {
     /// Cells records may fill with nulls beyond 16 per value sent (``records(_:format:)``).
     static let sparseRecordsAllowance = 1 << 20
 
-    public static func parse(_ body: [UInt8], contentType: String?) throws(HTTPAPIError) -> InputFrame {
+    /// Reads `body` as `contentType` says. `knownColumns`, the names the previous request sent,
+    /// lets a `dataframe_split` body sending the same names skip making them again (``SplitBodyReader``).
+    public static func parse(_ body: [UInt8], contentType: String?, knownColumns: [String]? = nil) throws(HTTPAPIError) -> InputFrame {
         let type = (contentType ?? "application/json").lowercased()
         if type.hasPrefix("text/csv") || type.hasPrefix("application/csv") { return try csv(body) }
         guard type.hasPrefix("application/json") || type.hasPrefix("application/") || type.hasPrefix("text/json") || type.isEmpty else {
             throw HTTPAPIError(.unsupportedMediaType, code: "BAD_REQUEST",
                                "Content-Type \(type) is not supported: send application/json (MLflow's formats) or text/csv")
         }
+        if let (columns, cells) = SplitBodyReader.read(body, knownColumns: knownColumns) { return .json(columns: columns, cells: cells) }
+        return try tree(body)
+    }
+
+    /// A JSON body read through the general parser's tree: every format, and every error's message.
+    static func tree(_ body: [UInt8]) throws(HTTPAPIError) -> InputFrame {
         let value: JSONValue
         do { value = try JSONParser.parse(body) } catch {
             throw HTTPAPIError.badRequest(error.description, code: "MALFORMED_REQUEST")

@@ -19,6 +19,9 @@ public struct InputTableBuilder: Sendable {
         known = Set(spec.inputs.map(\.name) + (spec.idColumn.map { [$0] } ?? []))
     }
 
+    /// The names the last request sent, for ``ScoringRequestParser/parse(_:contentType:knownColumns:)``.
+    public var lastColumns: [String]? { lastPlan.get()?.columns }
+
     /// The table (the model's inputs, in the spec's order, and its id column, when sent) and the
     /// warnings to return.
     public func build(_ frame: InputFrame) throws(HTTPAPIError) -> (table: DataTable, warnings: [String]) {

@@ -27,7 +27,7 @@ public struct PredictionEndpoint: Sendable {
     /// Scores `body` (MLflow's JSON formats, or CSV when `contentType` says `text/csv`).
     public func predict(body: [UInt8], contentType: String?, started: ContinuousClock.Instant = .now) throws(HTTPAPIError) -> Answer {
         let served = slot.current
-        let frame = try ScoringRequestParser.parse(body, contentType: contentType)
+        let frame = try ScoringRequestParser.parse(body, contentType: contentType, knownColumns: served.builder.lastColumns)
         let (table, checked) = try served.builder.build(frame)
         var warnings = checked
         let result: ModelScorer.Result

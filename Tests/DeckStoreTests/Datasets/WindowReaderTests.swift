@@ -1,4 +1,5 @@
 @testable import DeckStore
+import DeckTestSupport
 import Foundation
 import XCTest
 #if canImport(Glibc)
