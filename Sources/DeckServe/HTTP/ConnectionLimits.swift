@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// Connection limits shared by `mldeck serve` and `mldeck server`: a connection that has not sent
 /// a complete request head (a slow or "slowloris" client), or that sits idle between requests,
@@ -24,10 +25,14 @@ public enum ConnectionLimits {
     /// The HTTP/1.1 server with these limits, for `Application(router:server:…)`; with a
     /// ``FastRoute``, its requests are answered in the channel pipeline (``FastRouteHandler``).
     public static func server(fastRoute: FastRoute? = nil) -> HTTPServerBuilder {
-        let configuration = HTTP1Channel.Configuration(idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))
-        guard let fastRoute else { return .http1(configuration: configuration) }
+        let limit = Int64(idleTimeout * 1000)
+        guard let fastRoute else { return .http1(configuration: HTTP1Channel.Configuration(idleTimeout: .milliseconds(limit))) }
+        // The fast route's handler keeps the idle limit over every request (Hummingbird's handler
+        // never sees the ones answered in the pipeline, and would close a busy connection).
+        let configuration = HTTP1Channel.Configuration(idleTimeout: nil)
         return HTTPServerBuilder { responder in
-            FastRouteChannel(http1: HTTP1Channel(responder: responder, configuration: configuration), route: fastRoute, serverName: serverName)
+            FastRouteChannel(http1: HTTP1Channel(responder: responder, configuration: configuration), route: fastRoute,
+                             serverName: serverName, idleLimit: .milliseconds(limit))
         }
     }
 
@@ -35,20 +40,21 @@ public enum ConnectionLimits {
     public static let serverName = "mldeck"
 }
 
-/// Hummingbird's HTTP/1.1 channel with a ``FastRouteHandler`` put between its connection-state
-/// handler and the async channel that feeds the router.
+/// Hummingbird's HTTP/1.1 channel with a ``FastRouteHandler`` put right after SwiftNIO's request
+/// decoder, before the conversion to Swift HTTP Types and the handlers that feed the router.
 struct FastRouteChannel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
     let http1: HTTP1Channel
     let route: FastRoute
     let serverName: String
+    let idleLimit: TimeAmount
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
             // Still on the loop, in the same turn: no request can have been read yet.
             let pipeline = channel.pipeline.syncOperations
-            let state = try pipeline.handler(type: HTTPConnectionStateHandler.self)
-            try pipeline.addHandler(FastRouteHandler(route: route, serverName: serverName), position: .after(state))
+            let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try pipeline.addHandler(FastRouteHandler(route: route, serverName: serverName, idleLimit: idleLimit), position: .after(decoder))
             return value
         }
     }

@@ -1,5 +1,6 @@
 import DeckStore
 import Hummingbird
+import NIOHTTP1
 
 /// An error answer: a status and a JSON body `{"error_code": …, "message": …}` as MLflow's
 /// servers write them (its Python client retries 5xx and 429 answers for minutes, so anything
@@ -50,15 +51,19 @@ public struct HTTPAPIError: Error, HTTPResponseError, Sendable, CustomStringConv
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let answer = self.answer
-        return Response(status: answer.status, headers: answer.headers, body: ResponseBody(byteBuffer: answer.body))
-    }
-
-    /// The answer: ``status``, ``headers`` with the JSON content type, and ``body``.
-    public var answer: FastRoute.Answer {
         var fields = headers
         fields[.contentType] = "application/json"
-        return FastRoute.Answer(status: status, headers: fields, body: ByteBuffer(string: body + "\n"))
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: body + "\n")))
+    }
+
+    /// The same answer as ``response(from:context:)`` for a ``FastRoute``: ``status``,
+    /// ``headers`` with the JSON content type, and ``body``.
+    public var answer: FastRoute.Answer {
+        var fields = HTTPHeaders()
+        for field in headers where field.name != .contentType { fields.add(name: field.name.rawName, value: field.value) }
+        fields.add(name: "Content-Type", value: "application/json")
+        return FastRoute.Answer(status: HTTPResponseStatus(statusCode: status.code, reasonPhrase: status.reasonPhrase),
+                                headers: fields, body: ByteBuffer(string: body + "\n"))
     }
 
     /// Any error as an answer: an ``HTTPAPIError`` as it is, Hummingbird's own errors (404, 405,

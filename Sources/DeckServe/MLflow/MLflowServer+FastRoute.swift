@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 
 extension MLflowServer {
     /// The logging calls (`POST …/runs/log-metric`, `log-parameter`, `set-tag`, `log-batch`)
@@ -22,7 +23,7 @@ extension MLflowServer {
             service.handleLogging(endpoint, params: params) { result in
                 switch result {
                 case .success(let json):
-                    respond(FastRoute.Answer(status: .ok, headers: [.contentType: "application/json"], body: ByteBuffer(string: json)))
+                    respond(FastRoute.Answer(status: .ok, headers: HTTPHeaders([("Content-Type", "application/json")]), body: ByteBuffer(string: json)))
                 case .failure(let error):
                     respond(error.httpError.answer)
                 }

@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 
 extension PredictionServer {
     /// `POST /invocations` and `POST /predict` answered in the channel pipeline (``FastRoute``):
@@ -10,13 +11,13 @@ extension PredictionServer {
         return FastRoute(accepts: FastRoute.posts(to: ["/invocations", "/predict"], token: token), maxBody: options.maxBody, answer: { head, body, started in
             let answer: FastRoute.Answer
             do throws(HTTPAPIError) {
-                let scored = try endpoint.predict(body: Array(body.readableBytesView), contentType: head.headerFields[.contentType], started: started)
-                answer = FastRoute.Answer(status: .ok, headers: [.contentType: "application/json", ServeHeaders.modelVersion: "\(scored.version)"],
+                let scored = try endpoint.predict(body: Array(body.readableBytesView), contentType: FastRoute.header("content-type", of: head), started: started)
+                answer = FastRoute.Answer(status: .ok, headers: HTTPHeaders([("Content-Type", "application/json"), (ServeHeaders.modelVersion.rawName, String(scored.version))]),
                                           body: ByteBuffer(string: scored.json))
             } catch {
                 answer = error.answer
             }
-            metrics.record(status: answer.status.code, seconds: (ContinuousClock.now - started).inSeconds)
+            metrics.record(status: Int(answer.status.code), seconds: (ContinuousClock.now - started).inSeconds)
             return answer
         })
     }

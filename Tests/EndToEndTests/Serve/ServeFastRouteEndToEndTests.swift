@@ -69,6 +69,36 @@ final class ServeFastRouteEndToEndTests: XCTestCase {
         XCTAssertTrue(answers.allSatisfy { $0.hasPrefix("HTTP/1.1 200") }, "\(answers)")
     }
 
+    /// The idle limit (2 s here) closes a connection nothing is sent on, whichever path answered
+    /// its requests, and never one that keeps sending, though the pipeline answers every request.
+    func testTheIdleLimitClosesQuietConnectionsAndNotBusyOnes() throws {
+        server = try ServeProcess(["shop-churn@production"], in: workspace, environment: ["MLDECK_HTTP_IDLE_TIMEOUT": "2"])
+        let port = try XCTUnwrap(server?.address.split(separator: ":").last.flatMap { Int($0) })
+        let post = "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(Self.row.utf8.count)\r\n\r\n\(Self.row)"
+        let busy = try RawHTTP(port: port)
+        let started = Date()
+        var answered = 0
+        while Date().timeIntervalSince(started) < 5 {   // 2.5 limits' worth of requests, 0.4 s apart
+            try busy.send(post)
+            answered += busy.receive(answers: 1).filter { $0.hasPrefix("HTTP/1.1 200") }.count
+            Thread.sleep(forTimeInterval: 0.4)
+        }
+        XCTAssertGreaterThanOrEqual(answered, 10, "every request on the busy connection is answered")
+        XCTAssertTrue(busy.closedByServer(within: 4), "then, quiet for more than the limit, it is closed")
+
+        for request in [post, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"] {   // the pipeline's answer, the router's
+            let quiet = try RawHTTP(port: port)
+            try quiet.send(request)
+            XCTAssertEqual(quiet.receive(answers: 1).count, 1)
+            let waited = Date()
+            XCTAssertTrue(quiet.closedByServer(within: 6), request)
+            XCTAssertGreaterThan(Date().timeIntervalSince(waited), 1.5, "not before the limit: \(request)")
+        }
+        let silent = try RawHTTP(port: port)   // a connection that never sends a whole head
+        try silent.send("POST /invocations HTTP/1.1\r\nHost: x\r\n")
+        XCTAssertTrue(silent.closedByServer(within: 6))
+    }
+
     func testAWrongTokenIsTheRoutersRefusalAndTheRightOneIsScoredInThePipeline() throws {
         let token = "s3cret-token-0123456789"
         server = try ServeProcess(["shop-churn@production", "--token", token], in: workspace)
@@ -83,12 +113,14 @@ final class ServeFastRouteEndToEndTests: XCTestCase {
     }
 }
 
-/// One TCP connection written by hand: the requests in one write, the answers read back whole.
-enum RawHTTP {
-    static func exchange(port: Int, send: String, answers count: Int, timeout: Double = 30) throws -> [String] {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+/// One TCP connection written by hand: requests written as given, answers read back whole.
+final class RawHTTP {
+    let fd: Int32
+    private var received = [UInt8]()
+
+    init(port: Int, timeout: Double = 30) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -96,16 +128,29 @@ enum RawHTTP {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-        var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
+        guard connected == 0 else { close(fd); throw POSIXError(.ECONNREFUSED) }
+        setTimeout(timeout)
+    }
+
+    deinit { close(fd) }
+
+    func setTimeout(_ seconds: Double) {
+        var tv = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        let bytes = Array(send.utf8)
-        guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == bytes.count else { throw POSIXError(.EIO) }
-        var received = [UInt8]()
+    }
+
+    func send(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        // MSG_NOSIGNAL: a connection the server closed is an error here, not a SIGPIPE.
+        guard bytes.withUnsafeBytes({ Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else { throw POSIXError(.EPIPE) }
+    }
+
+    /// Up to `count` answers (fewer when the connection ends or the timeout passes first).
+    func receive(answers count: Int) -> [String] {
         var answers: [String] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while answers.count < count {
-            if let (answer, used) = firstAnswer(in: received) {
+            if let (answer, used) = Self.firstAnswer(in: received) {
                 answers.append(answer)
                 received.removeFirst(used)
                 continue
@@ -115,6 +160,19 @@ enum RawHTTP {
             received += buffer[0..<n]
         }
         return answers
+    }
+
+    /// Whether the server closes the connection (a read sees its end) within `seconds`.
+    func closedByServer(within seconds: Double) -> Bool {
+        setTimeout(seconds)
+        var byte: UInt8 = 0
+        return read(fd, &byte, 1) == 0
+    }
+
+    static func exchange(port: Int, send: String, answers count: Int, timeout: Double = 30) throws -> [String] {
+        let connection = try RawHTTP(port: port, timeout: timeout)
+        try connection.send(send)
+        return connection.receive(answers: count)
     }
 
     /// The first whole answer (head and `Content-Length` bytes of body) and its length in bytes.
