@@ -16,10 +16,10 @@ import NIOHTTP1
 /// commit's thread, which hands it to the loop). It reads SwiftNIO's own HTTP/1 parts, before
 /// they are turned into Swift HTTP Types for the router: that conversion and back, and the
 /// handlers between, cost ~22,000 instructions of a ~230,000-instruction single-row prediction
-/// (callgrind);
-/// Hummingbird still runs the server (binding, lifecycle, graceful shutdown, idle limits) and
+/// (callgrind). Hummingbird still runs the server (binding, lifecycle, graceful shutdown) and
 /// answers every other request, and every request this route declines (``accepts`` false, a
-/// body without a `Content-Length`, `Connection: close`, `Expect`), the same way it always did.
+/// body without a `Content-Length`, `Connection: close`, `Expect`, HTTP/1.0), the same way it
+/// always did; the connection's idle limit is kept by ``FastRouteHandler`` (``IdleState``).
 ///
 /// The route's owner keeps the two paths equal: ``answer`` must give what the router gives for
 /// the same request (both call the same ``PredictionEndpoint`` or ``MLflowService`` function).
