@@ -1,4 +1,4 @@
-import DeckTestSupport
+import DeckML
 import XCTest
 @testable import DeckServe
 
@@ -73,20 +73,20 @@ final class SplitBodyReaderTests: XCTestCase {
     /// Random edits of the plain bodies (tokens and single bytes inserted, removed, replaced):
     /// whenever the reader takes an edited body, the tree reads it to the same columns and cells.
     func testEditedBodiesNeverReadDifferently() throws {
-        var rng = TestSplitMix64(seed: 0x5EED)
+        var rng = SplitMix64(seed: 0x5EED)
         let tokens = ["[", "]", "{", "}", ",", ":", "\"", " ", "\\", "1", "-", ".", "e", "null", "true", "NaN",
                       "\"columns\":", "\"data\":", "\"index\":", "[[", "]]", "\"a\"", "\u{e9}", "\\u00e9"].map { Array($0.utf8) }
         var taken = 0, editedTaken = 0
         for round in 0..<6_000 {
             var body = Array(Self.plain[round % Self.plain.count].utf8)
-            let edits = round < Self.plain.count ? 0 : 1 + rng.next(3)
+            let edits = round < Self.plain.count ? 0 : 1 + rng.nextIndex(below: 3)
             for _ in 0..<edits {
-                let at = rng.next(body.count + 1)
-                switch rng.next(4) {
-                case 0: body.insert(contentsOf: tokens[rng.next(tokens.count)], at: at)
+                let at = rng.nextIndex(below: body.count + 1)
+                switch rng.nextIndex(below: 4) {
+                case 0: body.insert(contentsOf: tokens[rng.nextIndex(below: tokens.count)], at: at)
                 case 1: if at < body.count { body.remove(at: at) }
-                case 2: if at < body.count { body[at] = tokens[rng.next(tokens.count)].first! }
-                default: if at < body.count { body.removeSubrange(at..<min(body.count, at + 1 + rng.next(6))) }
+                case 2: if at < body.count { body[at] = tokens[rng.nextIndex(below: tokens.count)].first! }
+                default: if at < body.count { body.removeSubrange(at..<min(body.count, at + 1 + rng.nextIndex(below: 6))) }
                 }
             }
             guard let fast = SplitBodyReader.read(body, knownColumns: round % 2 == 0 ? Self.names : nil) else { continue }

@@ -1,5 +1,4 @@
 @testable import DeckStore
-import DeckTestSupport
 import Foundation
 import XCTest
 
@@ -32,7 +31,18 @@ struct DatasetsTestWorkspace {
     func cleanup() { try? FileManager.default.removeItem(at: root) }
 }
 
-extension TestSplitMix64 {
+/// SplitMix64, as the chunking fixture script uses it.
+struct TestSplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
     /// `count` bytes: the generator's words, little-endian.
     static func bytes(seed: UInt64, count: Int) -> Data {
         var g = TestSplitMix64(seed: seed)

@@ -1,5 +1,4 @@
 @testable import DeckStore
-import DeckTestSupport
 import Foundation
 import GRDB
 import XCTest
