@@ -85,11 +85,8 @@ public struct FastRoute: Sendable {
     /// The values of the header `name`, joined by ", " as the router's types join repeated
     /// fields; nil when it is absent.
     public static func header(_ name: String, of head: HTTPRequestHead) -> String? {
-        var joined: String?
-        for (key, value) in head.headers where key.equalsIgnoringASCIICase(name) {
-            joined = joined.map { $0 + ", " + value } ?? value
-        }
-        return joined
+        let values = head.headers[name]   // NIO's look-up ignores the name's case
+        return values.isEmpty ? nil : values.joined(separator: ", ")
     }
 
     /// The rule both servers' routes use: a `POST` to one of `paths` (the query aside), with the
