@@ -24,12 +24,16 @@ import Glibc
 ///   per batch). The one lock it shares is its ``ModelSlot``'s, held for a reference copy, which
 ///   `/metrics`, `/version` and the alias watcher read.
 /// - Every ``interval`` it takes what the inbox holds and scores consecutive JSON requests with the
-///   same columns as one table. Scoring errors of the shadow are counted, never returned to a client.
+///   same columns as one table, while the round's ``ShadowWorkBudget`` lasts (2 ms, and longer only
+///   while nothing preempts it): on a server that keeps every core busy it scores a sample and
+///   counts the rest as dropped, because even idle-priority work that fills every idle moment slows
+///   the primary. Scoring errors of the shadow are counted, never returned to a client.
 /// - A graceful stop scores what is queued; the writer, stopped after it, writes the answers.
 public final class ShadowScorer: Service, @unchecked Sendable {
     // @unchecked Sendable: `inbox` and `outbox` are thread-safe; the counters are guarded by
     // `lock`, which the event loops (for a drop), the log writer, readers and, once at its stop,
-    // the shadow's thread take; the thread's state (`started`, `stopping`) by `stateLock`.
+    // the shadow's thread take; the thread's state (`started`, `stopping`) by `stateLock`; `makeBudget`
+    // is set before ``start()`` only (the thread's start orders it before the thread's reads).
     /// The shadow version (swapped when its alias moves).
     public let slot: ModelSlot
     private let log: PredictionLog
@@ -42,6 +46,9 @@ public final class ShadowScorer: Service, @unchecked Sendable {
     private var started = false, stopping = false
     private let wake = DispatchSemaphore(value: 0)
     private let done = DispatchGroup()
+    /// A round's budget (`true`: the last round at a stop, which scores everything); tests set
+    /// their own clocks here before ``start()``.
+    var makeBudget: (_ stopping: Bool) -> ShadowWorkBudget = { ShadowWorkBudget(unlimited: $0) }
 
     struct Job: Sendable {
         /// The request's columns as sent: the shadow checks them against its own signature.
@@ -142,16 +149,28 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         while true {
             _ = wake.wait(timeout: .now() + Self.interval)
             stateLock.lock(); let stop = stopping; stateLock.unlock()
-            var jobs: [Job] = [], unreadable = 0
-            inbox.take { record in
-                let read = Self.job(&record)
-                if let job = read.job { jobs.append(job) } else { unreadable += read.rows }
+            // Read and scored as they come, a chunk at a time, while the round's budget lasts;
+            // the rest is counted as dropped (at a stop, everything is scored).
+            var budget = makeBudget(stop)
+            var rows: [ShadowPrediction] = [], failed = 0, skipped = 0
+            var chunk: [Job] = [], chunkRows = 0
+            func scoreChunk() {
+                let scored = scoreRound(chunk)
+                rows += scored.rows; failed += scored.failed
+                chunk.removeAll(keepingCapacity: true); chunkRows = 0
             }
-            let (rows, failed) = scoreRound(jobs)
+            inbox.take { record in
+                guard budget.allowsMore() else { skipped += Self.rowCount(&record); return }
+                let read = Self.job(&record)
+                guard let job = read.job else { failed += read.rows; return }
+                chunk.append(job); chunkRows += job.rowCount
+                if chunkRows >= Self.chunkRows { scoreChunk() }
+            }
+            if !chunk.isEmpty { scoreChunk() }
             // Encoded for the log here, at SCHED_IDLE: the writer's thread only inserts the batches.
             let (batches, unfit) = ShadowAnswersRecord.batches(rows, limit: outboxRecordLimit)
-            carried.failed += failed + unreadable
-            carried.dropped += unfit
+            carried.failed += failed
+            carried.dropped += unfit + skipped
             for batch in batches {
                 if post([batch], failed: carried.failed, dropped: carried.dropped) {
                     carried = (0, 0)
@@ -164,6 +183,16 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         }
         // What the last round could not hand over is counted here, so no row goes uncounted.
         lock.lock(); failedRows += carried.failed; droppedRows += carried.dropped; lock.unlock()
+    }
+
+    /// Rows scored as one table at most before the round's budget is looked at again.
+    static let chunkRows = 256
+
+    /// A queued request's row count, read without its body (for a request the round has no budget for).
+    static func rowCount(_ record: inout ByteRecordReader) -> Int {
+        guard record.integer(Int64.self) != nil, record.double() != nil, record.string() != nil,
+              let count = record.integer(UInt32.self) else { return 0 }
+        return Int(count)
     }
 
     /// A queued request read back, its body parsed here, on the shadow's thread; without a job
