@@ -10,7 +10,7 @@ struct ServeBenchLoads {
     let repeats: Int
     let suite: String
 
-    /// Pairs of runs for the shadow's ratio: more than the other loads' repeats, because on this
+    /// Pairs of runs for the shadow's ratio: at least 5, because on this
     /// machine the p99 of one 20 s run moves by ±10 % from the next, as much as the cost measured.
     var shadowPairs: Int { max(5, repeats) }
 
@@ -32,14 +32,12 @@ struct ServeBenchLoads {
         for k in 1...shadowPairs {
             let offFirst = k % 2 == 1
             log("shadow \(offFirst ? "off, then on" : "on, then off"): 1-row JSON, 16 connections, \(seconds) s each (\(k) of \(shadowPairs))…")
-            var pair: [Bool: ServeBenchWrk.Result] = [:]
-            for shadowOn in [!offFirst, offFirst] {
-                pair[shadowOn] = try ServeBenchWrk.run(wrk, script: script, url: (shadowOn ? shadowed : primary).address + "/invocations",
-                                                       seconds: seconds)
-            }
-            guard let without = pair[false], let with = pair[true] else { continue }
+            let servers = offFirst ? [primary, shadowed] : [shadowed, primary]
+            let first = try ServeBenchWrk.run(wrk, script: script, url: servers[0].address + "/invocations", seconds: seconds)
+            let second = try ServeBenchWrk.run(wrk, script: script, url: servers[1].address + "/invocations", seconds: seconds)
+            let (without, with) = offFirst ? (first, second) : (second, first)
             off.append(without); on.append(with)
-            ratios.append(without.p99 > 0 ? with.p99 / without.p99 : .nan)
+            if without.p99 > 0 { ratios.append(with.p99 / without.p99) }
         }
         let p99Off = BenchClock.median(off.map(\.p99)) * 1000, p99On = BenchClock.median(on.map(\.p99)) * 1000
         let errors = (off + on).reduce(0) { $0 + $1.non2xx + $1.socketErrors }

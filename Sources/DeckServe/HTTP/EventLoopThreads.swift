@@ -9,7 +9,8 @@ import NIOPosix
 ///
 /// - ``Role/scoring`` (`mldeck serve`): one loop per core. Its other threads are the
 ///   prediction-log writer (~10 % of a core at 20,000 rows/s since the log is columnar) and the
-///   shadow, which runs at `SCHED_IDLE` and so never competes. On this project's 2-core machine,
+///   shadow, which runs at `SCHED_IDLE` within a round budget (``ShadowWorkBudget``) so that it leaves
+///   the loops the idle moments they wake into. On this project's 2-core machine,
 ///   with wrk on the same cores (16 connections, single rows), two loops gave 18,200–27,000
 ///   requests/s at p99 3.9–5.1 ms against one loop's 12,100–18,600 at 2.4–4.5 ms (2 Dec,
 ///   alternating runs; the machine's speed varied by the hour; BENCHMARKS.md `serve`); before the

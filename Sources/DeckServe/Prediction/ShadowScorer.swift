@@ -7,16 +7,14 @@ import ServiceLifecycle
 import Glibc
 #endif
 
-/// `mldeck serve NAME@ALIAS --shadow ALIAS2`: scores every answered request again with the
-/// shadow version, off the request path, and logs its answers beside the primary ones
+/// `mldeck serve NAME@ALIAS --shadow ALIAS2`: scores answered requests again with the shadow
+/// version — every one it has time for (see the budget below) — off the request path, and logs its answers beside the primary ones
 /// (``PredictionLog/writeShadow(batches:)``, by the primary answer's prediction id).
 ///
 /// The primary answer never waits for it and never fails because of it:
 /// - A request copies its body and prediction ids into ``inbox`` (a ``ByteMailbox``: memory
 ///   allocated once, a lock only tried) and goes on; a full inbox drops the rows, counted.
-/// - The shadow's thread runs at `SCHED_IDLE`: it gets only CPU time that nothing else wants, so on
-///   a machine the primary keeps busy it scores what it can and the rest is dropped, counted
-///   (`/metrics`). It holds no lock the event loops or the log writer wait for: it parses the
+/// - The shadow's thread runs at `SCHED_IDLE`: it gets only CPU time that nothing else wants. It holds no lock the event loops or the log writer wait for: it parses the
 ///   bodies itself, frees only what it allocated, encodes its answers as the log stores them
 ///   (``EncodedShadowBatch``) and hands them through ``outbox`` to the prediction-log writer's
 ///   thread, which takes them only when the outbox's lock is free and inserts them with the log's
@@ -26,14 +24,15 @@ import Glibc
 /// - Every ``interval`` it takes what the inbox holds and scores consecutive JSON requests with the
 ///   same columns as one table, while the round's ``ShadowWorkBudget`` lasts (2 ms, and longer only
 ///   while nothing preempts it): on a server that keeps every core busy it scores a sample and
-///   counts the rest as dropped, because even idle-priority work that fills every idle moment slows
-///   the primary. Scoring errors of the shadow are counted, never returned to a client.
-/// - A graceful stop scores what is queued; the writer, stopped after it, writes the answers.
+///   counts the rest as dropped (`/metrics`), because even idle-priority work that fills every idle
+///   moment slows the primary; on a quiet one it scores (nearly) every request. Scoring errors of the shadow
+///   are counted, never returned to a client.
+/// - A graceful stop scores what is queued (a round under way when it comes stops skipping); the
+///   writer, stopped after it, writes the answers.
 public final class ShadowScorer: Service, @unchecked Sendable {
     // @unchecked Sendable: `inbox` and `outbox` are thread-safe; the counters are guarded by
     // `lock`, which the event loops (for a drop), the log writer, readers and, once at its stop,
-    // the shadow's thread take; the thread's state (`started`, `stopping`) by `stateLock`; `makeBudget`
-    // is set before ``start()`` only (the thread's start orders it before the thread's reads).
+    // the shadow's thread take; the thread's state (`started`, `stopping`) by `stateLock`.
     /// The shadow version (swapped when its alias moves).
     public let slot: ModelSlot
     private let log: PredictionLog
@@ -46,9 +45,8 @@ public final class ShadowScorer: Service, @unchecked Sendable {
     private var started = false, stopping = false
     private let wake = DispatchSemaphore(value: 0)
     private let done = DispatchGroup()
-    /// A round's budget (`true`: the last round at a stop, which scores everything); tests set
-    /// their own clocks here before ``start()``.
-    var makeBudget: (_ stopping: Bool) -> ShadowWorkBudget = { ShadowWorkBudget(unlimited: $0) }
+    /// A round's budget (`true`: the last round at a stop, which scores everything).
+    private let makeBudget: @Sendable (_ stopping: Bool) -> ShadowWorkBudget
 
     struct Job: Sendable {
         /// The request's columns as sent: the shadow checks them against its own signature.
@@ -68,8 +66,14 @@ public final class ShadowScorer: Service, @unchecked Sendable {
     /// - Parameters:
     ///   - writer: the prediction log's writer, whose thread writes the shadow's answers.
     ///   - capacity: bytes of queued requests at most (their bodies and ids).
-    public init(slot: ModelSlot, log: PredictionLog, writer: PredictionLogWriter, capacity: Int = ShadowScorer.defaultCapacity) {
-        self.slot = slot; self.log = log; self.capacity = capacity
+    public convenience init(slot: ModelSlot, log: PredictionLog, writer: PredictionLogWriter, capacity: Int = ShadowScorer.defaultCapacity) {
+        self.init(slot: slot, log: log, writer: writer, capacity: capacity, makeBudget: { ShadowWorkBudget(unlimited: $0) })
+    }
+
+    /// - Parameter makeBudget: each round's budget (tests give their own clocks).
+    init(slot: ModelSlot, log: PredictionLog, writer: PredictionLogWriter, capacity: Int = ShadowScorer.defaultCapacity,
+         makeBudget: @escaping @Sendable (_ stopping: Bool) -> ShadowWorkBudget) {
+        self.slot = slot; self.log = log; self.capacity = capacity; self.makeBudget = makeBudget
         inbox = ByteMailbox(capacity: capacity)
         outbox = ByteMailbox(capacity: capacity)
         writer.alsoOnItsThread { [weak self] in self?.writeAnswers() }
@@ -93,7 +97,8 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         return queued
     }
 
-    /// Rows the shadow scored and logged, rows dropped (it fell behind, or the log write failed), rows it failed to score.
+    /// Rows the shadow scored and logged, rows dropped (it fell behind or had no budget for them, or
+    /// the log write failed), rows it failed to score.
     public var counts: (scored: Int, dropped: Int, failed: Int) {
         lock.lock(); defer { lock.unlock() }
         return (scoredRows, droppedRows, failedRows)
@@ -160,11 +165,11 @@ public final class ShadowScorer: Service, @unchecked Sendable {
                 chunk.removeAll(keepingCapacity: true); chunkRows = 0
             }
             inbox.take { record in
-                guard budget.allowsMore() else { skipped += Self.rowCount(&record); return }
+                guard budget.allowsMore() || isStopping() else { skipped += Self.header(&record)?.count ?? 0; return }
                 let read = Self.job(&record)
                 guard let job = read.job else { failed += read.rows; return }
+                if !chunk.isEmpty, chunkRows + job.rowCount > Self.rowsPerChunk { scoreChunk() }
                 chunk.append(job); chunkRows += job.rowCount
-                if chunkRows >= Self.chunkRows { scoreChunk() }
             }
             if !chunk.isEmpty { scoreChunk() }
             // Encoded for the log here, at SCHED_IDLE: the writer's thread only inserts the batches.
@@ -185,25 +190,32 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         lock.lock(); failedRows += carried.failed; droppedRows += carried.dropped; lock.unlock()
     }
 
-    /// Rows scored as one table at most before the round's budget is looked at again.
-    static let chunkRows = 256
+    /// Rows of requests scored together as one table at most (a larger request is scored alone);
+    /// the budget is looked at before each request is read.
+    static let rowsPerChunk = 256
 
-    /// A queued request's row count, read without its body (for a request the round has no budget for).
-    static func rowCount(_ record: inout ByteRecordReader) -> Int {
-        guard record.integer(Int64.self) != nil, record.double() != nil, record.string() != nil,
-              let count = record.integer(UInt32.self) else { return 0 }
-        return Int(count)
+    /// Whether a graceful stop has begun (a round under way then reads everything it took).
+    private func isStopping() -> Bool {
+        stateLock.lock(); defer { stateLock.unlock() }
+        return stopping
+    }
+
+    /// A queued request's fields before its prediction ids and body, as ``enqueue(body:contentType:predictionIDs:primaryVersion:)``
+    /// wrote them; nil for a record cut short.
+    static func header(_ record: inout ByteRecordReader) -> (version: Int64, time: Double, contentType: String, count: Int)? {
+        guard let version = record.integer(Int64.self), let time = record.double(), let contentType = record.string(),
+              let count = record.integer(UInt32.self) else { return nil }
+        return (version, time, contentType, Int(count))
     }
 
     /// A queued request read back, its body parsed here, on the shadow's thread; without a job
     /// when the shadow cannot read the body (`rows`: its rows, counted as failed).
     static func job(_ record: inout ByteRecordReader) -> (job: Job?, rows: Int) {
-        guard let version = record.integer(Int64.self), let time = record.double(), let contentType = record.string(),
-              let count = record.integer(UInt32.self) else { return (nil, 0) }
+        guard let (version, time, contentType, count) = header(&record) else { return (nil, 0) }
         var ids: [String] = []
-        ids.reserveCapacity(Int(count))
+        ids.reserveCapacity(count)
         for _ in 0..<count {
-            guard let id = record.string() else { return (nil, Int(count)) }
+            guard let id = record.string() else { return (nil, count) }
             ids.append(id)
         }
         guard let body = record.bytes(),

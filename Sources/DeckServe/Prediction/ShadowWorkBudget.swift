@@ -12,15 +12,16 @@ import Glibc
 /// `serve`, 3 Dec). Wake-ups that find a core idle are cheaper than those that must preempt.
 ///
 /// So a round may always work ``guaranteed`` (wall time from its first look); past that it goes on
-/// only while the thread has run for at least ``freeShare`` of the round's wall time — that is,
+/// only while the thread has run for at least ``minimumRunShare`` of the round's wall time — that is,
 /// while nothing preempts it, as on a server with a free core. On a saturated server a round ends
 /// after about ``guaranteed``, and what it did not read is dropped and counted; on a quiet one the
-/// shadow scores everything.
+/// shadow scores every request, or nearly (99 % at 5,200 single-row requests/s on 2 cores, where it
+/// is sometimes preempted).
 struct ShadowWorkBudget {
     /// Wall time every round may use.
     static let guaranteed: Duration = .milliseconds(2)
     /// The share of the round's wall time the thread must have run to go on past ``guaranteed``.
-    static let freeShare = 0.9
+    static let minimumRunShare = 0.9
 
     private let unlimited: Bool
     private let wallClock: () -> Duration
@@ -50,7 +51,7 @@ struct ShadowWorkBudget {
         let elapsed = wall - start.wall
         if elapsed < Self.guaranteed { return true }
         let ran = cpuClock() - start.cpu
-        spent = ran.inSeconds < Self.freeShare * elapsed.inSeconds
+        spent = ran.inSeconds < Self.minimumRunShare * elapsed.inSeconds
         return !spent
     }
 

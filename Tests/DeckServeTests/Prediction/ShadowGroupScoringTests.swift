@@ -29,6 +29,10 @@ final class ShadowGroupScoringTests: XCTestCase {
         return ServedModel(model: LoadedModel(version: version, spec: spec, booster: result.booster), alias: "staging", strictColumns: false)
     }
 
+    /// A budget that never runs out: these tests count rows exactly, whatever the machine's load
+    /// (``ShadowWorkBudgetTests`` tests the budget).
+    static let unlimited: @Sendable (Bool) -> ShadowWorkBudget = { _ in ShadowWorkBudget(unlimited: true) }
+
     static func body(_ rows: [String]) -> [UInt8] {
         Array(#"{"dataframe_split": {"columns": ["cid", "age", "joined", "plan"], "data": [\#(rows.joined(separator: ","))]}}"#.utf8)
     }
@@ -45,7 +49,7 @@ final class ShadowGroupScoringTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = try PredictionLog.open(path: directory.appendingPathComponent("p.sqlite").path)
         let writer = PredictionLogWriter(log: log)
-        let scorer = ShadowScorer(slot: ModelSlot(try Self.servedModel()), log: log, writer: writer)
+        let scorer = ShadowScorer(slot: ModelSlot(try Self.servedModel()), log: log, writer: writer, makeBudget: Self.unlimited)
         let sent = [
             try job([#"["a", 41, "2021-03-04", "pro"]"#], ids: ["p1"]),
             try job([#"["b", 23, null, "basic"]"#, #"["c", 67, "2020-01-01", "pro"]"#], ids: ["p2", "p3"]),
@@ -106,7 +110,7 @@ final class ShadowGroupScoringTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = try PredictionLog.open(path: directory.appendingPathComponent("p.sqlite").path)
         let writer = PredictionLogWriter(log: log)
-        let scorer = ShadowScorer(slot: ModelSlot(try Self.servedModel()), log: log, writer: writer, capacity: 4_096)
+        let scorer = ShadowScorer(slot: ModelSlot(try Self.servedModel()), log: log, writer: writer, capacity: 4_096, makeBudget: Self.unlimited)
         writer.start()
         scorer.start()
         let big = Self.body(Array(repeating: #"["a", 41, "2021-03-04", "pro"]"#, count: 200))

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// `--shadow ALIAS` scores every request with a second version off the request path and logs
+/// `--shadow ALIAS` scores the requests (at this light load, every one) with a second version off the request path and logs
 /// both answers; `models compare-live` summarises agreement and, on labels fed back, both
 /// versions' quality. `deploy … with: {serve: true, port: N}` starts a server in the background
 /// and the deployment records its address.

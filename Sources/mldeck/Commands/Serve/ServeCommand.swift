@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log rows queued at most before new ones are dropped (default 100000).") var logQueue = 100_000
     @Option(name: .long, help: "What the prediction log keeps: a row count, an age (30d, 12h) or both (default 1000000,30d).")
     var retention: String?
-    @Option(name: .long, help: "Also score every request with this alias's version, off the request path, and log both answers (mldeck models compare-live NAME).")
+    @Option(name: .long, help: "Also score the requests with this alias's version, off the request path and only with CPU time to spare (a sample on a saturated server), and log both answers (mldeck models compare-live NAME).")
     var shadow: String?
 
     func run() async throws {
