@@ -8,25 +8,27 @@ import Glibc
 #endif
 
 /// `mldeck serve NAME@ALIAS --shadow ALIAS2`: scores answered requests again with the shadow
-/// version — every one it has time for (see the budget below) — off the request path, and logs its answers beside the primary ones
-/// (``PredictionLog/writeShadow(batches:)``, by the primary answer's prediction id).
+/// version — every one it has time for (see the budget below) — off the request path, and logs
+/// its answers beside the primary ones (``PredictionLog/writeShadow(batches:)``, by the primary
+/// answer's prediction id).
 ///
 /// The primary answer never waits for it and never fails because of it:
 /// - A request copies its body and prediction ids into ``inbox`` (a ``ByteMailbox``: memory
 ///   allocated once, a lock only tried) and goes on; a full inbox drops the rows, counted.
-/// - The shadow's thread runs at `SCHED_IDLE`: it gets only CPU time that nothing else wants. It holds no lock the event loops or the log writer wait for: it parses the
-///   bodies itself, frees only what it allocated, encodes its answers as the log stores them
-///   (``EncodedShadowBatch``) and hands them through ``outbox`` to the prediction-log writer's
-///   thread, which takes them only when the outbox's lock is free and inserts them with the log's
-///   other writes (one writer for the log's file, at normal priority, whose share is one insert
-///   per batch). The one lock it shares is its ``ModelSlot``'s, held for a reference copy, which
-///   `/metrics`, `/version` and the alias watcher read.
+/// - The shadow's thread runs at `SCHED_IDLE`: it gets only CPU time that nothing else wants. It
+///   holds no lock the event loops or the log writer wait for: it parses the bodies itself, frees
+///   only what it allocated, encodes its answers as the log stores them (``EncodedShadowBatch``) and
+///   hands them through ``outbox`` to the prediction-log writer's thread, which takes them only when
+///   the outbox's lock is free and inserts them with the log's other writes (one writer for the log's
+///   file, at normal priority, whose share is one insert per batch). The one lock it shares is its
+///   ``ModelSlot``'s, held for a reference copy, which `/metrics`, `/version` and the alias watcher
+///   read.
 /// - Every ``interval`` it takes what the inbox holds and scores consecutive JSON requests with the
 ///   same columns as one table, while the round's ``ShadowWorkBudget`` lasts (2 ms, and longer only
 ///   while nothing preempts it): on a server that keeps every core busy it scores a sample and
 ///   counts the rest as dropped (`/metrics`), because even idle-priority work that fills every idle
-///   moment slows the primary; on a quiet one it scores (nearly) every request. Scoring errors of the shadow
-///   are counted, never returned to a client.
+///   moment slows the primary; on a quiet one it scores (nearly) every request. Scoring errors of
+///   the shadow are counted, never returned to a client.
 /// - A graceful stop scores what is queued (a round under way when it comes stops skipping); the
 ///   writer, stopped after it, writes the answers.
 public final class ShadowScorer: Service, @unchecked Sendable {
@@ -159,8 +161,8 @@ public final class ShadowScorer: Service, @unchecked Sendable {
             var budget = makeBudget(stop)
             var rows: [ShadowPrediction] = [], failed = 0, skipped = 0
             var chunk: [Job] = [], chunkRows = 0
-            func scoreChunk() {
-                let scored = scoreRound(chunk)
+            func flushChunk() {
+                let scored = scoreChunk(chunk)
                 rows += scored.rows; failed += scored.failed
                 chunk.removeAll(keepingCapacity: true); chunkRows = 0
             }
@@ -168,10 +170,10 @@ public final class ShadowScorer: Service, @unchecked Sendable {
                 guard budget.allowsMore() || isStopping() else { skipped += Self.header(&record)?.count ?? 0; return }
                 let read = Self.job(&record)
                 guard let job = read.job else { failed += read.rows; return }
-                if !chunk.isEmpty, chunkRows + job.rowCount > Self.rowsPerChunk { scoreChunk() }
+                if !chunk.isEmpty, chunkRows + job.rowCount > Self.rowsPerChunk { flushChunk() }
                 chunk.append(job); chunkRows += job.rowCount
             }
-            if !chunk.isEmpty { scoreChunk() }
+            if !chunk.isEmpty { flushChunk() }
             // Encoded for the log here, at SCHED_IDLE: the writer's thread only inserts the batches.
             let (batches, unfit) = ShadowAnswersRecord.batches(rows, limit: outboxRecordLimit)
             carried.failed += failed
@@ -225,9 +227,9 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         return (Job(frame: frame, rowCount: ids.count, predictionIDs: ids, primaryVersion: Int(version), time: time), ids.count)
     }
 
-    /// One round's jobs scored: the answers, and the rows that failed. Consecutive jobs that sent
+    /// A chunk's jobs scored: the answers, and the rows that failed. Consecutive jobs that sent
     /// the same columns are scored as one table (one build, one check, one model call).
-    func scoreRound(_ jobs: [Job]) -> (rows: [ShadowPrediction], failed: Int) {
+    func scoreChunk(_ jobs: [Job]) -> (rows: [ShadowPrediction], failed: Int) {
         var rows: [ShadowPrediction] = [], failed = 0
         for group in Self.groups(jobs) {
             if let scored = score(group) { rows += scored; continue }

@@ -9,7 +9,8 @@ import Glibc
 /// takes *all* the idle time, even at `SCHED_IDLE`, slows a saturated server — a bare busy loop
 /// at `SCHED_IDLE` beside `mldeck serve` cost it ~10 % of its requests/s and 12–30 % of its p99,
 /// while the same loop busy only 2 ms of every 20 ms cost nothing measurable (BENCHMARKS.md,
-/// `serve`, "Late morning of 3 Dec"). Wake-ups that find a core idle are cheaper than those that must preempt.
+/// `serve`, "Late morning of 3 Dec"). Wake-ups that find a core idle are cheaper than those that
+/// must preempt.
 ///
 /// So a round may always work ``guaranteed`` (wall time from its first look); past that it goes on
 /// only while the thread has run for at least ``minimumRunShare`` of the round's wall time — that is,
