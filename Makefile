@@ -70,7 +70,7 @@ release: deps
 # Unit tests, then end-to-end tests that drive the real binary (CLI and the dashboard in tmux).
 test: deps venv schemathesis
 	$(SWIFT) build --product mldeck
-	$(SWIFT) test --disable-swift-testing
+	scripts/checks/run_tests_with_summary.sh $(SWIFT) test --disable-swift-testing
 
 # The long forms of the hardening tests (MLDECK_SOAK=1): schemathesis with ten times the examples
 # for up to 10 minutes per server, the hostile clients with 400 slow connections for 45 s and a
