@@ -75,11 +75,16 @@ final class FilterParserLimitTests: XCTestCase {
     }
 
     func testParsingTimeGrowsLinearly() throws {
+        /// The best of three parses: one stall of a shared machine does not make a parse slow.
         func seconds(_ count: Int) throws -> Double {
             let text = Array(repeating: "(metrics.a > 1 AND NOT params.b = 'x')", count: count).joined(separator: " OR ")
-            let start = Date()
-            _ = try FilterExpression.parse(text)
-            return Date().timeIntervalSince(start)
+            var best = Double.infinity
+            for _ in 0..<3 {
+                let start = Date()
+                _ = try FilterExpression.parse(text)
+                best = min(best, Date().timeIntervalSince(start))
+            }
+            return best
         }
         _ = try seconds(100)
         let small = try seconds(200), large = try seconds(1_600)

@@ -77,13 +77,16 @@ final class ServeFastRouteEndToEndTests: XCTestCase {
         let post = "POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(Self.row.utf8.count)\r\n\r\n\(Self.row)"
         let busy = try RawHTTP(port: port)
         let started = Date()
-        var answered = 0
+        var sent = 0, answered = 0
         while Date().timeIntervalSince(started) < 5 {   // 2.5 limits' worth of requests, 0.4 s apart
             try busy.send(post)
+            sent += 1
             answered += busy.receive(answers: 1).filter { $0.hasPrefix("HTTP/1.1 200") }.count
             Thread.sleep(forTimeInterval: 0.4)
         }
-        XCTAssertGreaterThanOrEqual(answered, 10, "every request on the busy connection is answered")
+        // The connection outlived 2 limits; how many requests fit in 5 s depends on the machine's load.
+        XCTAssertEqual(answered, sent, "every request on the busy connection is answered")
+        XCTAssertGreaterThanOrEqual(sent, 5, "requests kept coming for 5 s")
         XCTAssertTrue(busy.closedByServer(within: 4), "then, quiet for more than the limit, it is closed")
 
         for request in [post, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"] {   // the pipeline's answer, the router's
