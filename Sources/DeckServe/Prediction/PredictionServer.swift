@@ -85,13 +85,21 @@ public final class PredictionServer: @unchecked Sendable {
                  body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
+    /// `since` in `/version`: ISO 8601 with milliseconds, so that a swap's time can be told from
+    /// its alias commit's (README: "within a second").
+    static func sinceText(_ date: Date) -> String {
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return format.string(from: date)
+    }
+
     func versionJSON() -> String {
         let served = slot.current
         var json = JSONText()
         json.raw("{"); json.key("model"); json.string(served.version.model)
         json.raw(","); json.key("version"); json.raw("\(served.version.version)")
         json.raw(","); json.key("alias"); json.raw(served.alias.map(JSONText.quoted) ?? "null")
-        json.raw(","); json.key("since"); json.string(ISO8601DateFormatter().string(from: served.since))
+        json.raw(","); json.key("since"); json.string(Self.sinceText(served.since))
         if let shadow {
             let version = shadow.slot.current
             json.raw(","); json.key("shadow")
