@@ -54,7 +54,7 @@ struct ServeBenchLoads {
             BenchFigure(suite: suite, name: "shadow_rows_scored_share", value: scored + dropped > 0 ? scored / (scored + dropped) : .nan,
                         unit: "share", target: nil, better: .higher,
                         note: "rows the shadow scored of those it was handed in the pairs' runs (\(Int64(scored.isFinite ? scored : 0)) scored, "
-                            + "\(Int64(dropped.isFinite ? dropped : 0)) dropped: at SCHED_IDLE, 2 ms of each 20 ms round unless nothing preempts it, so it scores a sample of a load that keeps both cores busy)"),
+                            + "\(Int64(dropped.isFinite ? dropped : 0)) dropped: at SCHED_IDLE, 2 ms of each 20 ms round unless nothing preempts it, so under a load that keeps both cores busy its inbox fills and it scores a sample)"),
         ]
     }
 

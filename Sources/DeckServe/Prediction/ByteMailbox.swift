@@ -17,12 +17,15 @@ import Foundation
 ///   dropped and `post` says so.
 /// - One consumer ``take(ifFree:_:)``s: swaps the buffers under the lock, then reads every record
 ///   of the one it took without the lock; producers meanwhile fill the other. A consumer of normal
-///   priority whose producer runs at low priority takes only `ifFree`, for the same reason.
+///   priority whose producer runs at low priority takes only `ifFree`, for the same reason. A
+///   consumer may also take only some records (``takeWhile(ifFree:_:)``) and leave the rest for
+///   its next take.
 public final class ByteMailbox: @unchecked Sendable {
     // @unchecked Sendable: `buffers` and `used` are guarded by `lock` for the buffer producers
-    // write (`active`); the other buffer belongs to the one consumer between two swaps, which
-    // happen under the lock (so the consumer's reads and its reset of `used` are ordered before
-    // the producers' next writes to that buffer).
+    // write (`active`); the other buffer, and `readOffset`, belong to the one consumer between two
+    // swaps, which happen under the lock (so the consumer's reads and its reset of `used` are
+    // ordered before the producers' next writes to that buffer). Only the consumer writes
+    // `active` (under the lock), so it may read it without.
     private let lock = NSLock()
     private let capacity: Int
     private let buffers: [UnsafeMutableRawPointer]
@@ -31,6 +34,10 @@ public final class ByteMailbox: @unchecked Sendable {
     private let used: UnsafeMutablePointer<Int>
     private var active = 0
     private var closed = false
+    /// Where the consumer's next read starts in its buffer (`1 - active`): past `used` when it has
+    /// read everything; before it when a ``takeWhile(ifFree:_:)`` left records for the next take.
+    /// The consumer's alone.
+    private var readOffset = 0
 
     /// Two buffers of `capacity` bytes each (pages are touched only as they fill).
     public init(capacity: Int) {
@@ -85,23 +92,47 @@ public final class ByteMailbox: @unchecked Sendable {
     /// (the records wait for the next take); false then.
     @discardableResult
     public func take(ifFree: Bool = false, _ read: (inout ByteRecordReader) -> Void) -> Bool {
-        if ifFree {
-            guard tryLock() else { return false }
-        } else {
-            lock.lock()
+        takeWhile(ifFree: ifFree) { read(&$0); return true }
+    }
+
+    /// Hands records to `read` in order until it returns false: the record it refused and those
+    /// after it stay, and the next take hands them over first, before any posted since. While
+    /// records are left over, producers fill the other buffer only (a full one drops their records),
+    /// so what is left is never overwritten and the order holds.
+    ///
+    /// A take reads what is left over, then — if `read` refused none of it — swaps the buffers
+    /// and reads what was posted meanwhile. False when `ifFree` found the lock held before any
+    /// record was read.
+    @discardableResult
+    public func takeWhile(ifFree: Bool = false, _ read: (inout ByteRecordReader) -> Bool) -> Bool {
+        var swapped = false, readAny = false
+        while true {
+            // The consumer's buffer is the one producers do not write: `active` is written by this
+            // (the one consuming) thread only, so it reads it without the lock.
+            var k = 1 - active
+            if readOffset >= used[k] {
+                if swapped { return true }
+                // Emptied before the swap, under whose lock producers then write into it.
+                used[k] = 0; readOffset = 0
+                if ifFree {
+                    guard tryLock() else { return readAny }
+                } else {
+                    lock.lock()
+                }
+                active = k
+                lock.unlock()
+                swapped = true
+                k = 1 - k
+            }
+            while readOffset + 4 <= used[k] {
+                let count = Int(buffers[k].loadUnaligned(fromByteOffset: readOffset, as: UInt32.self))
+                var reader = ByteRecordReader(UnsafeRawBufferPointer(start: buffers[k] + readOffset + 4, count: count))
+                guard read(&reader) else { return true }
+                readAny = true
+                readOffset += 4 + count
+            }
+            readOffset = used[k]
         }
-        let k = active
-        active = 1 - k
-        lock.unlock()
-        var offset = 0
-        while offset + 4 <= used[k] {
-            let count = Int(buffers[k].loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-            var reader = ByteRecordReader(UnsafeRawBufferPointer(start: buffers[k] + offset + 4, count: count))
-            read(&reader)
-            offset += 4 + count
-        }
-        used[k] = 0
-        return true
     }
 }
 

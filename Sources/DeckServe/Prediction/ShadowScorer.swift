@@ -25,11 +25,13 @@ import Glibc
 ///   read.
 /// - Every ``interval`` it takes what the inbox holds and scores consecutive JSON requests with the
 ///   same columns as one table, while the round's ``ShadowWorkBudget`` lasts (2 ms, and longer only
-///   while nothing preempts it): on a server that keeps every core busy it scores a sample and
-///   counts the rest as dropped (`/metrics`), because even idle-priority work that fills every idle
-///   moment slows the primary; on a quiet one it scores (nearly) every request. Scoring errors of
-///   the shadow are counted, never returned to a client.
-/// - A graceful stop scores what is queued (a round under way when it comes stops skipping); the
+///   while nothing preempts it), because even idle-priority work that fills every idle moment
+///   slows the primary. What a round has no time for waits in the inbox for the next (oldest
+///   first), so a quiet server's shadow scores every request; on a server that keeps every core
+///   busy the inbox fills, and the requests that then find it full are dropped and counted
+///   (`/metrics`): the shadow scores a sample. Scoring errors of the shadow are counted, never
+///   returned to a client.
+/// - A graceful stop scores everything queued (a round under way when it comes reads on); the
 ///   writer, stopped after it, writes the answers.
 public final class ShadowScorer: Service, @unchecked Sendable {
     // @unchecked Sendable: `inbox` and `outbox` are thread-safe; the counters are guarded by
@@ -99,7 +101,7 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         return queued
     }
 
-    /// Rows the shadow scored and logged, rows dropped (it fell behind or had no budget for them, or
+    /// Rows the shadow scored and logged, rows dropped (they found the inbox full, or
     /// the log write failed), rows it failed to score.
     public var counts: (scored: Int, dropped: Int, failed: Int) {
         lock.lock(); defer { lock.unlock() }
@@ -157,27 +159,29 @@ public final class ShadowScorer: Service, @unchecked Sendable {
             _ = wake.wait(timeout: .now() + Self.interval)
             stateLock.lock(); let stop = stopping; stateLock.unlock()
             // Read and scored as they come, a chunk at a time, while the round's budget lasts;
-            // the rest is counted as dropped (at a stop, everything is scored).
+            // the rest waits for the next round (at a stop, everything is scored).
             var budget = makeBudget(stop)
-            var rows: [ShadowPrediction] = [], failed = 0, skipped = 0
+            var rows: [ShadowPrediction] = [], failed = 0
             var chunk: [Job] = [], chunkRows = 0
             func flushChunk() {
                 let scored = scoreChunk(chunk)
                 rows += scored.rows; failed += scored.failed
                 chunk.removeAll(keepingCapacity: true); chunkRows = 0
             }
-            inbox.take { record in
-                guard budget.allowsMore() || isStopping() else { skipped += Self.header(&record)?.count ?? 0; return }
+            inbox.takeWhile { record in
+                // Past the budget the rest waits in the inbox for the next round.
+                guard budget.allowsMore() || isStopping() else { return false }
                 let read = Self.job(&record)
-                guard let job = read.job else { failed += read.rows; return }
+                guard let job = read.job else { failed += read.rows; return true }
                 if !chunk.isEmpty, chunkRows + job.rowCount > Self.rowsPerChunk { flushChunk() }
                 chunk.append(job); chunkRows += job.rowCount
+                return true
             }
             if !chunk.isEmpty { flushChunk() }
             // Encoded for the log here, at SCHED_IDLE: the writer's thread only inserts the batches.
             let (batches, unfit) = ShadowAnswersRecord.batches(rows, limit: outboxRecordLimit)
             carried.failed += failed
-            carried.dropped += unfit + skipped
+            carried.dropped += unfit
             for batch in batches {
                 if post([batch], failed: carried.failed, dropped: carried.dropped) {
                     carried = (0, 0)
@@ -196,7 +200,7 @@ public final class ShadowScorer: Service, @unchecked Sendable {
     /// the budget is looked at before each request is read.
     static let rowsPerChunk = 256
 
-    /// Whether a graceful stop has begun (a round under way then reads everything it took).
+    /// Whether a graceful stop has begun (a round under way then reads on, past its budget).
     private func isStopping() -> Bool {
         stateLock.lock(); defer { stateLock.unlock() }
         return stopping

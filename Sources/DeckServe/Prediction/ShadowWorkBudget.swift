@@ -15,9 +15,8 @@ import Glibc
 /// So a round may always work ``guaranteed`` (wall time from its first look); past that it goes on
 /// only while the thread has run for at least ``minimumRunShare`` of the round's wall time — that is,
 /// while nothing preempts it, as on a server with a free core. On a saturated server a round ends
-/// after about ``guaranteed``, and what it did not read is dropped and counted; on a quiet one the
-/// shadow scores every request, or nearly (99 % at 5,200 single-row requests/s on 2 cores, where it
-/// is sometimes preempted).
+/// after about ``guaranteed`` and what it did not read waits for the next; the inbox fills, and
+/// requests that find it full are dropped and counted.
 struct ShadowWorkBudget {
     /// Wall time every round may use.
     static let guaranteed: Duration = .milliseconds(2)

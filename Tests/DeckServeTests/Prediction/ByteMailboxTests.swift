@@ -31,6 +31,38 @@ final class ByteMailboxTests: XCTestCase {
         XCTAssertFalse(box.post { $0.put(UInt64(6)) }, "closed")
     }
 
+    /// A take that stops early leaves the refused record and those after it for the next take,
+    /// which hands them over first, then what was posted meanwhile; while records are left over,
+    /// posts fill the other buffer only.
+    func testATakeThatStopsEarlyLeavesTheRestInOrderForTheNextTake() {
+        let box = ByteMailbox(capacity: 64)   // 12-byte records (4 + 8): five fit in a buffer
+        func post(_ n: UInt64) -> Bool { box.post { $0.put(n) } }
+        func take(_ limit: Int) -> [UInt64] {
+            var seen: [UInt64] = []
+            box.takeWhile { record in
+                guard seen.count < limit else { return false }
+                seen.append(record.integer(UInt64.self) ?? 0)
+                return true
+            }
+            return seen
+        }
+        for n: UInt64 in 1...4 { XCTAssertTrue(post(n)) }
+        XCTAssertEqual(take(1), [1])
+        for n: UInt64 in 5...9 { XCTAssertTrue(post(n)) }
+        XCTAssertFalse(post(10), "the other buffer is full; the left-over records are not written over")
+        XCTAssertEqual(take(2), [2, 3], "left over first")
+        XCTAssertFalse(post(11), "still full: nothing was swapped")
+        XCTAssertEqual(take(3), [4, 5, 6], "the rest of those left over, then the other buffer's, in one take")
+        XCTAssertTrue(post(12), "the emptied buffer takes posts again")
+        XCTAssertEqual(take(.max), [7, 8, 9, 12], "left over, then posted meanwhile")
+        XCTAssertTrue(post(13))
+        XCTAssertEqual(take(.max), [13])
+        XCTAssertEqual(take(.max), [])
+        var all: [UInt64] = []
+        box.take { all.append($0.integer(UInt64.self) ?? 0) }
+        XCTAssertEqual(all, [], "the plain take sees the same (empty) state")
+    }
+
     /// Four threads post while one takes: every accepted record is taken exactly once, whole.
     func testConcurrentProducersLoseNothingTheyWereToldWasTaken() {
         let box = ByteMailbox(capacity: 1 << 16)
