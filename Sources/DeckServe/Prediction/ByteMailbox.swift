@@ -87,9 +87,10 @@ public final class ByteMailbox: @unchecked Sendable {
         lock.lock(); closed = true; lock.unlock()
     }
 
-    /// Hands every record posted since the last take to `read`, in order (each valid only during
-    /// its call). With `ifFree`, takes nothing unless the lock is free within ``lockTries`` tries
-    /// (the records wait for the next take); false then.
+    /// Hands every record not taken yet to `read`, in order (each valid only during its call). With
+    /// `ifFree`, takes nothing posted since the last swap unless the lock is free within ``lockTries``
+    /// tries (those records wait for the next take); false then, unless records left over by a
+    /// ``takeWhile(ifFree:_:)`` were handed over first.
     @discardableResult
     public func take(ifFree: Bool = false, _ read: (inout ByteRecordReader) -> Void) -> Bool {
         takeWhile(ifFree: ifFree) { read(&$0); return true }

@@ -11,7 +11,7 @@ public struct PredictionEndpoint: Sendable {
     public let slot: ModelSlot
     public let writer: PredictionLogWriter
     public let ids: PredictionIDs
-    /// Scores answered requests again with a shadow version, off the request path (every one it has time for).
+    /// Scores answered requests again with a shadow version, off the request path (every one that finds room in its inbox).
     public let shadow: ShadowScorer?
 
     public init(slot: ModelSlot, writer: PredictionLogWriter, ids: PredictionIDs = PredictionIDs(), shadow: ShadowScorer? = nil) {

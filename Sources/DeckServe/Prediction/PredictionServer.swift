@@ -130,7 +130,7 @@ public final class PredictionServer: @unchecked Sendable {
         guard let shadow else { return [] }
         let counts = shadow.counts
         return [
-            "# HELP mldeck_serve_shadow_rows_total Rows the shadow version scored and logged, dropped (they found its inbox full) or failed to score.",
+            "# HELP mldeck_serve_shadow_rows_total Rows the shadow version scored and logged, dropped (they found its inbox full, or no room on the way to the log) or failed to score.",
             "# TYPE mldeck_serve_shadow_rows_total counter",
             "mldeck_serve_shadow_rows_total{outcome=\"scored\"} \(counts.scored)",
             "mldeck_serve_shadow_rows_total{outcome=\"dropped\"} \(counts.dropped)",

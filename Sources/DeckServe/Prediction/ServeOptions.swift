@@ -18,8 +18,8 @@ public struct ServeOptions: Sendable {
     public var retention = RetentionPolicy.default
     /// Test hook: seconds the log writer pauses after each write.
     public var logWriteDelay = 0.0
-    /// An alias of the same model that scores the requests too, off the request path, every one it
-    /// has time for (`--shadow`).
+    /// An alias of the same model that scores the requests too, off the request path, every one that
+    /// finds room in its inbox (`--shadow`).
     public var shadowAlias: String?
     /// How often the alias is checked.
     public var watchInterval: Duration = .milliseconds(100)

@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// `mldeck serve NAME@ALIAS --shadow ALIAS2`: scores answered requests again with the shadow
-/// version — every one it has time for (see the budget below) — off the request path, and logs
+/// version — every one that finds room in its inbox, in rounds of spare CPU time — off the request path, and logs
 /// its answers beside the primary ones (``PredictionLog/writeShadow(batches:)``, by the primary
 /// answer's prediction id).
 ///
@@ -61,15 +61,15 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         var time: Double
     }
 
-    /// Bytes of queued requests (and of answers) held at most (default; each mailbox allocates twice
-    /// this, of which only the pages written are resident).
+    /// Bytes of each of a mailbox's two buffers (default; only the pages written are resident). The
+    /// inbox holds up to twice this: a round's leftovers in one buffer while requests fill the other.
     public static let defaultCapacity = 8 << 20
     /// How often the thread takes what the inbox holds.
     static let interval = 0.02
 
     /// - Parameters:
     ///   - writer: the prediction log's writer, whose thread writes the shadow's answers.
-    ///   - capacity: bytes of queued requests at most (their bodies and ids).
+    ///   - capacity: bytes of each inbox buffer (queued bodies and ids; up to twice this is queued).
     public convenience init(slot: ModelSlot, log: PredictionLog, writer: PredictionLogWriter, capacity: Int = ShadowScorer.defaultCapacity) {
         self.init(slot: slot, log: log, writer: writer, capacity: capacity, makeBudget: { ShadowWorkBudget(unlimited: $0) })
     }
@@ -101,8 +101,8 @@ public final class ShadowScorer: Service, @unchecked Sendable {
         return queued
     }
 
-    /// Rows the shadow scored and logged, rows dropped (they found the inbox full, or
-    /// the log write failed), rows it failed to score.
+    /// Rows the shadow scored and logged, rows dropped (they found the inbox full, their answers
+    /// found no room on the way to the log, or the log write failed), rows it failed to score.
     public var counts: (scored: Int, dropped: Int, failed: Int) {
         lock.lock(); defer { lock.unlock() }
         return (scoredRows, droppedRows, failedRows)

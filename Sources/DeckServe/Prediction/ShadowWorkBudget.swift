@@ -28,7 +28,7 @@ struct ShadowWorkBudget {
     private let cpuClock: () -> Duration
     private var start: (wall: Duration, cpu: Duration)?
     /// Set by the first look that allows no more: later looks read no clock (the CPU clock is a
-    /// system call, and a round past its budget looks once for every request it then skips).
+    /// system call, and a round that reads on past its budget at a stop looks once per request).
     private var spent = false
 
     /// - Parameters:

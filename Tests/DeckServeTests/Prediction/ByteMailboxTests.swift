@@ -91,6 +91,39 @@ final class ByteMailboxTests: XCTestCase {
         XCTAssertGreaterThan(taken.reduce(0, +), 0)
     }
 
+    /// Four threads post while one takes only part of what waits each time (it refuses every
+    /// seventh record it is handed): every accepted record is still taken exactly once, whole, in
+    /// each producer's order.
+    func testConcurrentProducersAndATakerThatLeavesRecordsLoseNothing() {
+        let box = ByteMailbox(capacity: 1 << 14)
+        let accepted = LockedCounts()
+        let producers = DispatchGroup()
+        for p in 0..<4 {
+            DispatchQueue.global().async(group: producers) {
+                for i in 0..<20_000 {
+                    if box.post({ $0.put(UInt32(p)); $0.put(UInt32(i)); $0.put("p\(p)-\(i)") }) { accepted.add(p) }
+                }
+            }
+        }
+        var taken = [Int](repeating: 0, count: 4), last = [Int](repeating: -1, count: 4), torn = 0, handed = 0, refused = 0
+        func drain(all: Bool) {
+            box.takeWhile { record in
+                handed += 1
+                if !all, handed % 7 == 0 { refused += 1; return false }
+                guard let p = record.integer(UInt32.self).map(Int.init), let i = record.integer(UInt32.self).map(Int.init),
+                      record.string() == "p\(p)-\(i)", p < 4, i > last[p] else { torn += 1; return true }
+                taken[p] += 1; last[p] = i
+                return true
+            }
+        }
+        while producers.wait(timeout: .now()) == .timedOut { drain(all: false) }
+        drain(all: true); drain(all: true)
+        XCTAssertEqual(torn, 0, "a record was torn, read twice or out of order")
+        XCTAssertEqual(taken, accepted.values)
+        XCTAssertGreaterThan(refused, 0, "some takes stopped early")
+        XCTAssertGreaterThan(taken.reduce(0, +), 0)
+    }
+
     /// A round's answers are cut into batches whose records fit the outbox, in order, covering every row.
     func testAnswersAreCutIntoBatchesThatFitTheOutbox() {
         let rows = (0..<500).map { i in
