@@ -65,29 +65,9 @@ final class ByteMailboxTests: XCTestCase {
 
     /// Four threads post while one takes: every accepted record is taken exactly once, whole.
     func testConcurrentProducersLoseNothingTheyWereToldWasTaken() {
-        let box = ByteMailbox(capacity: 1 << 16)
-        let accepted = LockedCounts()
-        let producers = DispatchGroup()
-        for p in 0..<4 {
-            DispatchQueue.global().async(group: producers) {
-                for i in 0..<20_000 {
-                    let text = "p\(p)-\(i)"
-                    if box.post({ $0.put(UInt32(p)); $0.put(UInt32(i)); $0.put(text) }) { accepted.add(p) }
-                }
-            }
-        }
-        var taken = [Int](repeating: 0, count: 4), last = [Int](repeating: -1, count: 4), torn = 0
-        func drain() {
-            box.take { record in
-                guard let p = record.integer(UInt32.self).map(Int.init), let i = record.integer(UInt32.self).map(Int.init),
-                      record.string() == "p\(p)-\(i)", p < 4, i > last[p] else { torn += 1; return }
-                taken[p] += 1; last[p] = i
-            }
-        }
-        while producers.wait(timeout: .now()) == .timedOut { drain() }
-        drain(); drain()
+        let (taken, accepted, torn, _) = Self.postWhileTaking(capacity: 1 << 16, refuseEvery: nil)
         XCTAssertEqual(torn, 0, "a record was torn or out of order")
-        XCTAssertEqual(taken, accepted.values)
+        XCTAssertEqual(taken, accepted)
         XCTAssertGreaterThan(taken.reduce(0, +), 0)
     }
 
@@ -95,7 +75,18 @@ final class ByteMailboxTests: XCTestCase {
     /// seventh record it is handed): every accepted record is still taken exactly once, whole, in
     /// each producer's order.
     func testConcurrentProducersAndATakerThatLeavesRecordsLoseNothing() {
-        let box = ByteMailbox(capacity: 1 << 14)
+        let (taken, accepted, torn, refused) = Self.postWhileTaking(capacity: 1 << 14, refuseEvery: 7)
+        XCTAssertEqual(torn, 0, "a record was torn, read twice or out of order")
+        XCTAssertEqual(taken, accepted)
+        XCTAssertGreaterThan(refused, 0, "some takes stopped early")
+        XCTAssertGreaterThan(taken.reduce(0, +), 0)
+    }
+
+    /// Four threads post 20,000 records each while this thread takes — with `take`, or with
+    /// `takeWhile` refusing every `refuseEvery`-th record it is handed — until they are done, then
+    /// takes the rest. Per producer: records taken and accepted; records torn or out of order; refusals.
+    static func postWhileTaking(capacity: Int, refuseEvery: Int?) -> (taken: [Int], accepted: [Int], torn: Int, refused: Int) {
+        let box = ByteMailbox(capacity: capacity)
         let accepted = LockedCounts()
         let producers = DispatchGroup()
         for p in 0..<4 {
@@ -106,22 +97,23 @@ final class ByteMailboxTests: XCTestCase {
             }
         }
         var taken = [Int](repeating: 0, count: 4), last = [Int](repeating: -1, count: 4), torn = 0, handed = 0, refused = 0
+        func read(_ record: inout ByteRecordReader) {
+            guard let p = record.integer(UInt32.self).map(Int.init), let i = record.integer(UInt32.self).map(Int.init),
+                  record.string() == "p\(p)-\(i)", p < 4, i > last[p] else { torn += 1; return }
+            taken[p] += 1; last[p] = i
+        }
         func drain(all: Bool) {
+            guard let refuseEvery else { box.take(read); return }
             box.takeWhile { record in
                 handed += 1
-                if !all, handed % 7 == 0 { refused += 1; return false }
-                guard let p = record.integer(UInt32.self).map(Int.init), let i = record.integer(UInt32.self).map(Int.init),
-                      record.string() == "p\(p)-\(i)", p < 4, i > last[p] else { torn += 1; return true }
-                taken[p] += 1; last[p] = i
+                if !all, handed % refuseEvery == 0 { refused += 1; return false }
+                read(&record)
                 return true
             }
         }
         while producers.wait(timeout: .now()) == .timedOut { drain(all: false) }
         drain(all: true); drain(all: true)
-        XCTAssertEqual(torn, 0, "a record was torn, read twice or out of order")
-        XCTAssertEqual(taken, accepted.values)
-        XCTAssertGreaterThan(refused, 0, "some takes stopped early")
-        XCTAssertGreaterThan(taken.reduce(0, +), 0)
+        return (taken, accepted.values, torn, refused)
     }
 
     /// A round's answers are cut into batches whose records fit the outbox, in order, covering every row.
