@@ -8,9 +8,9 @@ import Glibc
 #endif
 
 /// `mldeck serve NAME@ALIAS --shadow ALIAS2`: scores answered requests again with the shadow
-/// version — every one that finds room in its inbox, in rounds of spare CPU time — off the request path, and logs
-/// its answers beside the primary ones (``PredictionLog/writeShadow(batches:)``, by the primary
-/// answer's prediction id).
+/// version — every one that finds room in its inbox, in rounds of spare CPU time — off the
+/// request path, and logs its answers beside the primary ones
+/// (``PredictionLog/writeShadow(batches:)``, by the primary answer's prediction id).
 ///
 /// The primary answer never waits for it and never fails because of it:
 /// - A request copies its body and prediction ids into ``inbox`` (a ``ByteMailbox``: memory
@@ -31,8 +31,8 @@ import Glibc
 ///   busy the inbox fills, and the requests that then find it full are dropped and counted
 ///   (`/metrics`): the shadow scores a sample. Scoring errors of the shadow are counted, never
 ///   returned to a client.
-/// - A graceful stop scores everything queued (a round under way when it comes reads on); the
-///   writer, stopped after it, writes the answers.
+/// - A graceful stop scores everything queued (its round has no budget); the writer, stopped
+///   after it, writes the answers.
 public final class ShadowScorer: Service, @unchecked Sendable {
     // @unchecked Sendable: `inbox` and `outbox` are thread-safe; the counters are guarded by
     // `lock`, which the event loops (for a drop), the log writer, readers and, once at its stop,
@@ -169,8 +169,9 @@ public final class ShadowScorer: Service, @unchecked Sendable {
                 chunk.removeAll(keepingCapacity: true); chunkRows = 0
             }
             inbox.takeWhile { record in
-                // Past the budget the rest waits in the inbox for the next round.
-                guard budget.allowsMore() || isStopping() else { return false }
+                // Past the budget the rest waits in the inbox for the next round (a stop's round
+                // has no limit: a stop that begins mid-round is followed by one).
+                guard budget.allowsMore() else { return false }
                 let read = Self.job(&record)
                 guard let job = read.job else { failed += read.rows; return true }
                 if !chunk.isEmpty, chunkRows + job.rowCount > Self.rowsPerChunk { flushChunk() }
@@ -200,24 +201,11 @@ public final class ShadowScorer: Service, @unchecked Sendable {
     /// the budget is looked at before each request is read.
     static let rowsPerChunk = 256
 
-    /// Whether a graceful stop has begun (a round under way then reads on, past its budget).
-    private func isStopping() -> Bool {
-        stateLock.lock(); defer { stateLock.unlock() }
-        return stopping
-    }
-
-    /// A queued request's fields before its prediction ids and body, as ``enqueue(body:contentType:predictionIDs:primaryVersion:)``
-    /// wrote them; nil for a record cut short.
-    static func header(_ record: inout ByteRecordReader) -> (version: Int64, time: Double, contentType: String, count: Int)? {
-        guard let version = record.integer(Int64.self), let time = record.double(), let contentType = record.string(),
-              let count = record.integer(UInt32.self) else { return nil }
-        return (version, time, contentType, Int(count))
-    }
-
     /// A queued request read back, its body parsed here, on the shadow's thread; without a job
     /// when the shadow cannot read the body (`rows`: its rows, counted as failed).
     static func job(_ record: inout ByteRecordReader) -> (job: Job?, rows: Int) {
-        guard let (version, time, contentType, count) = header(&record) else { return (nil, 0) }
+        guard let version = record.integer(Int64.self), let time = record.double(), let contentType = record.string(),
+              let count = record.integer(UInt32.self).map(Int.init) else { return (nil, 0) }
         var ids: [String] = []
         ids.reserveCapacity(count)
         for _ in 0..<count {

@@ -27,8 +27,8 @@ struct ShadowWorkBudget {
     private let wallClock: () -> Duration
     private let cpuClock: () -> Duration
     private var start: (wall: Duration, cpu: Duration)?
-    /// Set by the first look that allows no more: later looks read no clock (the CPU clock is a
-    /// system call, and a round that reads on past its budget at a stop looks once per request).
+    /// Set by the first look that allows no more: later looks allow nothing and read no clock (the
+    /// CPU clock is a system call), so a spent round stays spent.
     private var spent = false
 
     /// - Parameters:
